@@ -1,0 +1,87 @@
+package kernels
+
+import "sync"
+
+// Engine runs kernels on a fixed number of threads with one tier. It owns
+// its worker goroutines and packing buffers, so calls allocate nothing in
+// steady state. An Engine is not safe for concurrent use: give each
+// pipeline stage its own.
+type Engine struct {
+	impl    *Impl
+	threads int
+	spaces  []*workspace // spaces[0] belongs to the calling goroutine
+	starts  []chan task  // one per worker goroutine (threads-1 of them)
+	wg      sync.WaitGroup
+	abuf    []float32 // A packed per call when the caller did not pre-pack it
+	sgemm   sgemmJob
+}
+
+// workspace is one thread's scratch memory.
+type workspace struct {
+	bbuf []float32 // a KC x NC block of B, packed
+	tile []float32 // an MR x NR tile for the edges of C
+}
+
+// task is one share of a parallel job.
+type task struct {
+	job   taskRunner
+	index int
+}
+
+// taskRunner is a job split into tasks that touch disjoint outputs.
+type taskRunner interface {
+	runTask(ws *workspace, index int)
+}
+
+// NewEngine starts an engine with the given tier (nil: Active()) and thread
+// count (< 1 means 1).
+func NewEngine(impl *Impl, threads int) *Engine {
+	if impl == nil {
+		impl = active
+	}
+	threads = max(1, threads)
+	e := &Engine{impl: impl, threads: threads}
+	for i := 0; i < threads; i++ {
+		e.spaces = append(e.spaces, &workspace{
+			bbuf: make([]float32, impl.KC*ceilDiv(impl.NC, impl.NR)*impl.NR),
+			tile: make([]float32, impl.MR*impl.NR),
+		})
+	}
+	for i := 1; i < threads; i++ {
+		ch := make(chan task)
+		e.starts = append(e.starts, ch)
+		go e.serve(e.spaces[i], ch)
+	}
+	return e
+}
+
+// Impl returns the engine's tier.
+func (e *Engine) Impl() *Impl { return e.impl }
+
+// Threads returns the engine's thread count.
+func (e *Engine) Threads() int { return e.threads }
+
+// Close stops the worker goroutines. The engine must not be used after.
+func (e *Engine) Close() {
+	for _, ch := range e.starts {
+		close(ch)
+	}
+	e.starts = nil
+}
+
+func (e *Engine) serve(ws *workspace, start chan task) {
+	for t := range start {
+		t.job.runTask(ws, t.index)
+		e.wg.Done()
+	}
+}
+
+// run executes tasks 0..n-1 of job, n <= threads, task 0 on the caller.
+func (e *Engine) run(job taskRunner, n int) {
+	e.wg.Add(n - 1)
+	for i := 1; i < n; i++ {
+		e.starts[i-1] <- task{job: job, index: i}
+	}
+	job.runTask(e.spaces[0], 0)
+	e.wg.Wait()
+}

@@ -1,0 +1,131 @@
+package kernels
+
+import "fmt"
+
+// ConvShape describes a 2-D convolution (groups = 1) over CHW images.
+type ConvShape struct {
+	C, H, W          int // input channels, height, width
+	KH, KW           int // kernel size
+	StrideH, StrideW int
+	PadH, PadW       int // zero padding on each side
+	DilH, DilW       int // dilation (1 for none)
+}
+
+// OutH is the output height: (H + 2*PadH - DilH*(KH-1) - 1)/StrideH + 1.
+func (s ConvShape) OutH() int { return (s.H+2*s.PadH-s.DilH*(s.KH-1)-1)/s.StrideH + 1 }
+
+// OutW is the output width.
+func (s ConvShape) OutW() int { return (s.W+2*s.PadW-s.DilW*(s.KW-1)-1)/s.StrideW + 1 }
+
+// ColRows is the row count of the im2col matrix: C*KH*KW (the GEMM's k).
+func (s ConvShape) ColRows() int { return s.C * s.KH * s.KW }
+
+// ColCols is the column count of the im2col matrix: OutH*OutW (the GEMM's n).
+func (s ConvShape) ColCols() int { return s.OutH() * s.OutW() }
+
+// IsPointwise reports a 1x1, stride-1, unpadded conv: its im2col matrix is
+// the input itself.
+func (s ConvShape) IsPointwise() bool {
+	return s.KH == 1 && s.KW == 1 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 0 && s.PadW == 0
+}
+
+// Validate reports a shape that has no output or nonsensical parameters.
+func (s ConvShape) Validate() error {
+	if s.C < 1 || s.H < 1 || s.W < 1 || s.KH < 1 || s.KW < 1 || s.StrideH < 1 || s.StrideW < 1 ||
+		s.PadH < 0 || s.PadW < 0 || s.DilH < 1 || s.DilW < 1 {
+		return fmt.Errorf("kernels: invalid conv shape %+v", s)
+	}
+	if s.OutH() < 1 || s.OutW() < 1 {
+		return fmt.Errorf("kernels: conv kernel %dx%d does not fit a %dx%d input", s.KH, s.KW, s.H, s.W)
+	}
+	return nil
+}
+
+// Im2col writes the (C*KH*KW) x (OutH*OutW) matrix whose row (c,ky,kx) and
+// column (oy,ox) hold src[c][oy*StrideH-PadH+ky*DilH][ox*StrideW-PadW+kx*DilW]
+// (0 outside the image). src is one C x H x W image.
+func Im2col(s ConvShape, src, col []float32) {
+	oh, ow := s.OutH(), s.OutW()
+	src = src[:s.C*s.H*s.W]
+	col = col[:s.ColRows()*oh*ow]
+	row := 0
+	for c := 0; c < s.C; c++ {
+		plane := src[c*s.H*s.W : (c+1)*s.H*s.W]
+		for ky := 0; ky < s.KH; ky++ {
+			for kx := 0; kx < s.KW; kx++ {
+				out := col[row*oh*ow : (row+1)*oh*ow]
+				row++
+				x0 := kx*s.DilW - s.PadW
+				// Output columns whose input x lies inside the image.
+				lo, hi := validRange(x0, s.StrideW, s.W, ow)
+				for oy := 0; oy < oh; oy++ {
+					line := out[oy*ow : (oy+1)*ow]
+					y := oy*s.StrideH - s.PadH + ky*s.DilH
+					if y < 0 || y >= s.H {
+						clear(line)
+						continue
+					}
+					in := plane[y*s.W : (y+1)*s.W]
+					clear(line[:lo])
+					if s.StrideW == 1 {
+						copy(line[lo:hi], in[x0+lo:x0+hi])
+					} else {
+						for ox := lo; ox < hi; ox++ {
+							line[ox] = in[x0+ox*s.StrideW]
+						}
+					}
+					clear(line[hi:])
+				}
+			}
+		}
+	}
+}
+
+// Col2im is the adjoint of Im2col: it adds each column element back onto the
+// image position it was read from (dst += col2im(col)). dst is C x H x W.
+func Col2im(s ConvShape, col, dst []float32) {
+	oh, ow := s.OutH(), s.OutW()
+	dst = dst[:s.C*s.H*s.W]
+	col = col[:s.ColRows()*oh*ow]
+	row := 0
+	for c := 0; c < s.C; c++ {
+		plane := dst[c*s.H*s.W : (c+1)*s.H*s.W]
+		for ky := 0; ky < s.KH; ky++ {
+			for kx := 0; kx < s.KW; kx++ {
+				in := col[row*oh*ow : (row+1)*oh*ow]
+				row++
+				x0 := kx*s.DilW - s.PadW
+				lo, hi := validRange(x0, s.StrideW, s.W, ow)
+				for oy := 0; oy < oh; oy++ {
+					y := oy*s.StrideH - s.PadH + ky*s.DilH
+					if y < 0 || y >= s.H {
+						continue
+					}
+					out := plane[y*s.W : (y+1)*s.W]
+					line := in[oy*ow : (oy+1)*ow]
+					for ox := lo; ox < hi; ox++ {
+						out[x0+ox*s.StrideW] += line[ox]
+					}
+				}
+			}
+		}
+	}
+}
+
+// validRange returns the output columns [lo, hi) for which x0 + ox*stride
+// lies in [0, w).
+func validRange(x0, stride, w, ow int) (lo, hi int) {
+	lo = 0
+	if x0 < 0 {
+		lo = ceilDiv(-x0, stride)
+	}
+	hi = 0
+	if w-1-x0 >= 0 {
+		hi = (w-1-x0)/stride + 1
+	}
+	lo, hi = min(lo, ow), min(hi, ow)
+	if hi < lo {
+		hi = lo
+	}
+	return lo, hi
+}

@@ -1,0 +1,78 @@
+package kernels
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Impl is one instruction-set tier: an SGEMM micro-kernel with its tile
+// shape and cache blocking, and the elementwise kernels written for it.
+type Impl struct {
+	Name string
+
+	// MR x NR is the register tile of the micro-kernel; KC, MC and NC are the
+	// cache blocks (KC x NR of B stays in L1, MC x KC of A in L2).
+	MR, NR     int
+	KC, MC, NC int
+
+	// sgemmTile computes the MR x NR tile C = A*B (accumulate == 0) or
+	// C += A*B (accumulate != 0) from a packed A panel (kc steps of MR values)
+	// and a packed B panel (kc steps of NR values).
+	sgemmTile func(kc int, a, b, c *float32, ldc int, accumulate int)
+
+	// sigmoid writes 1/(1+exp(-x)) for each x of src into dst (same length).
+	sigmoid func(dst, src []float32)
+}
+
+func (im *Impl) String() string { return im.Name }
+
+// generic is the pure-Go tier: the reference every other tier is tested
+// against, and the one that runs where no assembly exists.
+var generic = &Impl{
+	Name: "generic",
+	MR:   4, NR: 8,
+	KC: 256, MC: 128, NC: 2048,
+	sgemmTile: sgemmTileGeneric,
+	sigmoid:   sigmoidGeneric,
+}
+
+// tiers lists the tiers this CPU can run, best first; the generic tier is
+// always last. archTiers comes from the per-architecture dispatch file.
+var tiers = append(archTiers(), generic)
+
+// active is the tier used by default; chosen once at init.
+var active = chooseActive(os.Getenv("RETINA_KERNELS"))
+
+// Tiers returns every tier this CPU can run, best first, ending with generic.
+func Tiers() []*Impl { return append([]*Impl(nil), tiers...) }
+
+// Active returns the tier in use by default.
+func Active() *Impl { return active }
+
+// Lookup returns the tier with the given name if this CPU can run it.
+func Lookup(name string) (*Impl, error) {
+	var have []string
+	for _, t := range tiers {
+		if t.Name == name {
+			return t, nil
+		}
+		have = append(have, t.Name)
+	}
+	return nil, fmt.Errorf("kernel tier %q is not available on this CPU (available: %s)", name, strings.Join(have, ", "))
+}
+
+// chooseActive picks the best tier, or the one forced by RETINA_KERNELS.
+// A forced tier that the CPU lacks falls back to the best one with a warning
+// on stderr, so that a stale environment never stops a camera.
+func chooseActive(forced string) *Impl {
+	if forced == "" {
+		return tiers[0]
+	}
+	t, err := Lookup(forced)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "retina: RETINA_KERNELS: %v; using %s\n", err, tiers[0].Name)
+		return tiers[0]
+	}
+	return t
+}

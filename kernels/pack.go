@@ -1,0 +1,110 @@
+package kernels
+
+import "fmt"
+
+// PackedA is the left operand of an SGEMM laid out for one tier's
+// micro-kernel: ceil(M/MR) panels, each K steps of MR values (rows past M
+// are zero). Conv weights are packed once at load time and reused.
+type PackedA struct {
+	impl *Impl
+	M, K int
+	data []float32
+}
+
+// Impl returns the tier the panels were laid out for.
+func (p *PackedA) Impl() *Impl { return p.impl }
+
+// PackA lays out op(A) (m x k; A is k x m when transA) for impl's micro-kernel.
+func PackA(impl *Impl, transA bool, m, k int, a []float32, lda int) *PackedA {
+	checkMatrix("A", transA, m, k, a, lda)
+	p := &PackedA{impl: impl, M: m, K: k, data: make([]float32, packedASize(impl, m, k))}
+	packA(p.data, impl.MR, transA, m, k, a, lda)
+	return p
+}
+
+func packedASize(impl *Impl, m, k int) int { return ceilDiv(m, impl.MR) * impl.MR * k }
+
+// packA writes op(A) as panels of mr rows: dst[(panel*k+p)*mr+r] = op(A)[panel*mr+r][p].
+func packA(dst []float32, mr int, transA bool, m, k int, a []float32, lda int) {
+	for i0 := 0; i0 < m; i0 += mr {
+		panel := dst[i0*k : i0*k+mr*k]
+		rows := min(mr, m-i0)
+		if transA {
+			// op(A)[i][p] = a[p*lda+i]: each step reads rows contiguous values.
+			for p := 0; p < k; p++ {
+				out := panel[p*mr : p*mr+mr]
+				copy(out, a[p*lda+i0:p*lda+i0+rows])
+				clear(out[rows:])
+			}
+			continue
+		}
+		for r := 0; r < rows; r++ {
+			row := a[(i0+r)*lda : (i0+r)*lda+k]
+			for p, v := range row {
+				panel[p*mr+r] = v
+			}
+		}
+		for r := rows; r < mr; r++ {
+			for p := 0; p < k; p++ {
+				panel[p*mr+r] = 0
+			}
+		}
+	}
+}
+
+// packB writes alpha*op(B)[k0:k0+kc, j0:j0+nc] as panels of nr columns:
+// dst[(panel*kc+p)*nr+c] = alpha*op(B)[k0+p][j0+panel*nr+c], zero past nc.
+func packB(dst []float32, nr int, transB bool, k0, kc, j0, nc int, alpha float32, b []float32, ldb int) {
+	for q := 0; q*nr < nc; q++ {
+		panel := dst[q*kc*nr : (q+1)*kc*nr]
+		cols := min(nr, nc-q*nr)
+		jq := j0 + q*nr
+		if !transB {
+			for p := 0; p < kc; p++ {
+				src := b[(k0+p)*ldb+jq : (k0+p)*ldb+jq+cols]
+				out := panel[p*nr : p*nr+nr]
+				if alpha == 1 {
+					copy(out, src)
+				} else {
+					for c, v := range src {
+						out[c] = alpha * v
+					}
+				}
+				clear(out[cols:])
+			}
+			continue
+		}
+		// op(B)[p][j] = b[j*ldb+p]: walk each source row once.
+		for c := 0; c < cols; c++ {
+			src := b[(jq+c)*ldb+k0 : (jq+c)*ldb+k0+kc]
+			for p, v := range src {
+				panel[p*nr+c] = alpha * v
+			}
+		}
+		for c := cols; c < nr; c++ {
+			for p := 0; p < kc; p++ {
+				panel[p*nr+c] = 0
+			}
+		}
+	}
+}
+
+// checkMatrix panics when a cannot hold op(A) of rows x cols with stride ld,
+// like a BLAS argument check: a wrong shape is a programming error.
+func checkMatrix(name string, trans bool, rows, cols int, a []float32, ld int) {
+	if rows < 0 || cols < 0 {
+		panic(fmt.Sprintf("kernels: negative dimension for %s: %dx%d", name, rows, cols))
+	}
+	r, c := rows, cols
+	if trans {
+		r, c = cols, rows
+	}
+	if ld < max(1, c) {
+		panic(fmt.Sprintf("kernels: leading dimension of %s is %d, less than its width %d", name, ld, c))
+	}
+	if r > 0 && c > 0 && len(a) < (r-1)*ld+c {
+		panic(fmt.Sprintf("kernels: %s has %d elements, needs %d for %dx%d with stride %d", name, len(a), (r-1)*ld+c, r, c, ld))
+	}
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
