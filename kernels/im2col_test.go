@@ -1,0 +1,148 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// convShapes covers kernel sizes, strides, paddings and dilations,
+// including pads larger than the kernel reach and odd sizes.
+func convShapes() []ConvShape {
+	var out []ConvShape
+	for _, s := range []ConvShape{
+		{C: 3, H: 7, W: 9, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
+		{C: 2, H: 11, W: 8, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
+		{C: 3, H: 13, W: 13, KH: 7, KW: 7, StrideH: 2, StrideW: 2, PadH: 3, PadW: 3, DilH: 1, DilW: 1},
+		{C: 4, H: 5, W: 6, KH: 1, KW: 1, StrideH: 1, StrideW: 1, PadH: 0, PadW: 0, DilH: 1, DilW: 1},
+		{C: 4, H: 9, W: 7, KH: 1, KW: 1, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0, DilH: 1, DilW: 1},
+		{C: 2, H: 10, W: 12, KH: 3, KW: 2, StrideH: 1, StrideW: 3, PadH: 2, PadW: 0, DilH: 2, DilW: 3},
+		{C: 1, H: 4, W: 5, KH: 5, KW: 3, StrideH: 3, StrideW: 1, PadH: 4, PadW: 3, DilH: 1, DilW: 2},
+		{C: 5, H: 1, W: 1, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
+		{C: 2, H: 3, W: 17, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
+	} {
+		if err := s.Validate(); err != nil {
+			panic(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// directConv is the naive convolution: out[o][y][x] = sum w[o][c][ky][kx] * in[c][y*s-p+ky*d][x*s-p+kx*d].
+func directConv(s ConvShape, oc int, w, in []float32) []float64 {
+	oh, ow := s.OutH(), s.OutW()
+	out := make([]float64, oc*oh*ow)
+	for o := 0; o < oc; o++ {
+		for y := 0; y < oh; y++ {
+			for x := 0; x < ow; x++ {
+				var sum float64
+				for c := 0; c < s.C; c++ {
+					for ky := 0; ky < s.KH; ky++ {
+						for kx := 0; kx < s.KW; kx++ {
+							iy, ix := y*s.StrideH-s.PadH+ky*s.DilH, x*s.StrideW-s.PadW+kx*s.DilW
+							if iy < 0 || iy >= s.H || ix < 0 || ix >= s.W {
+								continue
+							}
+							sum += float64(w[((o*s.C+c)*s.KH+ky)*s.KW+kx]) * float64(in[(c*s.H+iy)*s.W+ix])
+						}
+					}
+				}
+				out[(o*oh+y)*ow+x] = sum
+			}
+		}
+	}
+	return out
+}
+
+// TestConvMatchesDirect: Engine.Conv (im2col + SGEMM, or the pointwise
+// shortcut) equals the naive convolution, batch 2, on every tier, and
+// writes nothing past its output.
+func TestConvMatchesDirect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, im := range tiers {
+		e := NewEngine(im, 2)
+		for _, s := range convShapes() {
+			const oc, batch = 5, 2
+			w := randSlice(rng, oc*s.ColRows())
+			bias := randSlice(rng, oc)
+			in := randSlice(rng, batch*s.C*s.H*s.W)
+			outLen := oc * s.ColCols()
+			dst := make([]float32, batch*outLen+9)
+			for i := range dst {
+				dst[i] = guard
+			}
+			col := make([]float32, s.ColRows()*s.ColCols())
+			e.Conv(s, batch, PackA(im, false, oc, s.ColRows(), w, s.ColRows()), in, dst, col, Epilogue{Bias: bias, ReLU: true})
+			for b := 0; b < batch; b++ {
+				want := directConv(s, oc, w, in[b*s.C*s.H*s.W:])
+				for i, v := range want {
+					v += float64(bias[i/s.ColCols()])
+					v = math.Max(v, 0)
+					if got := float64(dst[b*outLen+i]); math.Abs(got-v) > 1e-5*float64(s.ColRows()) {
+						t.Fatalf("%s %+v: image %d out[%d] = %g, want %g", im.Name, s, b, i, got, v)
+					}
+				}
+			}
+			for _, g := range dst[batch*outLen:] {
+				if g != guard {
+					t.Fatalf("%s %+v: conv wrote past its output", im.Name, s)
+				}
+			}
+		}
+		e.Close()
+	}
+}
+
+// TestCol2imAdjoint: <col2im(y), x> = <y, im2col(x)> for random x, y.
+func TestCol2imAdjoint(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, s := range convShapes() {
+		x := randSlice(rng, s.C*s.H*s.W)
+		y := randSlice(rng, s.ColRows()*s.ColCols())
+		col := make([]float32, len(y))
+		Im2col(s, x, col)
+		back := make([]float32, len(x))
+		Col2im(s, y, back)
+		var lhs, rhs float64
+		for i := range x {
+			lhs += float64(back[i]) * float64(x[i])
+		}
+		for i := range y {
+			rhs += float64(y[i]) * float64(col[i])
+		}
+		if math.Abs(lhs-rhs) > 1e-4*math.Max(1, math.Abs(rhs)) {
+			t.Fatalf("%+v: <col2im(y), x> = %g, <y, im2col(x)> = %g", s, lhs, rhs)
+		}
+	}
+}
+
+// TestCol2imAccumulates: Col2im adds onto dst rather than overwriting it.
+func TestCol2imAccumulates(t *testing.T) {
+	s := convShapes()[1]
+	y := make([]float32, s.ColRows()*s.ColCols())
+	dst := make([]float32, s.C*s.H*s.W)
+	for i := range dst {
+		dst[i] = 2
+	}
+	Col2im(s, y, dst)
+	for i, v := range dst {
+		if v != 2 {
+			t.Fatalf("Col2im of zeros changed dst[%d] to %g", i, v)
+		}
+	}
+}
+
+// TestConvShapeValidate rejects shapes without output.
+func TestConvShapeValidate(t *testing.T) {
+	for _, s := range []ConvShape{
+		{C: 1, H: 2, W: 2, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilH: 1, DilW: 1},
+		{C: 0, H: 2, W: 2, KH: 1, KW: 1, StrideH: 1, StrideW: 1, DilH: 1, DilW: 1},
+		{C: 1, H: 2, W: 2, KH: 1, KW: 1, StrideH: 0, StrideW: 1, DilH: 1, DilW: 1},
+	} {
+		if err := s.Validate(); err == nil {
+			t.Errorf("%s: accepted", fmt.Sprintf("%+v", s))
+		}
+	}
+}
