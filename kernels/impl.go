@@ -31,7 +31,7 @@ func (im *Impl) String() string { return im.Name }
 // against, and the one that runs where no assembly exists.
 var generic = &Impl{
 	Name: "generic",
-	MR:   4, NR: 8,
+	MR:   4, NR: 4,
 	KC: 256, MC: 128, NC: 2048,
 	sgemmTile: sgemmTileGeneric,
 	sigmoid:   sigmoidGeneric,
