@@ -27,4 +27,4 @@ func Features() string {
 }
 
 // The assembly tiers; set by the files that declare their kernels.
-var avx2, avx512 *Impl
+var avx2, avx512 = avx2Tier, avx512Tier

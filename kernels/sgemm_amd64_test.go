@@ -1,0 +1,165 @@
+//go:build !purego
+
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"testing"
+	"unsafe"
+)
+
+// tileSentinel marks C memory the micro-kernel must not write.
+const tileSentinel = float32(-3.5e33)
+
+// TestSgemmTileAsm runs each tier's micro-kernel on its own against a
+// float64 reference, with C inside a bigger buffer: guard bands before and
+// after the tile and in the gap between rows (ldc > NR) must stay untouched.
+func TestSgemmTileAsm(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	kcs := []int{}
+	for kc := 0; kc <= 40; kc++ {
+		kcs = append(kcs, kc)
+	}
+	kcs = append(kcs, 127, 256, 511, 1000)
+	for _, im := range asmTiers() {
+		for _, kc := range kcs {
+			for accumulate := 0; accumulate <= 1; accumulate++ {
+				checkTile(t, rng, im, kc, accumulate)
+			}
+		}
+	}
+}
+
+func checkTile(t *testing.T, rng *rand.Rand, im *Impl, kc, accumulate int) {
+	t.Helper()
+	mr, nr := im.MR, im.NR
+	ldc := nr + 3
+	const lead, trail = 5, 9 // odd, so the tile is not vector-aligned
+	a := make([]float32, kc*mr+1)
+	b := make([]float32, kc*nr+1)
+	for i := range a {
+		a[i] = float32(rng.NormFloat64())
+	}
+	for i := range b {
+		b[i] = float32(rng.NormFloat64())
+	}
+	buf := make([]float32, lead+(mr-1)*ldc+nr+trail)
+	for i := range buf {
+		buf[i] = tileSentinel
+	}
+	c := buf[lead:]
+	before := make([]float64, mr*nr)
+	for i := 0; i < mr; i++ {
+		for j := 0; j < nr; j++ {
+			v := float32(rng.NormFloat64())
+			c[i*ldc+j] = v
+			before[i*nr+j] = float64(v)
+		}
+	}
+	var ap, bp *float32 = &a[0], &b[0]
+	im.sgemmTile(kc, ap, bp, &c[0], ldc, accumulate)
+
+	for i := 0; i < mr; i++ {
+		for j := 0; j < nr; j++ {
+			var want, bound float64
+			if accumulate != 0 {
+				want, bound = before[i*nr+j], math.Abs(before[i*nr+j])
+			}
+			for p := 0; p < kc; p++ {
+				x := float64(a[p*mr+i]) * float64(b[p*nr+j])
+				want += x
+				bound += math.Abs(x)
+			}
+			got := float64(c[i*ldc+j])
+			// Each of the kc+1 float32 roundings errs by at most 2^-24 of the running sum.
+			tol := float64(kc+2) * 0x1p-24 * bound
+			if math.Abs(got-want) > tol || math.IsNaN(got) {
+				t.Fatalf("%s kc=%d accumulate=%d: C[%d][%d] = %v, want %v (tol %g)", im.Name, kc, accumulate, i, j, got, want, tol)
+			}
+		}
+	}
+	for idx, v := range buf {
+		off := idx - lead
+		inTile := off >= 0 && off/ldc < mr && off%ldc < nr
+		if !inTile && v != tileSentinel {
+			t.Fatalf("%s kc=%d accumulate=%d: wrote %v outside the tile at offset %d (ldc %d)", im.Name, kc, accumulate, v, off, ldc)
+		}
+	}
+}
+
+// TestSgemmTileAsmExactSums checks that a tier's tile sums in k
+// order with fused multiply-adds: on data where the result is exact, tiers
+// agree bit for bit with the reference.
+func TestSgemmTileAsmExactSums(t *testing.T) {
+	for _, im := range asmTiers() {
+		mr, nr := im.MR, im.NR
+		const kc = 37
+		a := make([]float32, kc*mr)
+		b := make([]float32, kc*nr)
+		for i := range a {
+			a[i] = float32(i%7 - 3)
+		}
+		for i := range b {
+			b[i] = float32(i%5) * 0.5
+		}
+		c := make([]float32, mr*nr)
+		im.sgemmTile(kc, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), nr, 0)
+		for i := 0; i < mr; i++ {
+			for j := 0; j < nr; j++ {
+				var want float32
+				for p := 0; p < kc; p++ {
+					want += a[p*mr+i] * b[p*nr+j]
+				}
+				if c[i*nr+j] != want {
+					t.Fatalf("%s: C[%d][%d] = %v, want %v", im.Name, i, j, c[i*nr+j], want)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkSgemmTiers measures single- and two-thread SGEMM through the
+// Engine on the shapes of the network's big layers; it reports GFLOP/s.
+// Compare with the FMA peak printed by shared/checks/peak.c in the same run.
+func BenchmarkSgemmTiers(b *testing.B) {
+	shapes := [][3]int{{256, 1600, 2304}, {64, 6400, 576}, {720, 1600, 2304}}
+	for _, im := range asmTiers() {
+		for _, s := range shapes {
+			m, n, k := s[0], s[1], s[2]
+			rng := rand.New(rand.NewSource(2))
+			a := make([]float32, m*k)
+			bm := make([]float32, k*n)
+			c := make([]float32, m*n)
+			for i := range a {
+				a[i] = float32(rng.NormFloat64())
+			}
+			for i := range bm {
+				bm[i] = float32(rng.NormFloat64())
+			}
+			for _, threads := range []int{1, 2} {
+				for _, packed := range []bool{true, false} {
+					name := fmt.Sprintf("%s/m%dn%dk%d/t%d", im.Name, m, n, k, threads)
+					if packed {
+						name += "/packedA"
+					}
+					b.Run(name, func(b *testing.B) {
+						e := NewEngine(im, threads)
+						defer e.Close()
+						pa := PackA(im, false, m, k, a, k)
+						b.ResetTimer()
+						for i := 0; i < b.N; i++ {
+							if packed {
+								e.SgemmPacked(pa, false, n, 1, bm, n, 0, c, n, Epilogue{})
+							} else {
+								e.Sgemm(false, false, m, n, k, 1, a, k, bm, n, 0, c, n)
+							}
+						}
+						b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					})
+				}
+			}
+		}
+	}
+}
