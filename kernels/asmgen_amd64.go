@@ -68,6 +68,18 @@ func (k kernel) generate() string {
 	w("\tMOVQ ldc+32(FP), R8")
 	w("\tSHLQ $2, R8 // row stride in bytes")
 	w("")
+	w("\t// Fetch the C tile now: its lines arrive while the k loop runs.")
+	w("\tMOVQ DI, R10")
+	for r := 0; r < k.mr; r++ {
+		for off := 0; off < nr*4; off += 64 {
+			w("\tPREFETCHT0 %d(R10)", off)
+		}
+		w("\tPREFETCHT0 %d(R10)", nr*4-4)
+		if r < k.mr-1 {
+			w("\tADDQ R8, R10")
+		}
+	}
+	w("")
 	for r := 0; r < k.mr; r++ {
 		for v := 0; v < k.nv; v++ {
 			a := k.acc(r, v)

@@ -55,7 +55,13 @@ func packA(dst []float32, mr int, transA bool, m, k int, a []float32, lda int) {
 // packB writes alpha*op(B)[k0:k0+kc, j0:j0+nc] as panels of nr columns:
 // dst[(panel*kc+p)*nr+c] = alpha*op(B)[k0+p][j0+panel*nr+c], zero past nc.
 func packB(dst []float32, nr int, transB bool, k0, kc, j0, nc int, alpha float32, b []float32, ldb int) {
-	for q := 0; q*nr < nc; q++ {
+	q := 0
+	if !transB && kc > 0 {
+		// Whole panels go through the (possibly vector) bulk copy.
+		q = nc / nr
+		packBPanels(dst, nr, kc, q, alpha, b[k0*ldb+j0:], ldb)
+	}
+	for ; q*nr < nc; q++ {
 		panel := dst[q*kc*nr : (q+1)*kc*nr]
 		cols := min(nr, nc-q*nr)
 		jq := j0 + q*nr
@@ -63,12 +69,8 @@ func packB(dst []float32, nr int, transB bool, k0, kc, j0, nc int, alpha float32
 			for p := 0; p < kc; p++ {
 				src := b[(k0+p)*ldb+jq : (k0+p)*ldb+jq+cols]
 				out := panel[p*nr : p*nr+nr]
-				if alpha == 1 {
-					copy(out, src)
-				} else {
-					for c, v := range src {
-						out[c] = alpha * v
-					}
+				for c, v := range src {
+					out[c] = alpha * v
 				}
 				clear(out[cols:])
 			}
@@ -84,6 +86,27 @@ func packB(dst []float32, nr int, transB bool, k0, kc, j0, nc int, alpha float32
 		for c := cols; c < nr; c++ {
 			for p := 0; p < kc; p++ {
 				panel[p*nr+c] = 0
+			}
+		}
+	}
+}
+
+// packBPanels packs whole panels of a non-transposed B; the amd64 build
+// replaces it with a vector copy. b starts at the block's first element.
+var packBPanels = packBPanelsGeneric
+
+// packBPanelsGeneric: dst[(q*kc+p)*nr+c] = alpha*b[p*ldb+q*nr+c] for q < panels.
+func packBPanelsGeneric(dst []float32, nr, kc, panels int, alpha float32, b []float32, ldb int) {
+	for q := 0; q < panels; q++ {
+		for p := 0; p < kc; p++ {
+			src := b[p*ldb+q*nr : p*ldb+q*nr+nr]
+			out := dst[(q*kc+p)*nr : (q*kc+p)*nr+nr]
+			if alpha == 1 {
+				copy(out, src)
+			} else {
+				for c, v := range src {
+					out[c] = alpha * v
+				}
 			}
 		}
 	}

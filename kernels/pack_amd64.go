@@ -1,0 +1,40 @@
+//go:build !purego
+
+package kernels
+
+import "github.com/klauspost/cpuid/v2"
+
+func init() {
+	if cpuid.CPU.Supports(cpuid.AVX2) {
+		packBPanels = packBPanelsVector
+	}
+}
+
+// packBPanelsVector is packBPanelsGeneric in AVX2 for nr a multiple of 16.
+func packBPanelsVector(dst []float32, nr, kc, panels int, alpha float32, b []float32, ldb int) {
+	if nr%16 != 0 {
+		packBPanelsGeneric(dst, nr, kc, panels, alpha, b, ldb)
+		return
+	}
+	if kc == 0 || panels == 0 {
+		return
+	}
+	// The assembly reads rows 0..kc-1, columns 0..panels*nr-1 of b and writes
+	// panels*kc*nr values of dst: check both before trusting pointers.
+	_ = b[(kc-1)*ldb+panels*nr-1]
+	_ = dst[panels*kc*nr-1]
+	packBPanelsAVX2(&dst[0], &b[0], kc, panels, nr, ldb, alpha)
+}
+
+// packBPanelsAVX2 packs whole panels of nr columns (nr a multiple of 16):
+//
+//	for q := 0; q < panels; q++ {
+//		for p := 0; p < kc; p++ {
+//			for c := 0; c < nr; c++ {
+//				dst[(q*kc+p)*nr+c] = alpha * src[p*ldb+q*nr+c]
+//			}
+//		}
+//	}
+//
+//go:noescape
+func packBPanelsAVX2(dst, src *float32, kc, panels, nr, ldb int, alpha float32)
