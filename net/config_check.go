@@ -1,0 +1,59 @@
+package net
+
+import "fmt"
+
+// Validate reports a configuration that does not describe a network this
+// package can build exactly as torchvision would.
+func (c *Config) Validate() error {
+	switch c.Block {
+	case "basic", "bottleneck":
+	default:
+		return fmt.Errorf("config: block is %q, want \"basic\" or \"bottleneck\"", c.Block)
+	}
+	if c.StemWidth < 1 {
+		return fmt.Errorf("config: stem_width %d must be at least 1", c.StemWidth)
+	}
+	for i := range 4 {
+		if c.Layers[i] < 1 {
+			return fmt.Errorf("config: layers[%d] is %d, each stage needs at least one block", i, c.Layers[i])
+		}
+		if c.Widths[i] < 1 {
+			return fmt.Errorf("config: widths[%d] is %d, must be at least 1", i, c.Widths[i])
+		}
+		if c.Block == "bottleneck" && c.BottleneckWidths[i] < 1 {
+			return fmt.Errorf("config: bottleneck_widths[%d] is %d, must be at least 1", i, c.BottleneckWidths[i])
+		}
+	}
+	if c.FPNWidth < 1 {
+		return fmt.Errorf("config: fpn_width %d must be at least 1", c.FPNWidth)
+	}
+	if c.HeadConvs < 0 {
+		return fmt.Errorf("config: head_convs %d is negative", c.HeadConvs)
+	}
+	if c.HeadGroupNorm && c.FPNWidth%groupNormGroups != 0 {
+		return fmt.Errorf("config: head_group_norm needs fpn_width divisible by %d, have %d", groupNormGroups, c.FPNWidth)
+	}
+	// torchvision's LastLevelP6P7 reads P5 exactly when its input width equals
+	// the FPN width, so a C5 as wide as the FPN cannot feed P6.
+	if c.P6FromC5 && c.StageChannels()[3] == c.FPNWidth {
+		return fmt.Errorf("config: p6_from_c5 with C5 as wide as the FPN (%d): torchvision would use P5", c.FPNWidth)
+	}
+	if c.NumClasses < 1 {
+		return fmt.Errorf("config: num_classes %d must be at least 1", c.NumClasses)
+	}
+	if len(c.Labels) != 0 && len(c.Labels) != c.NumClasses {
+		return fmt.Errorf("config: %d labels for %d classes", len(c.Labels), c.NumClasses)
+	}
+	if len(c.AnchorSizes) != numLevels {
+		return fmt.Errorf("config: anchor_sizes has %d levels, want %d (P3..P7)", len(c.AnchorSizes), numLevels)
+	}
+	for l, sizes := range c.AnchorSizes {
+		if len(sizes) == 0 || len(sizes) != len(c.AnchorSizes[0]) {
+			return fmt.Errorf("config: anchor_sizes[%d] has %d sizes; every level needs the same non-zero count", l, len(sizes))
+		}
+	}
+	if len(c.AspectRatios) == 0 {
+		return fmt.Errorf("config: aspect_ratios is empty")
+	}
+	return nil
+}

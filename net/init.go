@@ -1,0 +1,85 @@
+package net
+
+import (
+	"math"
+	"math/rand"
+	"strings"
+)
+
+// priorProbability is the paper's initial foreground probability of every
+// class logit: the class bias starts at -log((1-p)/p).
+const priorProbability = 0.01
+
+// InitialWeights returns fresh state_dict tensors for cfg, initialised as
+// torchvision initialises a new RetinaNet: backbone convs kaiming-normal
+// (fan_out, ReLU gain), batch norms the identity (weight 1, bias 0, mean 0,
+// variance 1), FPN and P6/P7 convs kaiming-uniform with a=1 and zero bias,
+// head convs N(0, 0.01) with zero bias except the class logits' bias, which
+// is -log((1-0.01)/0.01), and GroupNorms weight 1, bias 0. The same seed
+// gives the same weights.
+func InitialWeights(cfg Config, seed int64) (map[string]Param, error) {
+	specs, err := cfg.Params()
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewSource(seed))
+	out := make(map[string]Param, len(specs))
+	for _, s := range specs {
+		data := make([]float32, shapeSize(s.Shape))
+		initParam(rng, s, data)
+		out[s.Name] = Param{Shape: s.Shape, Data: data}
+	}
+	return out, nil
+}
+
+func initParam(rng *rand.Rand, s ParamShape, data []float32) {
+	name := s.Name
+	isWeight4D := len(s.Shape) == 4
+	fill := func(v float32) {
+		for i := range data {
+			data[i] = v
+		}
+	}
+	switch {
+	case isWeight4D && strings.HasPrefix(name, "backbone.body."):
+		fanOut := s.Shape[0] * s.Shape[2] * s.Shape[3]
+		std := math.Sqrt(2 / float64(fanOut))
+		for i := range data {
+			data[i] = float32(rng.NormFloat64() * std)
+		}
+	case isWeight4D && strings.HasPrefix(name, "backbone.fpn."):
+		fanIn := s.Shape[1] * s.Shape[2] * s.Shape[3]
+		bound := math.Sqrt(3 / float64(fanIn)) // gain sqrt(2/(1+a^2)) = 1 for a=1
+		for i := range data {
+			data[i] = float32((2*rng.Float64() - 1) * bound)
+		}
+	case isWeight4D:
+		for i := range data {
+			data[i] = float32(rng.NormFloat64() * 0.01)
+		}
+	case name == "head.classification_head.cls_logits.bias":
+		fill(float32(-math.Log((1 - priorProbability) / priorProbability)))
+	case strings.HasSuffix(name, ".running_var"):
+		fill(1)
+	case strings.HasSuffix(name, ".weight"):
+		fill(1) // a 1-D weight: batch norm or GroupNorm scale
+	default:
+		fill(0) // biases and running means
+	}
+}
+
+// NewInitializedModel builds a freshly initialised model (see
+// InitialWeights) on threads GEMM threads with the active kernel tier: for
+// benchmarks and as the start of training.
+func NewInitializedModel(cfg Config, seed int64, threads int) (*Model, error) {
+	return NewInitializedModelWith(cfg, seed, Options{Threads: threads})
+}
+
+// NewInitializedModelWith is NewInitializedModel with explicit options.
+func NewInitializedModelWith(cfg Config, seed int64, opts Options) (*Model, error) {
+	w, err := InitialWeights(cfg, seed)
+	if err != nil {
+		return nil, err
+	}
+	return NewModelWith(cfg, w, opts)
+}

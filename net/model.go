@@ -1,0 +1,153 @@
+package net
+
+import (
+	"fmt"
+
+	"github.com/retina-edge/retina/kernels"
+)
+
+// Options chooses how a model runs: the kernel tier (nil: kernels.Active(),
+// which RETINA_KERNELS can force) and the number of GEMM threads (< 1: 1).
+type Options struct {
+	Impl    *kernels.Impl
+	Threads int
+}
+
+// Model is a float RetinaNet ready to run: batch norms folded, weights
+// packed for one kernel tier, activation buffers planned per input size.
+// A Model is not safe for concurrent use.
+type Model struct {
+	cfg    Config
+	engine *kernels.Engine
+
+	stem   *conv
+	stages [4][]block
+	inner  [3]*conv // FPN lateral 1x1 convs on C3..C5
+	layer  [3]*conv // FPN 3x3 output convs giving P3..P5
+	p6, p7 *conv
+
+	clsTower, boxTower []headLayer
+	clsOut, boxOut     *conv
+
+	plan *plan
+}
+
+// block is a residual block: its convs in order, then the join with the
+// identity or with down(input); the last conv adds into the join's buffer.
+type block struct {
+	convs []*conv
+	down  *conv
+}
+
+// headLayer is one tower conv, followed by GroupNorm+ReLU when gn is set
+// (otherwise the ReLU is fused into the conv).
+type headLayer struct {
+	conv *conv
+	gn   *groupNorm
+}
+
+// NewModel builds a model from torchvision state_dict tensors on threads
+// GEMM threads with the active kernel tier. See NewModelWith.
+func NewModel(cfg Config, weights map[string]Param, threads int) (*Model, error) {
+	return NewModelWith(cfg, weights, Options{Threads: threads})
+}
+
+// NewModelWith builds a model from weights named and shaped as torchvision's
+// state_dict for cfg (Config.Params lists them; no other tensor may be
+// present). Every tensor is checked before anything large is allocated, and
+// an error names the offending tensor.
+func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, error) {
+	specs, err := cfg.Params()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkWeights(specs, weights); err != nil {
+		return nil, err
+	}
+	impl := opts.Impl
+	if impl == nil {
+		impl = kernels.Active()
+	}
+	a := newArchSpec(&cfg)
+	b := builder{impl: impl, weights: weights}
+	m := &Model{cfg: cfg}
+	m.stem = b.conv(a.stem)
+	for s, st := range a.stages {
+		for _, bs := range st {
+			var blk block
+			for _, cs := range bs.convs {
+				blk.convs = append(blk.convs, b.conv(cs))
+			}
+			if bs.down != nil {
+				blk.down = b.conv(*bs.down)
+			}
+			// The last conv's ReLU comes after the join, still in its epilogue.
+			blk.convs[len(blk.convs)-1].relu = true
+			m.stages[s] = append(m.stages[s], blk)
+		}
+	}
+	for i := range 3 {
+		m.inner[i], m.layer[i] = b.conv(a.inner[i]), b.conv(a.layer[i])
+	}
+	m.p6, m.p7 = b.conv(a.p6), b.conv(a.p7)
+	m.clsTower, m.boxTower = b.tower(a.clsTower), b.tower(a.boxTower)
+	m.clsOut, m.boxOut = b.conv(a.clsOut), b.conv(a.boxOut)
+	m.engine = kernels.NewEngine(impl, opts.Threads)
+	return m, nil
+}
+
+// Config returns the model's configuration.
+func (m *Model) Config() Config { return m.cfg }
+
+// Kernels returns the tier the model runs on.
+func (m *Model) Kernels() *kernels.Impl { return m.engine.Impl() }
+
+// Close stops the model's GEMM threads; the model must not be used after.
+func (m *Model) Close() { m.engine.Close() }
+
+// builder turns checked state_dict tensors into packed layers.
+type builder struct {
+	impl    *kernels.Impl
+	weights map[string]Param
+}
+
+func (b *builder) conv(s convSpec) *conv {
+	w := b.weights[s.name+".weight"].Data
+	var bias []float32
+	if s.bias {
+		bias = b.weights[s.name+".bias"].Data
+	}
+	if s.bn != "" {
+		w, bias = foldBatchNorm(w, bias, b.weights[s.bn+".weight"].Data, b.weights[s.bn+".bias"].Data,
+			b.weights[s.bn+".running_mean"].Data, b.weights[s.bn+".running_var"].Data)
+	} else {
+		w = append([]float32(nil), w...)
+		if bias != nil {
+			bias = append([]float32(nil), bias...)
+		}
+	}
+	k := s.ic * s.k * s.k
+	return &conv{
+		name: s.name, oc: s.oc, ic: s.ic, k: s.k, stride: s.stride, pad: s.pad,
+		relu:    s.reluInPlace && s.gn == "",
+		weights: w, bias: bias,
+		packed: kernels.PackA(b.impl, false, s.oc, k, w, k),
+	}
+}
+
+func (b *builder) tower(specs []convSpec) []headLayer {
+	out := make([]headLayer, len(specs))
+	for i, s := range specs {
+		out[i].conv = b.conv(s)
+		if s.gn != "" {
+			out[i].gn = &groupNorm{groups: groupNormGroups,
+				gamma: append([]float32(nil), b.weights[s.gn+".weight"].Data...),
+				beta:  append([]float32(nil), b.weights[s.gn+".bias"].Data...)}
+		}
+	}
+	return out
+}
+
+func (m *Model) String() string {
+	return fmt.Sprintf("RetinaNet(%s, %d classes, %s kernels)", m.cfg.Backbone, m.cfg.NumClasses, m.engine.Impl().Name)
+}

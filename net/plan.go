@@ -1,0 +1,161 @@
+package net
+
+import (
+	"fmt"
+	"math"
+)
+
+// maxPlanElements bounds one planned buffer (2^31 floats = 8 GiB): a size
+// beyond it is a caller's mistake, refused before any allocation.
+const maxPlanElements = 1 << 31
+
+// plan holds every activation buffer of a forward pass for one input size,
+// allocated once and reused by every Forward of that size.
+type plan struct {
+	batch, h, w int
+
+	stem, pool Tensor
+	stages     [4]Tensor // C2..C5; stages[0] may share pool's memory
+	scratch    [2][]float32
+	col        []float32
+
+	lateral [3]Tensor         // the FPN's last_inner at C3..C5 resolution
+	levels  [numLevels]Tensor // P3..P7
+	p6ReLU  Tensor            // relu(P6), P7's input
+	tower   [3][]float32      // head tower ping-pong buffers
+	upCols  []int             // nearest-upsample column table
+	outputs [numLevels]HeadOutput
+	outList []HeadOutput // outputs[:], handed to callers
+}
+
+// sizes walks the network for a batch x 3 x h x w input and returns the
+// shapes every buffer needs. It allocates only small slices of ints.
+type planSizes struct {
+	stem, pool [4]int
+	stages     [4][4]int
+	stage0Own  bool // stage 1's first block has a downsample: its output cannot reuse pool's buffer
+	scratch    [2]int
+	col        int
+	levels     [numLevels][4]int
+	tower      int
+}
+
+func (m *Model) planSizes(batch, h, w int) planSizes {
+	var s planSizes
+	grow := func(dst *int, n int) { *dst = max(*dst, n) }
+	colFor := func(c *conv, h, w int) { grow(&s.col, c.colSize(h, w)) }
+	colFor(m.stem, h, w)
+	h, w = m.stem.outSize(h), m.stem.outSize(w)
+	s.stem = [4]int{batch, m.cfg.StemWidth, h, w}
+	h, w = poolSize(h), poolSize(w)
+	s.pool = [4]int{batch, m.cfg.StemWidth, h, w}
+	for st, blocks := range m.stages {
+		for bi, blk := range blocks {
+			if blk.down != nil {
+				colFor(blk.down, h, w)
+				if st == 0 && bi == 0 {
+					s.stage0Own = true
+				}
+			}
+			bh, bw := h, w
+			for i, c := range blk.convs {
+				colFor(c, bh, bw)
+				bh, bw = c.outSize(bh), c.outSize(bw)
+				if i < len(blk.convs)-1 {
+					grow(&s.scratch[i%2], batch*c.oc*bh*bw)
+				}
+			}
+			h, w = bh, bw
+		}
+		s.stages[st] = [4]int{batch, m.cfg.StageChannels()[st], h, w}
+	}
+	f := m.cfg.FPNWidth
+	for i := range 3 {
+		sh := s.stages[i+1]
+		colFor(m.inner[i], sh[2], sh[3])
+		colFor(m.layer[i], sh[2], sh[3])
+		s.levels[i] = [4]int{batch, f, sh[2], sh[3]}
+	}
+	p6in := s.levels[2]
+	if m.cfg.P6FromC5 {
+		p6in = s.stages[3]
+	}
+	colFor(m.p6, p6in[2], p6in[3])
+	h, w = m.p6.outSize(p6in[2]), m.p6.outSize(p6in[3])
+	s.levels[3] = [4]int{batch, f, h, w}
+	colFor(m.p7, h, w)
+	s.levels[4] = [4]int{batch, f, m.p7.outSize(h), m.p7.outSize(w)}
+	for _, l := range s.levels {
+		colFor(m.clsOut, l[2], l[3])
+		s.tower = max(s.tower, batch*f*l[2]*l[3])
+	}
+	return s
+}
+
+// newPlan allocates the buffers for a batch x 3 x h x w input, refusing
+// sizes whose buffers would not fit in memory before allocating any.
+func (m *Model) newPlan(batch, h, w int) (*plan, error) {
+	s := m.planSizes(batch, h, w)
+	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.tower}
+	for _, st := range s.stages {
+		big = append(big, shapeSize(st[:]))
+	}
+	for _, n := range big {
+		if n < 0 || n > maxPlanElements {
+			return nil, fmt.Errorf("input %dx3x%dx%d needs a buffer of %d floats, more than %d", batch, h, w, n, maxPlanElements)
+		}
+	}
+	p := &plan{batch: batch, h: h, w: w}
+	p.stem = newTensorShape(s.stem)
+	p.pool = newTensorShape(s.pool)
+	for i, st := range s.stages {
+		if i == 0 && !s.stage0Own {
+			p.stages[0] = Tensor{Shape: st, Data: p.pool.Data}
+			continue
+		}
+		p.stages[i] = newTensorShape(st)
+	}
+	for i := range p.scratch {
+		p.scratch[i] = make([]float32, s.scratch[i])
+	}
+	p.col = make([]float32, s.col)
+	for i := range 3 {
+		p.lateral[i] = newTensorShape(s.levels[i])
+	}
+	for l, sh := range s.levels {
+		p.levels[l] = newTensorShape(sh)
+		a := m.cfg.AnchorsPerCell()
+		p.outputs[l] = HeadOutput{
+			ClassLogits: newTensor(batch, a*m.cfg.NumClasses, sh[2], sh[3]),
+			BoxDeltas:   newTensor(batch, a*4, sh[2], sh[3]),
+		}
+	}
+	p.p6ReLU = newTensorShape(s.levels[3])
+	for i := range p.tower {
+		p.tower[i] = make([]float32, s.tower)
+	}
+	p.upCols = make([]int, s.levels[0][3])
+	p.outList = p.outputs[:]
+	return p, nil
+}
+
+func newTensorShape(s [4]int) Tensor { return newTensor(s[0], s[1], s[2], s[3]) }
+
+// view shapes the front of buf as an n x c x h x w tensor.
+func view(buf []float32, n, c, h, w int) Tensor {
+	return Tensor{Shape: [4]int{n, c, h, w}, Data: buf[:n*c*h*w]}
+}
+
+// checkInputSize refuses dimensions that overflow before any planning.
+func checkInputSize(batch, h, w, have int) error {
+	if batch < 1 || h < 1 || w < 1 {
+		return fmt.Errorf("forward: input %dx3x%dx%d has an empty dimension", batch, h, w)
+	}
+	if batch > math.MaxInt32 || h > math.MaxInt32 || w > math.MaxInt32 || batch*3 > maxPlanElements/h/w {
+		return fmt.Errorf("forward: input %dx3x%dx%d is too large", batch, h, w)
+	}
+	if have != batch*3*h*w {
+		return fmt.Errorf("forward: input has %d floats, %dx3x%dx%d needs %d", have, batch, h, w, batch*3*h*w)
+	}
+	return nil
+}
