@@ -28,8 +28,18 @@ func main() {
 	kernels := []kernel{
 		{name: "sgemm6x16AVX2", file: "sgemm_avx2_amd64.s", mr: 6, nv: 2, lanes: 8, reg: "Y", unroll: 4,
 			zero: "VXORPS", prefA: 0, prefB: 0},
-		{name: "sgemm14x32AVX512", file: "sgemm_avx512_amd64.s", mr: 14, nv: 2, lanes: 16, reg: "Z", unroll: 4,
+		{name: "sgemm6x64AVX512", file: "sgemm_avx512_amd64.s", mr: 6, nv: 4, lanes: 16, reg: "Z", unroll: 4,
 			zero: "VPXORD", prefA: 0, prefB: 0},
+	}
+	if len(os.Args) > 1 && os.Args[1] == "variants" {
+		// Candidate shapes for measuring, written to one scratch file.
+		var all strings.Builder
+		for _, v := range []struct{ mr, nv int }{{14, 2}, {12, 2}, {8, 3}, {4, 6}} {
+			k := kernel{name: fmt.Sprintf("sgemm%dx%dAVX512", v.mr, v.nv*16), mr: v.mr, nv: v.nv, lanes: 16, reg: "Z", unroll: 4, zero: "VPXORD"}
+			all.WriteString(k.generate())
+		}
+		os.WriteFile("sgemm_variants_amd64.s", []byte(all.String()), 0o644)
+		return
 	}
 	for _, k := range kernels {
 		if err := os.WriteFile(k.file, []byte(k.generate()), 0o644); err != nil {

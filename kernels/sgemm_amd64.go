@@ -13,12 +13,17 @@ var avx2Tier = &Impl{
 	sigmoid:   sigmoidAVX2,
 }
 
-// avx512Tier runs the 14x32 AVX-512F micro-kernel: 28 ZMM accumulators.
+// avx512Tier runs the 6x64 AVX-512F micro-kernel: 24 ZMM accumulators, 4
+// B vectors and 6 broadcasts per k step (10 loads per 12 cycles of FMAs).
+// Measured against 14x32, 12x32, 8x48 and 4x96 on a Zen 5 core, 6x64 was
+// fastest and wastes the least on edge tiles of the network's layers (M a
+// multiple of 6 or close above, N a multiple of 64). KC = 128 keeps the
+// 32 KB B panel in L1; MC covers 330 rows of A (165 KB in L2).
 var avx512Tier = &Impl{
 	Name: "avx512",
-	MR:   14, NR: 32,
-	KC: 256, MC: 280, NC: 2048,
-	sgemmTile: sgemm14x32AVX512,
+	MR:   6, NR: 64,
+	KC: 128, MC: 330, NC: 2048,
+	sgemmTile: sgemm6x64AVX512,
 	sigmoid:   sigmoidAVX512,
 }
 
@@ -41,13 +46,13 @@ var avx512Tier = &Impl{
 //go:noescape
 func sgemm6x16AVX2(kc int, a, b, c *float32, ldc int, accumulate int)
 
-// sgemm14x32AVX512 computes a 14x32 tile of C from packed panels:
+// sgemm6x64AVX512 computes a 6x64 tile of C from packed panels:
 //
-//	for i := 0; i < 14; i++ {
-//		for j := 0; j < 32; j++ {
+//	for i := 0; i < 6; i++ {
+//		for j := 0; j < 64; j++ {
 //			var s float32
 //			for p := 0; p < kc; p++ {
-//				s += a[p*14+i] * b[p*32+j] // fused multiply-add
+//				s += a[p*6+i] * b[p*64+j] // fused multiply-add
 //			}
 //			if accumulate != 0 {
 //				c[i*ldc+j] += s
@@ -58,4 +63,4 @@ func sgemm6x16AVX2(kc int, a, b, c *float32, ldc int, accumulate int)
 //	}
 //
 //go:noescape
-func sgemm14x32AVX512(kc int, a, b, c *float32, ldc int, accumulate int)
+func sgemm6x64AVX512(kc int, a, b, c *float32, ldc int, accumulate int)

@@ -203,3 +203,42 @@ func BenchmarkSgemmTileAsm(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSgemmBlocking sweeps KC and MC around each tier's setting on the
+// 256x1600x2304 layer, single-threaded, to retune the blocking on a new CPU.
+func BenchmarkSgemmBlocking(b *testing.B) {
+	const m, n, k = 256, 1600, 2304
+	rng := rand.New(rand.NewSource(6))
+	a := make([]float32, m*k)
+	bm := make([]float32, k*n)
+	c := make([]float32, m*n)
+	for i := range a {
+		a[i] = float32(rng.NormFloat64())
+	}
+	for i := range bm {
+		bm[i] = float32(rng.NormFloat64())
+	}
+	for _, base := range asmTiers() {
+		for _, kc := range []int{128, 192, 256, 320, 384, 512} {
+			for _, mcTiles := range []int{8, 12, 19, 24} {
+				im := *base
+				im.KC, im.MC = kc, mcTiles*im.MR
+				b.Run(fmt.Sprintf("%s/KC%d/MC%d", im.Name, im.KC, im.MC), func(b *testing.B) {
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
+					e := NewEngine(&im, 1)
+					defer e.Close()
+					pa := PackA(&im, false, m, k, a, k)
+					cpu0 := threadCPUSeconds()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						e.SgemmPacked(pa, false, n, 1, bm, n, 0, c, n, Epilogue{})
+					}
+					flops := 2 * float64(m) * float64(n) * float64(k) * float64(b.N)
+					b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					b.ReportMetric(flops/(threadCPUSeconds()-cpu0)/1e9, "cpu-GFLOP/s")
+				})
+			}
+		}
+	}
+}

@@ -4,8 +4,8 @@ import "unsafe"
 
 // sgemmJob is one SGEMM split into tm x tn tasks over C's register tiles.
 // The loops are BLIS's: for each NC block of columns, for each KC block of
-// the sum, pack B once, then sweep MC x KC blocks of the pre-packed A with
-// the micro-kernel. The K blocking is fixed per tier, so every element of C
+// the sum, pack B once (panel by panel, during the first MC block), and
+// sweep MC x KC blocks of the pre-packed A with the micro-kernel. The K blocking is fixed per tier, so every element of C
 // is summed in the same order whatever the split.
 type sgemmJob struct {
 	impl        *Impl
@@ -43,7 +43,6 @@ func (j *sgemmJob) runTask(ws *workspace, index int) {
 		nc := min(im.NC, n1-jc)
 		for pc := 0; pc < j.k; pc += im.KC {
 			kc := min(im.KC, j.k-pc)
-			packB(ws.bbuf, nr, j.transB, pc, kc, jc, nc, j.alpha, j.b, j.ldb)
 			accumulate := 0
 			if pc > 0 || j.beta != 0 {
 				accumulate = 1
@@ -52,8 +51,15 @@ func (j *sgemmJob) runTask(ws *workspace, index int) {
 			for ic := m0; ic < m1; ic += im.MC {
 				mc := min(im.MC, m1-ic)
 				for jr := 0; jr < nc; jr += nr {
-					bp := &ws.bbuf[(jr/nr)*kc*nr]
+					panel := ws.bbuf[(jr/nr)*kc*nr:]
 					cols := min(nr, nc-jr)
+					if ic == m0 {
+						// Pack each B panel just before its first use, so
+						// that the first sweep finds it in L1; later MC
+						// blocks reuse the packed block.
+						packB(panel, nr, j.transB, pc, kc, jc+jr, cols, j.alpha, j.b, j.ldb)
+					}
+					bp := &panel[0]
 					for ir := 0; ir < mc; ir += mr {
 						i := ic + ir
 						ap := &j.a[i*j.k+pc*mr]
