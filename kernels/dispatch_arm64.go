@@ -22,5 +22,5 @@ func Features() string {
 	})
 }
 
-// The assembly tier; set by the file that declares its kernels.
-var neon *Impl
+// The assembly tier, declared with its kernels in sgemm_arm64.go.
+var neon = neonTier
