@@ -9,7 +9,8 @@ For each model NAME it writes
     NAME.safetensors      the retina model file (format retina-float-v1)
     NAME.pth              the same state_dict saved by torch.save (for the importer)
     NAME.io.safetensors   "input" (N x 3 x H x W) and per level l = 0..4 (P3..P7)
-                          "cls_logits.l" (N x A*K x H x W) and "bbox_deltas.l" (N x A*4 x H x W)
+                          "cls_logits.l" (N x A*K x H x W) and "bbox_deltas.l" (N x A*4 x H x W);
+                          metadata "state_dict_order": the state_dict's names in order
 """
 import json
 import math
@@ -163,7 +164,8 @@ def main():
             io += [("cls_logits.%d" % l, cls), ("bbox_deltas.%d" % l, box)]
             print(spec["name"], "P%d" % (l + 3), tuple(cls.shape), tuple(box.shape),
                   "max|cls| %.3g max|box| %.3g" % (cls.abs().max(), box.abs().max()))
-        write_safetensors(os.path.join(OUT, spec["name"] + ".io.safetensors"), io)
+        order = {"state_dict_order": " ".join(k for k, _ in params)}
+        write_safetensors(os.path.join(OUT, spec["name"] + ".io.safetensors"), io, order)
         print(spec["name"], "params", sum(v.numel() for _, v in params))
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print("testdata/golden total bytes", total)
