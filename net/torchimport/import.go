@@ -1,0 +1,80 @@
+package torchimport
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+
+	"github.com/retina-edge/retina/net"
+	"github.com/retina-edge/retina/net/safetensors"
+)
+
+// ImportFile reads a torch.save checkpoint of a torchvision RetinaNet (a
+// state_dict, or a dict holding one under 'model' or 'state_dict'), infers its
+// net.Config and returns its tensors as float32 under torchvision 0.14's
+// names, sorted by name. BatchNorm statistics are kept (folding happens when
+// the model is loaded); num_batches_tracked is dropped.
+func ImportFile(path string, opts Options) (net.Config, []safetensors.Tensor, error) {
+	cfg, tensors, err := importFile(path, opts)
+	var pathErr *fs.PathError
+	if err != nil && !errors.As(err, &pathErr) { // a PathError names the file already
+		return net.Config{}, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err != nil {
+		return net.Config{}, nil, err
+	}
+	return cfg, tensors, nil
+}
+
+func importFile(path string, opts Options) (net.Config, []safetensors.Tensor, error) {
+	ck, err := openCheckpoint(path)
+	if err != nil {
+		return net.Config{}, nil, err
+	}
+	defer ck.Close()
+	rename, err := normalizeNames(ck.names)
+	if err != nil {
+		return net.Config{}, nil, err
+	}
+	shapes := map[string][]int{}
+	for n, orig := range rename {
+		shapes[n] = ck.tensors[orig].shape
+	}
+	cfg, err := inferConfig(shapes, opts)
+	if err != nil {
+		return net.Config{}, nil, err
+	}
+	if err := ValidateConfig(cfg); err != nil {
+		return net.Config{}, nil, err
+	}
+	if err := checkShapes(cfg, shapes); err != nil {
+		return net.Config{}, nil, err
+	}
+	names := make([]string, 0, len(rename))
+	for n := range rename {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	origs := make([]string, len(names))
+	for i, n := range names {
+		origs[i] = rename[n]
+	}
+	blobs, err := ck.readStorages(origs)
+	if err != nil {
+		return net.Config{}, nil, err
+	}
+	tensors := make([]safetensors.Tensor, len(names))
+	for i, n := range names {
+		ref := ck.tensors[origs[i]]
+		t, err := materialize(n, ref, blobs[ref.storage], ck.bigEndian)
+		if err != nil {
+			return net.Config{}, nil, err
+		}
+		if t.DType != "F32" {
+			return net.Config{}, nil, fmt.Errorf("tensor %q holds %s values, want floating point", origs[i], t.DType)
+		}
+		tensors[i] = t
+	}
+	return cfg, tensors, nil
+}
