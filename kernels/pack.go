@@ -24,6 +24,9 @@ func PackA(impl *Impl, transA bool, m, k int, a []float32, lda int) *PackedA {
 
 func packedASize(impl *Impl, m, k int) int { return ceilDiv(m, impl.MR) * impl.MR * k }
 
+// packABlock is how many k steps packA lays out per pass over a panel's rows.
+const packABlock = 256
+
 // packA writes op(A) as panels of mr rows: dst[(panel*k+p)*mr+r] = op(A)[panel*mr+r][p].
 func packA(dst []float32, mr int, transA bool, m, k int, a []float32, lda int) {
 	for i0 := 0; i0 < m; i0 += mr {
@@ -38,10 +41,16 @@ func packA(dst []float32, mr int, transA bool, m, k int, a []float32, lda int) {
 			}
 			continue
 		}
-		for r := 0; r < rows; r++ {
-			row := a[(i0+r)*lda : (i0+r)*lda+k]
-			for p, v := range row {
-				panel[p*mr+r] = v
+		// Blocks of packABlock steps keep the strided writes of all mr rows
+		// inside one L1-sized piece of the panel.
+		for p0 := 0; p0 < k; p0 += packABlock {
+			p1 := min(k, p0+packABlock)
+			for r := 0; r < rows; r++ {
+				row := a[(i0+r)*lda+p0 : (i0+r)*lda+p1]
+				out := panel[p0*mr+r : p1*mr]
+				for p, v := range row {
+					out[p*mr] = v
+				}
 			}
 		}
 		for r := rows; r < mr; r++ {

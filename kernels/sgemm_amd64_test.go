@@ -190,7 +190,7 @@ func BenchmarkSgemmTiers(b *testing.B) {
 // panels: the ceiling the blocked driver can reach.
 func BenchmarkSgemmTileAsm(b *testing.B) {
 	for _, im := range asmTiers() {
-		for _, kc := range []int{64, 256, 512} {
+		for _, kc := range []int{64, 128, 256, 512} {
 			b.Run(fmt.Sprintf("%s/kc%d", im.Name, kc), func(b *testing.B) {
 				a := make([]float32, kc*im.MR)
 				bp := make([]float32, kc*im.NR)
@@ -219,8 +219,8 @@ func BenchmarkSgemmBlocking(b *testing.B) {
 		bm[i] = float32(rng.NormFloat64())
 	}
 	for _, base := range asmTiers() {
-		for _, kc := range []int{128, 192, 256, 320, 384, 512} {
-			for _, mcTiles := range []int{8, 12, 19, 24} {
+		for _, kc := range []int{128, 256, 384, 512} {
+			for _, mcTiles := range []int{12, 24, 48} {
 				im := *base
 				im.KC, im.MC = kc, mcTiles*im.MR
 				b.Run(fmt.Sprintf("%s/KC%d/MC%d", im.Name, im.KC, im.MC), func(b *testing.B) {
@@ -240,5 +240,33 @@ func BenchmarkSgemmBlocking(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkPack measures packing A (per call, when the caller did not
+// pre-pack it) and B for the 256x1600x2304 layer on each tier's tile shape.
+func BenchmarkPack(b *testing.B) {
+	const m, n, k = 256, 1600, 2304
+	a := make([]float32, m*k)
+	bm := make([]float32, k*n)
+	for _, im := range asmTiers() {
+		b.Run(im.Name+"/A", func(b *testing.B) {
+			dst := make([]float32, packedASize(im, m, k))
+			b.SetBytes(4 * m * k)
+			for i := 0; i < b.N; i++ {
+				packA(dst, im.MR, false, m, k, a, k)
+			}
+		})
+		b.Run(im.Name+"/B", func(b *testing.B) {
+			dst := make([]float32, im.KC*ceilDiv(im.NC, im.NR)*im.NR)
+			b.SetBytes(4 * k * n)
+			for i := 0; i < b.N; i++ {
+				for jc := 0; jc < n; jc += im.NC {
+					for pc := 0; pc < k; pc += im.KC {
+						packB(dst, im.NR, false, pc, min(im.KC, k-pc), jc, min(im.NC, n-jc), 1, bm, n)
+					}
+				}
+			}
+		})
 	}
 }
