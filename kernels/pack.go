@@ -29,6 +29,9 @@ const packABlock = 256
 
 // packA writes op(A) as panels of mr rows: dst[(panel*k+p)*mr+r] = op(A)[panel*mr+r][p].
 func packA(dst []float32, mr int, transA bool, m, k int, a []float32, lda int) {
+	if k == 0 {
+		return // empty panels; A need not hold a single row
+	}
 	for i0 := 0; i0 < m; i0 += mr {
 		panel := dst[i0*k : i0*k+mr*k]
 		rows := min(mr, m-i0)
@@ -41,21 +44,37 @@ func packA(dst []float32, mr int, transA bool, m, k int, a []float32, lda int) {
 			}
 			continue
 		}
-		// Blocks of packABlock steps keep the strided writes of all mr rows
-		// inside one L1-sized piece of the panel.
-		for p0 := 0; p0 < k; p0 += packABlock {
-			p1 := min(k, p0+packABlock)
-			for r := 0; r < rows; r++ {
-				row := a[(i0+r)*lda+p0 : (i0+r)*lda+p1]
-				out := panel[p0*mr+r : p1*mr]
-				for p, v := range row {
-					out[p*mr] = v
-				}
-			}
+		if rows == mr {
+			packARows(panel, mr, k, a[i0*lda:], lda)
+			continue
 		}
+		packARowsGeneric(panel, rows, mr, k, a[i0*lda:], lda)
 		for r := rows; r < mr; r++ {
 			for p := 0; p < k; p++ {
 				panel[p*mr+r] = 0
+			}
+		}
+	}
+}
+
+// packARows lays out a full panel of mr rows of a non-transposed A (a
+// starts at the panel's first row); the amd64 build replaces it with an
+// assembly copy for mr == 6.
+var packARows = func(panel []float32, mr, k int, a []float32, lda int) {
+	packARowsGeneric(panel, mr, mr, k, a, lda)
+}
+
+// packARowsGeneric: panel[p*mr+r] = a[r*lda+p] for r < rows, p < k. Blocks
+// of packABlock steps keep the strided writes of all rows inside one
+// L1-sized piece of the panel.
+func packARowsGeneric(panel []float32, rows, mr, k int, a []float32, lda int) {
+	for p0 := 0; p0 < k; p0 += packABlock {
+		p1 := min(k, p0+packABlock)
+		for r := 0; r < rows; r++ {
+			row := a[r*lda+p0 : r*lda+p1]
+			out := panel[p0*mr+r : p1*mr]
+			for p, v := range row {
+				out[p*mr] = v
 			}
 		}
 	}

@@ -8,7 +8,32 @@ func init() {
 	if cpuid.CPU.Supports(cpuid.AVX2) {
 		packBPanels = packBPanelsVector
 	}
+	packARows = packARowsAmd64
 }
+
+// packARowsAmd64 is packARows with the 6-row panels of both amd64 tiers
+// interleaved in assembly; other heights take the Go path.
+func packARowsAmd64(panel []float32, mr, k int, a []float32, lda int) {
+	if mr != 6 || k == 0 {
+		packARowsGeneric(panel, mr, mr, k, a, lda)
+		return
+	}
+	// The assembly reads 6 rows of k values and writes 6*k: check first.
+	_ = a[5*lda+k-1]
+	_ = panel[6*k-1]
+	packA6Rows(&panel[0], &a[0], k, lda)
+}
+
+// packA6Rows interleaves 6 rows of A into a packed panel:
+//
+//	for p := 0; p < k; p++ {
+//		for r := 0; r < 6; r++ {
+//			dst[p*6+r] = src[r*lda+p]
+//		}
+//	}
+//
+//go:noescape
+func packA6Rows(dst, src *float32, k, lda int)
 
 // packBPanelsVector is packBPanelsGeneric in AVX2 for nr a multiple of 16.
 func packBPanelsVector(dst []float32, nr, kc, panels int, alpha float32, b []float32, ldb int) {

@@ -52,3 +52,39 @@ chunk:
 done:
 	VZEROUPPER
 	RET
+
+// func packA6Rows(dst, src *float32, k, lda int)
+//
+// Interleaves 6 rows of src (row stride lda floats) into dst, k steps of 6.
+TEXT ·packA6Rows(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), DI
+	MOVQ  src+8(FP), SI
+	MOVQ  k+16(FP), CX
+	MOVQ  lda+24(FP), R8
+	SHLQ  $2, R8                // row stride in bytes
+	LEAQ  (SI)(R8*2), R9
+	ADDQ  R8, R9                // R9 = row 3
+	TESTQ CX, CX
+	JE    a6done
+
+a6loop:
+	MOVL (SI), AX
+	MOVL (SI)(R8*1), BX
+	MOVL (SI)(R8*2), DX
+	MOVL (R9), R10
+	MOVL (R9)(R8*1), R11
+	MOVL (R9)(R8*2), R12
+	MOVL AX, (DI)
+	MOVL BX, 4(DI)
+	MOVL DX, 8(DI)
+	MOVL R10, 12(DI)
+	MOVL R11, 16(DI)
+	MOVL R12, 20(DI)
+	ADDQ $4, SI
+	ADDQ $4, R9
+	ADDQ $24, DI
+	DECQ CX
+	JNZ  a6loop
+
+a6done:
+	RET
