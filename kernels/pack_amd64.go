@@ -9,7 +9,29 @@ func init() {
 		packBPanels = packBPanelsVector
 	}
 	packARows = packARowsAmd64
+	prefetchRows = prefetchRowsAmd64
 }
+
+// prefetchRowsAmd64 prefetches rows x cols values of b with row stride ld.
+func prefetchRowsAmd64(b []float32, rows, ld, cols int) {
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	// Prefetches never fault, but keep the addresses inside b all the same.
+	_ = b[(rows-1)*ld+cols-1]
+	prefetchRowsT0(&b[0], rows, ld, cols)
+}
+
+// prefetchRowsT0 hints the cache lines of a block of rows:
+//
+//	for r := 0; r < rows; r++ {
+//		for c := 0; c < cols; c += 16 {
+//			prefetch(&p[r*ld+c])
+//		}
+//	}
+//
+//go:noescape
+func prefetchRowsT0(p *float32, rows, ld, cols int)
 
 // packARowsAmd64 is packARows with the 6-row panels of both amd64 tiers
 // interleaved in assembly; other heights take the Go path.

@@ -88,3 +88,32 @@ a6loop:
 
 a6done:
 	RET
+
+// func prefetchRowsT0(p *float32, rows, ld, cols int)
+//
+// PREFETCHT0 of each cache line of rows rows of cols floats, stride ld.
+TEXT ·prefetchRowsT0(SB), NOSPLIT, $0-32
+	MOVQ  p+0(FP), SI
+	MOVQ  rows+8(FP), CX
+	MOVQ  ld+16(FP), R8
+	MOVQ  cols+24(FP), R9
+	SHLQ  $2, R8
+	SHLQ  $2, R9
+	TESTQ CX, CX
+	JE    pfdone
+
+pfrow:
+	XORQ DX, DX
+
+pfline:
+	PREFETCHT0 (SI)(DX*1)
+	ADDQ       $64, DX
+	CMPQ       DX, R9
+	JL         pfline
+	PREFETCHT0 -4(SI)(R9*1) // the last line when the row is not aligned
+	ADDQ       R8, SI
+	DECQ       CX
+	JNZ        pfrow
+
+pfdone:
+	RET

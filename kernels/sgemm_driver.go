@@ -60,8 +60,21 @@ func (j *sgemmJob) runTask(ws *workspace, index int) {
 						packB(panel, nr, j.transB, pc, kc, jc+jr, cols, j.alpha, j.b, j.ldb)
 					}
 					bp := &panel[0]
+					// While this panel's tiles run, fetch the source of the
+					// next one, a slice of its rows per tile, so that its
+					// packing finds them in cache.
+					next, nextCols, step := 0, 0, 0
+					if ic == m0 && !j.transB && jr+nr < nc {
+						next, nextCols = jc+jr+nr, min(nr, nc-jr-nr)
+						step = ceilDiv(kc, ceilDiv(mc, mr))
+					}
 					for ir := 0; ir < mc; ir += mr {
 						i := ic + ir
+						if step > 0 {
+							if r0 := ir / mr * step; r0 < kc {
+								prefetchRows(j.b[(pc+r0)*j.ldb+next:], min(step, kc-r0), j.ldb, nextCols)
+							}
+						}
 						ap := &j.a[i*j.k+pc*mr]
 						rows := min(mr, m1-i)
 						if rows == mr && cols == nr {
@@ -135,3 +148,8 @@ func (j *sgemmJob) epilogue(m0, m1, n0, n1 int) {
 		}
 	}
 }
+
+// prefetchRows asks for rows x cols values of b (row stride ld) to be
+// brought into cache; a hint with no effect on results. The amd64 build
+// issues prefetch instructions; elsewhere it does nothing.
+var prefetchRows = func(b []float32, rows, ld, cols int) {}
