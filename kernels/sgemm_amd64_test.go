@@ -219,8 +219,8 @@ func BenchmarkSgemmBlocking(b *testing.B) {
 		bm[i] = float32(rng.NormFloat64())
 	}
 	for _, base := range asmTiers() {
-		for _, kc := range []int{128, 256, 384, 512} {
-			for _, mcTiles := range []int{12, 24, 48} {
+		for _, kc := range []int{128, 256, 512} {
+			for _, mcTiles := range []int{12, 24, 55} {
 				im := *base
 				im.KC, im.MC = kc, mcTiles*im.MR
 				b.Run(fmt.Sprintf("%s/KC%d/MC%d", im.Name, im.KC, im.MC), func(b *testing.B) {
