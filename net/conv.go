@@ -10,7 +10,7 @@ type conv struct {
 	oc, ic, k, stride, pad int
 	relu                   bool
 	weights                []float32 // oc x (ic*k*k), folded; kept for saving and training
-	bias                   []float32 // oc values (zeros when the layer has none)
+	bias                   []float32 // oc values, nil when the layer has none
 	packed                 *kernels.PackedA
 }
 
@@ -23,37 +23,42 @@ func (c *conv) shape(h, w int) kernels.ConvShape {
 // outSize is the output height or width for an input of n.
 func (c *conv) outSize(n int) int { return (n+2*c.pad-c.k)/c.stride + 1 }
 
+// pointwise reports a conv whose im2col matrix is its input.
+func (c *conv) pointwise() bool { return c.k == 1 && c.stride == 1 && c.pad == 0 }
+
 // colSize is the im2col scratch one image needs (0 for a pointwise conv).
 func (c *conv) colSize(h, w int) int {
-	s := c.shape(h, w)
-	if s.IsPointwise() {
+	if c.pointwise() {
 		return 0
 	}
-	return s.ColRows() * s.ColCols()
+	return c.ic * c.k * c.k * c.outSize(h) * c.outSize(w)
 }
 
 // run computes dst = ep(conv(src)) for every image. With accumulate, dst
 // already holds a term to add before the bias and ReLU (a residual or a
 // top-down path), so the join costs no extra pass.
 func (c *conv) run(e *kernels.Engine, src, dst Tensor, col []float32, accumulate bool) {
-	s := c.shape(src.H(), src.W())
-	n := s.ColCols()
+	for b := range src.N() {
+		c.runPlanes(e, imagePlanes(src, b), imagePlanes(dst, b), col, accumulate)
+	}
+}
+
+// runPlanes is run on one image held as strided planes.
+func (c *conv) runPlanes(e *kernels.Engine, src, dst planes, col []float32, accumulate bool) {
+	n := c.outSize(src.h) * c.outSize(src.w)
+	bm, ldb := src.data, src.stride
+	if !c.pointwise() {
+		im2col(c.shape(src.h, src.w), src, col, n)
+		bm, ldb = col, n
+	}
+	c.gemm(e, n, bm, ldb, dst.data, dst.stride, accumulate)
+}
+
+// gemm computes C = ep(W*B [+ C]) for n columns of B (the im2col matrix).
+func (c *conv) gemm(e *kernels.Engine, n int, b []float32, ldb int, dst []float32, ldc int, accumulate bool) {
 	var beta float32
 	if accumulate {
 		beta = 1
 	}
-	ep := kernels.Epilogue{Bias: c.bias, ReLU: c.relu}
-	for b := range src.N() {
-		bm := src.Image(b)
-		if !s.IsPointwise() {
-			kernels.Im2col(s, bm, col)
-			bm = col
-		}
-		e.SgemmPacked(c.packed, false, n, 1, bm, n, beta, dst.Image(b), n, ep)
-	}
-}
-
-// runCols is run for one image whose im2col matrix is already in col.
-func (c *conv) runCols(e *kernels.Engine, n int, col, dst []float32) {
-	e.SgemmPacked(c.packed, false, n, 1, col, n, 0, dst, n, kernels.Epilogue{Bias: c.bias, ReLU: c.relu})
+	e.SgemmPacked(c.packed, false, n, 1, b, ldb, beta, dst, ldc, kernels.Epilogue{Bias: c.bias, ReLU: c.relu})
 }

@@ -1,7 +1,5 @@
 package net
 
-import "github.com/retina-edge/retina/kernels"
-
 // Forward runs the backbone, the FPN and the heads on a batch x 3 x h x w
 // normalised input (any h, w; torchvision pads to multiples of 32 first) and
 // returns, for P3..P7, the raw class logits and box deltas. The outputs
@@ -24,8 +22,8 @@ func (m *Model) Forward(batch, h, w int, input []float32) ([]HeadOutput, error) 
 	x := Tensor{Shape: [4]int{batch, 3, h, w}, Data: input}
 	m.backbone(p, x)
 	m.fpn(p)
-	for l := range p.levels {
-		m.heads(p, p.levels[l], &p.outputs[l])
+	for b := range batch {
+		m.heads(p, b)
 	}
 	return p.outList, nil
 }
@@ -34,7 +32,7 @@ func (m *Model) Forward(batch, h, w int, input []float32) ([]HeadOutput, error) 
 func (m *Model) backbone(p *plan, x Tensor) {
 	e := m.engine
 	m.stem.run(e, x, p.stem, p.col, false)
-	maxPool3x3s2(p.stem, p.pool)
+	maxPool3x3s2(p.stem, p.pool, p.rowMax)
 	in := p.pool
 	for s, blocks := range m.stages {
 		for _, blk := range blocks {
@@ -63,72 +61,101 @@ func (m *Model) residual(p *plan, blk *block, in, out Tensor) {
 	blk.convs[last].run(m.engine, x, out, p.col, true)
 }
 
-// fpn computes P3..P7 from C3..C5: lateral 1x1 convs, the top-down path
-// (nearest upsample added in the lateral conv's GEMM), 3x3 output convs,
-// then P6 and P7.
+// fpn computes P3..P7 from C3..C5 into p.pyramid: lateral 1x1 convs, the
+// top-down path (nearest upsample added in the lateral conv's GEMM), 3x3
+// output convs, then P6 and P7.
 func (m *Model) fpn(p *plan) {
 	e := m.engine
+	f := m.cfg.FPNWidth
 	m.inner[2].run(e, p.stages[3], p.lateral[2], p.col, false)
 	for i := 1; i >= 0; i-- {
 		upsampleNearest(p.lateral[i+1], p.lateral[i], p.upCols)
 		m.inner[i].run(e, p.stages[i+1], p.lateral[i], p.col, true)
 	}
-	for i := range 3 {
-		m.layer[i].run(e, p.lateral[i], p.levels[i], p.col, false)
+	for b := range p.batch {
+		for i := range 3 {
+			m.layer[i].runPlanes(e, imagePlanes(p.lateral[i], b), p.levelPlanes(p.pyramid, b, i, f), p.col, false)
+		}
+		p6in := p.levelPlanes(p.pyramid, b, 2, f)
+		if m.cfg.P6FromC5 {
+			p6in = imagePlanes(p.stages[3], b)
+		}
+		p6 := p.levelPlanes(p.pyramid, b, 3, f)
+		m.p6.runPlanes(e, p6in, p6, p.col, false)
+		relu := imagePlanes(p.p6ReLU, b)
+		for c := range f {
+			dst := relu.plane(c)
+			for i, v := range p6.plane(c) {
+				dst[i] = max(v, 0)
+			}
+		}
+		m.p7.runPlanes(e, relu, p.levelPlanes(p.pyramid, b, 4, f), p.col, false)
 	}
-	p6in := p.levels[2]
-	if m.cfg.P6FromC5 {
-		p6in = p.stages[3]
-	}
-	m.p6.run(e, p6in, p.levels[3], p.col, false)
-	for i, v := range p.levels[3].Data {
-		p.p6ReLU.Data[i] = max(v, 0)
-	}
-	m.p7.run(e, p.p6ReLU, p.levels[4], p.col, false)
 }
 
-// heads runs both towers and their output convs on one level. The first
-// conv of each tower reads the same im2col matrix, built once per image.
-func (m *Model) heads(p *plan, x Tensor, out *HeadOutput) {
+// heads runs both heads on every level of image b. Each conv is one GEMM
+// over the im2col matrices of all five levels side by side, so the small
+// levels ride along with P3; the first conv of the two towers shares one
+// im2col, and the output convs write each level's NCHW tensor directly.
+func (m *Model) heads(p *plan, b int) {
 	e := m.engine
-	f := m.cfg.FPNWidth
-	towerView := func(i int) Tensor { return view(p.tower[i], x.N(), f, x.H(), x.W()) }
-	clsFirst, clsDst := m.clsOut, out.ClassLogits
-	boxFirst, boxDst := m.boxOut, out.BoxDeltas
-	if len(m.clsTower) > 0 {
-		clsFirst, clsDst = m.clsTower[0].conv, towerView(0)
-		boxFirst, boxDst = m.boxTower[0].conv, towerView(1)
-	}
-	s := clsFirst.shape(x.H(), x.W())
-	n := s.ColCols()
-	for b := range x.N() {
-		col := x.Image(b)
-		if !s.IsPointwise() {
-			col = p.col[:s.ColRows()*n]
-			kernels.Im2col(s, x.Image(b), col)
-		}
-		clsFirst.runCols(e, n, col, clsDst.Image(b))
-		boxFirst.runCols(e, n, col, boxDst.Image(b))
-	}
+	t := p.total
+	m.levelsIm2col(p, p.pyramid, b)
 	if len(m.clsTower) == 0 {
+		m.outputConvs(p, b, m.clsOut, m.boxOut)
 		return
 	}
-	m.tower(p, m.clsTower, clsDst, towerView(2), m.clsOut, out.ClassLogits)
-	m.tower(p, m.boxTower, boxDst, towerView(0), m.boxOut, out.BoxDeltas)
+	m.clsTower[0].conv.gemm(e, t, p.col, t, p.towerImage(0, b), t, false)
+	m.boxTower[0].conv.gemm(e, t, p.col, t, p.towerImage(1, b), t, false)
+	m.tower(p, b, m.clsTower, 0, 2, m.clsOut)
+	m.tower(p, b, m.boxTower, 1, 2, m.boxOut)
 }
 
-// tower finishes a head: the first layer's conv output is in a; its norm,
-// the remaining layers (ping-ponging between a and b) and the output conv
-// follow.
-func (m *Model) tower(p *plan, layers []headLayer, a, b Tensor, final *conv, dst Tensor) {
+// tower finishes one head on image b: the first layer's conv output is in
+// tower buffer a; its norm, the remaining layers (ping-ponging between a
+// and other) and the output conv follow.
+func (m *Model) tower(p *plan, b int, layers []headLayer, a, other int, final *conv) {
+	t := p.total
 	for i, l := range layers {
 		if i > 0 {
-			l.conv.run(m.engine, a, b, p.col, false)
-			a, b = b, a
+			m.levelsIm2col(p, p.tower[a], b)
+			l.conv.gemm(m.engine, t, p.col, t, p.towerImage(other, b), t, false)
+			a, other = other, a
 		}
 		if l.gn != nil {
-			l.gn.applyReLU(a)
+			for lv := range numLevels {
+				l.gn.applyReLU(p.levelPlanes(p.tower[a], b, lv, m.cfg.FPNWidth))
+			}
 		}
 	}
-	final.run(m.engine, a, dst, p.col, false)
+	m.levelsIm2col(p, p.tower[a], b)
+	if final == m.clsOut {
+		m.outputConvs(p, b, final, nil)
+	} else {
+		m.outputConvs(p, b, nil, final)
+	}
+}
+
+// outputConvs runs the class and/or box output conv (nil: skip) on the
+// im2col matrix in p.col, one GEMM per level into that level's outputs.
+func (m *Model) outputConvs(p *plan, b int, cls, box *conv) {
+	for l := range numLevels {
+		n, col := p.off[l+1]-p.off[l], p.col[p.off[l]:]
+		if cls != nil {
+			cls.gemm(m.engine, n, col, p.total, p.outputs[l].ClassLogits.Image(b), n, false)
+		}
+		if box != nil {
+			box.gemm(m.engine, n, col, p.total, p.outputs[l].BoxDeltas.Image(b), n, false)
+		}
+	}
+}
+
+// levelsIm2col writes the 3x3 head convs' im2col matrix of image b of a
+// batch x FPNWidth x total buffer into p.col, levels side by side.
+func (m *Model) levelsIm2col(p *plan, buf []float32, b int) {
+	f := m.cfg.FPNWidth
+	for l := range numLevels {
+		src := p.levelPlanes(buf, b, l, f)
+		im2col(m.clsOut.shape(src.h, src.w), src, p.col[p.off[l]:], p.total)
+	}
 }

@@ -3,6 +3,7 @@ package net
 import (
 	"math/rand"
 	"testing"
+	"time"
 )
 
 // BenchmarkForwardResNet18_320 times backbone+FPN+heads of RetinaNet
@@ -33,8 +34,45 @@ func benchmarkForward(b *testing.B, backbone string, size, threads int) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	cpu := processCPUTime()
 	for range b.N {
 		m.Forward(1, size, size, in)
 	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+	cpu = processCPUTime() - cpu
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1e3/float64(b.N), "ms/op")
+	// CPU time over all threads: the figure to compare on a shared machine.
+	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
+
+// BenchmarkForwardResNet18_320_Parts splits the forward pass into the
+// backbone, the FPN and the heads (CPU milliseconds of each per op).
+func BenchmarkForwardResNet18_320_Parts(b *testing.B) {
+	cfg, _ := ResNetConfig("resnet18", 80)
+	m, err := NewInitializedModel(cfg, 1, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	const size = 320
+	in := randomSlice(rand.New(rand.NewSource(2)), 3*size*size)
+	if _, err := m.Forward(1, size, size, in); err != nil {
+		b.Fatal(err)
+	}
+	p, x := m.plan, Tensor{Shape: [4]int{1, 3, size, size}, Data: in}
+	var parts [3]time.Duration
+	b.ResetTimer()
+	for range b.N {
+		t := processCPUTime()
+		m.backbone(p, x)
+		t1 := processCPUTime()
+		m.fpn(p)
+		t2 := processCPUTime()
+		parts[0] += t1 - t
+		parts[1] += t2 - t1
+		m.heads(p, 0)
+		parts[2] += processCPUTime() - t2
+	}
+	for i, name := range []string{"backbone", "fpn", "heads"} {
+		b.ReportMetric(float64(parts[i].Microseconds())/1e3/float64(b.N), name+"-ms")
+	}
 }

@@ -11,38 +11,34 @@ type groupNorm struct {
 	gamma, beta []float32
 }
 
-// applyReLU normalises t in place per image and group (biased variance over
-// the group's channels and pixels, statistics in float64), applies the
-// per-channel affine and then a ReLU.
-func (g *groupNorm) applyReLU(t Tensor) {
-	c, hw := t.C(), t.H()*t.W()
-	per := c / g.groups
-	for b := range t.N() {
-		img := t.Image(b)
-		for gr := range g.groups {
-			vals := img[gr*per*hw : (gr+1)*per*hw]
-			var sum, sq float64
-			for _, v := range vals {
+// applyReLU normalises one image's planes in place per group (biased
+// variance over the group's channels and pixels, statistics in float64),
+// applies the per-channel affine and then a ReLU.
+func (g *groupNorm) applyReLU(x planes) {
+	per := x.c / g.groups
+	hw := x.h * x.w
+	count := float64(per * hw)
+	for gr := range g.groups {
+		var sum, sq float64
+		for c := gr * per; c < (gr+1)*per; c++ {
+			for _, v := range x.plane(c) {
 				sum += float64(v)
 			}
-			mean := sum / float64(len(vals))
-			for _, v := range vals {
+		}
+		mean := sum / count
+		for c := gr * per; c < (gr+1)*per; c++ {
+			for _, v := range x.plane(c) {
 				d := float64(v) - mean
 				sq += d * d
 			}
-			inv := 1 / math.Sqrt(sq/float64(len(vals))+groupNormEps)
-			for i := range per {
-				ch := gr*per + i
-				s := float64(g.gamma[ch]) * inv
-				scale, shift := float32(s), float32(float64(g.beta[ch])-mean*s)
-				plane := vals[i*hw : (i+1)*hw]
-				for j, v := range plane {
-					v = v*scale + shift
-					if v < 0 {
-						v = 0
-					}
-					plane[j] = v
-				}
+		}
+		inv := 1 / math.Sqrt(sq/count+groupNormEps)
+		for c := gr * per; c < (gr+1)*per; c++ {
+			s := float64(g.gamma[c]) * inv
+			scale, shift := float32(s), float32(float64(g.beta[c])-mean*s)
+			plane := x.plane(c)
+			for j, v := range plane {
+				plane[j] = max(v*scale+shift, 0)
 			}
 		}
 	}

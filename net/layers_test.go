@@ -98,7 +98,7 @@ func TestMaxPool(t *testing.T) {
 		-5, -6, -7, -8,
 		-9, -10, -11, -12}}
 	dst := newTensor(1, 1, poolSize(3), poolSize(4))
-	maxPool3x3s2(src, dst)
+	maxPool3x3s2(src, dst, make([]float32, 4))
 	want := []float32{-1, -2, -5, -6}
 	for i, v := range want {
 		if dst.Data[i] != v {
@@ -107,7 +107,7 @@ func TestMaxPool(t *testing.T) {
 	}
 	nan := float32(math.NaN())
 	src.Data[5] = nan
-	maxPool3x3s2(src, dst)
+	maxPool3x3s2(src, dst, make([]float32, 4))
 	for i, v := range dst.Data {
 		if v == v {
 			t.Errorf("pixel %d: NaN in the window must give NaN, got %g", i, v)
@@ -144,7 +144,9 @@ func TestGroupNormReLU(t *testing.T) {
 	x := Tensor{Shape: [4]int{n, c, 2, 3}, Data: randomSlice(rng, n*c*hw)}
 	orig := append([]float32(nil), x.Data...)
 	g := &groupNorm{groups: groups, gamma: randomSlice(rng, c), beta: randomSlice(rng, c)}
-	g.applyReLU(x)
+	for b := range n {
+		g.applyReLU(imagePlanes(x, b))
+	}
 	per := c / groups * hw
 	for b := range n {
 		for gr := range groups {
@@ -162,6 +164,34 @@ func TestGroupNormReLU(t *testing.T) {
 				got := x.Data[(b*groups+gr)*per+i]
 				if math.Abs(float64(got)-want) > 1e-5 {
 					t.Fatalf("image %d group %d element %d: got %g, want %g", b, gr, i, got, want)
+				}
+			}
+		}
+	}
+}
+
+// The row-max pooling equals a direct 3x3 window max on odd and even sizes.
+func TestMaxPoolMatchesWindows(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	for _, hw := range [][2]int{{1, 1}, {1, 2}, {2, 1}, {5, 7}, {8, 6}, {9, 9}} {
+		h, w := hw[0], hw[1]
+		src := Tensor{Shape: [4]int{2, 3, h, w}, Data: randomSlice(rng, 6*h*w)}
+		dst := newTensor(2, 3, poolSize(h), poolSize(w))
+		maxPool3x3s2(src, dst, make([]float32, w))
+		for p := range 6 {
+			for oy := range dst.H() {
+				for ox := range dst.W() {
+					want := float32(math.Inf(-1))
+					for y := 2*oy - 1; y <= 2*oy+1; y++ {
+						for x := 2*ox - 1; x <= 2*ox+1; x++ {
+							if y >= 0 && y < h && x >= 0 && x < w {
+								want = max(want, src.Data[(p*h+y)*w+x])
+							}
+						}
+					}
+					if got := dst.Data[(p*dst.H()+oy)*dst.W()+ox]; got != want {
+						t.Fatalf("%dx%d plane %d (%d,%d): got %g, want %g", h, w, p, oy, ox, got, want)
+					}
 				}
 			}
 		}

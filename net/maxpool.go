@@ -1,35 +1,45 @@
 package net
 
-import "math"
-
 // maxPool3x3s2 is torch's max_pool2d(kernel 3, stride 2, padding 1): padding
 // acts as -inf and the output is floor((n+2-3)/2)+1 per axis. NaN wins, as
-// in torch.
-func maxPool3x3s2(src, dst Tensor) {
+// in torch. Each output row takes the column-wise max of its (up to) three
+// input rows into rowMax, then the max of three neighbours at stride 2.
+func maxPool3x3s2(src, dst Tensor, rowMax []float32) {
 	h, w := src.H(), src.W()
 	oh, ow := dst.H(), dst.W()
+	rowMax = rowMax[:w]
 	planes := src.N() * src.C()
 	for p := range planes {
 		in := src.Data[p*h*w : (p+1)*h*w]
 		out := dst.Data[p*oh*ow : (p+1)*oh*ow]
 		for oy := range oh {
 			y0, y1 := max(0, 2*oy-1), min(h, 2*oy+2)
-			line := out[oy*ow : (oy+1)*ow]
-			for ox := range ow {
-				x0, x1 := max(0, 2*ox-1), min(w, 2*ox+2)
-				m := float32(math.Inf(-1))
-				for y := y0; y < y1; y++ {
-					for _, v := range in[y*w+x0 : y*w+x1] {
-						if v > m || v != v {
-							m = v
-						}
-					}
+			copy(rowMax, in[y0*w:(y0+1)*w])
+			for y := y0 + 1; y < y1; y++ {
+				for x, v := range in[y*w : (y+1)*w] {
+					rowMax[x] = max32(rowMax[x], v)
 				}
-				line[ox] = m
+			}
+			line := out[oy*ow : (oy+1)*ow]
+			// Output x reads columns 2x-1, 2x, 2x+1; column -1 is padding.
+			line[0] = rowMax[0]
+			if w > 1 {
+				line[0] = max32(line[0], rowMax[1])
+			}
+			for x := 1; x < ow; x++ {
+				m := max32(rowMax[2*x-1], rowMax[2*x])
+				if 2*x+1 < w {
+					m = max32(m, rowMax[2*x+1])
+				}
+				line[x] = m
 			}
 		}
 	}
 }
+
+// max32 is the larger of a and b, NaN if either is NaN (torch's max-pool
+// rule); the builtin compiles to branch-free code.
+func max32(a, b float32) float32 { return max(a, b) }
 
 // poolSize is maxPool3x3s2's output size for an input of n.
 func poolSize(n int) int { return (n+2-3)/2 + 1 }

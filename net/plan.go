@@ -19,11 +19,19 @@ type plan struct {
 	scratch    [2][]float32
 	col        []float32
 
-	lateral [3]Tensor         // the FPN's last_inner at C3..C5 resolution
-	levels  [numLevels]Tensor // P3..P7
-	p6ReLU  Tensor            // relu(P6), P7's input
-	tower   [3][]float32      // head tower ping-pong buffers
-	upCols  []int             // nearest-upsample column table
+	lateral [3]Tensor // the FPN's last_inner at C3..C5 resolution
+	p6ReLU  Tensor    // relu(P6), P7's input
+	upCols  []int     // nearest-upsample column table
+	rowMax  []float32 // max-pool row scratch
+
+	// P3..P7 and the head towers are batch x FPNWidth x total: each channel
+	// is one row holding every level, level l in columns off[l]..off[l+1].
+	levelH, levelW [numLevels]int
+	off            [numLevels + 1]int
+	total          int
+	pyramid        []float32
+	tower          [3][]float32 // head tower ping-pong buffers
+
 	outputs [numLevels]HeadOutput
 	outList []HeadOutput // outputs[:], handed to callers
 }
@@ -85,10 +93,12 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	s.levels[3] = [4]int{batch, f, h, w}
 	colFor(m.p7, h, w)
 	s.levels[4] = [4]int{batch, f, m.p7.outSize(h), m.p7.outSize(w)}
+	total := 0
 	for _, l := range s.levels {
-		colFor(m.clsOut, l[2], l[3])
-		s.tower = max(s.tower, batch*f*l[2]*l[3])
+		total += l[2] * l[3]
 	}
+	s.tower = batch * f * total
+	s.col = max(s.col, f*9*total) // the heads' im2col over all levels
 	return s
 }
 
@@ -123,23 +133,32 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 		p.lateral[i] = newTensorShape(s.levels[i])
 	}
 	for l, sh := range s.levels {
-		p.levels[l] = newTensorShape(sh)
+		p.levelH[l], p.levelW[l] = sh[2], sh[3]
+		p.off[l+1] = p.off[l] + sh[2]*sh[3]
 		a := m.cfg.AnchorsPerCell()
 		p.outputs[l] = HeadOutput{
 			ClassLogits: newTensor(batch, a*m.cfg.NumClasses, sh[2], sh[3]),
 			BoxDeltas:   newTensor(batch, a*4, sh[2], sh[3]),
 		}
 	}
+	p.total = p.off[numLevels]
+	p.pyramid = make([]float32, s.tower)
 	p.p6ReLU = newTensorShape(s.levels[3])
 	for i := range p.tower {
 		p.tower[i] = make([]float32, s.tower)
 	}
 	p.upCols = make([]int, s.levels[0][3])
+	p.rowMax = make([]float32, s.stem[3])
 	p.outList = p.outputs[:]
 	return p, nil
 }
 
 func newTensorShape(s [4]int) Tensor { return newTensor(s[0], s[1], s[2], s[3]) }
+
+// levelPlanes is level l of image b in a batch x c x total buffer.
+func (p *plan) levelPlanes(buf []float32, b, l, c int) planes {
+	return planes{data: buf[b*c*p.total+p.off[l]:], c: c, h: p.levelH[l], w: p.levelW[l], stride: p.total}
+}
 
 // view shapes the front of buf as an n x c x h x w tensor.
 func view(buf []float32, n, c, h, w int) Tensor {
@@ -158,4 +177,10 @@ func checkInputSize(batch, h, w, have int) error {
 		return fmt.Errorf("forward: input has %d floats, %dx3x%dx%d needs %d", have, batch, h, w, batch*3*h*w)
 	}
 	return nil
+}
+
+// towerImage is image b of head tower buffer i (FPNWidth rows of total).
+func (p *plan) towerImage(i, b int) []float32 {
+	n := len(p.tower[i]) / p.batch
+	return p.tower[i][b*n : (b+1)*n]
 }
