@@ -18,4 +18,7 @@
 // LoadOptions.SkipBad is set: then the bad object (or sample, for a missing
 // image or an unreadable annotation file) is left out and the problem is
 // recorded in Dataset.Warnings.
+//
+// Augment (horizontal flip, scale jitter, crops that keep boxes valid) works
+// on decoded images and their objects for training.
 package dataset
