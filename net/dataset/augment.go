@@ -130,7 +130,9 @@ func Scale(img *image.RGBA, objs []Object, s float64) (*image.RGBA, []Object) {
 			x1 := min(x0+1, w-1)
 			tx := fx - float64(x0)
 			for c := 0; c < 4; c++ {
-				p := func(px, py int) float64 { return float64(img.Pix[img.PixOffset(img.Rect.Min.X+px, img.Rect.Min.Y+py)+c]) }
+				p := func(px, py int) float64 {
+					return float64(img.Pix[img.PixOffset(img.Rect.Min.X+px, img.Rect.Min.Y+py)+c])
+				}
 				v := (p(x0, y0)*(1-tx)+p(x1, y0)*tx)*(1-ty) + (p(x0, y1)*(1-tx)+p(x1, y1)*tx)*ty
 				out.Pix[y*out.Stride+4*x+c] = uint8(v + 0.5)
 			}
