@@ -176,7 +176,8 @@ func (s *Suppressor) suppress(boxes []Box, thresh float64, keep []int) []int {
 	return keep
 }
 
-// suppressGroup is the loop of torchvision's nms_kernel over one group.
+// suppressGroup is the loop of torchvision's nms_kernel over one group
+// (the IoU as in intersection and IoU, written out for speed).
 func (s *Suppressor) suppressGroup(boxes []Box, group []groupedRank, thresh float64) {
 	m := len(group)
 	s.gBoxes = resize(s.gBoxes, m)
@@ -189,17 +190,26 @@ func (s *Suppressor) suppressGroup(boxes []Box, group []groupedRank, thresh floa
 		s.suppressed[p] = false
 	}
 	gb, ga, sup := s.gBoxes[:m], s.gAreas[:m], s.suppressed[:m]
+	// With a non-negative threshold a pair without overlap (inter = 0, IoU 0
+	// or 0/0) can never suppress, so its division is skipped.
+	skipDisjoint := thresh >= 0
 	for i := range m {
 		if sup[i] {
 			continue
 		}
 		s.kept[group[i].rank] = true
-		bi, ai := gb[i], ga[i]
+		ix1, iy1, ix2, iy2, ai := gb[i][0], gb[i][1], gb[i][2], gb[i][3], ga[i]
 		for j := i + 1; j < m; j++ {
 			if sup[j] {
 				continue
 			}
-			inter := intersection(bi, gb[j])
+			bj := &gb[j]
+			w := cppMax(0, float32(cppMin(ix2, bj[2])-cppMax(ix1, bj[0])))
+			if w == 0 && skipDisjoint {
+				continue
+			}
+			h := cppMax(0, float32(cppMin(iy2, bj[3])-cppMax(iy1, bj[1])))
+			inter := float32(w * h)
 			ovr := inter / float32(float32(ai+ga[j])-inter)
 			if float64(ovr) > thresh {
 				sup[j] = true

@@ -44,6 +44,7 @@ type Postprocessor struct {
 	chunkLogits []float32
 	chunkIdx    []int
 	chunkScores []float32
+	pending     int // queued in chunkLogits/chunkIdx
 	top         topK
 
 	boxes   []Box
@@ -175,30 +176,50 @@ func (p *Postprocessor) check(levels []Level, imageW, imageH, paddedW, paddedH i
 // sigmoid; once the top-k is full the bar rises to its worst kept score.
 func (p *Postprocessor) selectLevel(lv Level, sigmoid func(dst, src []float32)) {
 	p.top.reset(p.opts.TopK)
+	p.pending = 0
 	bar := logit(float64(p.opts.ScoreThresh) - scoreMargin)
 	a, k, hw := p.perCell, p.numClasses, lv.H*lv.W
-	n := 0
 	for ch := range a * k {
 		ai, class := ch/k, ch%k
 		plane := lv.Logits[ch*hw : (ch+1)*hw]
-		for cell, x := range plane {
-			if x > bar {
-				p.chunkLogits[n] = x
-				p.chunkIdx[n] = (cell*a+ai)*k + class
-				n++
-				if n == chunk {
-					bar = p.flush(n, bar, sigmoid)
-					n = 0
+		// Eight at a time: almost all logits are below the bar, and one
+		// branch per eight is what makes this scan memory-bound.
+		cell := 0
+		for ; cell+8 <= len(plane); cell += 8 {
+			v := plane[cell : cell+8 : cell+8]
+			if v[0] > bar || v[1] > bar || v[2] > bar || v[3] > bar || v[4] > bar || v[5] > bar || v[6] > bar || v[7] > bar {
+				for j, x := range v {
+					if x > bar {
+						bar = p.push(x, ((cell+j)*a+ai)*k+class, bar, sigmoid)
+					}
 				}
 			}
 		}
+		for ; cell < len(plane); cell++ {
+			if x := plane[cell]; x > bar {
+				bar = p.push(x, (cell*a+ai)*k+class, bar, sigmoid)
+			}
+		}
 	}
-	p.flush(n, bar, sigmoid)
+	p.flush(bar, sigmoid)
+}
+
+// push queues a logit that passed the bar; a full queue is flushed.
+func (p *Postprocessor) push(x float32, idx int, bar float32, sigmoid func(dst, src []float32)) float32 {
+	p.chunkLogits[p.pending] = x
+	p.chunkIdx[p.pending] = idx
+	p.pending++
+	if p.pending == chunk {
+		bar = p.flush(bar, sigmoid)
+	}
+	return bar
 }
 
 // flush scores the pending logits, offers those above the threshold to the
 // top-k and returns the new prefilter bar.
-func (p *Postprocessor) flush(n int, bar float32, sigmoid func(dst, src []float32)) float32 {
+func (p *Postprocessor) flush(bar float32, sigmoid func(dst, src []float32)) float32 {
+	n := p.pending
+	p.pending = 0
 	if n == 0 {
 		return bar
 	}
