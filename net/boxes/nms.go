@@ -183,11 +183,15 @@ func (s *Suppressor) suppressGroup(boxes []Box, group []groupedRank, thresh floa
 	s.gBoxes = resize(s.gBoxes, m)
 	s.gAreas = resize(s.gAreas, m)
 	s.suppressed = resize(s.suppressed, m)
+	finite := true
 	for p, g := range group {
 		b := boxes[s.ranked[g.rank].idx]
 		s.gBoxes[p] = b
 		s.gAreas[p] = b.Area()
 		s.suppressed[p] = false
+		if b[0] != b[0] || b[1] != b[1] || b[2] != b[2] || b[3] != b[3] {
+			finite = false
+		}
 	}
 	gb, ga, sup := s.gBoxes[:m], s.gAreas[:m], s.suppressed[:m]
 	// With a non-negative threshold a pair without overlap (inter = 0, IoU 0
@@ -204,11 +208,20 @@ func (s *Suppressor) suppressGroup(boxes []Box, group []groupedRank, thresh floa
 				continue
 			}
 			bj := &gb[j]
-			w := cppMax(0, float32(cppMin(ix2, bj[2])-cppMax(ix1, bj[0])))
-			if w == 0 && skipDisjoint {
-				continue
+			var w, h float32
+			if finite {
+				// Go's min and max are branch-free; without NaNs they give
+				// std::min/std::max's values (a zero's sign cannot survive
+				// the subtraction and the clamp at 0).
+				w = max(0, float32(min(ix2, bj[2])-max(ix1, bj[0])))
+				if w == 0 && skipDisjoint {
+					continue
+				}
+				h = max(0, float32(min(iy2, bj[3])-max(iy1, bj[1])))
+			} else {
+				w = cppMax(0, float32(cppMin(ix2, bj[2])-cppMax(ix1, bj[0])))
+				h = cppMax(0, float32(cppMin(iy2, bj[3])-cppMax(iy1, bj[1])))
 			}
-			h := cppMax(0, float32(cppMin(iy2, bj[3])-cppMax(iy1, bj[1])))
 			inter := float32(w * h)
 			ovr := inter / float32(float32(ai+ga[j])-inter)
 			if float64(ovr) > thresh {

@@ -224,9 +224,13 @@ func (p *Postprocessor) flush(bar float32, sigmoid func(dst, src []float32)) flo
 		return bar
 	}
 	sigmoid(p.chunkScores[:n], p.chunkLogits[:n])
+	floor := p.opts.ScoreThresh
 	for i, s := range p.chunkScores[:n] {
-		if s > p.opts.ScoreThresh {
+		if s > floor || (s == floor && s > p.opts.ScoreThresh) {
 			p.top.offer(candidate{score: s, idx: p.chunkIdx[i]})
+			if p.top.full() {
+				floor = p.top.worst().score // below it nothing gets in
+			}
 		}
 	}
 	if p.top.full() {
