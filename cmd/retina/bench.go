@@ -12,6 +12,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "kernels":
 		return runBenchKernels(args[1:], stdout, stderr)
+	case "model":
+		return runBenchModel(args[1:], stdout, stderr)
 	case "-h", "--help":
 		fmt.Fprintln(stderr, "Usage: retina bench kernels|model [flags]   (retina bench kernels --help for flags)")
 		return nil

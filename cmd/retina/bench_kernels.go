@@ -29,7 +29,21 @@ type kernelRow struct {
 // benchShapes are the SGEMM shapes RetinaNet spends its time in: a 3x3
 // 256->256 conv at 40x40, a 3x3 64->64 conv at 80x80, and a head's
 // 256 -> 9*80 class conv at 40x40.
-var benchShapes = [][3]int{{256, 1600, 2304}, {64, 6400, 576}, {720, 1600, 2304}}
+var benchShapes = shapeList{{256, 1600, 2304}, {64, 6400, 576}, {720, 1600, 2304}}
+
+// shapeList is a repeatable MxNxK flag.
+type shapeList [][3]int
+
+func (s *shapeList) String() string { return fmt.Sprint([][3]int(*s)) }
+
+func (s *shapeList) Set(v string) error {
+	var m, n, k int
+	if _, err := fmt.Sscanf(v, "%dx%dx%d", &m, &n, &k); err != nil || m < 1 || n < 1 || k < 1 || m*n > 1<<28 || n*k > 1<<28 || m*k > 1<<28 {
+		return fmt.Errorf("shape %q: want MxNxK with positive sizes, e.g. 256x1600x2304", v)
+	}
+	*s = append(*s, [3]int{m, n, k})
+	return nil
+}
 
 func runBenchKernels(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench kernels", "bench kernels [--json] [--threads N] [--gonum=false]", stderr)
@@ -37,8 +51,13 @@ func runBenchKernels(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", runtime.NumCPU(), "threads for the multi-thread rows (single-thread rows are always measured)")
 	withGonum := fs.Bool("gonum", true, "also measure gonum's pure-Go blas32 Sgemm on one thread")
 	budget := fs.Duration("time", 400*time.Millisecond, "measuring time per row")
+	var shapes shapeList
+	fs.Var(&shapes, "shape", "SGEMM shape `MxNxK` to measure instead of the default three (repeatable)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if len(shapes) == 0 {
+		shapes = benchShapes
 	}
 	if *threads < 1 || *threads > 1024 {
 		return usagef("--threads %d: want 1..1024", *threads)
@@ -63,7 +82,7 @@ func runBenchKernels(args []string, stdout, stderr io.Writer) error {
 		threadCounts = append(threadCounts, *threads)
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	for _, shape := range benchShapes {
+	for _, shape := range shapes {
 		m, n, k := shape[0], shape[1], shape[2]
 		a, b, c := randomSlice(rng, m*k), randomSlice(rng, k*n), make([]float32, m*n)
 		flops := 2 * float64(m) * float64(n) * float64(k)

@@ -18,6 +18,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+
+		{"import", "convert a torchvision RetinaNet checkpoint (.pth) into a retina model file", runImport},
+		{"eval", "score detections with the COCO metrics", runEval},
+		{"synth", "generate a synthetic shapes dataset", runSynth},
 		{"bench", "measure kernels and models (retina bench kernels|model)", runBench},
 	}
 }

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/retina-edge/retina/net/cocoeval"
+)
+
+// evalReport is `retina eval --json`: the 12 COCO numbers and per-class AP.
+type evalReport struct {
+	Stats    map[string]float64 `json:"stats"`
+	PerClass []classReport      `json:"per_class"`
+}
+
+type classReport struct {
+	CategoryID int64   `json:"category_id"`
+	Name       string  `json:"name"`
+	NumGT      int     `json:"num_gt"`
+	AP         float64 `json:"ap"`
+	AP50       float64 `json:"ap50"`
+	AP75       float64 `json:"ap75"`
+}
+
+func runEval(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("eval", "eval --gt instances.json --dt results.json [--json] [--plot FILE.png]", stderr)
+	gtPath := fs.String("gt", "", "COCO ground truth `FILE` (instances JSON)")
+	dtPath := fs.String("dt", "", "COCO results `FILE` ([{image_id, category_id, bbox, score}])")
+	asJSON := fs.Bool("json", false, "print the result as one JSON object")
+	plot := fs.String("plot", "", "write precision/recall curves at IoU 0.5 per class to `FILE` (.png, .svg or .pdf)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *gtPath == "" || *dtPath == "" {
+		return usagef("--gt and --dt are required")
+	}
+	gt, err := cocoeval.LoadGT(*gtPath)
+	if err != nil {
+		return err
+	}
+	dts, err := cocoeval.LoadResults(gt, *dtPath)
+	if err != nil {
+		return err
+	}
+	res, err := cocoeval.Evaluate(gt, dts, cocoeval.DefaultParams())
+	if err != nil {
+		return err
+	}
+	if *plot != "" {
+		if err := plotPR(res, *plot); err != nil {
+			return err
+		}
+	}
+	return printEval(res, *asJSON, stdout)
+}
+
+func printEval(res *cocoeval.Result, asJSON bool, stdout io.Writer) error {
+	if asJSON {
+		rep := evalReport{Stats: map[string]float64{}}
+		for i, name := range cocoeval.StatNames {
+			rep.Stats[name] = res.Stats[i]
+		}
+		for _, c := range res.PerClass {
+			rep.PerClass = append(rep.PerClass, classReport{c.CategoryID, c.Name, c.NumGT, c.AP, c.AP50, c.AP75})
+		}
+		b, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, string(b))
+		return nil
+	}
+	for i, name := range cocoeval.StatNames {
+		fmt.Fprintf(stdout, "%-6s %.4f\n", name, res.Stats[i])
+	}
+	fmt.Fprintf(stdout, "\n%-20s %6s %7s %7s %7s\n", "class", "gt", "AP", "AP50", "AP75")
+	for _, c := range res.PerClass {
+		fmt.Fprintf(stdout, "%-20s %6d %7.4f %7.4f %7.4f\n", c.Name, c.NumGT, c.AP, c.AP50, c.AP75)
+	}
+	return nil
+}

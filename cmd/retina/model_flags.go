@@ -1,0 +1,35 @@
+package main
+
+import (
+	"errors"
+	"flag"
+
+	"github.com/retina-edge/retina/net"
+)
+
+// errNoDefaultModel: the embedded default model arrives with the training
+// issue; until then a model file must be named.
+var errNoDefaultModel = errors.New("this build has no embedded default model: pass --model FILE (make one from a torchvision checkpoint with 'retina import')")
+
+// modelFlags are --model and --threads, shared by every command that runs a model.
+type modelFlags struct {
+	path    *string
+	threads *int
+}
+
+func addModelFlags(fs *flag.FlagSet) *modelFlags {
+	return &modelFlags{
+		path:    fs.String("model", "", "model `FILE` (.safetensors from 'retina import' or 'retina train'; default: the embedded model)"),
+		threads: fs.Int("threads", defaultThreads(), "threads for the network"),
+	}
+}
+
+func (f *modelFlags) load() (*net.Model, error) {
+	if *f.threads < 1 || *f.threads > 1024 {
+		return nil, usagef("--threads %d: want 1..1024", *f.threads)
+	}
+	if *f.path == "" {
+		return nil, errNoDefaultModel
+	}
+	return net.LoadModelFile(*f.path, *f.threads)
+}
