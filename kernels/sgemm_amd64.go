@@ -4,7 +4,10 @@ package kernels
 
 //go:generate go run asmgen_amd64.go
 
-// avx2Tier runs the 6x16 AVX2+FMA micro-kernel: 12 YMM accumulators.
+// avx2Tier runs the 6x16 AVX2+FMA micro-kernel: 12 YMM accumulators, 2 B
+// vectors and 2 broadcast registers fill all 16. KC = 256 keeps the 16 KB B
+// panel in L1 and MC = 144 rows of A (144 KB) in L2; of KC 128/256/512 and
+// MC 72/144/288 this measured fastest on a Zen 5 core.
 var avx2Tier = &Impl{
 	Name: "avx2",
 	MR:   6, NR: 16,
