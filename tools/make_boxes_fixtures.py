@@ -135,6 +135,16 @@ def make_nms():
     cases.append({"name": "nms_exact", "kind": "nms", "boxes": f32(b), "scores": f32(s), "threshs": threshs,
                   "keeps": [torchvision.ops.nms(b, s, t).tolist() for t in threshs]})
 
+    # NaN coordinates: std::max/std::min in the kernel ignore a NaN second
+    # operand, so these boxes still take part; and a NaN score.
+    nan = float("nan")
+    b = torch.tensor([[0, 0, 10, 10], [nan, 0, 10, 10], [0, nan, 10, 10], [1, 1, 10, nan], [0, 0, 10, 9],
+                      [nan, nan, nan, nan], [2, 2, 12, 12.]])
+    s = torch.tensor([0.9, 0.95, 0.8, 0.85, 0.7, 0.6, nan])
+    threshs = [0.5, 0.1]
+    cases.append({"name": "nms_nan", "kind": "nms", "boxes": f32(b), "scores": f32(s), "threshs": threshs,
+                  "keeps": [torchvision.ops.nms(b, s, t).tolist() for t in threshs]})
+
     x = torch.rand(300, generator=g) * 200
     y = torch.rand(300, generator=g) * 200
     wh = torch.rand(300, 2, generator=g) * 60

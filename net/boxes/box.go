@@ -17,8 +17,10 @@ func (b Box) Width() float32 { return b[2] - b[0] }
 // Height is y2 - y1.
 func (b Box) Height() float32 { return b[3] - b[1] }
 
-// Area is (x2-x1)*(y2-y1), rounded once per step like torch's box_area.
-func (b Box) Area() float32 { return float32(b[2]-b[0]) * float32(b[3]-b[1]) }
+// Area is (x2-x1)*(y2-y1), rounded once per step like torch's box_area
+// (the outer conversion keeps an inlined caller from fusing the product
+// into an FMA with a following add, as arm64 would).
+func (b Box) Area() float32 { return float32(float32(b[2]-b[0]) * float32(b[3]-b[1])) }
 
 // ClipToImage clamps x to [0, w] and y to [0, h] like
 // torchvision.ops.clip_boxes_to_image (NaN stays NaN, as torch.clamp).
