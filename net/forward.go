@@ -73,14 +73,15 @@ func (m *Model) fpn(p *plan) {
 		m.inner[i].run(e, p.stages[i+1], p.lateral[i], p.col, true)
 	}
 	for b := range p.batch {
+		pyr := p.pyramid[b*f*p.total : (b+1)*f*p.total]
 		for i := range 3 {
-			m.layer[i].runPlanes(e, imagePlanes(p.lateral[i], b), p.levelPlanes(p.pyramid, b, i, f), p.col, false)
+			m.layer[i].runPlanes(e, imagePlanes(p.lateral[i], b), p.levelPlanes(pyr, i, f), p.col, false)
 		}
-		p6in := p.levelPlanes(p.pyramid, b, 2, f)
+		p6in := p.levelPlanes(pyr, 2, f)
 		if m.cfg.P6FromC5 {
 			p6in = imagePlanes(p.stages[3], b)
 		}
-		p6 := p.levelPlanes(p.pyramid, b, 3, f)
+		p6 := p.levelPlanes(pyr, 3, f)
 		m.p6.runPlanes(e, p6in, p6, p.col, false)
 		relu := imagePlanes(p.p6ReLU, b)
 		for c := range f {
@@ -89,73 +90,77 @@ func (m *Model) fpn(p *plan) {
 				dst[i] = max(v, 0)
 			}
 		}
-		m.p7.runPlanes(e, relu, p.levelPlanes(p.pyramid, b, 4, f), p.col, false)
+		m.p7.runPlanes(e, relu, p.levelPlanes(pyr, 4, f), p.col, false)
 	}
 }
 
 // heads runs both heads on every level of image b. Each conv is one GEMM
 // over the im2col matrices of all five levels side by side, so the small
-// levels ride along with P3; the first conv of the two towers shares one
-// im2col, and the output convs write each level's NCHW tensor directly.
+// levels ride along with P3. The first convs of the two towers read the
+// same im2col matrix and run as one GEMM of stacked weights; the output
+// convs write a scratch matrix whose columns are copied to each level's
+// NCHW tensor.
 func (m *Model) heads(p *plan, b int) {
 	e := m.engine
-	t := p.total
-	m.levelsIm2col(p, p.pyramid, b)
+	t, f := p.total, m.cfg.FPNWidth
+	m.levelsIm2col(p, p.pyramid[b*f*t:(b+1)*f*t])
 	if len(m.clsTower) == 0 {
-		m.outputConvs(p, b, m.clsOut, m.boxOut)
+		m.outputConv(p, b, m.clsOut, true)
+		m.outputConv(p, b, m.boxOut, false)
 		return
 	}
-	m.clsTower[0].conv.gemm(e, t, p.col, t, p.towerImage(0, b), t, false)
-	m.boxTower[0].conv.gemm(e, t, p.col, t, p.towerImage(1, b), t, false)
-	m.tower(p, b, m.clsTower, 0, 2, m.clsOut)
-	m.tower(p, b, m.boxTower, 1, 2, m.boxOut)
+	// Rows 0..F-1 of towerPair are the class tower, F..2F-1 the box tower.
+	m.firstTowerConv.gemm(e, t, p.col, t, p.towerPair, t, false)
+	m.tower(p, b, m.clsTower, p.towerPair[:f*t], m.clsOut, true)
+	m.tower(p, b, m.boxTower, p.towerPair[f*t:], m.boxOut, false)
 }
 
 // tower finishes one head on image b: the first layer's conv output is in
-// tower buffer a; its norm, the remaining layers (ping-ponging between a
-// and other) and the output conv follow.
-func (m *Model) tower(p *plan, b int, layers []headLayer, a, other int, final *conv) {
+// a; its norm, the remaining layers (ping-ponging with p.towerScratch) and
+// the output conv follow.
+func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *conv, cls bool) {
 	t := p.total
+	other := p.towerScratch
 	for i, l := range layers {
 		if i > 0 {
-			m.levelsIm2col(p, p.tower[a], b)
-			l.conv.gemm(m.engine, t, p.col, t, p.towerImage(other, b), t, false)
+			m.levelsIm2col(p, a)
+			l.conv.gemm(m.engine, t, p.col, t, other, t, false)
 			a, other = other, a
 		}
 		if l.gn != nil {
 			for lv := range numLevels {
-				l.gn.applyReLU(p.levelPlanes(p.tower[a], b, lv, m.cfg.FPNWidth))
+				l.gn.applyReLU(p.levelPlanes(a, lv, m.cfg.FPNWidth))
 			}
 		}
 	}
-	m.levelsIm2col(p, p.tower[a], b)
-	if final == m.clsOut {
-		m.outputConvs(p, b, final, nil)
-	} else {
-		m.outputConvs(p, b, nil, final)
-	}
+	m.levelsIm2col(p, a)
+	m.outputConv(p, b, final, cls)
 }
 
-// outputConvs runs the class and/or box output conv (nil: skip) on the
-// im2col matrix in p.col, one GEMM per level into that level's outputs.
-func (m *Model) outputConvs(p *plan, b int, cls, box *conv) {
+// outputConv runs the class (cls) or box output conv on the im2col matrix
+// in p.col as one GEMM, then copies each level's columns into its outputs.
+func (m *Model) outputConv(p *plan, b int, c *conv, cls bool) {
+	t := p.total
+	out := p.headOut[:c.oc*t]
+	c.gemm(m.engine, t, p.col, t, out, t, false)
 	for l := range numLevels {
-		n, col := p.off[l+1]-p.off[l], p.col[p.off[l]:]
-		if cls != nil {
-			cls.gemm(m.engine, n, col, p.total, p.outputs[l].ClassLogits.Image(b), n, false)
+		dst := p.outputs[l].BoxDeltas.Image(b)
+		if cls {
+			dst = p.outputs[l].ClassLogits.Image(b)
 		}
-		if box != nil {
-			box.gemm(m.engine, n, col, p.total, p.outputs[l].BoxDeltas.Image(b), n, false)
+		n := p.off[l+1] - p.off[l]
+		for o := range c.oc {
+			copy(dst[o*n:(o+1)*n], out[o*t+p.off[l]:])
 		}
 	}
 }
 
-// levelsIm2col writes the 3x3 head convs' im2col matrix of image b of a
-// batch x FPNWidth x total buffer into p.col, levels side by side.
-func (m *Model) levelsIm2col(p *plan, buf []float32, b int) {
+// levelsIm2col writes the 3x3 head convs' im2col matrix of one image's
+// FPNWidth x total buffer into p.col, levels side by side.
+func (m *Model) levelsIm2col(p *plan, img []float32) {
 	f := m.cfg.FPNWidth
 	for l := range numLevels {
-		src := p.levelPlanes(buf, b, l, f)
+		src := p.levelPlanes(img, l, f)
 		im2col(m.clsOut.shape(src.h, src.w), src, p.col[p.off[l]:], p.total)
 	}
 }

@@ -28,6 +28,9 @@ type Model struct {
 
 	clsTower, boxTower []headLayer
 	clsOut, boxOut     *conv
+	// firstTowerConv stacks the class and box towers' first convs (same
+	// input): one GEMM of 2*FPNWidth rows. Their own packed copies are dropped.
+	firstTowerConv *conv
 
 	plan *plan
 }
@@ -92,6 +95,9 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 	m.p6, m.p7 = b.conv(a.p6), b.conv(a.p7)
 	m.clsTower, m.boxTower = b.tower(a.clsTower), b.tower(a.boxTower)
 	m.clsOut, m.boxOut = b.conv(a.clsOut), b.conv(a.boxOut)
+	if len(m.clsTower) > 0 {
+		m.firstTowerConv = stackConvs(impl, m.clsTower[0].conv, m.boxTower[0].conv)
+	}
 	m.engine = kernels.NewEngine(impl, opts.Threads)
 	return m, nil
 }
@@ -133,6 +139,23 @@ func (b *builder) conv(s convSpec) *conv {
 		weights: w, bias: bias,
 		packed: kernels.PackA(b.impl, false, s.oc, k, w, k),
 	}
+}
+
+// stackConvs returns one conv computing c1's and c2's output channels (same
+// input and geometry) and releases their packed weights.
+func stackConvs(impl *kernels.Impl, c1, c2 *conv) *conv {
+	s := *c1
+	s.name = c1.name + "+" + c2.name
+	s.oc = c1.oc + c2.oc
+	w := append(append([]float32(nil), c1.weights...), c2.weights...)
+	s.weights = nil // c1 and c2 keep theirs
+	if c1.bias != nil {
+		s.bias = append(append([]float32(nil), c1.bias...), c2.bias...)
+	}
+	k := s.ic * s.k * s.k
+	s.packed = kernels.PackA(impl, false, s.oc, k, w, k)
+	c1.packed, c2.packed = nil, nil
+	return &s
 }
 
 func (b *builder) tower(specs []convSpec) []headLayer {

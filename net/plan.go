@@ -30,7 +30,9 @@ type plan struct {
 	off            [numLevels + 1]int
 	total          int
 	pyramid        []float32
-	tower          [3][]float32 // head tower ping-pong buffers
+	towerPair      []float32 // one image's class and box towers: 2*FPNWidth x total
+	towerScratch   []float32 // FPNWidth x total, the towers' ping-pong partner
+	headOut        []float32 // an output conv's rows over all levels, before the copy per level
 
 	outputs [numLevels]HeadOutput
 	outList []HeadOutput // outputs[:], handed to callers
@@ -45,7 +47,8 @@ type planSizes struct {
 	scratch    [2]int
 	col        int
 	levels     [numLevels][4]int
-	tower      int
+	pyramid    int // batch x FPNWidth x total
+	headOut    int // an output conv's rows x total
 }
 
 func (m *Model) planSizes(batch, h, w int) planSizes {
@@ -97,7 +100,9 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	for _, l := range s.levels {
 		total += l[2] * l[3]
 	}
-	s.tower = batch * f * total
+	s.pyramid = batch * f * total
+	a := m.cfg.AnchorsPerCell()
+	s.headOut = max(a*m.cfg.NumClasses, a*4) * total
 	s.col = max(s.col, f*9*total) // the heads' im2col over all levels
 	return s
 }
@@ -106,7 +111,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 // sizes whose buffers would not fit in memory before allocating any.
 func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 	s := m.planSizes(batch, h, w)
-	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.tower}
+	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.headOut}
 	for _, st := range s.stages {
 		big = append(big, shapeSize(st[:]))
 	}
@@ -142,11 +147,12 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 		}
 	}
 	p.total = p.off[numLevels]
-	p.pyramid = make([]float32, s.tower)
+	p.pyramid = make([]float32, s.pyramid)
 	p.p6ReLU = newTensorShape(s.levels[3])
-	for i := range p.tower {
-		p.tower[i] = make([]float32, s.tower)
-	}
+	f := m.cfg.FPNWidth
+	p.towerPair = make([]float32, 2*f*p.total)
+	p.towerScratch = make([]float32, f*p.total)
+	p.headOut = make([]float32, s.headOut)
 	p.upCols = make([]int, s.levels[0][3])
 	p.rowMax = make([]float32, s.stem[3])
 	p.outList = p.outputs[:]
@@ -155,9 +161,9 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 
 func newTensorShape(s [4]int) Tensor { return newTensor(s[0], s[1], s[2], s[3]) }
 
-// levelPlanes is level l of image b in a batch x c x total buffer.
-func (p *plan) levelPlanes(buf []float32, b, l, c int) planes {
-	return planes{data: buf[b*c*p.total+p.off[l]:], c: c, h: p.levelH[l], w: p.levelW[l], stride: p.total}
+// levelPlanes is level l of one image's c x total buffer.
+func (p *plan) levelPlanes(img []float32, l, c int) planes {
+	return planes{data: img[p.off[l]:], c: c, h: p.levelH[l], w: p.levelW[l], stride: p.total}
 }
 
 // view shapes the front of buf as an n x c x h x w tensor.
@@ -177,10 +183,4 @@ func checkInputSize(batch, h, w, have int) error {
 		return fmt.Errorf("forward: input has %d floats, %dx3x%dx%d needs %d", have, batch, h, w, batch*3*h*w)
 	}
 	return nil
-}
-
-// towerImage is image b of head tower buffer i (FPNWidth rows of total).
-func (p *plan) towerImage(i, b int) []float32 {
-	n := len(p.tower[i]) / p.batch
-	return p.tower[i][b*n : (b+1)*n]
 }
