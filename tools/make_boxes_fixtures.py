@@ -179,6 +179,29 @@ def make_nms():
     write("nms.json", {"cases": cases})
 
 
+def make_matcher():
+    g = torch.Generator().manual_seed(4)
+    gen = AnchorGenerator(((16, 20, 25), (32, 40, 50)), ((0.5, 1.0, 2.0),) * 2)
+    images = ImageList(torch.zeros(1, 3, 64, 80), [(64, 80)])
+    anchors = gen(images, [torch.zeros(1, 1, 8, 10), torch.zeros(1, 1, 4, 5)])[0]
+    cases = []
+    for name, m in (("random", 12), ("small", 5)):
+        x = torch.rand(m, generator=g) * 70
+        y = torch.rand(m, generator=g) * 55
+        wh = torch.rand(m, 2, generator=g) * (40 if name == "random" else 6) + 1
+        gt = torch.stack([x, y, x + wh[:, 0], y + wh[:, 1]], 1)
+        if name == "random":
+            gt[3] = gt[1]  # duplicate ground truth: ties between gts
+            gt[4] = anchors[100]  # exactly an anchor
+            gt[5] = anchors[101] + torch.tensor([8.0, 0, 8, 0])  # tie between two anchors
+        iou = box_ops.box_iou(gt, anchors)
+        for low_quality in (True, False):
+            matcher = det_utils.Matcher(0.5, 0.4, allow_low_quality_matches=low_quality)
+            cases.append({"name": f"{name}_{low_quality}", "gt": f32(gt), "low_quality": low_quality,
+                          "matches": matcher(iou).tolist()})
+    write("matcher.json", {"anchors": f32(anchors), "cases": cases})
+
+
 def postprocess_case(g, name, k, sizes, ratios, padded, image, feats, mean, std, opts):
     a = len(sizes[0]) * len(ratios)
     gen = AnchorGenerator(tuple(tuple(s) for s in sizes), tuple(tuple(ratios) for _ in sizes))
@@ -242,4 +265,5 @@ if __name__ == "__main__":
     make_anchors()
     make_coder()
     make_nms()
+    make_matcher()
     make_postprocess()
