@@ -1,13 +1,18 @@
 package net
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
-// maxPlanElements bounds one planned buffer (2^31 floats = 8 GiB): a size
-// beyond it is a caller's mistake, refused before any allocation.
-const maxPlanElements = 1 << 31
+// is64 is 1 where int has 64 bits, 0 where it has 32.
+const is64 = ^uint(0) >> 63
+
+// maxInputElements bounds an input (2^31 floats; 2^26 on 32-bit machines,
+// where every buffer size derived from it must still fit an int) and
+// maxPlanElements one planned buffer (8 GiB; 1 GiB on 32-bit machines):
+// sizes beyond them are refused before any allocation.
+const (
+	maxInputElements = 1 << (26 + 5*is64)
+	maxPlanElements  = 1 << (28 + 3*is64)
+)
 
 // plan holds every activation buffer of a forward pass for one input size,
 // allocated once and reused by every Forward of that size.
@@ -176,7 +181,7 @@ func checkInputSize(batch, h, w, have int) error {
 	if batch < 1 || h < 1 || w < 1 {
 		return fmt.Errorf("forward: input %dx3x%dx%d has an empty dimension", batch, h, w)
 	}
-	if batch > math.MaxInt32 || h > math.MaxInt32 || w > math.MaxInt32 || batch*3 > maxPlanElements/h/w {
+	if batch > maxInputElements || h > maxInputElements || w > maxInputElements || batch*3 > maxInputElements/h/w {
 		return fmt.Errorf("forward: input %dx3x%dx%d is too large", batch, h, w)
 	}
 	if have != batch*3*h*w {
