@@ -284,3 +284,28 @@ func unwrapAll(err error) error {
 		}
 	}
 }
+
+// Inputs far smaller than the network's stride still give one cell per level.
+func TestForwardTinyInputs(t *testing.T) {
+	m, err := NewInitializedModel(tinyConfig(), 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, hw := range [][2]int{{1, 1}, {7, 5}, {33, 2}} {
+		outs, err := m.Forward(1, hw[0], hw[1], randomInput(3*hw[0]*hw[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for l, o := range outs {
+			if o.ClassLogits.H() < 1 || o.ClassLogits.W() < 1 || l == 4 && (o.BoxDeltas.H() != 1 || o.BoxDeltas.W() != 1) {
+				t.Errorf("%v: P%d shape %v", hw, l+3, o.ClassLogits.Shape)
+			}
+			for _, v := range o.ClassLogits.Data {
+				if v != v {
+					t.Fatalf("%v: NaN in P%d", hw, l+3)
+				}
+			}
+		}
+	}
+}
