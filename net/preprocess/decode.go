@@ -1,0 +1,94 @@
+package preprocess
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif" // registers GIF with image.Decode
+	"image/jpeg"
+	_ "image/png" // registers PNG
+	"io"
+	"os"
+	"strings"
+
+	_ "golang.org/x/image/bmp"  // registers BMP
+	_ "golang.org/x/image/tiff" // registers TIFF
+	_ "golang.org/x/image/webp" // registers WebP
+)
+
+// DecodeFile decodes a JPEG, PNG, GIF, BMP, TIFF or WebP file. It reads the
+// header first and refuses an image of more than maxPixels pixels before
+// decoding (and so before allocating) it. Errors name the file.
+func DecodeFile(path string, maxPixels int) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err // *PathError names the file
+	}
+	defer f.Close()
+	img, err := decode(f, maxPixels)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return img, nil
+}
+
+// DecodeBytes is DecodeFile for an image already in memory; name is used
+// in errors.
+func DecodeBytes(name string, data []byte, maxPixels int) (image.Image, error) {
+	img, err := decode(bytes.NewReader(data), maxPixels)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return img, nil
+}
+
+// ErrNotImage is returned (wrapped) for data in no known image format.
+var ErrNotImage = errors.New("not a JPEG/PNG/GIF/BMP/TIFF/WebP image")
+
+func decode(r io.ReadSeeker, maxPixels int) (image.Image, error) {
+	cfg, format, err := image.DecodeConfig(r)
+	if err != nil {
+		return nil, describe(format, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("%s image has no pixels (%dx%d)", strings.ToUpper(format), cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
+		return nil, fmt.Errorf("%s image is %dx%d, more than the limit of %d pixels", strings.ToUpper(format), cfg.Width, cfg.Height, maxPixels)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	img, format, err := image.Decode(r)
+	if err != nil {
+		return nil, describe(format, err)
+	}
+	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		return nil, fmt.Errorf("%s image decodes to %dx%d but its header says %dx%d", strings.ToUpper(format), b.Dx(), b.Dy(), cfg.Width, cfg.Height)
+	}
+	return img, nil
+}
+
+// describe turns a decoder's error into a sentence about the file.
+func describe(format string, err error) error {
+	name := strings.ToUpper(format)
+	if name == "WEBP" {
+		name = "WebP"
+	}
+	switch {
+	case errors.Is(err, image.ErrFormat):
+		return ErrNotImage
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return fmt.Errorf("unexpected EOF in %s data (truncated file?)", name)
+	}
+	var fe jpeg.FormatError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("corrupt JPEG data: %s", string(fe))
+	}
+	var ue jpeg.UnsupportedError
+	if errors.As(err, &ue) {
+		return fmt.Errorf("unsupported JPEG feature: %s", string(ue))
+	}
+	return fmt.Errorf("bad %s data: %v", name, err)
+}
