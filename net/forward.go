@@ -94,37 +94,34 @@ func (m *Model) fpn(p *plan) {
 	}
 }
 
-// heads runs both heads on every level of image b. Each conv is one GEMM
-// over the im2col matrices of all five levels side by side, so the small
-// levels ride along with P3. The first convs of the two towers read the
-// same im2col matrix and run as one GEMM of stacked weights; the output
-// convs write a scratch matrix whose columns are copied to each level's
-// NCHW tensor.
+// heads runs both heads on every level of image b. Every head conv is a
+// Winograd F(2x2, 3x3) conv whose 16 GEMMs each cover the tiles of all five
+// levels side by side, so the small levels ride along with P3. The first
+// convs of the two towers read the same transformed input and run as one
+// conv of stacked weights.
 func (m *Model) heads(p *plan, b int) {
-	e := m.engine
 	t, f := p.total, m.cfg.FPNWidth
-	m.levelsIm2col(p, p.pyramid[b*f*t:(b+1)*f*t])
+	m.winogradIn(p, p.pyramid[b*f*t:(b+1)*f*t])
 	if len(m.clsTower) == 0 {
-		m.outputConv(p, b, m.clsOut, true)
-		m.outputConv(p, b, m.boxOut, false)
+		m.headOutput(p, b, m.clsOutW, true)
+		m.headOutput(p, b, m.boxOutW, false)
 		return
 	}
 	// Rows 0..F-1 of towerPair are the class tower, F..2F-1 the box tower.
-	m.firstTowerConv.gemm(e, t, p.col, t, p.towerPair, t, false)
-	m.tower(p, b, m.clsTower, p.towerPair[:f*t], m.clsOut, true)
-	m.tower(p, b, m.boxTower, p.towerPair[f*t:], m.boxOut, false)
+	m.winogradTo(p, m.firstTowerW, p.towerPair)
+	m.tower(p, b, m.clsTower, p.towerPair[:f*t], m.clsOutW, true)
+	m.tower(p, b, m.boxTower, p.towerPair[f*t:], m.boxOutW, false)
 }
 
 // tower finishes one head on image b: the first layer's conv output is in
 // a; its norm, the remaining layers (ping-ponging with p.towerScratch) and
 // the output conv follow.
-func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *conv, cls bool) {
-	t := p.total
+func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *winogradConv, cls bool) {
 	other := p.towerScratch
 	for i, l := range layers {
 		if i > 0 {
-			m.levelsIm2col(p, a)
-			l.conv.gemm(m.engine, t, p.col, t, other, t, false)
+			m.winogradIn(p, a)
+			m.winogradTo(p, l.wino, other)
 			a, other = other, a
 		}
 		if l.gn != nil {
@@ -133,34 +130,39 @@ func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *co
 			}
 		}
 	}
-	m.levelsIm2col(p, a)
-	m.outputConv(p, b, final, cls)
+	m.winogradIn(p, a)
+	m.headOutput(p, b, final, cls)
 }
 
-// outputConv runs the class (cls) or box output conv on the im2col matrix
-// in p.col as one GEMM, then copies each level's columns into its outputs.
-func (m *Model) outputConv(p *plan, b int, c *conv, cls bool) {
-	t := p.total
-	out := p.headOut[:c.oc*t]
-	c.gemm(m.engine, t, p.col, t, out, t, false)
+// winogradIn transforms one image's FPNWidth x total buffer, all levels,
+// into p.wv.
+func (m *Model) winogradIn(p *plan, img []float32) {
+	g := &p.tiles
 	for l := range numLevels {
-		dst := p.outputs[l].BoxDeltas.Image(b)
-		if cls {
-			dst = p.outputs[l].ClassLogits.Image(b)
-		}
-		n := p.off[l+1] - p.off[l]
-		for o := range c.oc {
-			copy(dst[o*n:(o+1)*n], out[o*t+p.off[l]:])
-		}
+		winogradInput(p.levelPlanes(img, l, m.cfg.FPNWidth), p.wv, g.total(), g.off[l], g.th[l], g.tw[l], p.wRows)
 	}
 }
 
-// levelsIm2col writes the 3x3 head convs' im2col matrix of one image's
-// FPNWidth x total buffer into p.col, levels side by side.
-func (m *Model) levelsIm2col(p *plan, img []float32) {
-	f := m.cfg.FPNWidth
+// winogradTo runs wc on the transformed input into one image's
+// wc.oc x total buffer.
+func (m *Model) winogradTo(p *plan, wc *winogradConv, img []float32) {
+	g := &p.tiles
+	wc.products(m.engine, p.wv, p.wm, g.total())
 	for l := range numLevels {
-		src := p.levelPlanes(img, l, f)
-		im2col(m.clsOut.shape(src.h, src.w), src, p.col[p.off[l]:], p.total)
+		winogradOutput(p.wm, g.total(), g.off[l], g.th[l], g.tw[l], wc.bias, wc.relu, p.levelPlanes(img, l, wc.oc))
+	}
+}
+
+// headOutput runs the class (cls) or box output conv on the transformed
+// input into each level's NCHW outputs for image b.
+func (m *Model) headOutput(p *plan, b int, wc *winogradConv, cls bool) {
+	g := &p.tiles
+	wc.products(m.engine, p.wv, p.wm, g.total())
+	for l := range numLevels {
+		dst := p.outputs[l].BoxDeltas
+		if cls {
+			dst = p.outputs[l].ClassLogits
+		}
+		winogradOutput(p.wm, g.total(), g.off[l], g.th[l], g.tw[l], wc.bias, wc.relu, imagePlanes(dst, b))
 	}
 }

@@ -28,9 +28,10 @@ type Model struct {
 
 	clsTower, boxTower []headLayer
 	clsOut, boxOut     *conv
-	// firstTowerConv stacks the class and box towers' first convs (same
-	// input): one GEMM of 2*FPNWidth rows. Their own packed copies are dropped.
-	firstTowerConv *conv
+	// The heads run as Winograd convs (see winograd.go); firstTowerW stacks
+	// the class and box towers' first convs, which share their input.
+	clsOutW, boxOutW *winogradConv
+	firstTowerW      *winogradConv
 
 	plan *plan
 }
@@ -46,6 +47,7 @@ type block struct {
 // (otherwise the ReLU is fused into the conv).
 type headLayer struct {
 	conv *conv
+	wino *winogradConv // conv as run
 	gn   *groupNorm
 }
 
@@ -95,8 +97,18 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 	m.p6, m.p7 = b.conv(a.p6), b.conv(a.p7)
 	m.clsTower, m.boxTower = b.tower(a.clsTower), b.tower(a.boxTower)
 	m.clsOut, m.boxOut = b.conv(a.clsOut), b.conv(a.boxOut)
+	m.clsOutW, m.boxOutW = newWinogradConv(impl, m.clsOut), newWinogradConv(impl, m.boxOut)
 	if len(m.clsTower) > 0 {
-		m.firstTowerConv = stackConvs(impl, m.clsTower[0].conv, m.boxTower[0].conv)
+		m.firstTowerW = newWinogradConv(impl, stackConvs(m.clsTower[0].conv, m.boxTower[0].conv))
+	}
+	for _, t := range [][]headLayer{m.clsTower, m.boxTower} {
+		for i := range t {
+			t[i].wino = newWinogradConv(impl, t[i].conv)
+		}
+	}
+	// The heads' im2col packing is not used: free it.
+	for _, c := range m.headConvs() {
+		c.packed = nil
 	}
 	m.engine = kernels.NewEngine(impl, opts.Threads)
 	return m, nil
@@ -141,21 +153,27 @@ func (b *builder) conv(s convSpec) *conv {
 	}
 }
 
-// stackConvs returns one conv computing c1's and c2's output channels (same
-// input and geometry) and releases their packed weights.
-func stackConvs(impl *kernels.Impl, c1, c2 *conv) *conv {
+// stackConvs returns an unpacked conv computing c1's then c2's output
+// channels (same input and geometry).
+func stackConvs(c1, c2 *conv) *conv {
 	s := *c1
 	s.name = c1.name + "+" + c2.name
 	s.oc = c1.oc + c2.oc
-	w := append(append([]float32(nil), c1.weights...), c2.weights...)
-	s.weights = nil // c1 and c2 keep theirs
+	s.weights = append(append([]float32(nil), c1.weights...), c2.weights...)
 	if c1.bias != nil {
 		s.bias = append(append([]float32(nil), c1.bias...), c2.bias...)
 	}
-	k := s.ic * s.k * s.k
-	s.packed = kernels.PackA(impl, false, s.oc, k, w, k)
-	c1.packed, c2.packed = nil, nil
+	s.packed = nil
 	return &s
+}
+
+// headConvs lists every conv of the two heads.
+func (m *Model) headConvs() []*conv {
+	out := []*conv{m.clsOut, m.boxOut}
+	for _, l := range append(append([]headLayer(nil), m.clsTower...), m.boxTower...) {
+		out = append(out, l.conv)
+	}
+	return out
 }
 
 func (b *builder) tower(specs []convSpec) []headLayer {

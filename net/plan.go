@@ -37,7 +37,9 @@ type plan struct {
 	pyramid        []float32
 	towerPair      []float32 // one image's class and box towers: 2*FPNWidth x total
 	towerScratch   []float32 // FPNWidth x total, the towers' ping-pong partner
-	headOut        []float32 // an output conv's rows over all levels, before the copy per level
+	tiles          tileGrid  // the heads' Winograd tiles, all levels side by side
+	wRows          []float32 // Winograd input rows, zero-padded
+	wv, wm         []float32 // Winograd transformed inputs (16 x FPNWidth x tiles) and products (16 x rows x tiles)
 
 	outputs [numLevels]HeadOutput
 	outList []HeadOutput // outputs[:], handed to callers
@@ -53,7 +55,8 @@ type planSizes struct {
 	col        int
 	levels     [numLevels][4]int
 	pyramid    int // batch x FPNWidth x total
-	headOut    int // an output conv's rows x total
+	tiles      tileGrid
+	wv, wm     int // Winograd scratch
 }
 
 func (m *Model) planSizes(batch, h, w int) planSizes {
@@ -107,8 +110,13 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	}
 	s.pyramid = batch * f * total
 	a := m.cfg.AnchorsPerCell()
-	s.headOut = max(a*m.cfg.NumClasses, a*4) * total
-	s.col = max(s.col, f*9*total) // the heads' im2col over all levels
+	var lh, lw [numLevels]int
+	for l, sh := range s.levels {
+		lh[l], lw[l] = sh[2], sh[3]
+	}
+	s.tiles = newTileGrid(lh, lw)
+	s.wv = 16 * f * s.tiles.total()
+	s.wm = 16 * max(2*f, a*m.cfg.NumClasses, a*4) * s.tiles.total()
 	return s
 }
 
@@ -116,7 +124,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 // sizes whose buffers would not fit in memory before allocating any.
 func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 	s := m.planSizes(batch, h, w)
-	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.headOut}
+	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wv, s.wm}
 	for _, st := range s.stages {
 		big = append(big, shapeSize(st[:]))
 	}
@@ -157,7 +165,10 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 	f := m.cfg.FPNWidth
 	p.towerPair = make([]float32, 2*f*p.total)
 	p.towerScratch = make([]float32, f*p.total)
-	p.headOut = make([]float32, s.headOut)
+	p.tiles = s.tiles
+	p.wv = make([]float32, s.wv)
+	p.wRows = make([]float32, 4*(2*s.tiles.tw[0]+2))
+	p.wm = make([]float32, s.wm)
 	p.upCols = make([]int, s.levels[0][3])
 	p.rowMax = make([]float32, s.stem[3])
 	p.outList = p.outputs[:]

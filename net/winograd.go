@@ -1,0 +1,184 @@
+package net
+
+import "github.com/retina-edge/retina/kernels"
+
+// Winograd F(2x2, 3x3) for the heads' 3x3, stride-1, pad-1 convs: each 2x2
+// output tile comes from a 4x4 input tile d as Y = A^T [(G g G^T) ⊙ (B^T d B)] A,
+// so the 16 elementwise products become 16 GEMMs of (out x in) by
+// (in x tiles): 2.25x fewer multiplies than im2col + GEMM, and the
+// transformed input is 4x the input instead of im2col's 9x.
+//
+//	B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
+//	G   = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
+//	A^T = [1 1 1 0; 0 1 -1 -1]
+type winogradConv struct {
+	oc, ic int
+	u      [16]*kernels.PackedA // G g G^T at each of the 16 tile positions, oc x ic
+	bias   []float32
+	relu   bool
+}
+
+// newWinogradConv transforms a 3x3 conv's oc x ic x 3 x 3 weights (in
+// float64, rounded once) and packs them for impl.
+func newWinogradConv(impl *kernels.Impl, c *conv) *winogradConv {
+	w := &winogradConv{oc: c.oc, ic: c.ic, bias: c.bias, relu: c.relu}
+	u := make([][]float32, 16)
+	for i := range u {
+		u[i] = make([]float32, c.oc*c.ic)
+	}
+	for o := range c.oc {
+		for i := range c.ic {
+			g := c.weights[(o*c.ic+i)*9 : (o*c.ic+i)*9+9]
+			// t = G g (4x3), then t G^T (4x4).
+			var t [4][3]float64
+			for col := range 3 {
+				g0, g1, g2 := float64(g[col]), float64(g[3+col]), float64(g[6+col])
+				t[0][col] = g0
+				t[1][col] = (g0 + g1 + g2) / 2
+				t[2][col] = (g0 - g1 + g2) / 2
+				t[3][col] = g2
+			}
+			for r := range 4 {
+				t0, t1, t2 := t[r][0], t[r][1], t[r][2]
+				row := [4]float64{t0, (t0 + t1 + t2) / 2, (t0 - t1 + t2) / 2, t2}
+				for col, v := range row {
+					u[r*4+col][o*c.ic+i] = float32(v)
+				}
+			}
+		}
+	}
+	for i := range u {
+		w.u[i] = kernels.PackA(impl, false, c.oc, c.ic, u[i], c.ic)
+	}
+	return w
+}
+
+// tileGrid places the 2x2 output tiles of every level side by side:
+// level l has th[l] x tw[l] tiles starting at column off[l] of the
+// transformed matrices, total columns in all.
+type tileGrid struct {
+	th, tw [numLevels]int
+	off    [numLevels + 1]int
+}
+
+func (g *tileGrid) total() int { return g.off[numLevels] }
+
+func newTileGrid(h, w [numLevels]int) tileGrid {
+	var g tileGrid
+	for l := range numLevels {
+		g.th[l], g.tw[l] = (h[l]+1)/2, (w[l]+1)/2
+		g.off[l+1] = g.off[l] + g.th[l]*g.tw[l]
+	}
+	return g
+}
+
+// winogradInput writes B^T d B of every 4x4 input tile of src (one level,
+// tiles starting at column off) into v: position p's ic x total matrix is
+// v[p*ic*total:], row c, column off + ty*tw + tx. rows is scratch of
+// 4*(2*tw+2) floats: each tile row's four input rows, zero-padded, so the
+// inner loop needs no bounds logic.
+func winogradInput(src planes, v []float32, total, off, th, tw int, rows []float32) {
+	h, w := src.h, src.w
+	stride := src.c * total
+	pw := 2*tw + 2
+	rows = rows[:4*pw]
+	for c := range src.c {
+		in := src.plane(c)
+		for ty := range th {
+			for r := range 4 {
+				buf := rows[r*pw : (r+1)*pw]
+				y := 2*ty - 1 + r
+				if y < 0 || y >= h {
+					clear(buf)
+					continue
+				}
+				buf[0] = 0
+				copy(buf[1:], in[y*w:(y+1)*w])
+				clear(buf[1+w:])
+			}
+			r0, r1, r2, r3 := rows[:pw], rows[pw:2*pw], rows[2*pw:3*pw], rows[3*pw:]
+			i := c*total + off + ty*tw
+			var o [16][]float32
+			for q := range o {
+				o[q] = v[q*stride+i : q*stride+i+tw]
+			}
+			for tx := range tw {
+				j := 2 * tx
+				d0, d1, d2, d3 := r0[j:j+4:j+4], r1[j:j+4:j+4], r2[j:j+4:j+4], r3[j:j+4:j+4]
+				// t = B^T d, one column k at a time.
+				t00, t10, t20, t30 := d0[0]-d2[0], d1[0]+d2[0], d2[0]-d1[0], d1[0]-d3[0]
+				t01, t11, t21, t31 := d0[1]-d2[1], d1[1]+d2[1], d2[1]-d1[1], d1[1]-d3[1]
+				t02, t12, t22, t32 := d0[2]-d2[2], d1[2]+d2[2], d2[2]-d1[2], d1[2]-d3[2]
+				t03, t13, t23, t33 := d0[3]-d2[3], d1[3]+d2[3], d2[3]-d1[3], d1[3]-d3[3]
+				// v = t B, one row at a time.
+				o[0][tx], o[1][tx], o[2][tx], o[3][tx] = t00-t02, t01+t02, t02-t01, t01-t03
+				o[4][tx], o[5][tx], o[6][tx], o[7][tx] = t10-t12, t11+t12, t12-t11, t11-t13
+				o[8][tx], o[9][tx], o[10][tx], o[11][tx] = t20-t22, t21+t22, t22-t21, t21-t23
+				o[12][tx], o[13][tx], o[14][tx], o[15][tx] = t30-t32, t31+t32, t32-t31, t31-t33
+			}
+		}
+	}
+}
+
+// winogradOutput turns the 16 products of every tile of one level (m:
+// position p's oc x total matrix at m[p*oc*total:]) into A^T M A, adds the
+// bias, applies the ReLU if set and writes the 2x2 tiles into dst, cropped
+// to its size.
+func winogradOutput(m []float32, total, off, th, tw int, bias []float32, relu bool, dst planes) {
+	h, w := dst.h, dst.w
+	stride := dst.c * total
+	full := w / 2 // tiles whose two columns are both inside
+	for o := range dst.c {
+		out := dst.plane(o)
+		var b float32
+		if bias != nil {
+			b = bias[o]
+		}
+		for ty := range th {
+			i := o*total + off + ty*tw
+			var q [16][]float32
+			for k := range q {
+				q[k] = m[k*stride+i : k*stride+i+tw]
+			}
+			y := 2 * ty
+			row0 := out[y*w : (y+1)*w]
+			row1 := row0 // written first, then overwritten by row0's values when h is odd
+			if y+1 < h {
+				row1 = out[(y+1)*w : (y+2)*w]
+			}
+			for tx := range tw {
+				// s = A^T M, one column k at a time.
+				s00 := q[0][tx] + q[4][tx] + q[8][tx]
+				s01 := q[1][tx] + q[5][tx] + q[9][tx]
+				s02 := q[2][tx] + q[6][tx] + q[10][tx]
+				s03 := q[3][tx] + q[7][tx] + q[11][tx]
+				s10 := q[4][tx] - q[8][tx] - q[12][tx]
+				s11 := q[5][tx] - q[9][tx] - q[13][tx]
+				s12 := q[6][tx] - q[10][tx] - q[14][tx]
+				s13 := q[7][tx] - q[11][tx] - q[15][tx]
+				y00, y01 := s00+s01+s02+b, s01-s02-s03+b
+				y10, y11 := s10+s11+s12+b, s11-s12-s13+b
+				if relu {
+					y00, y01, y10, y11 = max(y00, 0), max(y01, 0), max(y10, 0), max(y11, 0)
+				}
+				x := 2 * tx
+				if tx < full {
+					r1 := row1[x : x+2 : x+2]
+					r1[0], r1[1] = y10, y11
+					r0 := row0[x : x+2 : x+2]
+					r0[0], r0[1] = y00, y01
+				} else {
+					row1[x] = y10
+					row0[x] = y00
+				}
+			}
+		}
+	}
+}
+
+// products runs the 16 GEMMs: m[p] = U[p] * v[p] over total tile columns.
+func (wc *winogradConv) products(e *kernels.Engine, v, m []float32, total int) {
+	for p, u := range wc.u {
+		e.SgemmPacked(u, false, total, 1, v[p*wc.ic*total:], total, 0, m[p*wc.oc*total:], total, kernels.Epilogue{})
+	}
+}
