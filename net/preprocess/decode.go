@@ -7,7 +7,7 @@ import (
 	"image"
 	_ "image/gif" // registers GIF with image.Decode
 	"image/jpeg"
-	_ "image/png" // registers PNG
+	"image/png"
 	"io"
 	"os"
 	"strings"
@@ -64,8 +64,10 @@ func decode(r io.ReadSeeker, maxPixels int) (image.Image, error) {
 	if err != nil {
 		return nil, describe(format, err)
 	}
-	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
-		return nil, fmt.Errorf("%s image decodes to %dx%d but its header says %dx%d", strings.ToUpper(format), b.Dx(), b.Dy(), cfg.Width, cfg.Height)
+	// A GIF's first frame may be smaller than its screen, so only the
+	// limit is checked again here.
+	if b := img.Bounds(); int64(b.Dx())*int64(b.Dy()) > int64(maxPixels) {
+		return nil, fmt.Errorf("%s image decodes to %dx%d although its header says %dx%d", strings.ToUpper(format), b.Dx(), b.Dy(), cfg.Width, cfg.Height)
 	}
 	return img, nil
 }
@@ -79,7 +81,7 @@ func describe(format string, err error) error {
 	switch {
 	case errors.Is(err, image.ErrFormat):
 		return ErrNotImage
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), isShortData(err):
 		return fmt.Errorf("unexpected EOF in %s data (truncated file?)", name)
 	}
 	var fe jpeg.FormatError
@@ -91,4 +93,13 @@ func describe(format string, err error) error {
 		return fmt.Errorf("unsupported JPEG feature: %s", string(ue))
 	}
 	return fmt.Errorf("bad %s data: %v", name, err)
+}
+
+// isShortData reports the errors image/jpeg and image/png turn an early
+// end of their compressed data into.
+func isShortData(err error) bool {
+	var je jpeg.FormatError
+	var pe png.FormatError
+	return errors.As(err, &je) && string(je) == "short Huffman data" ||
+		errors.As(err, &pe) && string(pe) == "not enough pixel data"
 }

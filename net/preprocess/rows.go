@@ -142,7 +142,8 @@ func readPremultiplied(pix, rp, gp, bp []uint8) {
 	}
 }
 
-// unpremultiply divides out alpha, clamping malformed values above alpha.
+// unpremultiply divides out alpha as color.NRGBAModel does on the 16-bit
+// values, clamping malformed values above alpha.
 func unpremultiply(c uint8, a uint32) uint8 {
-	return uint8(min(uint32(c)*0xff/a, 0xff))
+	return uint8(min(uint32(c)*0xffff/a>>8, 0xff))
 }
