@@ -67,3 +67,10 @@ func loadTensor(t testing.TB, name string, n int) []float32 {
 	}
 	return out
 }
+
+// torchvision's ImageNet normalization (net.ImageNetMean/Std), repeated so
+// these tests do not depend on the net package.
+var (
+	imageNetMean = [3]float32{0.485, 0.456, 0.406}
+	imageNetStd  = [3]float32{0.229, 0.224, 0.225}
+)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/retina-edge/retina/net"
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
 )
@@ -37,7 +36,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add(pngHeaderOnly(1<<20, 1<<20))
 	const maxPixels = 1 << 14
-	p := NewPreprocessor(16, 32, net.ImageNetMean, net.ImageNetStd)
+	p := NewPreprocessor(16, 32, imageNetMean, imageNetStd)
 	dst := make([]float32, 3*64*64)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		img, err := DecodeBytes("fuzz", data, maxPixels)

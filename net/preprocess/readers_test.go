@@ -6,8 +6,6 @@ import (
 	"image/draw"
 	"math"
 	"testing"
-
-	"github.com/retina-edge/retina/net"
 )
 
 // generic hides an image's concrete type so Run takes the conversion path
@@ -28,7 +26,7 @@ func newYCbCr(r image.Rectangle, ratio image.YCbCrSubsampleRatio, seed int) *ima
 
 func runBoth(t *testing.T, name string, img image.Image) {
 	t.Helper()
-	p := NewPreprocessor(24, 40, net.ImageNetMean, net.ImageNetStd)
+	p := NewPreprocessor(24, 40, imageNetMean, imageNetStd)
 	g, err := p.GeometryFor(img.Bounds().Dx(), img.Bounds().Dy())
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +36,7 @@ func runBoth(t *testing.T, name string, img image.Image) {
 	if _, err := p.Run(img, fast); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewPreprocessor(24, 40, net.ImageNetMean, net.ImageNetStd).Run(generic{img}, ref); err != nil {
+	if _, err := NewPreprocessor(24, 40, imageNetMean, imageNetStd).Run(generic{img}, ref); err != nil {
 		t.Fatal(err)
 	}
 	for i := range ref {

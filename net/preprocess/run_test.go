@@ -4,8 +4,6 @@ import (
 	"image"
 	"strings"
 	"testing"
-
-	"github.com/retina-edge/retina/net"
 )
 
 func TestRunAllocatesNothingOnceWarm(t *testing.T) {
@@ -16,7 +14,7 @@ func TestRunAllocatesNothingOnceWarm(t *testing.T) {
 		"gray":  image.NewGray(image.Rect(0, 0, 50, 50)),
 	}
 	for name, img := range images {
-		p := NewPreprocessor(40, 70, net.ImageNetMean, net.ImageNetStd)
+		p := NewPreprocessor(40, 70, imageNetMean, imageNetStd)
 		dst := make([]float32, 3*96*96)
 		if _, err := p.Run(img, dst); err != nil {
 			t.Fatal(err)
@@ -31,7 +29,7 @@ func TestRunAllocatesNothingOnceWarm(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
-	p := NewPreprocessor(800, 1333, net.ImageNetMean, net.ImageNetStd)
+	p := NewPreprocessor(800, 1333, imageNetMean, imageNetStd)
 	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
 	g, err := p.GeometryFor(64, 48)
 	if err != nil {
@@ -49,7 +47,7 @@ func TestRunErrors(t *testing.T) {
 		{"empty image", func() error { _, err := p.Run(image.NewRGBA(image.Rect(0, 0, 0, 5)), nil); return err }, "image has no pixels (0x5)"},
 		{"resizes to nothing", func() error { _, err := p.Run(image.NewGray(image.Rect(0, 0, 1, 5000)), nil); return err }, "a 1x5000 image resizes to 0x1332"},
 		{"bad limits", func() error {
-			_, err := NewPreprocessor(0, 10, net.ImageNetMean, net.ImageNetStd).Run(img, nil)
+			_, err := NewPreprocessor(0, 10, imageNetMean, imageNetStd).Run(img, nil)
 			return err
 		}, "min size 0 and max size 10 must be positive"},
 		{"bad fixed size", func() error { _, err := p.RunFixed(img, 0, 10, nil); return err }, "fixed size 0x10 must be positive"},
@@ -86,7 +84,7 @@ func TestSizesAndPadding(t *testing.T) {
 // TestRunReusesAcrossSizes runs one Preprocessor over changing sizes and
 // types and wants each result equal to a fresh Preprocessor's.
 func TestRunReusesAcrossSizes(t *testing.T) {
-	shared := NewPreprocessor(30, 50, net.ImageNetMean, net.ImageNetStd)
+	shared := NewPreprocessor(30, 50, imageNetMean, imageNetStd)
 	imgs := []image.Image{
 		newYCbCr(image.Rect(0, 0, 64, 48), image.YCbCrSubsampleRatio420, 2),
 		generic{newYCbCr(image.Rect(0, 0, 20, 33), image.YCbCrSubsampleRatio444, 3)},
@@ -94,7 +92,7 @@ func TestRunReusesAcrossSizes(t *testing.T) {
 		generic{newYCbCr(image.Rect(0, 0, 64, 48), image.YCbCrSubsampleRatio420, 2)},
 	}
 	for i, img := range imgs {
-		fresh := NewPreprocessor(30, 50, net.ImageNetMean, net.ImageNetStd)
+		fresh := NewPreprocessor(30, 50, imageNetMean, imageNetStd)
 		a := make([]float32, 3*64*64)
 		b := make([]float32, 3*64*64)
 		for j := range a {
