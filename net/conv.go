@@ -9,9 +9,16 @@ type conv struct {
 	name                   string
 	oc, ic, k, stride, pad int
 	relu                   bool
-	weights                []float32 // oc x (ic*k*k), folded; kept for saving and training
-	bias                   []float32 // oc values, nil when the layer has none
-	packed                 *kernels.PackedA
+	weights                []float32        // oc x (ic*k*k), folded; kept for saving and training
+	bias                   []float32        // oc values, nil when the layer has none
+	packed                 *kernels.PackedA // im2col weights; nil when wino runs the conv
+	wino                   *winogradConv
+}
+
+// convScratch is the per-image scratch every conv shares: the im2col
+// matrix, or Winograd's transformed input, products and padded rows.
+type convScratch struct {
+	col, wv, wm, wRows []float32
 }
 
 // shape is the kernels' description of this conv over an h x w input.
@@ -26,9 +33,10 @@ func (c *conv) outSize(n int) int { return (n+2*c.pad-c.k)/c.stride + 1 }
 // pointwise reports a conv whose im2col matrix is its input.
 func (c *conv) pointwise() bool { return c.k == 1 && c.stride == 1 && c.pad == 0 }
 
-// colSize is the im2col scratch one image needs (0 for a pointwise conv).
+// colSize is the im2col scratch one image needs (0 for a pointwise or a
+// Winograd conv).
 func (c *conv) colSize(h, w int) int {
-	if c.pointwise() {
+	if c.pointwise() || c.wino != nil {
 		return 0
 	}
 	return c.ic * c.k * c.k * c.outSize(h) * c.outSize(w)
@@ -37,19 +45,23 @@ func (c *conv) colSize(h, w int) int {
 // run computes dst = ep(conv(src)) for every image. With accumulate, dst
 // already holds a term to add before the bias and ReLU (a residual or a
 // top-down path), so the join costs no extra pass.
-func (c *conv) run(e *kernels.Engine, src, dst Tensor, col []float32, accumulate bool) {
+func (c *conv) run(e *kernels.Engine, src, dst Tensor, sc *convScratch, accumulate bool) {
 	for b := range src.N() {
-		c.runPlanes(e, imagePlanes(src, b), imagePlanes(dst, b), col, accumulate)
+		c.runPlanes(e, imagePlanes(src, b), imagePlanes(dst, b), sc, accumulate)
 	}
 }
 
 // runPlanes is run on one image held as strided planes.
-func (c *conv) runPlanes(e *kernels.Engine, src, dst planes, col []float32, accumulate bool) {
+func (c *conv) runPlanes(e *kernels.Engine, src, dst planes, sc *convScratch, accumulate bool) {
+	if c.wino != nil {
+		c.runWinograd(e, src, dst, sc, accumulate)
+		return
+	}
 	n := c.outSize(src.h) * c.outSize(src.w)
 	bm, ldb := src.data, src.stride
 	if !c.pointwise() {
-		im2col(c.shape(src.h, src.w), src, col, n)
-		bm, ldb = col, n
+		im2col(c.shape(src.h, src.w), src, sc.col, n)
+		bm, ldb = sc.col, n
 	}
 	c.gemm(e, n, bm, ldb, dst.data, dst.stride, accumulate)
 }

@@ -31,7 +31,7 @@ func (m *Model) Forward(batch, h, w int, input []float32) ([]HeadOutput, error) 
 // backbone computes C2..C5 into p.stages.
 func (m *Model) backbone(p *plan, x Tensor) {
 	e := m.engine
-	m.stem.run(e, x, p.stem, p.col, false)
+	m.stem.run(e, x, p.stem, &p.sc, false)
 	maxPool3x3s2(p.stem, p.pool, p.rowMax)
 	in := p.pool
 	for s, blocks := range m.stages {
@@ -39,7 +39,7 @@ func (m *Model) backbone(p *plan, x Tensor) {
 			out := in
 			if blk.down != nil {
 				out = p.stages[s]
-				blk.down.run(e, in, out, p.col, false)
+				blk.down.run(e, in, out, &p.sc, false)
 			}
 			m.residual(p, &blk, in, out)
 			in = out
@@ -55,10 +55,10 @@ func (m *Model) residual(p *plan, blk *block, in, out Tensor) {
 	last := len(blk.convs) - 1
 	for i, c := range blk.convs[:last] {
 		t := view(p.scratch[i%2], x.N(), c.oc, c.outSize(x.H()), c.outSize(x.W()))
-		c.run(m.engine, x, t, p.col, false)
+		c.run(m.engine, x, t, &p.sc, false)
 		x = t
 	}
-	blk.convs[last].run(m.engine, x, out, p.col, true)
+	blk.convs[last].run(m.engine, x, out, &p.sc, true)
 }
 
 // fpn computes P3..P7 from C3..C5 into p.pyramid: lateral 1x1 convs, the
@@ -67,22 +67,22 @@ func (m *Model) residual(p *plan, blk *block, in, out Tensor) {
 func (m *Model) fpn(p *plan) {
 	e := m.engine
 	f := m.cfg.FPNWidth
-	m.inner[2].run(e, p.stages[3], p.lateral[2], p.col, false)
+	m.inner[2].run(e, p.stages[3], p.lateral[2], &p.sc, false)
 	for i := 1; i >= 0; i-- {
 		upsampleNearest(p.lateral[i+1], p.lateral[i], p.upCols)
-		m.inner[i].run(e, p.stages[i+1], p.lateral[i], p.col, true)
+		m.inner[i].run(e, p.stages[i+1], p.lateral[i], &p.sc, true)
 	}
 	for b := range p.batch {
 		pyr := p.pyramid[b*f*p.total : (b+1)*f*p.total]
 		for i := range 3 {
-			m.layer[i].runPlanes(e, imagePlanes(p.lateral[i], b), p.levelPlanes(pyr, i, f), p.col, false)
+			m.layer[i].runPlanes(e, imagePlanes(p.lateral[i], b), p.levelPlanes(pyr, i, f), &p.sc, false)
 		}
 		p6in := p.levelPlanes(pyr, 2, f)
 		if m.cfg.P6FromC5 {
 			p6in = imagePlanes(p.stages[3], b)
 		}
 		p6 := p.levelPlanes(pyr, 3, f)
-		m.p6.runPlanes(e, p6in, p6, p.col, false)
+		m.p6.runPlanes(e, p6in, p6, &p.sc, false)
 		relu := imagePlanes(p.p6ReLU, b)
 		for c := range f {
 			dst := relu.plane(c)
@@ -90,7 +90,7 @@ func (m *Model) fpn(p *plan) {
 				dst[i] = max(v, 0)
 			}
 		}
-		m.p7.runPlanes(e, relu, p.levelPlanes(pyr, 4, f), p.col, false)
+		m.p7.runPlanes(e, relu, p.levelPlanes(pyr, 4, f), &p.sc, false)
 	}
 }
 
@@ -103,25 +103,25 @@ func (m *Model) heads(p *plan, b int) {
 	t, f := p.total, m.cfg.FPNWidth
 	m.winogradIn(p, p.pyramid[b*f*t:(b+1)*f*t])
 	if len(m.clsTower) == 0 {
-		m.headOutput(p, b, m.clsOutW, true)
-		m.headOutput(p, b, m.boxOutW, false)
+		m.headOutput(p, b, m.clsOut, true)
+		m.headOutput(p, b, m.boxOut, false)
 		return
 	}
 	// Rows 0..F-1 of towerPair are the class tower, F..2F-1 the box tower.
-	m.winogradTo(p, m.firstTowerW, p.towerPair)
-	m.tower(p, b, m.clsTower, p.towerPair[:f*t], m.clsOutW, true)
-	m.tower(p, b, m.boxTower, p.towerPair[f*t:], m.boxOutW, false)
+	m.winogradTo(p, m.firstTower, p.towerPair)
+	m.tower(p, b, m.clsTower, p.towerPair[:f*t], m.clsOut, true)
+	m.tower(p, b, m.boxTower, p.towerPair[f*t:], m.boxOut, false)
 }
 
 // tower finishes one head on image b: the first layer's conv output is in
 // a; its norm, the remaining layers (ping-ponging with p.towerScratch) and
 // the output conv follow.
-func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *winogradConv, cls bool) {
+func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *conv, cls bool) {
 	other := p.towerScratch
 	for i, l := range layers {
 		if i > 0 {
 			m.winogradIn(p, a)
-			m.winogradTo(p, l.wino, other)
+			m.winogradTo(p, l.conv, other)
 			a, other = other, a
 		}
 		if l.gn != nil {
@@ -135,34 +135,34 @@ func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *wi
 }
 
 // winogradIn transforms one image's FPNWidth x total buffer, all levels,
-// into p.wv.
+// into p.sc.wv.
 func (m *Model) winogradIn(p *plan, img []float32) {
 	g := &p.tiles
 	for l := range numLevels {
-		winogradInput(p.levelPlanes(img, l, m.cfg.FPNWidth), p.wv, g.total(), g.off[l], g.th[l], g.tw[l], p.wRows)
+		winogradInput(p.levelPlanes(img, l, m.cfg.FPNWidth), p.sc.wv, g.total(), g.off[l], g.th[l], g.tw[l], p.sc.wRows)
 	}
 }
 
-// winogradTo runs wc on the transformed input into one image's
-// wc.oc x total buffer.
-func (m *Model) winogradTo(p *plan, wc *winogradConv, img []float32) {
+// winogradTo runs c on the transformed input into one image's
+// c.oc x total buffer.
+func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
 	g := &p.tiles
-	wc.products(m.engine, p.wv, p.wm, g.total())
+	c.wino.products(m.engine, p.sc.wv, p.sc.wm, g.total())
 	for l := range numLevels {
-		winogradOutput(p.wm, g.total(), g.off[l], g.th[l], g.tw[l], wc.bias, wc.relu, p.levelPlanes(img, l, wc.oc))
+		winogradOutput(p.sc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, p.levelPlanes(img, l, c.oc))
 	}
 }
 
 // headOutput runs the class (cls) or box output conv on the transformed
 // input into each level's NCHW outputs for image b.
-func (m *Model) headOutput(p *plan, b int, wc *winogradConv, cls bool) {
+func (m *Model) headOutput(p *plan, b int, c *conv, cls bool) {
 	g := &p.tiles
-	wc.products(m.engine, p.wv, p.wm, g.total())
+	c.wino.products(m.engine, p.sc.wv, p.sc.wm, g.total())
 	for l := range numLevels {
 		dst := p.outputs[l].BoxDeltas
 		if cls {
 			dst = p.outputs[l].ClassLogits
 		}
-		winogradOutput(p.wm, g.total(), g.off[l], g.th[l], g.tw[l], wc.bias, wc.relu, imagePlanes(dst, b))
+		winogradOutput(p.sc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, imagePlanes(dst, b))
 	}
 }

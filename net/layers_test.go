@@ -67,7 +67,7 @@ func TestFoldedBatchNormConv(t *testing.T) {
 		ref, oh, ow := directConv(src, c, h, w, wt, oc, k, 2, 1)
 		in := Tensor{Shape: [4]int{1, c, h, w}, Data: src}
 		out := newTensor(1, oc, oh, ow)
-		cv.run(e, in, out, make([]float32, cv.colSize(h, w)), false)
+		cv.run(e, in, out, &convScratch{col: make([]float32, cv.colSize(h, w))}, false)
 		e.Close()
 		for o := range oc {
 			s := float64(gamma[o]) / math.Sqrt(float64(variance[o])+1e-5)

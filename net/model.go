@@ -2,6 +2,7 @@ package net
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/retina-edge/retina/kernels"
 )
@@ -28,10 +29,9 @@ type Model struct {
 
 	clsTower, boxTower []headLayer
 	clsOut, boxOut     *conv
-	// The heads run as Winograd convs (see winograd.go); firstTowerW stacks
-	// the class and box towers' first convs, which share their input.
-	clsOutW, boxOutW *winogradConv
-	firstTowerW      *winogradConv
+	// firstTower stacks the class and box towers' first convs, which share
+	// their input: one conv of 2*FPNWidth outputs.
+	firstTower *conv
 
 	plan *plan
 }
@@ -47,7 +47,6 @@ type block struct {
 // (otherwise the ReLU is fused into the conv).
 type headLayer struct {
 	conv *conv
-	wino *winogradConv // conv as run
 	gn   *groupNorm
 }
 
@@ -97,18 +96,8 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 	m.p6, m.p7 = b.conv(a.p6), b.conv(a.p7)
 	m.clsTower, m.boxTower = b.tower(a.clsTower), b.tower(a.boxTower)
 	m.clsOut, m.boxOut = b.conv(a.clsOut), b.conv(a.boxOut)
-	m.clsOutW, m.boxOutW = newWinogradConv(impl, m.clsOut), newWinogradConv(impl, m.boxOut)
 	if len(m.clsTower) > 0 {
-		m.firstTowerW = newWinogradConv(impl, stackConvs(m.clsTower[0].conv, m.boxTower[0].conv))
-	}
-	for _, t := range [][]headLayer{m.clsTower, m.boxTower} {
-		for i := range t {
-			t[i].wino = newWinogradConv(impl, t[i].conv)
-		}
-	}
-	// The heads' im2col packing is not used: free it.
-	for _, c := range m.headConvs() {
-		c.packed = nil
+		m.firstTower = stackConvs(impl, m.clsTower[0].conv, m.boxTower[0].conv)
 	}
 	m.engine = kernels.NewEngine(impl, opts.Threads)
 	return m, nil
@@ -144,36 +133,38 @@ func (b *builder) conv(s convSpec) *conv {
 			bias = append([]float32(nil), bias...)
 		}
 	}
-	k := s.ic * s.k * s.k
-	return &conv{
+	c := &conv{
 		name: s.name, oc: s.oc, ic: s.ic, k: s.k, stride: s.stride, pad: s.pad,
 		relu:    s.reluInPlace && s.gn == "",
 		weights: w, bias: bias,
-		packed: kernels.PackA(b.impl, false, s.oc, k, w, k),
 	}
+	// The heads' convs run as Winograd F(2x2, 3x3) over all levels at once.
+	// The backbone's and FPN's 3x3 convs stay im2col + GEMM: run per map,
+	// Winograd's GEMMs get too small to gain (measured at 320x320).
+	if strings.HasPrefix(s.name, "head.") && winogradFits(s.k, s.stride, s.pad) {
+		c.wino = newWinogradConv(b.impl, w, s.oc, s.ic)
+	} else {
+		k := s.ic * s.k * s.k
+		c.packed = kernels.PackA(b.impl, false, s.oc, k, w, k)
+	}
+	return c
 }
 
-// stackConvs returns an unpacked conv computing c1's then c2's output
-// channels (same input and geometry).
-func stackConvs(c1, c2 *conv) *conv {
+// stackConvs returns a Winograd conv computing c1's then c2's output
+// channels (3x3 convs of the same input) and frees c1's and c2's own
+// transformed weights, which only this one runs.
+func stackConvs(impl *kernels.Impl, c1, c2 *conv) *conv {
 	s := *c1
 	s.name = c1.name + "+" + c2.name
 	s.oc = c1.oc + c2.oc
-	s.weights = append(append([]float32(nil), c1.weights...), c2.weights...)
+	w := append(append([]float32(nil), c1.weights...), c2.weights...)
+	s.weights = nil // c1 and c2 keep theirs
 	if c1.bias != nil {
 		s.bias = append(append([]float32(nil), c1.bias...), c2.bias...)
 	}
-	s.packed = nil
+	s.wino = newWinogradConv(impl, w, s.oc, s.ic)
+	c1.wino, c2.wino = nil, nil
 	return &s
-}
-
-// headConvs lists every conv of the two heads.
-func (m *Model) headConvs() []*conv {
-	out := []*conv{m.clsOut, m.boxOut}
-	for _, l := range append(append([]headLayer(nil), m.clsTower...), m.boxTower...) {
-		out = append(out, l.conv)
-	}
-	return out
 }
 
 func (b *builder) tower(specs []convSpec) []headLayer {

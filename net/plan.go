@@ -22,7 +22,7 @@ type plan struct {
 	stem, pool Tensor
 	stages     [4]Tensor // C2..C5; stages[0] may share pool's memory
 	scratch    [2][]float32
-	col        []float32
+	sc         convScratch
 
 	lateral [3]Tensor // the FPN's last_inner at C3..C5 resolution
 	p6ReLU  Tensor    // relu(P6), P7's input
@@ -38,8 +38,6 @@ type plan struct {
 	towerPair      []float32 // one image's class and box towers: 2*FPNWidth x total
 	towerScratch   []float32 // FPNWidth x total, the towers' ping-pong partner
 	tiles          tileGrid  // the heads' Winograd tiles, all levels side by side
-	wRows          []float32 // Winograd input rows, zero-padded
-	wv, wm         []float32 // Winograd transformed inputs (16 x FPNWidth x tiles) and products (16 x rows x tiles)
 
 	outputs [numLevels]HeadOutput
 	outList []HeadOutput // outputs[:], handed to callers
@@ -57,12 +55,21 @@ type planSizes struct {
 	pyramid    int // batch x FPNWidth x total
 	tiles      tileGrid
 	wv, wm     int // Winograd scratch
+	wRows      int
 }
 
 func (m *Model) planSizes(batch, h, w int) planSizes {
 	var s planSizes
 	grow := func(dst *int, n int) { *dst = max(*dst, n) }
-	colFor := func(c *conv, h, w int) { grow(&s.col, c.colSize(h, w)) }
+	colFor := func(c *conv, h, w int) {
+		grow(&s.col, c.colSize(h, w))
+		if c.wino != nil {
+			v, mm, rows := winogradScratch(c.ic, c.oc, h, w)
+			grow(&s.wv, v)
+			grow(&s.wm, mm)
+			grow(&s.wRows, rows)
+		}
+	}
 	colFor(m.stem, h, w)
 	h, w = m.stem.outSize(h), m.stem.outSize(w)
 	s.stem = [4]int{batch, m.cfg.StemWidth, h, w}
@@ -115,8 +122,10 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 		lh[l], lw[l] = sh[2], sh[3]
 	}
 	s.tiles = newTileGrid(lh, lw)
-	s.wv = 16 * f * s.tiles.total()
-	s.wm = 16 * max(2*f, a*m.cfg.NumClasses, a*4) * s.tiles.total()
+	// The heads' Winograd convs run over all levels' tiles at once.
+	grow(&s.wv, 16*f*s.tiles.total())
+	grow(&s.wm, 16*max(2*f, a*m.cfg.NumClasses, a*4)*s.tiles.total())
+	grow(&s.wRows, 4*(2*s.tiles.tw[0]+2))
 	return s
 }
 
@@ -146,7 +155,8 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 	for i := range p.scratch {
 		p.scratch[i] = make([]float32, s.scratch[i])
 	}
-	p.col = make([]float32, s.col)
+	p.sc = convScratch{col: make([]float32, s.col), wv: make([]float32, s.wv), wm: make([]float32, s.wm),
+		wRows: make([]float32, s.wRows)}
 	for i := range 3 {
 		p.lateral[i] = newTensorShape(s.levels[i])
 	}
@@ -166,9 +176,6 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 	p.towerPair = make([]float32, 2*f*p.total)
 	p.towerScratch = make([]float32, f*p.total)
 	p.tiles = s.tiles
-	p.wv = make([]float32, s.wv)
-	p.wRows = make([]float32, 4*(2*s.tiles.tw[0]+2))
-	p.wm = make([]float32, s.wm)
 	p.upCols = make([]int, s.levels[0][3])
 	p.rowMax = make([]float32, s.stem[3])
 	p.outList = p.outputs[:]

@@ -14,21 +14,22 @@ import "github.com/retina-edge/retina/kernels"
 type winogradConv struct {
 	oc, ic int
 	u      [16]*kernels.PackedA // G g G^T at each of the 16 tile positions, oc x ic
-	bias   []float32
-	relu   bool
 }
 
-// newWinogradConv transforms a 3x3 conv's oc x ic x 3 x 3 weights (in
-// float64, rounded once) and packs them for impl.
-func newWinogradConv(impl *kernels.Impl, c *conv) *winogradConv {
-	w := &winogradConv{oc: c.oc, ic: c.ic, bias: c.bias, relu: c.relu}
+// winogradFits reports a conv this file computes: 3x3, stride 1, pad 1.
+func winogradFits(k, stride, pad int) bool { return k == 3 && stride == 1 && pad == 1 }
+
+// newWinogradConv transforms oc x ic x 3 x 3 weights (in float64, rounded
+// once) and packs them for impl.
+func newWinogradConv(impl *kernels.Impl, weights []float32, oc, ic int) *winogradConv {
+	w := &winogradConv{oc: oc, ic: ic}
 	u := make([][]float32, 16)
 	for i := range u {
-		u[i] = make([]float32, c.oc*c.ic)
+		u[i] = make([]float32, oc*ic)
 	}
-	for o := range c.oc {
-		for i := range c.ic {
-			g := c.weights[(o*c.ic+i)*9 : (o*c.ic+i)*9+9]
+	for o := range oc {
+		for i := range ic {
+			g := weights[(o*ic+i)*9 : (o*ic+i)*9+9]
 			// t = G g (4x3), then t G^T (4x4).
 			var t [4][3]float64
 			for col := range 3 {
@@ -42,13 +43,13 @@ func newWinogradConv(impl *kernels.Impl, c *conv) *winogradConv {
 				t0, t1, t2 := t[r][0], t[r][1], t[r][2]
 				row := [4]float64{t0, (t0 + t1 + t2) / 2, (t0 - t1 + t2) / 2, t2}
 				for col, v := range row {
-					u[r*4+col][o*c.ic+i] = float32(v)
+					u[r*4+col][o*ic+i] = float32(v)
 				}
 			}
 		}
 	}
 	for i := range u {
-		w.u[i] = kernels.PackA(impl, false, c.oc, c.ic, u[i], c.ic)
+		w.u[i] = kernels.PackA(impl, false, oc, ic, u[i], ic)
 	}
 	return w
 }
@@ -121,10 +122,10 @@ func winogradInput(src planes, v []float32, total, off, th, tw int, rows []float
 }
 
 // winogradOutput turns the 16 products of every tile of one level (m:
-// position p's oc x total matrix at m[p*oc*total:]) into A^T M A, adds the
-// bias, applies the ReLU if set and writes the 2x2 tiles into dst, cropped
-// to its size.
-func winogradOutput(m []float32, total, off, th, tw int, bias []float32, relu bool, dst planes) {
+// position p's oc x total matrix at m[p*oc*total:]) into A^T M A, adds what
+// dst holds (with accumulate: a residual) and the bias, applies the ReLU
+// if set and writes the 2x2 tiles into dst, cropped to its size.
+func winogradOutput(m []float32, total, off, th, tw int, bias []float32, relu, accumulate bool, dst planes) {
 	h, w := dst.h, dst.w
 	stride := dst.c * total
 	full := w / 2 // tiles whose two columns are both inside
@@ -158,16 +159,24 @@ func winogradOutput(m []float32, total, off, th, tw int, bias []float32, relu bo
 				s13 := q[7][tx] - q[11][tx] - q[15][tx]
 				y00, y01 := s00+s01+s02+b, s01-s02-s03+b
 				y10, y11 := s10+s11+s12+b, s11-s12-s13+b
-				if relu {
-					y00, y01, y10, y11 = max(y00, 0), max(y01, 0), max(y10, 0), max(y11, 0)
-				}
 				x := 2 * tx
 				if tx < full {
-					r1 := row1[x : x+2 : x+2]
+					r0, r1 := row0[x:x+2:x+2], row1[x:x+2:x+2]
+					if accumulate {
+						y00, y01, y10, y11 = y00+r0[0], y01+r0[1], y10+r1[0], y11+r1[1]
+					}
+					if relu {
+						y00, y01, y10, y11 = max(y00, 0), max(y01, 0), max(y10, 0), max(y11, 0)
+					}
 					r1[0], r1[1] = y10, y11
-					r0 := row0[x : x+2 : x+2]
 					r0[0], r0[1] = y00, y01
 				} else {
+					if accumulate {
+						y00, y10 = y00+row0[x], y10+row1[x]
+					}
+					if relu {
+						y00, y10 = max(y00, 0), max(y10, 0)
+					}
 					row1[x] = y10
 					row0[x] = y00
 				}
@@ -181,4 +190,21 @@ func (wc *winogradConv) products(e *kernels.Engine, v, m []float32, total int) {
 	for p, u := range wc.u {
 		e.SgemmPacked(u, false, total, 1, v[p*wc.ic*total:], total, 0, m[p*wc.oc*total:], total, kernels.Epilogue{})
 	}
+}
+
+// runWinograd computes c on one image's h x w map: src in, dst out (with
+// accumulate, dst's values are added before the bias and ReLU).
+func (c *conv) runWinograd(e *kernels.Engine, src, dst planes, sc *convScratch, accumulate bool) {
+	th, tw := (src.h+1)/2, (src.w+1)/2
+	t := th * tw
+	winogradInput(src, sc.wv, t, 0, th, tw, sc.wRows)
+	c.wino.products(e, sc.wv, sc.wm, t)
+	winogradOutput(sc.wm, t, 0, th, tw, c.bias, c.relu, accumulate, dst)
+}
+
+// winogradScratch is what runWinograd needs for an ic x h x w input and
+// oc outputs: transformed input, products and padded rows.
+func winogradScratch(ic, oc, h, w int) (v, m, rows int) {
+	t := ((h + 1) / 2) * ((w + 1) / 2)
+	return 16 * ic * t, 16 * oc * t, 4 * (2*((w+1)/2) + 2)
 }
