@@ -3,6 +3,7 @@ package preprocess
 import (
 	"fmt"
 	"image"
+	"math"
 )
 
 // Preprocessor converts images into normalized, resized, padded CHW
@@ -11,6 +12,9 @@ import (
 // each goroutine its own.
 type Preprocessor struct {
 	minSize, maxSize int
+	// badNorm is set when a mean or std is not finite or a std is zero (the tensor would be
+	// Inf or NaN); Run refuses to work then.
+	badNorm error
 	// norm[c][v] is (v/255 - mean[c]) / std[c] in float32, exactly what
 	// torchvision's to_tensor then normalize give for byte v.
 	norm [3][256]float32
@@ -30,6 +34,9 @@ type Preprocessor struct {
 func NewPreprocessor(minSize, maxSize int, mean, std [3]float32) *Preprocessor {
 	p := &Preprocessor{minSize: minSize, maxSize: maxSize}
 	for c := range 3 {
+		if s := float64(std[c]); s == 0 || math.IsInf(s, 0) || math.IsNaN(s) || math.IsNaN(float64(mean[c])) || math.IsInf(float64(mean[c]), 0) {
+			p.badNorm = fmt.Errorf("preprocess: mean %v and std %v must be finite and std non-zero", mean, std)
+		}
 		for v := range 256 {
 			x := float32(v) / 255
 			p.norm[c][v] = float32(x-mean[c]) / std[c]
@@ -43,6 +50,9 @@ func NewPreprocessor(minSize, maxSize int, mean, std [3]float32) *Preprocessor {
 func (p *Preprocessor) GeometryFor(w, h int) (Geometry, error) {
 	if w <= 0 || h <= 0 {
 		return Geometry{}, fmt.Errorf("preprocess: image has no pixels (%dx%d)", w, h)
+	}
+	if p.badNorm != nil {
+		return Geometry{}, p.badNorm
 	}
 	if p.minSize <= 0 || p.maxSize <= 0 {
 		return Geometry{}, fmt.Errorf("preprocess: min size %d and max size %d must be positive", p.minSize, p.maxSize)
@@ -82,6 +92,9 @@ func (p *Preprocessor) RunFixed(img image.Image, w, h int, dst []float32) (Geome
 	}
 	if w <= 0 || h <= 0 {
 		return Geometry{}, fmt.Errorf("preprocess: fixed size %dx%d must be positive", w, h)
+	}
+	if p.badNorm != nil {
+		return Geometry{}, p.badNorm
 	}
 	g := fixedGeometry(b.Dx(), b.Dy(), w, h)
 	return g, p.run(img, g, dst)
@@ -145,7 +158,14 @@ func resampleRow(out []float32, src []uint8, norm *[256]float32, a *axis) {
 	i0, i1, w0, w1 := a.i0[:len(out)], a.i1[:len(out)], a.w0[:len(out)], a.w1[:len(out)]
 	for x := range out {
 		v0, v1 := norm[src[i0[x]]], norm[src[i1[x]]]
-		out[x] = fma32(v0, w0[x], float32(v1*w1[x]))
+		// fma32(v0, w0[x], v1*w1[x]) written out so that it inlines.
+		a, b := float64(v0)*float64(w0[x]), float64(float32(v1*w1[x]))
+		r := a + b
+		bits := math.Float64bits(r)
+		if mayNeedRoundToOdd(bits) {
+			bits += roundToOddStep(a, b, r, bits)
+		}
+		out[x] = float32(math.Float64frombits(bits))
 	}
 }
 
@@ -153,6 +173,13 @@ func resampleRow(out []float32, src []uint8, norm *[256]float32, a *axis) {
 func blendRows(out, r0, r1 []float32, w0, w1 float32) {
 	r0, r1 = r0[:len(out)], r1[:len(out)]
 	for x := range out {
-		out[x] = fma32(r0[x], w0, float32(r1[x]*w1))
+		// fma32(r0[x], w0, r1[x]*w1) written out so that it inlines.
+		a, b := float64(r0[x])*float64(w0), float64(float32(r1[x]*w1))
+		r := a + b
+		bits := math.Float64bits(r)
+		if mayNeedRoundToOdd(bits) {
+			bits += roundToOddStep(a, b, r, bits)
+		}
+		out[x] = float32(math.Float64frombits(bits))
 	}
 }

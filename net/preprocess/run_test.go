@@ -2,6 +2,7 @@ package preprocess
 
 import (
 	"image"
+	"math"
 	"strings"
 	"testing"
 )
@@ -109,6 +110,19 @@ func TestRunReusesAcrossSizes(t *testing.T) {
 			if a[j] != b[j] {
 				t.Fatalf("image %d element %d: reused %g, fresh %g", i, j, a[j], b[j])
 			}
+		}
+	}
+}
+
+func TestBadNormalization(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 8, 8))
+	for _, std := range [][3]float32{{0.2, 0, 0.2}, {float32(math.Inf(1)), 1, 1}, {1, float32(math.NaN()), 1}} {
+		p := NewPreprocessor(8, 8, imageNetMean, std)
+		if _, err := p.Run(img, make([]float32, 3*32*32)); err == nil || !strings.Contains(err.Error(), "std non-zero") {
+			t.Errorf("std %v: error %v", std, err)
+		}
+		if _, err := p.RunFixed(img, 8, 8, make([]float32, 3*32*32)); err == nil {
+			t.Errorf("std %v: RunFixed gave no error", std)
 		}
 	}
 }
