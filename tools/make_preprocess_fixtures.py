@@ -124,6 +124,8 @@ def main():
         tensor_case("coffee_up", "coffee.png", (300, 150, 337, 173), "RGB", 40, 70),
         tensor_case("chelsea_portrait_gray", "chelsea.png", (150, 60, 181, 105), "L", 40, 70),
         tensor_case("astronaut_wide_palette", "astronaut.png", (50, 300, 120, 320), "P", 40, 77),
+        # An exact 2x downscale: every weight is 0.5, sums often tie.
+        tensor_case("chelsea_half", "chelsea.png", (200, 120, 248, 152), "RGB", 16, 24),
         tensor_case("coffee_alpha_fixed", "coffee.png", (100, 100, 145, 131), "RGBA", 800, 1333, fixed=(32, 40)),
     ]
     doc = {"mean": MEAN, "std": STD, "cases": cases, "sizes": sizes(), "boxes": boxes()}
