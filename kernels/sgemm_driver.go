@@ -51,7 +51,13 @@ func (j *sgemmJob) runTask(ws *workspace, index int) {
 			for ic := m0; ic < m1; ic += im.MC {
 				mc := min(im.MC, m1-ic)
 				for jr := 0; jr < nc; jr += nr {
-					panel := ws.bbuf[(jr/nr)*kc*nr:]
+					// With one MC block, no panel is used twice: packing
+					// them all into the same slot keeps it hot in L1.
+					slot := jr / nr
+					if m1-m0 <= im.MC {
+						slot = 0
+					}
+					panel := ws.bbuf[slot*kc*nr:]
 					cols := min(nr, nc-jr)
 					if ic == m0 {
 						// Pack each B panel just before its first use, so
