@@ -61,7 +61,8 @@ func TagText(d Box) string {
 }
 
 // pixelRect rounds a box to the pixels it covers, [x1, x2) x [y1, y2).
-// Coordinates are clamped first so that huge values convert safely.
+// Coordinates are clamped to ±2^29 first, so that huge values convert
+// safely and widths still fit a 32-bit int.
 func pixelRect(d Box) (image.Rectangle, bool) {
 	c := [4]float32{d.X1, d.Y1, d.X2, d.Y2}
 	var p [4]int
@@ -70,7 +71,7 @@ func pixelRect(d Box) (image.Rectangle, bool) {
 			return image.Rectangle{}, false
 		}
 		f := math.Round(float64(v))
-		p[i] = int(max(min(f, 1<<30), -(1 << 30)))
+		p[i] = int(max(min(f, 1<<29), -(1 << 29)))
 	}
 	r := image.Rect(p[0], p[1], p[2], p[3])
 	if p[2] <= p[0] || p[3] <= p[1] {

@@ -109,6 +109,9 @@ func TestClippingAndBadBoxes(t *testing.T) {
 	if out.RGBAAt(40, 40) != ClassColor(6) {
 		t.Error("one-pixel box not drawn")
 	}
+	if out.RGBAAt(60, 65) != grey {
+		t.Error("the huge and bad boxes painted the middle of the picture")
+	}
 	if ClassColor(-9) != ClassColor(7) {
 		t.Error("negative classes do not wrap")
 	}
