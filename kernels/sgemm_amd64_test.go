@@ -270,3 +270,97 @@ func BenchmarkPack(b *testing.B) {
 		})
 	}
 }
+
+// TestSgemmBlockedPaths runs each tier with its blocking shrunk so that
+// small matrices cross several KC, MC and NC blocks: the multi-block paths
+// (B packed once and reused by later MC blocks, accumulation across KC
+// blocks, the next-panel prefetch) that the real sizes reach only on large
+// layers. C sits inside guard bands with a padded stride.
+func TestSgemmBlockedPaths(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	for _, base := range asmTiers() {
+		im := *base
+		im.KC, im.MC, im.NC = 19, 2*im.MR, 2*im.NR
+		for _, threads := range []int{1, 2} {
+			e := NewEngine(&im, threads)
+			for _, m := range []int{1, 13, 2*im.MR + 3, 5*im.MR + 1} {
+				for _, n := range []int{1, im.NR + 5, 5*im.NR + 3} {
+					for _, k := range []int{1, 19, 60} {
+						trans := rng.Intn(4)
+						alpha := []float32{1, -0.5}[rng.Intn(2)]
+						beta := []float32{0, 0.5}[rng.Intn(2)]
+						checkBlockedGemm(t, e, rng, m, n, k, trans&1 != 0, trans&2 != 0, alpha, beta)
+					}
+				}
+			}
+			e.Close()
+		}
+	}
+}
+
+func checkBlockedGemm(t *testing.T, e *Engine, rng *rand.Rand, m, n, k int, transA, transB bool, alpha, beta float32) {
+	t.Helper()
+	at := func(x []float32, trans bool, ld, i, j int) float32 {
+		if trans {
+			return x[j*ld+i]
+		}
+		return x[i*ld+j]
+	}
+	lda, ldb := k+2, n+1
+	if transA {
+		lda = m + 2
+	}
+	if transB {
+		ldb = k + 1
+	}
+	a := make([]float32, max(m, k)*lda)
+	b := make([]float32, max(n, k)*ldb)
+	for i := range a {
+		a[i] = float32(rng.NormFloat64())
+	}
+	for i := range b {
+		b[i] = float32(rng.NormFloat64())
+	}
+	const lead = 7
+	ldc := n + 3
+	buf := make([]float32, lead+m*ldc+lead)
+	for i := range buf {
+		buf[i] = tileSentinel
+	}
+	c := buf[lead : lead+(m-1)*ldc+n]
+	c0 := make([]float32, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			c[i*ldc+j] = float32(rng.NormFloat64())
+			c0[i*n+j] = c[i*ldc+j]
+		}
+	}
+	e.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var want, bound float64
+			for p := 0; p < k; p++ {
+				x := float64(at(a, transA, lda, i, p)) * float64(at(b, transB, ldb, p, j))
+				want += x
+				bound += math.Abs(x)
+			}
+			want, bound = float64(alpha)*want, math.Abs(float64(alpha))*bound
+			if beta != 0 {
+				want += float64(beta) * float64(c0[i*n+j])
+				bound += math.Abs(float64(beta) * float64(c0[i*n+j]))
+			}
+			got := float64(c[i*ldc+j])
+			if tol := float64(k+3) * 0x1p-23 * bound; math.Abs(got-want) > tol {
+				t.Fatalf("%s threads=%d m=%d n=%d k=%d transA=%v transB=%v alpha=%g beta=%g: C[%d][%d] = %v, want %v",
+					e.impl.Name, e.threads, m, n, k, transA, transB, alpha, beta, i, j, got, want)
+			}
+		}
+	}
+	for idx, v := range buf {
+		off := idx - lead
+		inC := off >= 0 && off/ldc < m && off%ldc < n
+		if !inC && v != tileSentinel {
+			t.Fatalf("%s m=%d n=%d k=%d: wrote %v outside C at offset %d", e.impl.Name, m, n, k, v, off)
+		}
+	}
+}
