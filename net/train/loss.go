@@ -1,0 +1,93 @@
+package train
+
+import (
+	"github.com/retina-edge/retina/net/boxes"
+)
+
+// Loss is one step's losses as torchvision's RetinaNet.compute_loss
+// returns them (Class = "classification", Box = "bbox_regression"), their
+// sum, and the number of foreground anchors over the batch.
+type Loss struct {
+	Class, Box, Total float64
+	Foreground        int
+}
+
+// lossScratch is the loss's reusable memory.
+type lossScratch struct {
+	gt []boxes.Box
+}
+
+// computeLoss matches anchors to each image's targets, computes the focal
+// and box losses exactly as torchvision does (each image's sums divided by
+// max(1, its foreground count), then averaged over the images) and writes
+// the gradient of Total with respect to every head output into its .g.
+func (n *Network) computeLoss(p *plan, b *Batch) Loss {
+	var out Loss
+	alpha, gamma := float64(n.opts.FocalAlpha), float64(n.opts.FocalGamma)
+	k := n.cfg.NumClasses
+	a := n.cfg.AnchorsPerCell()
+	for i := range p.n {
+		ts := b.Targets[i]
+		gt := p.loss.gt[:0]
+		for _, t := range ts {
+			gt = append(gt, boxes.Box(t.Box))
+		}
+		p.loss.gt = gt
+		matched := n.matcher.Match(p.matched[i], gt, p.anchors)
+		p.matched[i] = matched
+		fg := 0
+		for _, m := range matched {
+			if m >= 0 {
+				fg++
+			}
+		}
+		out.Foreground += fg
+		// d(Total)/d(image loss) = 1 / (max(1, fg) * N).
+		norm := 1 / float64(max(1, fg)*p.n)
+
+		var cls, box float64
+		offset := 0
+		for l := range numLevels {
+			co, bo := p.cls[l].out, p.box[l].out
+			hw := co.h * co.w
+			logits, dlogits := co.img(i), co.grad(i)
+			deltas, ddeltas := bo.img(i), bo.grad(i)
+			for c := range a {
+				for j := range k {
+					plane, dplane := logits[(c*k+j)*hw:(c*k+j+1)*hw], dlogits[(c*k+j)*hw:(c*k+j+1)*hw]
+					for pos, x := range plane {
+						m := matched[offset+pos*a+c]
+						if m == boxes.BetweenThresholds {
+							dplane[pos] = 0
+							continue
+						}
+						l, g := focalLoss(float64(x), m >= 0 && ts[m].Class == j, alpha, gamma)
+						cls += l
+						dplane[pos] = float32(g * norm)
+					}
+				}
+				clear(ddeltas[c*4*hw : (c+1)*4*hw])
+				for pos := range hw {
+					m := matched[offset+pos*a+c]
+					if m < 0 {
+						continue
+					}
+					var d [4]float32
+					for j := range 4 {
+						d[j] = deltas[(c*4+j)*hw+pos]
+					}
+					l, g := n.boxLoss(d, p.anchors[offset+pos*a+c], gt[m])
+					box += l
+					for j := range 4 {
+						ddeltas[(c*4+j)*hw+pos] = float32(g[j] * norm)
+					}
+				}
+			}
+			offset += hw * a
+		}
+		out.Class += cls * norm
+		out.Box += box * norm
+	}
+	out.Total = out.Class + out.Box
+	return out
+}
