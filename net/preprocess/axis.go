@@ -8,6 +8,8 @@ type axis struct {
 	in, out int
 	i0, i1  []int32
 	w0, w1  []float32
+	// short is true when most weights are short (see shortWeight).
+	short bool
 }
 
 // set fills the axis for in -> out positions, reusing its slices.
@@ -23,6 +25,7 @@ func (a *axis) set(in, out int) {
 		for o := range out {
 			a.i0[o], a.i1[o], a.w0[o], a.w1[o] = int32(o), int32(o), 1, 0
 		}
+		a.short = false // sums are exact: the tie test never fires
 		return
 	}
 	// The ratio is float (scalar_t) in/out; the source position is computed
@@ -42,6 +45,13 @@ func (a *axis) set(in, out int) {
 		a.i0[o], a.i1[o] = int32(i0), int32(i1)
 		a.w0[o], a.w1[o] = 1-l1, l1
 	}
+	n := 0
+	for o := range out {
+		if shortWeight(a.w0[o]) && shortWeight(a.w1[o]) {
+			n++
+		}
+	}
+	a.short = 2*n > out
 }
 
 func growInt32(s []int32, n int) []int32 {

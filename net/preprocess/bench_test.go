@@ -73,3 +73,16 @@ func rgbaOf(img image.Image) *image.RGBA {
 	}
 	return m
 }
+
+// BenchmarkRunFixedJPEG640x480To320x320 is the fixed-size stream case.
+func BenchmarkRunFixedJPEG640x480To320x320(b *testing.B) {
+	img := benchJPEG(b)
+	p := NewPreprocessor(320, 320, imageNetMean, imageNetStd)
+	dst := make([]float32, 3*320*320)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.RunFixed(img, 320, 320, dst); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -48,7 +48,7 @@ func TestLoopsMatchFMA32(t *testing.T) {
 		r0[x], r1[x] = float32(r.NormFloat64()), float32(r.NormFloat64()*1e-3)
 	}
 	for _, w := range [][2]float32{{0.5, 0.5}, {1, 0}, {0.3125, 0.6875}, {0.123456, 0.876544}} {
-		blendRows(out, r0, r1, w[0], w[1])
+		blendRows(out, r0, r1, w[0], w[1], shortWeight(w[0]) && shortWeight(w[1]))
 		for x := range out {
 			want := fma32(r0[x], w[0], float32(r1[x]*w[1]))
 			if math.Float32bits(out[x]) != math.Float32bits(want) {

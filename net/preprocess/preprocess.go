@@ -120,9 +120,10 @@ func (p *Preprocessor) run(img image.Image, g Geometry, dst []float32) error {
 		k0 := p.resampledRow(int(p.ys.i0[oy]), -1)
 		k1 := p.resampledRow(int(p.ys.i1[oy]), k0)
 		w0, w1 := p.ys.w0[oy], p.ys.w1[oy]
+		short := shortWeight(w0) && shortWeight(w1)
 		for c := range 3 {
 			out := dst[c*plane+oy*g.PaddedW : c*plane+(oy+1)*g.PaddedW]
-			blendRows(out[:g.ResizedW], p.rows[k0][c], p.rows[k1][c], w0, w1)
+			blendRows(out[:g.ResizedW], p.rows[k0][c], p.rows[k1][c], w0, w1, short)
 			clear(out[g.ResizedW:])
 		}
 	}
@@ -150,36 +151,4 @@ func (p *Preprocessor) resampledRow(y, keep int) int {
 	}
 	p.rowY[k] = y
 	return k
-}
-
-// resampleRow is the inner (width) step of ATen's separable bilinear
-// kernel: out[x] = src[i0]*w0 + src[i1]*w1 with the multiply-add fused.
-func resampleRow(out []float32, src []uint8, norm *[256]float32, a *axis) {
-	i0, i1, w0, w1 := a.i0[:len(out)], a.i1[:len(out)], a.w0[:len(out)], a.w1[:len(out)]
-	for x := range out {
-		v0, v1 := norm[src[i0[x]]], norm[src[i1[x]]]
-		// fma32(v0, w0[x], v1*w1[x]) written out so that it inlines.
-		a, b := float64(v0)*float64(w0[x]), float64(float32(v1*w1[x]))
-		r := a + b
-		bits := math.Float64bits(r)
-		if mayNeedRoundToOdd(bits) {
-			bits += roundToOddStep(a, b, r, bits)
-		}
-		out[x] = float32(math.Float64frombits(bits))
-	}
-}
-
-// blendRows is the outer (height) step: out = r0*w0 + r1*w1, fused.
-func blendRows(out, r0, r1 []float32, w0, w1 float32) {
-	r0, r1 = r0[:len(out)], r1[:len(out)]
-	for x := range out {
-		// fma32(r0[x], w0, r1[x]*w1) written out so that it inlines.
-		a, b := float64(r0[x])*float64(w0), float64(float32(r1[x]*w1))
-		r := a + b
-		bits := math.Float64bits(r)
-		if mayNeedRoundToOdd(bits) {
-			bits += roundToOddStep(a, b, r, bits)
-		}
-		out[x] = float32(math.Float64frombits(bits))
-	}
 }

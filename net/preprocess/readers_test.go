@@ -59,6 +59,7 @@ func TestFastPathsMatchConversion(t *testing.T) {
 		runBoth(t, "ycbcr "+ratio.String(), m)
 		// A sub-image starts mid chroma block.
 		runBoth(t, "ycbcr sub "+ratio.String(), m.SubImage(image.Rect(0, 8, 27, 25)))
+		runBoth(t, "ycbcr odd sub "+ratio.String(), m.SubImage(image.Rect(3, 7, 26, 24)))
 	}
 
 	rgba := image.NewRGBA(r)

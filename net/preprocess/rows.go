@@ -93,15 +93,7 @@ func (r *rowReader) convert(img image.Image) {
 func (r *rowReader) read(y int, rp, gp, bp []uint8) {
 	switch {
 	case r.ycc != nil:
-		m := r.ycc
-		py := m.Rect.Min.Y + y
-		yrow := m.Y[y*m.YStride:]
-		crow := (py/r.vdiv - m.Rect.Min.Y/r.vdiv) * m.CStride
-		cx0 := m.Rect.Min.X / r.hdiv
-		for x := range rp {
-			ci := crow + (m.Rect.Min.X+x)/r.hdiv - cx0
-			rp[x], gp[x], bp[x] = color.YCbCrToRGB(yrow[x], m.Cb[ci], m.Cr[ci])
-		}
+		readYCbCr(r.ycc, y, r.hdiv, r.vdiv, rp, gp, bp)
 	case r.rgba != nil:
 		readPremultiplied(r.rgba.Pix[y*r.rgba.Stride:], rp, gp, bp)
 	case r.nrgba != nil:
@@ -146,4 +138,41 @@ func readPremultiplied(pix, rp, gp, bp []uint8) {
 // values, clamping malformed values above alpha.
 func unpremultiply(c uint8, a uint32) uint8 {
 	return uint8(min(uint32(c)*0xffff/a>>8, 0xff))
+}
+
+// readYCbCr converts row y of m as image.YCbCr.At does (COffset for the
+// chroma sample, color.YCbCrToRGB for the arithmetic), without a call or a
+// division per pixel.
+func readYCbCr(m *image.YCbCr, y, hdiv, vdiv int, rp, gp, bp []uint8) {
+	py := m.Rect.Min.Y + y
+	yrow := m.Y[y*m.YStride:][:len(rp)]
+	crow := (py/vdiv - m.Rect.Min.Y/vdiv) * m.CStride
+	minX := m.Rect.Min.X
+	if minX < 0 {
+		// COffset divides truncating toward zero: keep its divisions.
+		for x := range rp {
+			ci := crow + (minX+x)/hdiv - minX/hdiv
+			rp[x], gp[x], bp[x] = color.YCbCrToRGB(yrow[x], m.Cb[ci], m.Cr[ci])
+		}
+		return
+	}
+	shift := uint(hdiv >> 1) // 1, 2, 4 -> 0, 1, 2
+	c0 := minX >> shift
+	cb, cr := m.Cb[crow:], m.Cr[crow:]
+	for x := range rp {
+		ci := (minX+x)>>shift - c0
+		yy := int32(yrow[x]) * 0x10101
+		cb1, cr1 := int32(cb[ci])-128, int32(cr[ci])-128
+		rp[x] = clampYCbCr(yy + 91881*cr1)
+		gp[x] = clampYCbCr(yy - 22554*cb1 - 46802*cr1)
+		bp[x] = clampYCbCr(yy + 116130*cb1)
+	}
+}
+
+// clampYCbCr is color.YCbCrToRGB's final step: v/65536 clamped to 0..255.
+func clampYCbCr(v int32) uint8 {
+	if uint32(v)&0xff000000 == 0 {
+		return uint8(v >> 16)
+	}
+	return uint8(^(v >> 31))
 }
