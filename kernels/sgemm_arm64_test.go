@@ -24,6 +24,7 @@ func TestNEONDispatch(t *testing.T) {
 	if chooseActive("") != neonTier || chooseActive("generic") != generic {
 		t.Fatal("chooseActive does not pick neon by default and generic when forced")
 	}
+	t.Logf("features: %s; HasDotProduct: %v", Features(), HasDotProduct())
 	im := neonTier
 	if im.MC%im.MR != 0 || im.NC%im.NR != 0 {
 		t.Fatalf("neon blocks MC=%d NC=%d are not multiples of the %dx%d tile", im.MC, im.NC, im.MR, im.NR)
