@@ -58,6 +58,50 @@ CASES = [
 ]
 
 
+def write_loss_cases():
+    """losses.safetensors: torchvision's box losses per anchor (each type,
+    value and gradient with respect to the deltas) and sigmoid_focal_loss per
+    logit for several (alpha, gamma), value and gradient."""
+    from torchvision.models.detection import _utils as det_utils
+    from torchvision.ops import sigmoid_focal_loss
+    g = torch.Generator().manual_seed(7)
+    m = 24
+    ctr = torch.rand((m, 2), generator=g) * 100
+    size = 8 + torch.rand((m, 2), generator=g) * 60
+    anchors = torch.cat([ctr - size / 2, ctr + size / 2], dim=1).round()
+    gt = anchors + torch.randn((m, 4), generator=g) * 6
+    gt[:, 2:] = torch.maximum(gt[:, 2:], gt[:, :2] + 1)
+    gt[5] = anchors[5] + 200  # disjoint from its prediction: GIoU's enclosing term alone
+    deltas = torch.randn((m, 4), generator=g) * 0.3
+    deltas[3, 2] = 4.5  # above log(1000/16): clamped, no gradient
+    coder = det_utils.BoxCoder(weights=(1.0, 1.0, 1.0, 1.0))
+    out = [("anchors", anchors), ("gt", gt), ("deltas", deltas)]
+    for kind, cnf in [("l1", None), ("smooth_l1", {"beta": 0.11}), ("smooth_l1_b0", {"beta": 0.0}),
+                      ("giou", None), ("diou", None), ("ciou", None)]:
+        losses, grads = [], []
+        for i in range(m):
+            d = deltas[i:i + 1].clone().requires_grad_(True)
+            loss = det_utils._box_loss(kind.replace("_b0", ""), coder, anchors[i:i + 1], gt[i:i + 1], d, cnf)
+            loss.backward()
+            losses.append(loss.detach())
+            grads.append(d.grad[0])
+        out += [("loss." + kind, torch.stack(losses)), ("grad." + kind, torch.stack(grads))]
+    x = torch.randn(64, generator=g) * 4
+    x[0], x[1] = 30.0, -30.0  # saturated sigmoids
+    t = (torch.rand(64, generator=g) < 0.3).to(torch.float32)
+    out += [("logits", x), ("targets", t)]
+    for i, (alpha, gamma) in enumerate(FOCAL):
+        xx = x.clone().requires_grad_(True)
+        loss = sigmoid_focal_loss(xx, t, alpha=alpha, gamma=gamma, reduction="none")
+        loss.sum().backward()
+        out += [("focal.%d" % i, loss.detach()), ("focal_grad.%d" % i, xx.grad)]
+    meta = {"focal": json.dumps(FOCAL)}
+    make_golden.write_safetensors(os.path.join(OUT, "losses.safetensors"), out, meta)
+
+
+FOCAL = [[0.25, 2.0], [0.5, 0.0], [-1.0, 1.5], [0.9, 3.0]]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for case in CASES:
@@ -96,6 +140,7 @@ def main():
         extra = {"box_loss": case["box_loss"], "image_sizes": json.dumps(case["image_sizes"])}
         make_golden.write_safetensors(os.path.join(OUT, case["name"] + ".train.safetensors"), io, extra)
         print(case["name"], {k: float(v) for k, v in losses.items()}, "grads", len(names))
+    write_loss_cases()
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print("testdata/train total bytes", total)
     assert total < 1 << 20

@@ -12,26 +12,26 @@ const iouLossEps = 1e-7
 
 // boxLoss is torchvision 0.14's _box_loss for one foreground anchor: the
 // loss between the predicted deltas and the matched ground truth, and its
-// gradient with respect to the deltas.
-func (n *Network) boxLoss(delta [4]float32, anchor, gt boxes.Box) (float64, [4]float64) {
-	switch n.opts.BoxLoss {
+// gradient with respect to the deltas; beta is smooth_l1's.
+func boxLoss(kind string, beta float64, delta [4]float64, anchor, gt boxes.Box) (float64, [4]float64) {
+	switch kind {
 	case BoxLossGIoU, BoxLossDIoU, BoxLossCIoU:
-		l := iouLoss(n.opts.BoxLoss, decodeDual(delta, anchor), gt)
+		l := iouLoss(kind, decodeDual(delta, anchor), gt)
 		return l.v, l.d
 	}
 	// l1 and smooth_l1 compare the deltas with the encoded ground truth.
 	target := boxes.Encode(gt, anchor)
 	var loss float64
 	var grad [4]float64
-	beta := float64(n.opts.SmoothL1Beta)
+	smooth := kind == BoxLossSmoothL1 && beta > 0 // beta 0 is exactly L1, as F.smooth_l1_loss
 	for j := range 4 {
-		z := float64(delta[j]) - float64(target[j])
-		if n.opts.BoxLoss == BoxLossSmoothL1 && beta > 0 && math.Abs(z) < beta {
+		z := delta[j] - float64(target[j])
+		if smooth && math.Abs(z) < beta {
 			loss += 0.5 * z * z / beta
 			grad[j] = z / beta
 			continue
 		}
-		if n.opts.BoxLoss == BoxLossSmoothL1 && beta > 0 {
+		if smooth {
 			loss += math.Abs(z) - 0.5*beta
 		} else {
 			loss += math.Abs(z)
@@ -49,14 +49,14 @@ func (n *Network) boxLoss(delta [4]float32, anchor, gt boxes.Box) (float64, [4]f
 // decodeDual is BoxCoder.decode_single of one anchor's deltas (weights 1),
 // differentiable in the deltas; dw and dh are clamped to log(1000/16) (no
 // gradient above it, as torch.clamp).
-func decodeDual(delta [4]float32, anchor boxes.Box) [4]dual {
+func decodeDual(delta [4]float64, anchor boxes.Box) [4]dual {
 	w := float64(anchor[2] - anchor[0])
 	h := float64(anchor[3] - anchor[1])
 	cx := float64(anchor[0]) + 0.5*w
 	cy := float64(anchor[1]) + 0.5*h
 	var d [4]dual
 	for j := range d {
-		d[j] = variable(float64(delta[j]), j)
+		d[j] = variable(delta[j], j)
 	}
 	clip := float64(boxes.BoxXformClip)
 	for _, j := range []int{2, 3} {

@@ -24,6 +24,7 @@ type lossScratch struct {
 func (n *Network) computeLoss(p *plan, b *Batch) Loss {
 	var out Loss
 	alpha, gamma := float64(n.opts.FocalAlpha), float64(n.opts.FocalGamma)
+	beta := float64(n.opts.SmoothL1Beta)
 	k := n.cfg.NumClasses
 	a := n.cfg.AnchorsPerCell()
 	for i := range p.n {
@@ -72,11 +73,11 @@ func (n *Network) computeLoss(p *plan, b *Batch) Loss {
 					if m < 0 {
 						continue
 					}
-					var d [4]float32
+					var d [4]float64
 					for j := range 4 {
-						d[j] = deltas[(c*4+j)*hw+pos]
+						d[j] = float64(deltas[(c*4+j)*hw+pos])
 					}
-					l, g := n.boxLoss(d, p.anchors[offset+pos*a+c], gt[m])
+					l, g := boxLoss(n.opts.BoxLoss, beta, d, p.anchors[offset+pos*a+c], gt[m])
 					box += l
 					for j := range 4 {
 						ddeltas[(c*4+j)*hw+pos] = float32(g[j] * norm)
