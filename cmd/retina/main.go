@@ -20,6 +20,7 @@ func commands() []command {
 	return []command{
 
 		{"import", "convert a torchvision RetinaNet checkpoint (.pth) into a retina model file", runImport},
+		{"detect", "detect objects in images", runDetect},
 		{"eval", "score detections with the COCO metrics", runEval},
 		{"synth", "generate a synthetic shapes dataset", runSynth},
 		{"bench", "measure kernels and models (retina bench kernels|model)", runBench},
