@@ -15,7 +15,7 @@ import (
 // a full-size RetinaNet-ResNet50 has a ~0.1 MB pickle and ~150 MB of storages.
 const (
 	maxPickleBytes    = 256 << 20
-	maxStorageBytes   = 4 << 30 // total over the storages a state_dict uses
+	maxStorageBytes   = int64(4 << 30) // total over the storages a state_dict uses
 	maxTensorElements = 1 << 28
 )
 
@@ -288,7 +288,7 @@ func leUint64(b []byte) uint64 {
 // within the memory budget.
 func (ck *checkpoint) readStorages(names []string) (map[*storageRef][]byte, error) {
 	out := map[*storageRef][]byte{}
-	total := 0
+	total := int64(0)
 	for _, name := range names {
 		s := ck.tensors[name].storage
 		if _, ok := out[s]; ok {
@@ -298,7 +298,7 @@ func (ck *checkpoint) readStorages(names []string) (map[*storageRef][]byte, erro
 		if err != nil {
 			return nil, err
 		}
-		if total += n; total > maxStorageBytes || total < 0 {
+		if total += int64(n); total > maxStorageBytes || total < 0 {
 			return nil, fmt.Errorf("the state_dict's storages exceed %d bytes", maxStorageBytes)
 		}
 		b, err := ck.storage(s)
