@@ -52,8 +52,28 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("config: anchor_sizes[%d] has %d sizes; every level needs the same non-zero count", l, len(sizes))
 		}
 	}
+	for l, sizes := range c.AnchorSizes {
+		for _, s := range sizes {
+			if s < 1 {
+				return fmt.Errorf("config: anchor size %d at level P%d", s, l+3)
+			}
+		}
+	}
 	if len(c.AspectRatios) == 0 {
 		return fmt.Errorf("config: aspect_ratios is empty")
+	}
+	for _, r := range c.AspectRatios {
+		if !(r > 0) {
+			return fmt.Errorf("config: aspect ratio %v must be positive", r)
+		}
+	}
+	if c.MinSize < 1 || c.MaxSize < 1 {
+		return fmt.Errorf("config: min_size %d and max_size %d must be positive", c.MinSize, c.MaxSize)
+	}
+	for ch, s := range c.ImageStd {
+		if !(s > 0) {
+			return fmt.Errorf("config: image_std[%d] = %v must be positive", ch, s)
+		}
 	}
 	return nil
 }

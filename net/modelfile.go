@@ -3,7 +3,6 @@ package net
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/retina-edge/retina/net/safetensors"
 )
@@ -39,61 +38,56 @@ func ReadModelFile(path string) (Config, map[string]Param, error) {
 	if err != nil {
 		return Config{}, nil, err
 	}
-	if got := f.Metadata["format"]; got != ModelFormat {
-		return Config{}, nil, fmt.Errorf("%s: metadata format is %q, want %q", path, got, ModelFormat)
-	}
-	raw, ok := f.Metadata["retina"]
-	if !ok {
-		return Config{}, nil, fmt.Errorf("%s: no \"retina\" configuration in the metadata", path)
-	}
-	var cfg Config
-	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
-		return Config{}, nil, fmt.Errorf("%s: configuration: %v", path, err)
-	}
-	specs, err := cfg.Params()
+	cfg, weights, err := ModelWeights(f)
 	if err != nil {
 		return Config{}, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	// Names and shapes first: nothing is decoded from a file that does not fit.
-	if err := checkShapes(specs, f.Tensors); err != nil {
-		return Config{}, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	weights := make(map[string]Param, len(specs))
-	for _, t := range f.Tensors {
-		data, err := t.Float32s()
-		if err != nil {
-			return Config{}, nil, fmt.Errorf("%s: %w", path, err)
-		}
-		weights[t.Name] = Param{Shape: t.Shape, Data: data}
 	}
 	return cfg, weights, nil
 }
 
-// checkShapes is checkWeights on the file's tensor headers, before decoding.
-func checkShapes(specs []ParamShape, tensors []safetensors.Tensor) error {
-	heads := make(map[string]Param, len(tensors))
-	for _, t := range tensors {
-		heads[t.Name] = Param{Shape: t.Shape}
+// ModelConfig checks a parsed model file (read from disk or embedded) and
+// returns its configuration: the format tag, the configuration itself, and
+// every tensor's name, dtype and shape, before anything is decoded.
+func ModelConfig(f *safetensors.File) (Config, error) {
+	if got := f.Metadata["format"]; got != ModelFormat {
+		return Config{}, fmt.Errorf("metadata format is %q, want %q (not a retina float model file)", got, ModelFormat)
 	}
-	want := make(map[string][]int, len(specs))
-	for _, s := range specs {
-		want[s.Name] = s.Shape
+	raw, ok := f.Metadata["retina"]
+	if !ok {
+		return Config{}, fmt.Errorf("no \"retina\" configuration in the metadata")
 	}
-	for _, s := range specs {
-		p, ok := heads[s.Name]
-		if !ok {
-			return fmt.Errorf("missing tensor %s (shape %v)", s.Name, s.Shape)
+	var cfg Config
+	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
+		return Config{}, fmt.Errorf("configuration: %v", err)
+	}
+	have := make(map[string][]int, len(f.Tensors))
+	for _, t := range f.Tensors {
+		if t.DType != "F32" {
+			return Config{}, fmt.Errorf("tensor %s is %s, want F32", t.Name, t.DType)
 		}
-		if !slices.Equal(p.Shape, s.Shape) {
-			return fmt.Errorf("tensor %s has shape %v, want %v", s.Name, p.Shape, s.Shape)
-		}
+		have[t.Name] = t.Shape
 	}
-	for _, t := range tensors {
-		if _, ok := want[t.Name]; !ok {
-			return fmt.Errorf("unexpected tensor %s (not part of this configuration)", t.Name)
-		}
+	if err := CheckShapes(cfg, have); err != nil {
+		return Config{}, err
 	}
-	return nil
+	return cfg, nil
+}
+
+// ModelWeights is ModelConfig followed by decoding the tensors.
+func ModelWeights(f *safetensors.File) (Config, map[string]Param, error) {
+	cfg, err := ModelConfig(f)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	weights := make(map[string]Param, len(f.Tensors))
+	for _, t := range f.Tensors {
+		data, err := t.Float32s()
+		if err != nil {
+			return Config{}, nil, err
+		}
+		weights[t.Name] = Param{Shape: t.Shape, Data: data}
+	}
+	return cfg, weights, nil
 }
 
 // WriteModelFile writes cfg and its state_dict tensors as a model file,

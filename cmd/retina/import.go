@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/torchimport"
 )
 
@@ -37,11 +38,11 @@ func runImport(args []string, stdout, stderr io.Writer) error {
 		opts.Labels = labels
 	}
 	src, dst := fs.Arg(0), fs.Arg(1)
-	cfg, tensors, err := torchimport.ImportFile(src, opts)
+	cfg, weights, err := torchimport.ImportFile(src, opts)
 	if err != nil {
 		return err
 	}
-	if err := torchimport.WriteModel(dst, cfg, tensors); err != nil {
+	if err := net.WriteModelFile(dst, cfg, weights); err != nil {
 		return err
 	}
 	p6 := "P5"
@@ -49,7 +50,7 @@ func runImport(args []string, stdout, stderr io.Writer) error {
 		p6 = "C5"
 	}
 	fmt.Fprintf(stdout, "%s: %s (%s blocks %v), FPN %d, P6 from %s, GroupNorm heads %v, %d classes, %d anchors per cell, %d tensors -> %s\n",
-		src, cfg.Backbone, cfg.Block, cfg.Layers, cfg.FPNWidth, p6, cfg.HeadGroupNorm, cfg.NumClasses, cfg.AnchorsPerCell(), len(tensors), dst)
+		src, cfg.Backbone, cfg.Block, cfg.Layers, cfg.FPNWidth, p6, cfg.HeadGroupNorm, cfg.NumClasses, cfg.AnchorsPerCell(), len(weights), dst)
 	return nil
 }
 

@@ -7,15 +7,14 @@ import (
 	"sort"
 
 	"github.com/retina-edge/retina/net"
-	"github.com/retina-edge/retina/net/safetensors"
 )
 
 // ImportFile reads a torch.save checkpoint of a torchvision RetinaNet (a
 // state_dict, or a dict holding one under 'model' or 'state_dict'), infers its
 // net.Config and returns its tensors as float32 under torchvision 0.14's
-// names, sorted by name. BatchNorm statistics are kept (folding happens when
+// names, ready for net.WriteModelFile or net.NewModel. BatchNorm statistics are kept (folding happens when
 // the model is loaded); num_batches_tracked is dropped.
-func ImportFile(path string, opts Options) (net.Config, []safetensors.Tensor, error) {
+func ImportFile(path string, opts Options) (net.Config, map[string]net.Param, error) {
 	cfg, tensors, err := importFile(path, opts)
 	var pathErr *fs.PathError
 	if err != nil && !errors.As(err, &pathErr) { // a PathError names the file already
@@ -27,7 +26,7 @@ func ImportFile(path string, opts Options) (net.Config, []safetensors.Tensor, er
 	return cfg, tensors, nil
 }
 
-func importFile(path string, opts Options) (net.Config, []safetensors.Tensor, error) {
+func importFile(path string, opts Options) (net.Config, map[string]net.Param, error) {
 	ck, err := openCheckpoint(path)
 	if err != nil {
 		return net.Config{}, nil, err
@@ -45,10 +44,7 @@ func importFile(path string, opts Options) (net.Config, []safetensors.Tensor, er
 	if err != nil {
 		return net.Config{}, nil, err
 	}
-	if err := ValidateConfig(cfg); err != nil {
-		return net.Config{}, nil, err
-	}
-	if err := checkShapes(cfg, shapes); err != nil {
+	if err := net.CheckShapes(cfg, shapes); err != nil {
 		return net.Config{}, nil, err
 	}
 	names := make([]string, 0, len(rename))
@@ -64,7 +60,7 @@ func importFile(path string, opts Options) (net.Config, []safetensors.Tensor, er
 	if err != nil {
 		return net.Config{}, nil, err
 	}
-	tensors := make([]safetensors.Tensor, len(names))
+	weights := make(map[string]net.Param, len(names))
 	for i, n := range names {
 		ref := ck.tensors[origs[i]]
 		t, err := materialize(n, ref, blobs[ref.storage], ck.bigEndian)
@@ -74,7 +70,11 @@ func importFile(path string, opts Options) (net.Config, []safetensors.Tensor, er
 		if t.DType != "F32" {
 			return net.Config{}, nil, fmt.Errorf("tensor %q holds %s values, want floating point", origs[i], t.DType)
 		}
-		tensors[i] = t
+		data, err := t.Float32s()
+		if err != nil {
+			return net.Config{}, nil, err
+		}
+		weights[n] = net.Param{Shape: t.Shape, Data: data}
 	}
-	return cfg, tensors, nil
+	return cfg, weights, nil
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/retina-edge/retina/net"
-	"github.com/retina-edge/retina/net/safetensors"
 )
 
 const fixtures = "../../testdata/import/"
@@ -37,41 +36,37 @@ func loadExpected(t *testing.T, fixture string) map[string]tensorFacts {
 }
 
 // checkValues compares imported tensors with the values PyTorch exported.
-func checkValues(t *testing.T, fixture string, tensors []safetensors.Tensor) {
+func checkValues(t *testing.T, fixture string, weights map[string]net.Param) {
 	t.Helper()
 	want := loadExpected(t, fixture)
-	if len(tensors) != len(want) {
-		t.Errorf("%d tensors, the fixture has %d", len(tensors), len(want))
+	if len(weights) != len(want) {
+		t.Errorf("%d tensors, the fixture has %d", len(weights), len(want))
 	}
-	for i := range tensors {
-		tn := &tensors[i]
-		w, ok := want[tn.Name]
+	for name, p := range weights {
+		w, ok := want[name]
 		if !ok {
-			t.Errorf("unexpected tensor %q", tn.Name)
+			t.Errorf("unexpected tensor %q", name)
 			continue
 		}
-		if !reflect.DeepEqual(tn.Shape, w.Shape) || tn.DType != "F32" {
-			t.Errorf("%s: %s %v, want F32 %v", tn.Name, tn.DType, tn.Shape, w.Shape)
+		if !reflect.DeepEqual(p.Shape, w.Shape) {
+			t.Errorf("%s: shape %v, want %v", name, p.Shape, w.Shape)
 			continue
 		}
-		v, err := tn.Float32s()
-		if err != nil {
-			t.Fatal(err)
-		}
+		v := p.Data
 		sum := 0.0
 		for _, x := range v {
 			sum += float64(x)
 		}
 		if math.Abs(sum-w.Sum) > 1e-9*(1+math.Abs(w.Sum))*float64(len(v)) {
-			t.Errorf("%s: sum %.12g, want %.12g", tn.Name, sum, w.Sum)
+			t.Errorf("%s: sum %.12g, want %.12g", name, sum, w.Sum)
 		}
 		for j, f := range w.First {
 			if v[j] != float32(f) {
-				t.Errorf("%s[%d] = %v, want %v", tn.Name, j, v[j], f)
+				t.Errorf("%s[%d] = %v, want %v", name, j, v[j], f)
 			}
 		}
 		if v[len(v)-1] != float32(w.Last) {
-			t.Errorf("%s[last] = %v, want %v", tn.Name, v[len(v)-1], w.Last)
+			t.Errorf("%s[last] = %v, want %v", name, v[len(v)-1], w.Last)
 		}
 	}
 }
@@ -164,46 +159,25 @@ func TestImportOptionErrors(t *testing.T) {
 	}
 }
 
+// TestModelRoundTrip: an imported checkpoint written as a model file reads
+// back with the same configuration and values.
 func TestModelRoundTrip(t *testing.T) {
-	cfg, tensors, err := ImportFile(fixtures+"tiny_v2_bottleneck.pt", Options{Labels: []string{"a", "b", "c"}})
+	cfg, weights, err := ImportFile(fixtures+"tiny_v2_bottleneck.pt", Options{Labels: []string{"a", "b", "c"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "model.safetensors")
-	if err := WriteModel(path, cfg, tensors); err != nil {
+	if err := net.WriteModelFile(path, cfg, weights); err != nil {
 		t.Fatal(err)
 	}
-	got, f, err := ReadModel(path)
+	got, back, err := net.ReadModelFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, cfg) {
 		t.Errorf("config after round trip\n got %+v\nwant %+v", got, cfg)
 	}
-	if f.Metadata["format"] != "retina-float-v1" || len(f.Tensors) != len(tensors) {
-		t.Errorf("metadata %v, %d tensors", f.Metadata["format"], len(f.Tensors))
-	}
-	checkValues(t, "tiny_v2_bottleneck.pt", f.Tensors)
-
-	// WriteModel refuses tensors that do not match the config.
-	bad := append([]safetensors.Tensor{}, tensors[1:]...)
-	if err := WriteModel(path, cfg, bad); err == nil || !strings.Contains(err.Error(), "missing tensor") {
-		t.Errorf("missing tensor: %v", err)
-	}
-	cfg2 := cfg
-	cfg2.NumClasses = 4
-	cfg2.Labels = nil
-	if err := WriteModel(path, cfg2, tensors); err == nil || !strings.Contains(err.Error(), `"head.classification_head.cls_logits.bias" has shape [27], the inferred architecture needs [36]`) {
-		t.Errorf("wrong shape: %v", err)
-	}
-	// ReadModel refuses other safetensors files.
-	other := filepath.Join(t.TempDir(), "other.safetensors")
-	if err := safetensors.WriteFile(other, map[string]string{"format": "pt"}, tensors); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := ReadModel(other); err == nil || !strings.Contains(err.Error(), `format "pt", want "retina-float-v1"`) {
-		t.Errorf("foreign file: %v", err)
-	}
+	checkValues(t, "tiny_v2_bottleneck.pt", back)
 }
 
 func TestBackboneNames(t *testing.T) {
@@ -216,33 +190,6 @@ func TestBackboneNames(t *testing.T) {
 		if got := backboneName(cfg); got != "custom" {
 			t.Errorf("narrow %s named %s", name, got)
 		}
-	}
-}
-
-// The standard torchvision shapes: ExpectedShapes of ResNetConfig("resnet50")
-// must reproduce retinanet_resnet50_fpn's 354 state_dict entries minus its 53
-// num_batches_tracked counters.
-func TestExpectedShapesResNet50(t *testing.T) {
-	cfg, _ := net.ResNetConfig("resnet50", 91)
-	m := ExpectedShapes(cfg)
-	if len(m) != 354-53 {
-		t.Errorf("%d tensors, want %d", len(m), 354-53)
-	}
-	checks := map[string][]int{
-		"backbone.body.layer1.0.downsample.0.weight": {256, 64, 1, 1},
-		"backbone.body.layer4.2.conv3.weight":        {2048, 512, 1, 1},
-		"backbone.fpn.inner_blocks.2.0.weight":       {256, 2048, 1, 1},
-		"backbone.fpn.extra_blocks.p6.weight":        {256, 256, 3, 3},
-		"head.classification_head.cls_logits.weight": {819, 256, 3, 3},
-		"head.regression_head.bbox_reg.bias":         {36},
-	}
-	for name, want := range checks {
-		if !reflect.DeepEqual(m[name], want) {
-			t.Errorf("%s: %v, want %v", name, m[name], want)
-		}
-	}
-	if _, ok := m["backbone.body.layer2.1.downsample.0.weight"]; ok {
-		t.Error("a non-first block got a downsample")
 	}
 }
 
