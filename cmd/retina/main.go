@@ -23,6 +23,7 @@ func commands() []command {
 		{"detect", "detect objects in images", runDetect},
 		{"eval", "score detections with the COCO metrics", runEval},
 		{"synth", "generate a synthetic shapes dataset", runSynth},
+		{"train", "fine-tune a model with focal loss", runTrain},
 		{"bench", "measure kernels and models (retina bench kernels|model)", runBench},
 	}
 }

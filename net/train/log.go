@@ -160,6 +160,10 @@ func (l *runLog) rewrite() error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
 	w := csv.NewWriter(tmp)
 	w.Write(logHeader)
 	for _, r := range l.rows {
