@@ -37,6 +37,8 @@ func plotLog(rows []LogRow, path string) error {
 	losses := plot.New()
 	losses.Title.Text = "Training loss"
 	losses.X.Label.Text, losses.Y.Label.Text = "step", "loss"
+	losses.Y.Min = 0
+	losses.Legend.Top = true
 	for i, s := range []struct {
 		name string
 		pts  plotter.XYs
