@@ -126,10 +126,10 @@ func (s *httpSource) readPart(f *Frame) (ok bool, err error) {
 		f.Data, err = s.split.Next(f.Data)
 		return err == nil, err
 	}
-	if length > s.max {
+	if length > int64(s.max) {
 		return false, fmt.Errorf("part Content-Length %d: %w (%d bytes)", length, ErrFrameTooLarge, s.max)
 	}
-	f.Data, err = s.in.appendN(f.Data[:0], length)
+	f.Data, err = s.in.appendN(f.Data[:0], int(length))
 	if err == io.EOF {
 		return false, fmt.Errorf("part of %d bytes: %w", length, ErrTruncated)
 	}
@@ -178,8 +178,8 @@ func (s *httpSource) skipToBoundary() error {
 
 // readPartHeaders reads header lines to the blank line and returns the
 // Content-Length, or -1 when there is none.
-func (s *httpSource) readPartHeaders() (int, error) {
-	length := -1
+func (s *httpSource) readPartHeaders() (int64, error) {
+	length := int64(-1)
 	for n := 0; ; n++ {
 		if n == maxPartHeaderLines {
 			return 0, fmt.Errorf("more than %d header lines in a part", maxPartHeaderLines)
@@ -222,18 +222,18 @@ func isJPEGType(v []byte) bool {
 		bytes.EqualFold(v, []byte("image/pjpeg"))
 }
 
-// parseDecimal parses a non-negative decimal without allocating; values past
-// 2^40 are refused rather than overflowing.
-func parseDecimal(b []byte) (int, bool) {
-	if len(b) == 0 || len(b) > 12 {
+// parseDecimal parses a non-negative decimal without allocating; more than
+// 18 digits is refused rather than overflowing.
+func parseDecimal(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
 		return 0, false
 	}
-	v := 0
+	var v int64
 	for _, c := range b {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		v = v*10 + int(c-'0')
+		v = v*10 + int64(c-'0')
 	}
 	return v, true
 }

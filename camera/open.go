@@ -9,6 +9,7 @@ import (
 const SpecForms = `v4l2:/dev/videoN (a V4L2 camera), mjpeg:- (MJPEG on standard input), ` +
 	`mjpeg:FILE (an MJPEG file), http://... or https://... (multipart/x-mixed-replace MJPEG), ` +
 	`dir:PATH (the .jpg/.jpeg/.png images of a folder in name order, or one image file), ` +
+	`testsrc:WxH (scrolling YUYV colour bars, no camera needed), ` +
 	`or a bare path to one .jpg/.jpeg/.png image`
 
 // Open parses a source spec (see SpecForms) and opens the source. With
@@ -39,6 +40,8 @@ func Open(spec string, opts Options) (Source, error) {
 		return paced(openMJPEGFile(rest, opts))(opts, policy)
 	case "http", "https":
 		return paced(openHTTP(spec, opts))(opts, Drop)
+	case "testsrc":
+		return paced(openPattern(rest, opts))(opts, Pace)
 	case "dir":
 		if rest == "" {
 			return nil, badSpec(spec, "dir: needs a folder or image path")

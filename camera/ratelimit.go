@@ -3,6 +3,7 @@ package camera
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync/atomic"
 	"time"
 )
@@ -46,13 +47,6 @@ func LimitRate(src Source, fps float64, policy RatePolicy) *RateLimiter {
 // Read returns the next frame allowed by the rate.
 func (l *RateLimiter) Read(ctx context.Context) (*Frame, error) {
 	for {
-		if l.policy == Pace && l.interval > 0 {
-			if wait := l.next.Sub(l.now()); wait > 0 {
-				if err := l.sleep(ctx, wait); err != nil {
-					return nil, err
-				}
-			}
-		}
 		f, err := l.src.Read(ctx)
 		if err != nil {
 			return nil, err
@@ -61,10 +55,17 @@ func (l *RateLimiter) Read(ctx context.Context) (*Frame, error) {
 			return f, nil
 		}
 		t := l.now()
-		if l.policy == Drop && t.Before(l.next) {
-			f.Release()
-			l.dropped.Add(1)
-			continue
+		if t.Before(l.next) {
+			if l.policy == Drop {
+				f.Release()
+				l.dropped.Add(1)
+				continue
+			}
+			if err := l.sleep(ctx, l.next.Sub(t)); err != nil {
+				f.Release()
+				return nil, err
+			}
+			t = l.now()
 		}
 		// Schedule from the slot, not from t, so the average rate holds; but
 		// never bank more than one slot of credit after a stall.
@@ -91,7 +92,8 @@ func (l *RateLimiter) Describe() string {
 	if l.policy == Drop {
 		how = "dropping above"
 	}
-	return fmt.Sprintf("%s, %s %.3g fps", l.src.Describe(), how, float64(time.Second)/float64(l.interval))
+	fps := math.Round(float64(time.Second)/float64(l.interval)*1000) / 1000
+	return fmt.Sprintf("%s, %s %g fps", l.src.Describe(), how, fps)
 }
 
 func (l *RateLimiter) waitTimer(ctx context.Context, d time.Duration) error {
