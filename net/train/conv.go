@@ -23,8 +23,7 @@ type conv struct {
 	// folded in (weff = weight*scale, beff = bias*scale + shift). Without a
 	// batch norm weff is weight.Data itself.
 	weff, beff []float32
-	gw         []float32 // gradient of weff, before unfolding the scale
-	folded     bool      // weff is current for a frozen conv
+	folded     bool // weff is current for a frozen conv
 }
 
 func (c *conv) ckk() int { return c.ic * c.k * c.k }
@@ -95,57 +94,96 @@ func (c *conv) forward(e *kernels.Engine, x, y *act, col []float32) {
 	}
 }
 
+// workspace is the scratch a conv's backward shares with every other conv.
+type workspace struct {
+	col []float32 // im2col of one image, or its gradient
+	gwT []float32 // the weight gradient, transposed, of the largest conv
+}
+
 // backward takes y.g (the gradient of the output, masked here by the ReLU
 // in place), adds the parameter gradients when the conv is trainable and
 // adds the input gradient into x.g when x needs one.
-func (c *conv) backward(e *kernels.Engine, x, y *act, col []float32) {
-	if !c.trainable && !x.needGrad {
-		return
-	}
-	if c.relu {
-		reluBackward(y.g, y.v)
-	}
-	s := c.shape(x.h, x.w)
-	hw := y.h * y.w
+func (c *conv) backward(e *kernels.Engine, x, y *act, ws *workspace) {
+	xs, ys := [1]*act{x}, [1]*act{y}
+	c.backwardShared(e, xs[:], ys[:], ws)
+}
+
+// backwardShared is backward for a conv applied to several inputs (the
+// heads' convs, shared by the five pyramid levels): the weight gradient of
+// all of them is summed before it is added to the parameter once.
+func (c *conv) backwardShared(e *kernels.Engine, xs, ys []*act, ws *workspace) {
 	ckk := c.ckk()
+	gwT := ws.gwT[:0]
 	if c.trainable {
-		// With a batch norm the GEMM writes d(weff) into gw; the chain rule
-		// through weff = weight*scale then scales each row into the gradient.
-		dw, beta := c.weight.Grad, float32(1)
-		if c.scale != nil {
-			dw, beta = c.gw, 0
+		gwT = ws.gwT[:ckk*c.oc]
+	}
+	beta := float32(0)
+	for i, x := range xs {
+		y := ys[i]
+		if !c.trainable && !x.needGrad {
+			continue
+		}
+		if c.relu {
+			reluBackward(y.g, y.v)
+		}
+		s := c.shape(x.h, x.w)
+		hw := y.h * y.w
+		if c.trainable {
+			// dW^T (ckk x oc) = col (ckk x hw) * dY^T, summed over the batch:
+			// the large im2col matrix is the GEMM's A, packed row by row, and
+			// only the small dY is packed transposed.
+			for b := range x.n {
+				src := x.img(b)
+				if !c.pointwise() {
+					kernels.Im2col(s, src, ws.col)
+					src = ws.col
+				}
+				e.Sgemm(false, true, ckk, c.oc, hw, 1, src, hw, y.grad(b), hw, beta, gwT, c.oc)
+				beta = 1
+			}
+			if c.bias != nil {
+				c.biasGrad(y)
+			}
+		}
+		if !x.needGrad {
+			continue
 		}
 		for b := range x.n {
-			src := x.img(b)
-			if !c.pointwise() {
-				kernels.Im2col(s, src, col)
-				src = col
+			if c.pointwise() {
+				e.Sgemm(true, false, c.ic, hw, c.oc, 1, c.weff, ckk, y.grad(b), hw, 1, x.grad(b), hw)
+				continue
 			}
-			e.Sgemm(false, true, c.oc, ckk, hw, 1, y.grad(b), hw, src, hw, beta, dw, ckk)
-			beta = 1
+			e.Sgemm(true, false, ckk, hw, c.oc, 1, c.weff, ckk, y.grad(b), hw, 0, ws.col, hw)
+			kernels.Col2im(s, ws.col, x.grad(b))
 		}
-		if c.scale != nil {
-			for o, sc := range c.scale {
-				g := c.weight.Grad[o*ckk : (o+1)*ckk]
-				for i, v := range c.gw[o*ckk : (o+1)*ckk] {
-					g[i] += sc * v
+	}
+	if beta != 0 {
+		c.addWeightGrad(gwT)
+	}
+}
+
+// addWeightGrad adds dW^T (ckk x oc), times the batch norm's scale per
+// output channel (the chain rule through weff = weight*scale), into the
+// weight gradient (oc x ckk), in tiles that keep both sides in cache.
+func (c *conv) addWeightGrad(gwT []float32) {
+	const tile = 32
+	ckk := c.ckk()
+	g := c.weight.Grad
+	for o0 := 0; o0 < c.oc; o0 += tile {
+		o1 := min(o0+tile, c.oc)
+		for i0 := 0; i0 < ckk; i0 += tile {
+			i1 := min(i0+tile, ckk)
+			for o := o0; o < o1; o++ {
+				s := float32(1)
+				if c.scale != nil {
+					s = c.scale[o]
+				}
+				row := g[o*ckk : (o+1)*ckk]
+				for i := i0; i < i1; i++ {
+					row[i] += s * gwT[i*c.oc+o]
 				}
 			}
 		}
-		if c.bias != nil {
-			c.biasGrad(y)
-		}
-	}
-	if !x.needGrad {
-		return
-	}
-	for b := range x.n {
-		if c.pointwise() {
-			e.Sgemm(true, false, c.ic, hw, c.oc, 1, c.weff, ckk, y.grad(b), hw, 1, x.grad(b), hw)
-			continue
-		}
-		e.Sgemm(true, false, ckk, hw, c.oc, 1, c.weff, ckk, y.grad(b), hw, 0, col, hw)
-		kernels.Col2im(s, col, x.grad(b))
 	}
 }
 

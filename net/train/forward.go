@@ -3,7 +3,7 @@ package train
 // forward runs the backbone, the FPN and both heads on p.input, keeping
 // every activation for backward.
 func (n *Network) forward(p *plan) {
-	e, col := n.eng, p.col
+	e, col := n.eng, p.ws.col
 	n.stem.forward(e, p.input, p.stem, col)
 	p.pooling.forward(p.stem, p.pool)
 	in := p.pool
@@ -39,8 +39,8 @@ func (n *Network) forward(p *plan) {
 	n.p7.forward(e, p.relu6, p.p[4], col)
 
 	for l := range numLevels {
-		n.towerForward(n.clsTower, n.clsOut, p.p[l], &p.cls[l], col)
-		n.towerForward(n.boxTower, n.boxOut, p.p[l], &p.box[l], col)
+		n.towerForward(n.clsTower, n.clsOut, p.p[l], &p.cls[l], p.ws.col)
+		n.towerForward(n.boxTower, n.boxOut, p.p[l], &p.box[l], p.ws.col)
 	}
 }
 
@@ -60,11 +60,9 @@ func (n *Network) towerForward(tower []headLayer, out *conv, x *act, t *towerAct
 // backward propagates the heads' output gradients (set by the loss) to
 // every trainable parameter, adding to their Grad.
 func (n *Network) backward(p *plan) {
-	e, col := n.eng, p.col
-	for l := range numLevels {
-		n.towerBackward(n.clsTower, n.clsOut, p.p[l], &p.cls[l], col)
-		n.towerBackward(n.boxTower, n.boxOut, p.p[l], &p.box[l], col)
-	}
+	e, col := n.eng, &p.ws
+	n.towerBackward(n.clsTower, n.clsOut, &p.clsLevels, col)
+	n.towerBackward(n.boxTower, n.boxOut, &p.boxLevels, col)
 	n.p7.backward(e, p.relu6, p.p[4], col)
 	p6 := p.p[3]
 	for i, v := range p6.v {
@@ -118,23 +116,20 @@ func (n *Network) backward(p *plan) {
 	}
 }
 
-func (n *Network) towerBackward(tower []headLayer, out *conv, x *act, t *towerActs, col []float32) {
-	last := x
-	if len(tower) > 0 {
-		last = t.y[len(tower)-1]
-	}
-	out.backward(n.eng, last, t.out, col)
-	for i := len(tower) - 1; i >= 0; i-- {
-		in := x
-		if i > 0 {
-			in = t.y[i-1]
-		}
+// towerBackward runs one head's backward layer by layer, each layer over
+// all levels at once so that its shared weights take one gradient update.
+func (n *Network) towerBackward(tower []headLayer, out *conv, lv *levelActs, ws *workspace) {
+	last := len(tower)
+	out.backwardShared(n.eng, lv.in[last], lv.out[last], ws)
+	for i := last - 1; i >= 0; i-- {
 		l := tower[i]
 		if l.gn != nil {
-			l.gn.backward(t.z[i], t.y[i], &t.stats[i])
-			l.conv.backward(n.eng, in, t.z[i], col)
+			for k := range numLevels {
+				l.gn.backward(lv.z[i][k], lv.out[i][k], lv.stats[i][k])
+			}
+			l.conv.backwardShared(n.eng, lv.in[i], lv.z[i], ws)
 		} else {
-			l.conv.backward(n.eng, in, t.y[i], col)
+			l.conv.backwardShared(n.eng, lv.in[i], lv.out[i], ws)
 		}
 	}
 }

@@ -105,17 +105,17 @@ func TestConvGradients(t *testing.T) {
 					"bn.weight": {Data: to32(bn[0])}, "bn.bias": {Data: to32(bn[1])},
 					"bn.running_mean": {Data: to32(bn[2])}, "bn.running_var": {Data: to32(bn[3])}}}
 				cv.scale, cv.shift = b.frozenBN("bn", tc.oc)
-				cv.gw = make([]float32, len(wt))
 			}
 			cv.fold()
 			xa := newAct(n, tc.c, tc.h, tc.w, true)
 			copy(xa.v, to32(x))
 			ya := newAct(n, tc.oc, cv.outSize(tc.h), cv.outSize(tc.w), true)
 			col := make([]float32, max(1, cv.colSize(tc.h, tc.w)))
+			ws := &workspace{col: col, gwT: make([]float32, cv.oc*cv.ckk())}
 			cv.forward(e, xa, ya, col)
 			checkValues(t, "forward", ya.v, want)
 			copy(ya.g, to32(r))
-			cv.backward(e, xa, ya, col)
+			cv.backward(e, xa, ya, ws)
 
 			checkGrad(t, "dx", xa.g, numericGrad(x, loss))
 			checkGrad(t, "dweight", cv.weight.Grad, numericGrad(wt, loss))
@@ -140,12 +140,13 @@ func TestConvGradientsAccumulate(t *testing.T) {
 	copy(x.v, to32(randoms(rng, len(x.v), 1)))
 	y := newAct(1, 3, 4, 4, true)
 	col := make([]float32, cv.colSize(4, 4))
+	ws := &workspace{col: col, gwT: make([]float32, cv.oc*cv.ckk())}
 	cv.forward(e, x, y, col)
 	copy(y.g, to32(randoms(rng, len(y.g), 1)))
-	cv.backward(e, x, y, col)
+	cv.backward(e, x, y, ws)
 	once := [][]float32{append([]float32(nil), cv.weight.Grad...), append([]float32(nil), cv.bias.Grad...),
 		append([]float32(nil), x.g...)}
-	cv.backward(e, x, y, col)
+	cv.backward(e, x, y, ws)
 	for i, got := range [][]float32{cv.weight.Grad, cv.bias.Grad, x.g} {
 		for j, v := range got {
 			if math.Abs(float64(v-2*once[i][j])) > 1e-5*math.Abs(float64(once[i][j]))+1e-6 {
@@ -168,9 +169,10 @@ func TestFrozenConvNoGradients(t *testing.T) {
 	copy(x.v, to32(randoms(rng, len(x.v), 1)))
 	y := newAct(1, 2, 3, 3, true)
 	col := make([]float32, cv.colSize(5, 5))
+	ws := &workspace{col: col, gwT: make([]float32, cv.oc*cv.ckk())}
 	cv.forward(e, x, y, col)
 	copy(y.g, to32(randoms(rng, len(y.g), 1)))
-	cv.backward(e, x, y, col)
+	cv.backward(e, x, y, ws)
 	for _, v := range cv.weight.Grad {
 		if v != 0 {
 			t.Fatal("frozen conv accumulated a weight gradient")

@@ -124,7 +124,6 @@ func (b *builder) conv(name, bn string, oc, ic, k, stride, pad int, bias, relu, 
 	}
 	if bn != "" {
 		c.scale, c.shift = b.frozenBN(bn, oc)
-		c.gw = make([]float32, oc*c.ckk())
 	}
 	c.fold()
 	return c

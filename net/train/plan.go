@@ -36,7 +36,9 @@ type plan struct {
 	p          [numLevels]*act
 	relu6      *act // F.relu(P6), P7's input
 	cls, box   [numLevels]towerActs
-	col        []float32 // im2col scratch for one image of the largest conv
+	// clsLevels and boxLevels regroup cls and box by tower layer.
+	clsLevels, boxLevels levelActs
+	ws                   workspace
 
 	grads []*act // every activation with a gradient, cleared each step
 
@@ -97,7 +99,14 @@ func (n *Network) newPlan(batch, h, w int) *plan {
 		p.cls[l] = n.newTowerActs(p, n.clsTower, n.clsOut, p.p[l], mk)
 		p.box[l] = n.newTowerActs(p, n.boxTower, n.boxOut, p.p[l], mk)
 	}
-	p.col = make([]float32, colSize)
+	p.clsLevels = regroup(p.p, &p.cls)
+	p.boxLevels = regroup(p.p, &p.box)
+	p.ws.col = make([]float32, colSize)
+	for _, c := range n.allConvs {
+		if c.trainable {
+			p.ws.gwT = make([]float32, max(len(p.ws.gwT), c.oc*c.ckk()))
+		}
+	}
 	p.anchors = n.levelAnchors(p)
 	p.matched = make([][]int, batch)
 	return p
@@ -148,4 +157,35 @@ func (n *Network) levelAnchors(p *plan) []boxes.Box {
 		out = boxes.LevelAnchors(out, n.cfg.AnchorSizes[l], n.cfg.AspectRatios, f.h, f.w, p.h/f.h, p.w/f.w)
 	}
 	return out
+}
+
+// levelActs are one head's activations by tower layer, then level: layer i
+// reads in[i][l] and its conv writes z[i][l] (GroupNorm heads) and the
+// layer's output out[i][l]; the last entries are the final conv's.
+type levelActs struct {
+	in, z, out [][]*act
+	stats      [][]*gnStats
+}
+
+func regroup(p [numLevels]*act, t *[numLevels]towerActs) levelActs {
+	var lv levelActs
+	layers := len(t[0].y)
+	for i := range layers + 1 {
+		var in, z, out []*act
+		var st []*gnStats
+		for l := range numLevels {
+			x := p[l]
+			if i > 0 {
+				x = t[l].y[i-1]
+			}
+			in = append(in, x)
+			if i == layers {
+				out = append(out, t[l].out)
+				continue
+			}
+			z, out, st = append(z, t[l].z[i]), append(out, t[l].y[i]), append(st, &t[l].stats[i])
+		}
+		lv.in, lv.z, lv.out, lv.stats = append(lv.in, in), append(lv.z, z), append(lv.out, out), append(lv.stats, st)
+	}
+	return lv
 }
