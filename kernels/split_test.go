@@ -7,7 +7,7 @@ func TestSplitTiles(t *testing.T) {
 		{43, 25, 2, 1, 2}, // near tie: columns, which do not repack B
 		{100, 1, 4, 4, 1}, // one column of tiles: rows only
 		{1, 100, 4, 1, 4}, // one row of tiles: columns only
-		{40, 3, 4, 2, 2},  // 3 columns cannot feed 4 threads evenly: rows win by far
+		{40, 3, 4, 4, 1},  // 3 columns cannot feed 4 threads: 4 row groups (30 tiles each) beat 1x3 (40)
 		{7, 7, 1, 1, 1},   // one thread, one task
 		{2, 2, 16, 2, 2},  // never more groups than tiles
 	} {
