@@ -84,23 +84,24 @@ func yuyvTo(t rgbTarget, src []byte, w, h int, r YUVRange) error {
 	if err := checkSource("YUYV", w, h, len(src), w*h*2); err != nil {
 		return err
 	}
-	c := coeffsFor(r)
+	c := *coeffsFor(r) // a local copy: stores to out cannot alias it
 	for y := 0; y < h; y++ {
 		in := src[y*w*2 : (y+1)*w*2]
 		out := t.pix[y*t.stride : y*t.stride+w*t.bpp]
 		if t.bpp == 3 {
 			for i, o := 0, 0; i+3 < len(in) && o+5 < len(out); i, o = i+4, o+6 {
-				u, v := in[i+1], in[i+3]
-				out[o], out[o+1], out[o+2] = c.pixel(in[i], u, v)
-				out[o+3], out[o+4], out[o+5] = c.pixel(in[i+2], u, v)
+				rc, gc, bc := c.chroma(in[i+1], in[i+3])
+				y0, y1 := c.luma(in[i]), c.luma(in[i+2])
+				out[o], out[o+1], out[o+2] = clamp16(y0+rc), clamp16(y0-gc), clamp16(y0+bc)
+				out[o+3], out[o+4], out[o+5] = clamp16(y1+rc), clamp16(y1-gc), clamp16(y1+bc)
 			}
 			continue
 		}
 		for i, o := 0, 0; i+3 < len(in) && o+7 < len(out); i, o = i+4, o+8 {
-			u, v := in[i+1], in[i+3]
-			out[o], out[o+1], out[o+2] = c.pixel(in[i], u, v)
-			out[o+4], out[o+5], out[o+6] = c.pixel(in[i+2], u, v)
-			out[o+3], out[o+7] = 255, 255
+			rc, gc, bc := c.chroma(in[i+1], in[i+3])
+			y0, y1 := c.luma(in[i]), c.luma(in[i+2])
+			out[o], out[o+1], out[o+2], out[o+3] = clamp16(y0+rc), clamp16(y0-gc), clamp16(y0+bc), 255
+			out[o+4], out[o+5], out[o+6], out[o+7] = clamp16(y1+rc), clamp16(y1-gc), clamp16(y1+bc), 255
 		}
 	}
 	return nil
@@ -169,30 +170,43 @@ func yuv420To(t rgbTarget, src []byte, w, h int, r YUVRange, interleaved bool) e
 	if err := checkSource(name, w, h, len(src), w*h+2*cw*ch); err != nil {
 		return err
 	}
-	c := coeffsFor(r)
+	c := *coeffsFor(r) // a local copy: stores to out cannot alias it
 	luma := src[:w*h]
 	chroma := src[w*h : w*h+2*cw*ch]
 	for y := 0; y < h; y++ {
 		in := luma[y*w : (y+1)*w]
 		out := t.pix[y*t.stride : y*t.stride+w*t.bpp]
 		var us, vs []byte
-		step := 1
 		if interleaved {
-			us = chroma[(y/2)*cw*2 : (y/2+1)*cw*2]
-			vs = us[1:]
-			step = 2
+			uv := chroma[(y/2)*cw*2 : (y/2+1)*cw*2]
+			us, vs = uv, uv[1:]
 		} else {
 			us = chroma[(y/2)*cw : (y/2+1)*cw]
 			vs = chroma[cw*ch+(y/2)*cw : cw*ch+(y/2+1)*cw]
 		}
-		for x, o := 0, 0; x < len(in) && o+t.bpp <= len(out); x, o = x+1, o+t.bpp {
-			k := (x / 2) * step
-			if k >= len(us) || k >= len(vs) {
-				break
-			}
-			out[o], out[o+1], out[o+2] = c.pixel(in[x], us[k], vs[k])
+		step := 1
+		if interleaved {
+			step = 2
+		}
+		// Pixels in pairs sharing one chroma sample; an odd width leaves a
+		// last pixel with its own.
+		x, o, k := 0, 0, 0
+		for ; x+1 < len(in) && o+2*t.bpp <= len(out) && k < len(us) && k < len(vs); x, o, k = x+2, o+2*t.bpp, k+step {
+			rc, gc, bc := c.chroma(us[k], vs[k])
+			y0, y1 := c.luma(in[x]), c.luma(in[x+1])
+			p := out[o : o+2*t.bpp]
+			p[0], p[1], p[2] = clamp16(y0+rc), clamp16(y0-gc), clamp16(y0+bc)
+			q := p[t.bpp:]
+			q[0], q[1], q[2] = clamp16(y1+rc), clamp16(y1-gc), clamp16(y1+bc)
 			if t.bpp == 4 {
-				out[o+3] = 255
+				p[3], q[3] = 255, 255
+			}
+		}
+		if x < len(in) && o+t.bpp <= len(out) && k < len(us) && k < len(vs) {
+			p := out[o : o+t.bpp]
+			p[0], p[1], p[2] = c.pixel(in[x], us[k], vs[k])
+			if t.bpp == 4 {
+				p[3] = 255
 			}
 		}
 	}

@@ -71,7 +71,10 @@ func (f *Frame) Release() {
 // Source produces frames.
 type Source interface {
 	// Read returns the next frame, blocking until one is available. The caller
-	// must Release it. io.EOF marks the clean end of a finite source.
+	// must Release it. io.EOF marks the clean end of a finite source. ctx is
+	// checked while waiting for a free buffer and between frames; a Read
+	// blocked on a stream's bytes (stdin, HTTP) or on a V4L2 poll (up to one
+	// second) is ended by Close instead. Read is for one goroutine at a time.
 	Read(ctx context.Context) (*Frame, error)
 	// Close stops the source and frees its device or connection. Frames already
 	// handed out stay valid until released.

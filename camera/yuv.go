@@ -45,16 +45,25 @@ func coeffsFor(r YUVRange) *yuvCoeffs {
 	return &fullCoeffs
 }
 
-// clamp16 turns a 16.16 fixed-point value into a byte, saturating.
+// clamp16 turns a 16.16 fixed-point value into a byte, saturating. min and
+// max compile to conditional moves: no branch to mispredict on saturated
+// colours.
 func clamp16(v int32) uint8 {
-	if uint32(v)&0xff000000 == 0 {
-		return uint8(v >> 16)
-	}
-	return uint8(^(v >> 31))
+	return uint8(min(max(v>>16, 0), 255))
+}
+
+// luma is the Y term, shared by R, G and B.
+func (c yuvCoeffs) luma(y uint8) int32 { return (int32(y)-c.yOff)*c.yMul + c.bias }
+
+// chroma is the Cb/Cr terms added to R, subtracted from G and added to B,
+// shared by the pixels of a chroma pair.
+func (c yuvCoeffs) chroma(cb, cr uint8) (int32, int32, int32) {
+	cb1, cr1 := int32(cb)-128, int32(cr)-128
+	return c.rCr * cr1, c.gCb*cb1 + c.gCr*cr1, c.bCb * cb1
 }
 
 // pixel converts one Y'CbCr sample to RGB.
-func (c *yuvCoeffs) pixel(y, cb, cr uint8) (uint8, uint8, uint8) {
+func (c yuvCoeffs) pixel(y, cb, cr uint8) (uint8, uint8, uint8) {
 	yy := (int32(y)-c.yOff)*c.yMul + c.bias
 	cb1 := int32(cb) - 128
 	cr1 := int32(cr) - 128
