@@ -134,7 +134,9 @@ func (j *sgemmJob) scaleC(m0, m1, n0, n1 int) {
 }
 
 // epilogue adds the per-row bias and applies ReLU on a finished block.
-// ReLU keeps NaN as NaN, like torch.relu.
+// ReLU is a branch-free max (about half of a layer's activations are
+// negative, so a compare-and-branch mispredicts); max keeps NaN as NaN, like
+// torch.relu.
 func (j *sgemmJob) epilogue(m0, m1, n0, n1 int) {
 	if j.ep.Bias == nil && !j.ep.ReLU {
 		return
@@ -145,12 +147,14 @@ func (j *sgemmJob) epilogue(m0, m1, n0, n1 int) {
 		if j.ep.Bias != nil {
 			bias = j.ep.Bias[i]
 		}
-		for c, v := range row {
-			v += bias
-			if j.ep.ReLU && v < 0 {
-				v = 0
+		if j.ep.ReLU {
+			for c, v := range row {
+				row[c] = max(v+bias, 0)
 			}
-			row[c] = v
+			continue
+		}
+		for c, v := range row {
+			row[c] = v + bias
 		}
 	}
 }

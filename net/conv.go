@@ -72,18 +72,5 @@ func (c *conv) gemm(e *kernels.Engine, n int, b []float32, ldb int, dst []float3
 	if accumulate {
 		beta = 1
 	}
-	e.SgemmPacked(c.packed, false, n, 1, b, ldb, beta, dst, ldc, kernels.Epilogue{Bias: c.bias})
-	if c.relu {
-		for o := range c.oc {
-			reluInPlace(dst[o*ldc : o*ldc+n])
-		}
-	}
-}
-
-// reluInPlace is max(x, 0) per element, without branches: on activations
-// about half negative a compare-and-branch mispredicts too often.
-func reluInPlace(x []float32) {
-	for i, v := range x {
-		x[i] = max(v, 0)
-	}
+	e.SgemmPacked(c.packed, false, n, 1, b, ldb, beta, dst, ldc, kernels.Epilogue{Bias: c.bias, ReLU: c.relu})
 }
