@@ -139,6 +139,17 @@ def main():
     dconly = scans_file("0,1,2: 0-0, 0, 0;\n")
     seed += 1
     add("cjpeg_progressive_dconly_420_61x43.jpg", cjpeg(source(61, 43, seed), ["-quality", "85", "-scans", dconly]))
+    # Smoothing with two block rows per iMCU row, a partial last iMCU row
+    # and coefficients never sent at all (libjpeg's coef_bits of -1).
+    seed += 1
+    tall = source(120, 90, seed)
+    bands = scans_file("0,1,2: 0-0, 0, 0;\n0: 1-2, 0, 0;\n")
+    for samp, tag in (("2x2", "420"), ("1x2", "440")):
+        add(f"cjpeg_progressive_dconly_{tag}_120x90.jpg", cjpeg(tall, ["-quality", "80", "-sample", samp, "-scans", dconly]))
+        add(f"cjpeg_progressive_unrefined_{tag}_120x90.jpg", cjpeg(tall, ["-quality", "80", "-sample", samp, "-scans", partial]))
+        add(f"cjpeg_progressive_twobands_{tag}_120x90.jpg", cjpeg(tall, ["-quality", "80", "-sample", samp, "-scans", bands]))
+    gray1 = scans_file("0: 0-0, 0, 1;\n0: 1-63, 0, 1;\n")
+    add("cjpeg_progressive_unrefined_gray_45x31.jpg", cjpeg(source(45, 31, seed).convert("L"), ["-quality", "80", "-scans", gray1]))
     # YCCK: a CMYK file whose Adobe transform flag is set to 2.
     cm = bytearray(cases["pil_cmyk_37x23.jpg"])
     i = cm.find(b"Adobe")

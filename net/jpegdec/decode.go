@@ -99,8 +99,13 @@ func readMarker(br *bufio.Reader) (byte, error) {
 
 // progressiveIDCT turns the finished coefficient arrays into planes.
 func (d *decoder) progressiveIDCT() {
+	smooth := d.smoothingOK()
 	for i := range d.f.comps {
 		c := &d.f.comps[i]
+		if smooth {
+			d.smoothIDCT(c)
+			continue
+		}
 		stride := c.gw * 8
 		q := c.quant
 		if q == nil {
