@@ -9,7 +9,6 @@ type conv struct {
 	name                   string
 	oc, ic, k, stride, pad int
 	relu                   bool
-	weights                []float32        // oc x (ic*k*k), folded; kept for saving and training
 	bias                   []float32        // oc values, nil when the layer has none
 	packed                 *kernels.PackedA // im2col weights; nil when wino runs the conv
 	wino                   *winogradConv

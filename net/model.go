@@ -73,7 +73,7 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 		impl = kernels.Active()
 	}
 	a := newArchSpec(&cfg)
-	b := builder{impl: impl, weights: weights}
+	b := builder{impl: impl, weights: weights, folded: map[*conv][]float32{}}
 	m := &Model{cfg: cfg}
 	m.stem = b.conv(a.stem)
 	for s, st := range a.stages {
@@ -97,7 +97,7 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 	m.clsTower, m.boxTower = b.tower(a.clsTower), b.tower(a.boxTower)
 	m.clsOut, m.boxOut = b.conv(a.clsOut), b.conv(a.boxOut)
 	if len(m.clsTower) > 0 {
-		m.firstTower = stackConvs(impl, m.clsTower[0].conv, m.boxTower[0].conv)
+		m.firstTower = b.stackConvs(m.clsTower[0].conv, m.boxTower[0].conv)
 	}
 	m.engine = kernels.NewEngine(impl, opts.Threads)
 	return m, nil
@@ -116,6 +116,10 @@ func (m *Model) Close() { m.engine.Close() }
 type builder struct {
 	impl    *kernels.Impl
 	weights map[string]Param
+	// folded holds each conv's folded weights while the model is built (the
+	// first tower convs are stacked from them); the model keeps only the
+	// packed or transformed copies.
+	folded map[*conv][]float32
 }
 
 func (b *builder) conv(s convSpec) *conv {
@@ -135,9 +139,10 @@ func (b *builder) conv(s convSpec) *conv {
 	}
 	c := &conv{
 		name: s.name, oc: s.oc, ic: s.ic, k: s.k, stride: s.stride, pad: s.pad,
-		relu:    s.reluInPlace && s.gn == "",
-		weights: w, bias: bias,
+		relu: s.reluInPlace && s.gn == "",
+		bias: bias,
 	}
+	b.folded[c] = w
 	// The heads' convs run as Winograd F(2x2, 3x3) over all levels at once.
 	// The backbone's and FPN's 3x3 convs stay im2col + GEMM: run per map,
 	// Winograd's GEMMs get too small to gain (measured at 320x320).
@@ -153,16 +158,15 @@ func (b *builder) conv(s convSpec) *conv {
 // stackConvs returns a Winograd conv computing c1's then c2's output
 // channels (3x3 convs of the same input) and frees c1's and c2's own
 // transformed weights, which only this one runs.
-func stackConvs(impl *kernels.Impl, c1, c2 *conv) *conv {
+func (b *builder) stackConvs(c1, c2 *conv) *conv {
 	s := *c1
 	s.name = c1.name + "+" + c2.name
 	s.oc = c1.oc + c2.oc
-	w := append(append([]float32(nil), c1.weights...), c2.weights...)
-	s.weights = nil // c1 and c2 keep theirs
+	w := append(append([]float32(nil), b.folded[c1]...), b.folded[c2]...)
 	if c1.bias != nil {
 		s.bias = append(append([]float32(nil), c1.bias...), c2.bias...)
 	}
-	s.wino = newWinogradConv(impl, w, s.oc, s.ic)
+	s.wino = newWinogradConv(b.impl, w, s.oc, s.ic)
 	c1.wino, c2.wino = nil, nil
 	return &s
 }

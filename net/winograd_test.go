@@ -83,7 +83,7 @@ func TestWinogradResidual(t *testing.T) {
 		prior := randomSlice(rng, oc*h*w)
 		weights, bias := randomSlice(rng, oc*ic*9), randomSlice(rng, oc)
 		impl := kernels.Tiers()[0]
-		c := &conv{oc: oc, ic: ic, k: 3, stride: 1, pad: 1, relu: true, weights: weights, bias: bias,
+		c := &conv{oc: oc, ic: ic, k: 3, stride: 1, pad: 1, relu: true, bias: bias,
 			wino: newWinogradConv(impl, weights, oc, ic)}
 		v, m, rows := winogradScratch(ic, oc, h, w)
 		sc := &convScratch{wv: make([]float32, v), wm: make([]float32, m), wRows: make([]float32, rows)}
