@@ -73,7 +73,7 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 		impl = kernels.Active()
 	}
 	a := newArchSpec(&cfg)
-	b := builder{impl: impl, weights: weights, folded: map[*conv][]float32{}}
+	b := builder{impl: impl, weights: weights}
 	m := &Model{cfg: cfg}
 	m.stem = b.conv(a.stem)
 	for s, st := range a.stages {
@@ -141,6 +141,9 @@ func (b *builder) conv(s convSpec) *conv {
 		name: s.name, oc: s.oc, ic: s.ic, k: s.k, stride: s.stride, pad: s.pad,
 		relu: s.reluInPlace && s.gn == "",
 		bias: bias,
+	}
+	if b.folded == nil {
+		b.folded = map[*conv][]float32{}
 	}
 	b.folded[c] = w
 	// The heads' convs run as Winograd F(2x2, 3x3) over all levels at once.
