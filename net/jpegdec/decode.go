@@ -66,7 +66,7 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 		if _, err := io.ReadFull(br, p); err != nil {
 			return image.Config{}, ErrTruncated
 		}
-		d := &decoder{}
+		d := &decoder{headerOnly: true}
 		if _, err := d.handle(m, p); err != nil {
 			return image.Config{}, err
 		}

@@ -40,7 +40,7 @@ type decoder struct {
 	eobRun         int
 	insufficient   bool // the scan's data ran into a marker (libjpeg's insufficient_data)
 	maxPixels      int
-	allocated      bool
+	headerOnly     bool // DecodeConfig: parse the SOF, allocate nothing
 }
 
 // nextMarker skips to the next marker as libjpeg's next_marker does
@@ -130,6 +130,9 @@ func (d *decoder) handle(m byte, p []byte) (done bool, err error) {
 		if err != nil {
 			return false, err
 		}
+		if d.headerOnly {
+			return false, nil
+		}
 		return false, d.allocate()
 	case m == 0xC3 || m == 0xC7 || m == 0xCB || m == 0xCF:
 		return false, UnsupportedError("lossless JPEG")
@@ -206,7 +209,6 @@ func (d *decoder) allocate() error {
 			c.coefs = make([]int16, c.gw*c.gh*64)
 		}
 	}
-	d.allocated = true
 	return nil
 }
 

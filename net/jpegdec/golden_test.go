@@ -21,7 +21,9 @@ type manifest struct {
 		Width, Height int
 		SHA256        string
 	}
-	Fails  map[string]struct{ PILError *string `json:"pil_error"` }
+	Fails map[string]struct {
+		PILError *string `json:"pil_error"`
+	}
 	Photos map[string]struct {
 		Width, Height int
 		SHA256        string

@@ -26,6 +26,11 @@ func buildHuff(counts *[16]byte, symbols []byte, isDC bool) (*huffTable, error) 
 	code, k := int32(0), int32(0)
 	for l := 1; l <= 16; l++ {
 		n := int32(counts[l-1])
+		// The codes must fit in l bits, and libjpeg also refuses an
+		// all-ones code.
+		if code+n >= 1<<l && n > 0 {
+			return nil, FormatError("Huffman table has more codes than fit their lengths")
+		}
 		if n == 0 {
 			t.maxCode[l] = -1
 		} else {
@@ -42,10 +47,6 @@ func buildHuff(counts *[16]byte, symbols []byte, isDC bool) (*huffTable, error) 
 			code += n
 			k += n
 			t.maxCode[l] = code - 1
-		}
-		// libjpeg also refuses an all-ones code.
-		if code >= 1<<l {
-			return nil, FormatError("Huffman table has more codes than fit their lengths")
 		}
 		code <<= 1
 	}
