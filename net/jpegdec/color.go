@@ -23,7 +23,9 @@ var crR, cbB, crG, cbG = func() (crR, cbB, crG, cbG [256]int32) {
 
 // clamp is libjpeg's sample_range_limit for the sums the colour converter
 // forms, which lie in [-256, 511].
-var clamp = func() (t [768]byte) {
+// It is indexed by the sum plus 256, masked to 10 bits so the compiler can
+// drop the bounds check.
+var clamp = func() (t [1024]byte) {
 	for i := range t {
 		t[i] = byte(min(max(i-256, 0), 255))
 	}
@@ -38,9 +40,9 @@ func yccRow(out, y, cb, cr []byte) {
 		yy := int32(y[i]) + 256
 		b, r := cb[i], cr[i]
 		o := out[4*i : 4*i+4 : 4*i+4]
-		o[0] = clamp[yy+crR[r]]
-		o[1] = clamp[yy+((cbG[b]+crG[r])>>scaleBits)]
-		o[2] = clamp[yy+cbB[b]]
+		o[0] = clamp[(yy+crR[r])&1023]
+		o[1] = clamp[(yy+((cbG[b]+crG[r])>>scaleBits))&1023]
+		o[2] = clamp[(yy+cbB[b])&1023]
 		o[3] = 255
 	}
 }
@@ -97,9 +99,9 @@ func ycckRow(out, y, cb, cr, k, tmp []byte) {
 	c, m, ye := tmp[:n], tmp[n:2*n], tmp[2*n:3*n]
 	for i := range n {
 		b, r := cb[i], cr[i]
-		c[i] = clamp[255+256-(int32(y[i])+crR[r])]
-		m[i] = clamp[255+256-(int32(y[i])+((cbG[b]+crG[r])>>scaleBits))]
-		ye[i] = clamp[255+256-(int32(y[i])+cbB[b])]
+		c[i] = clamp[(255+256-(int32(y[i])+crR[r]))&1023]
+		m[i] = clamp[(255+256-(int32(y[i])+((cbG[b]+crG[r])>>scaleBits)))&1023]
+		ye[i] = clamp[(255+256-(int32(y[i])+cbB[b]))&1023]
 	}
 	cmykRow(out, c, m, ye, k)
 }

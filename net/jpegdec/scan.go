@@ -215,7 +215,7 @@ func (d *decoder) processRestart(n int) error {
 	return nil
 }
 
-// blockAt returns the grid position of block (bx, by) of component c for
+// blockPos returns the grid position of block (bx, by) of component c for
 // MCU (x, y) of a scan, interleaved or not.
 func blockPos(s *scanHeader, c *component, x, y, bx, by int) (int, int) {
 	if len(s.comps) == 1 {

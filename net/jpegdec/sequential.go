@@ -21,7 +21,7 @@ func (d *decoder) sequentialMCU(s *scanHeader, x, y int) error {
 				// The DC sum wraps as libjpeg's unsigned addition does.
 				c.dcPred = int32(uint32(c.dcPred) + uint32(d.receiveExtend(uint(t))))
 				blk[0] = int16(c.dcPred)
-				acOnly := false
+				hasAC := false
 				for k := 1; k < 64; k++ {
 					rs, ok := d.decode(acT)
 					if !ok {
@@ -31,7 +31,7 @@ func (d *decoder) sequentialMCU(s *scanHeader, x, y int) error {
 					if sz != 0 {
 						k += r
 						blk[zigzag[k]] = int16(d.receiveExtend(sz))
-						acOnly = true
+						hasAC = true
 					} else {
 						if r != 15 {
 							break
@@ -42,7 +42,7 @@ func (d *decoder) sequentialMCU(s *scanHeader, x, y int) error {
 				gx, gy := blockPos(s, c, x, y, bx, by)
 				if gx < c.bw && gy < c.bh {
 					dst := c.plane[gy*8*stride+gx*8:]
-					if acOnly {
+					if hasAC {
 						idct(&blk, c.quant, dst, stride)
 					} else {
 						idctDC(blk[0], c.quant, dst, stride)
