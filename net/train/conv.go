@@ -79,18 +79,18 @@ func (c *conv) fold() {
 	c.folded = true
 }
 
-// forward computes y = relu?(affine(conv(x))) for every image.
-func (c *conv) forward(e *kernels.Engine, x, y *act, col []float32) {
+// forward computes y = relu?(affine(conv(x))) for the worker's images.
+func (c *conv) forward(w *worker, x, y *act) {
 	s := c.shape(x.h, x.w)
 	hw := y.h * y.w
 	ep := kernels.Epilogue{Bias: c.beff, ReLU: c.relu}
-	for b := range x.n {
+	for b := w.b0; b < w.b1; b++ {
 		src := x.img(b)
 		if !c.pointwise() {
-			kernels.Im2col(s, src, col)
-			src = col
+			kernels.Im2col(s, src, w.ws.col)
+			src = w.ws.col
 		}
-		e.SgemmEpilogue(false, false, c.oc, hw, c.ckk(), 1, c.weff, c.ckk(), src, hw, 0, y.img(b), hw, ep)
+		w.eng.SgemmEpilogue(false, false, c.oc, hw, c.ckk(), 1, c.weff, c.ckk(), src, hw, 0, y.img(b), hw, ep)
 	}
 }
 
@@ -102,20 +102,22 @@ type workspace struct {
 
 // backward takes y.g (the gradient of the output, masked here by the ReLU
 // in place), adds the parameter gradients when the conv is trainable and
-// adds the input gradient into x.g when x needs one.
-func (c *conv) backward(e *kernels.Engine, x, y *act, ws *workspace) {
+// adds the input gradient into x.g when x needs one, for the worker's
+// images.
+func (c *conv) backward(w *worker, x, y *act) {
 	xs, ys := [1]*act{x}, [1]*act{y}
-	c.backwardShared(e, xs[:], ys[:], ws)
+	c.backwardShared(w, xs[:], ys[:])
 }
 
 // backwardShared is backward for a conv applied to several inputs (the
 // heads' convs, shared by the five pyramid levels): the weight gradient of
 // all of them is summed before it is added to the parameter once.
-func (c *conv) backwardShared(e *kernels.Engine, xs, ys []*act, ws *workspace) {
+func (c *conv) backwardShared(w *worker, xs, ys []*act) {
 	ckk := c.ckk()
-	gwT := ws.gwT[:0]
+	e, col := w.eng, w.ws.col
+	var gwT []float32
 	if c.trainable {
-		gwT = ws.gwT[:ckk*c.oc]
+		gwT = w.ws.gwT[:ckk*c.oc]
 	}
 	beta := float32(0)
 	for i, x := range xs {
@@ -124,51 +126,52 @@ func (c *conv) backwardShared(e *kernels.Engine, xs, ys []*act, ws *workspace) {
 			continue
 		}
 		if c.relu {
-			reluBackward(y.g, y.v)
+			for b := w.b0; b < w.b1; b++ {
+				reluBackward(y.grad(b), y.img(b))
+			}
 		}
 		s := c.shape(x.h, x.w)
 		hw := y.h * y.w
 		if c.trainable {
-			// dW^T (ckk x oc) = col (ckk x hw) * dY^T, summed over the batch:
-			// the large im2col matrix is the GEMM's A, packed row by row, and
-			// only the small dY is packed transposed.
-			for b := range x.n {
+			// dW^T (ckk x oc) = col (ckk x hw) * dY^T, summed over the
+			// images: the large im2col matrix is the GEMM's A, packed row by
+			// row, and only the small dY is packed transposed.
+			for b := w.b0; b < w.b1; b++ {
 				src := x.img(b)
 				if !c.pointwise() {
-					kernels.Im2col(s, src, ws.col)
-					src = ws.col
+					kernels.Im2col(s, src, col)
+					src = col
 				}
 				e.Sgemm(false, true, ckk, c.oc, hw, 1, src, hw, y.grad(b), hw, beta, gwT, c.oc)
 				beta = 1
 			}
 			if c.bias != nil {
-				c.biasGrad(y)
+				c.biasGrad(w, y)
 			}
 		}
 		if !x.needGrad {
 			continue
 		}
-		for b := range x.n {
+		for b := w.b0; b < w.b1; b++ {
 			if c.pointwise() {
 				e.Sgemm(true, false, c.ic, hw, c.oc, 1, c.weff, ckk, y.grad(b), hw, 1, x.grad(b), hw)
 				continue
 			}
-			e.Sgemm(true, false, ckk, hw, c.oc, 1, c.weff, ckk, y.grad(b), hw, 0, ws.col, hw)
-			kernels.Col2im(s, ws.col, x.grad(b))
+			e.Sgemm(true, false, ckk, hw, c.oc, 1, c.weff, ckk, y.grad(b), hw, 0, col, hw)
+			kernels.Col2im(s, col, x.grad(b))
 		}
 	}
 	if beta != 0 {
-		c.addWeightGrad(gwT)
+		c.addWeightGrad(gwT, w.grad(c.weight))
 	}
 }
 
 // addWeightGrad adds dW^T (ckk x oc), times the batch norm's scale per
 // output channel (the chain rule through weff = weight*scale), into the
 // weight gradient (oc x ckk), in tiles that keep both sides in cache.
-func (c *conv) addWeightGrad(gwT []float32) {
+func (c *conv) addWeightGrad(gwT, g []float32) {
 	const tile = 32
 	ckk := c.ckk()
-	g := c.weight.Grad
 	for o0 := 0; o0 < c.oc; o0 += tile {
 		o1 := min(o0+tile, c.oc)
 		for i0 := 0; i0 < ckk; i0 += tile {
@@ -189,11 +192,12 @@ func (c *conv) addWeightGrad(gwT []float32) {
 
 // biasGrad adds the sum of the output gradient per channel (times the
 // batch norm's scale when the bias sits before one).
-func (c *conv) biasGrad(y *act) {
+func (c *conv) biasGrad(w *worker, y *act) {
 	hw := y.h * y.w
+	g := w.grad(c.bias)
 	for o := range c.oc {
 		var sum float64
-		for b := range y.n {
+		for b := w.b0; b < w.b1; b++ {
 			for _, v := range y.grad(b)[o*hw : (o+1)*hw] {
 				sum += float64(v)
 			}
@@ -201,6 +205,6 @@ func (c *conv) biasGrad(y *act) {
 		if c.scale != nil {
 			sum *= float64(c.scale[o])
 		}
-		c.bias.Grad[o] += float32(sum)
+		g[o] += float32(sum)
 	}
 }

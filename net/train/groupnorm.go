@@ -20,14 +20,15 @@ type groupNorm struct {
 // kept from forward for backward (the heads apply one GroupNorm per level).
 type gnStats struct{ mean, rstd []float64 }
 
+func newGNStats(images, groups int) gnStats {
+	return gnStats{mean: make([]float64, images*groups), rstd: make([]float64, images*groups)}
+}
+
 // forward writes y = relu(gamma*(z-mean)*rstd + beta) per channel.
-func (g *groupNorm) forward(z, y *act, st *gnStats) {
+func (g *groupNorm) forward(w *worker, z, y *act, st *gnStats) {
 	per := z.c / g.groups
 	hw := z.h * z.w
-	if need := z.n * g.groups; len(st.mean) != need {
-		st.mean, st.rstd = make([]float64, need), make([]float64, need)
-	}
-	for b := range z.n {
+	for b := w.b0; b < w.b1; b++ {
 		for gr := range g.groups {
 			in := z.img(b)[gr*per*hw : (gr+1)*per*hw]
 			var sum float64
@@ -60,11 +61,12 @@ func (g *groupNorm) forward(z, y *act, st *gnStats) {
 // gradients and adds the input gradient into z.g:
 // dz = rstd*(dxhat - mean(dxhat) - xhat*mean(dxhat*xhat)) over the group,
 // with dxhat = gamma*dy.
-func (g *groupNorm) backward(z, y *act, st *gnStats) {
-	reluBackward(y.g, y.v)
+func (g *groupNorm) backward(w *worker, z, y *act, st *gnStats) {
 	per := z.c / g.groups
 	hw := z.h * z.w
-	for b := range z.n {
+	dgamma, dbeta := w.grad(g.gamma), w.grad(g.beta)
+	for b := w.b0; b < w.b1; b++ {
+		reluBackward(y.grad(b), y.img(b))
 		for gr := range g.groups {
 			mean, rstd := st.mean[b*g.groups+gr], st.rstd[b*g.groups+gr]
 			var sumD, sumDX float64 // sums of dxhat and dxhat*xhat over the group
@@ -78,8 +80,8 @@ func (g *groupNorm) backward(z, y *act, st *gnStats) {
 					dg += float64(d) * xh
 					db += float64(d)
 				}
-				g.gamma.Grad[ch] += float32(dg)
-				g.beta.Grad[ch] += float32(db)
+				dgamma[ch] += float32(dg)
+				dbeta[ch] += float32(db)
 				gm := float64(g.gamma.Data[ch])
 				sumD += gm * db
 				sumDX += gm * dg

@@ -110,12 +110,11 @@ func TestConvGradients(t *testing.T) {
 			xa := newAct(n, tc.c, tc.h, tc.w, true)
 			copy(xa.v, to32(x))
 			ya := newAct(n, tc.oc, cv.outSize(tc.h), cv.outSize(tc.w), true)
-			col := make([]float32, max(1, cv.colSize(tc.h, tc.w)))
-			ws := &workspace{col: col, gwT: make([]float32, cv.oc*cv.ckk())}
-			cv.forward(e, xa, ya, col)
+			w := testWorker(e, n, max(1, cv.colSize(tc.h, tc.w)), cv.oc*cv.ckk(), cv.weight, cv.bias)
+			cv.forward(w, xa, ya)
 			checkValues(t, "forward", ya.v, want)
 			copy(ya.g, to32(r))
-			cv.backward(e, xa, ya, ws)
+			cv.backward(w, xa, ya)
 
 			checkGrad(t, "dx", xa.g, numericGrad(x, loss))
 			checkGrad(t, "dweight", cv.weight.Grad, numericGrad(wt, loss))
@@ -139,14 +138,13 @@ func TestConvGradientsAccumulate(t *testing.T) {
 	x := newAct(1, 2, 4, 4, true)
 	copy(x.v, to32(randoms(rng, len(x.v), 1)))
 	y := newAct(1, 3, 4, 4, true)
-	col := make([]float32, cv.colSize(4, 4))
-	ws := &workspace{col: col, gwT: make([]float32, cv.oc*cv.ckk())}
-	cv.forward(e, x, y, col)
+	w := testWorker(e, 1, cv.colSize(4, 4), cv.oc*cv.ckk(), cv.weight, cv.bias)
+	cv.forward(w, x, y)
 	copy(y.g, to32(randoms(rng, len(y.g), 1)))
-	cv.backward(e, x, y, ws)
+	cv.backward(w, x, y)
 	once := [][]float32{append([]float32(nil), cv.weight.Grad...), append([]float32(nil), cv.bias.Grad...),
 		append([]float32(nil), x.g...)}
-	cv.backward(e, x, y, ws)
+	cv.backward(w, x, y)
 	for i, got := range [][]float32{cv.weight.Grad, cv.bias.Grad, x.g} {
 		for j, v := range got {
 			if math.Abs(float64(v-2*once[i][j])) > 1e-5*math.Abs(float64(once[i][j]))+1e-6 {
@@ -168,11 +166,10 @@ func TestFrozenConvNoGradients(t *testing.T) {
 	x := newAct(1, 2, 5, 5, true)
 	copy(x.v, to32(randoms(rng, len(x.v), 1)))
 	y := newAct(1, 2, 3, 3, true)
-	col := make([]float32, cv.colSize(5, 5))
-	ws := &workspace{col: col, gwT: make([]float32, cv.oc*cv.ckk())}
-	cv.forward(e, x, y, col)
+	w := testWorker(e, 1, cv.colSize(5, 5), cv.oc*cv.ckk(), cv.weight, cv.bias)
+	cv.forward(w, x, y)
 	copy(y.g, to32(randoms(rng, len(y.g), 1)))
-	cv.backward(e, x, y, ws)
+	cv.backward(w, x, y)
 	for _, v := range cv.weight.Grad {
 		if v != 0 {
 			t.Fatal("frozen conv accumulated a weight gradient")
@@ -221,10 +218,12 @@ func TestMaxPoolGradients(t *testing.T) {
 		copy(xa.v, to32(x))
 		ya := newAct(n, c, oh, ow, true)
 		var mp maxPool
-		mp.forward(xa, ya)
+		wk := testWorker(nil, n, 0, 0)
+		mp.argmax = make([]int32, len(ya.v))
+		mp.forward(wk, xa, ya)
 		checkValues(t, "maxpool forward", ya.v, want)
 		copy(ya.g, to32(r))
-		mp.backward(xa, ya)
+		mp.backward(wk, xa, ya)
 		checkGrad(t, fmt.Sprintf("maxpool %dx%d dx", h, w), xa.g, numericGrad(x, func() float64 { return dot(r, ref()) }))
 	}
 }
@@ -235,11 +234,13 @@ func TestMaxPoolTiesFirstWins(t *testing.T) {
 	x := newAct(1, 1, 3, 3, true) // all zeros: every window ties
 	y := newAct(1, 1, 2, 2, true)
 	var mp maxPool
-	mp.forward(x, y)
+	w := testWorker(nil, 1, 0, 0)
+	mp.argmax = make([]int32, len(y.v))
+	mp.forward(w, x, y)
 	for i := range y.g {
 		y.g[i] = 1
 	}
-	mp.backward(x, y)
+	mp.backward(w, x, y)
 	// Windows: (0,0) reads rows 0-1 cols 0-1 -> first is (0,0); (0,1) reads
 	// rows 0-1, cols 1-2 -> (0,1); (1,0) -> (1,0); (1,1) -> (1,1).
 	want := []float32{1, 1, 0, 1, 1, 0, 0, 0, 0}
@@ -279,10 +280,11 @@ func TestUpsampleGradients(t *testing.T) {
 		copy(sa.v, to32(src))
 		da := newAct(n, c, oh, ow, true)
 		copy(da.v, to32(base))
-		upsampleAdd(sa, da)
+		wk := testWorker(nil, n, 0, 0)
+		upsampleAdd(wk, sa, da)
 		checkValues(t, "upsample forward", da.v, want)
 		copy(da.g, to32(r))
-		upsampleBackward(sa, da)
+		upsampleBackward(wk, sa, da)
 		checkGrad(t, fmt.Sprintf("upsample %v dsrc", sz), sa.g, numericGrad(src, func() float64 { return dot(r, ref()) }))
 	}
 }
@@ -367,14 +369,30 @@ func TestGroupNormGradients(t *testing.T) {
 		za := newAct(n, tc.c, tc.h, tc.w, true)
 		copy(za.v, to32(z))
 		ya := newAct(n, tc.c, tc.h, tc.w, true)
-		var st gnStats
-		gn.forward(za, ya, &st)
+		st := newGNStats(n, tc.groups)
+		w := testWorker(nil, n, 0, 0, gn.gamma, gn.beta)
+		gn.forward(w, za, ya, &st)
 		checkValues(t, "groupnorm forward", ya.v, want)
 		copy(ya.g, to32(r))
-		gn.backward(za, ya, &st)
+		gn.backward(w, za, ya, &st)
 		loss := func() float64 { return dot(r, ref()) }
 		checkGrad(t, "groupnorm dz", za.g, numericGrad(z, loss))
 		checkGrad(t, "groupnorm dgamma", gn.gamma.Grad, numericGrad(gamma, loss))
 		checkGrad(t, "groupnorm dbeta", gn.beta.Grad, numericGrad(beta, loss))
 	}
+}
+
+// testWorker is a worker over images [0, n) whose gradients go straight
+// into params' Grad (nil params are skipped); e may be nil for layers
+// without GEMMs.
+func testWorker(e *kernels.Engine, n, colSize, gwTSize int, params ...*Param) *worker {
+	w := &worker{eng: e, b0: 0, b1: n, ws: workspace{col: make([]float32, max(1, colSize)), gwT: make([]float32, gwTSize)}}
+	for _, p := range params {
+		if p == nil {
+			continue
+		}
+		p.id = len(w.grads)
+		w.grads = append(w.grads, p.Grad)
+	}
+	return w
 }

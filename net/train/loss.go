@@ -12,29 +12,25 @@ type Loss struct {
 	Foreground        int
 }
 
-// lossScratch is the loss's reusable memory.
-type lossScratch struct {
-	gt []boxes.Box
-}
-
 // computeLoss matches anchors to each image's targets, computes the focal
 // and box losses exactly as torchvision does (each image's sums divided by
 // max(1, its foreground count), then averaged over the images) and writes
-// the gradient of Total with respect to every head output into its .g.
-func (n *Network) computeLoss(p *plan, b *Batch) Loss {
+// the gradient of Total with respect to every head output into its .g,
+// for the worker's images, into w.loss.
+func (n *Network) computeLoss(p *plan, w *worker, b *Batch) {
 	var out Loss
 	alpha, gamma := float64(n.opts.FocalAlpha), float64(n.opts.FocalGamma)
 	beta := float64(n.opts.SmoothL1Beta)
 	k := n.cfg.NumClasses
 	a := n.cfg.AnchorsPerCell()
-	for i := range p.n {
+	for i := w.b0; i < w.b1; i++ {
 		ts := b.Targets[i]
-		gt := p.loss.gt[:0]
+		gt := w.gt[:0]
 		for _, t := range ts {
 			gt = append(gt, boxes.Box(t.Box))
 		}
-		p.loss.gt = gt
-		matched := n.matcher.Match(p.matched[i], gt, p.anchors)
+		w.gt = gt
+		matched := w.matcher.Match(p.matched[i], gt, p.anchors)
 		p.matched[i] = matched
 		fg := 0
 		for _, m := range matched {
@@ -89,6 +85,5 @@ func (n *Network) computeLoss(p *plan, b *Batch) Loss {
 		out.Class += cls * norm
 		out.Box += box * norm
 	}
-	out.Total = out.Class + out.Box
-	return out
+	w.loss = out
 }

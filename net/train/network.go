@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
 )
@@ -31,7 +30,6 @@ type headLayer struct {
 type Network struct {
 	cfg  net.Config
 	opts Options
-	eng  *kernels.Engine
 
 	stem         *conv
 	stages       [4][]block
@@ -45,6 +43,8 @@ type Network struct {
 	allConvs  []*conv              // every conv, for refolding each step
 	specs     []net.ParamShape     // every state_dict tensor, in order
 	tensors   map[string]*Param    // every conv and GroupNorm tensor by name
+	all       []*Param             // the same, indexed by Param.id
+	trained   []bool               // by Param.id
 	fixed     map[string]net.Param // the frozen batch norms' tensors
 	trainable []*Param             // Params(), in state_dict order
 	matcher   *boxes.Matcher
@@ -86,12 +86,11 @@ func NewNetwork(cfg net.Config, weights map[string]net.Param, opts Options) (*Ne
 		}
 	}
 	n.allConvs = n.convs()
-	n.eng = kernels.NewEngine(nil, opts.Threads)
 	return n, nil
 }
 
-// Close stops the network's GEMM threads.
-func (n *Network) Close() { n.eng.Close() }
+// Close stops the network's worker and GEMM threads.
+func (n *Network) Close() { n.dropPlan() }
 
 // Config returns the network's configuration.
 func (n *Network) Config() net.Config { return n.cfg }
@@ -106,7 +105,10 @@ type builder struct {
 func (b *builder) param(name string, trainable, norm bool) *Param {
 	p := b.w[name]
 	t := newParam(name, slices.Clone(p.Shape), slices.Clone(p.Data), norm)
+	t.id = len(b.n.all)
 	b.n.tensors[name] = t
+	b.n.all = append(b.n.all, t)
+	b.n.trained = append(b.n.trained, trainable)
 	if b.trained == nil {
 		b.trained = map[string]bool{}
 	}

@@ -14,6 +14,7 @@ type Param struct {
 	Data, Grad []float32
 	Decay      bool
 	Norm       bool
+	id         int // index in the network's tensors, for per-worker gradients
 }
 
 func newParam(name string, shape []int, data []float32, norm bool) *Param {

@@ -38,13 +38,14 @@ type plan struct {
 	cls, box   [numLevels]towerActs
 	// clsLevels and boxLevels regroup cls and box by tower layer.
 	clsLevels, boxLevels levelActs
-	ws                   workspace
+	workers              []*worker
+	done                 chan struct{} // workers 1.. report the end of their share
+	batch                *Batch        // during a step
 
 	grads []*act // every activation with a gradient, cleared each step
 
 	anchors []boxes.Box // all levels, torchvision's order
 	matched [][]int     // per image: the matcher's result per anchor
-	loss    lossScratch
 }
 
 // newPlan allocates the buffers of an n x 3 x h x w batch.
@@ -62,6 +63,7 @@ func (n *Network) newPlan(batch, h, w int) *plan {
 	p.input = &act{n: batch, c: 3, h: h, w: w}
 	p.stem = mk(n.stem, p.input, n.stem.trainable)
 	p.pool = newAct(batch, p.stem.c, poolSize(p.stem.h), poolSize(p.stem.w), p.stem.needGrad)
+	p.pooling.argmax = make([]int32, len(p.pool.v))
 	if p.pool.needGrad {
 		p.grads = append(p.grads, p.pool)
 	}
@@ -101,12 +103,13 @@ func (n *Network) newPlan(batch, h, w int) *plan {
 	}
 	p.clsLevels = regroup(p.p, &p.cls)
 	p.boxLevels = regroup(p.p, &p.box)
-	p.ws.col = make([]float32, colSize)
+	gwTSize := 0
 	for _, c := range n.allConvs {
 		if c.trainable {
-			p.ws.gwT = make([]float32, max(len(p.ws.gwT), c.oc*c.ckk()))
+			gwTSize = max(gwTSize, c.oc*c.ckk())
 		}
 	}
+	p.workers = n.newWorkers(batch, colSize, gwTSize)
 	p.anchors = n.levelAnchors(p)
 	p.matched = make([][]int, batch)
 	return p
@@ -124,7 +127,11 @@ func (n *Network) newTowerActs(p *plan, tower []headLayer, out *conv, x *act, mk
 			t.z = append(t.z, nil)
 		}
 		t.y = append(t.y, y)
-		t.stats = append(t.stats, gnStats{})
+		var st gnStats
+		if l.gn != nil {
+			st = newGNStats(y.n, l.gn.groups)
+		}
+		t.stats = append(t.stats, st)
 		x = y
 	}
 	t.out = mk(out, x, true)

@@ -17,25 +17,83 @@ func (n *Network) Step(b *Batch) (Loss, error) {
 	}
 	p := n.plan
 	if p == nil || p.n != b.N || p.h != b.H || p.w != b.W {
-		n.plan = nil // let the old buffers go before allocating new ones
+		n.dropPlan() // let the old buffers go before allocating new ones
 		p = n.newPlan(b.N, b.H, b.W)
 		n.plan = p
+		n.startWorkers(p)
 	}
 	for _, c := range n.allConvs {
 		c.fold()
 	}
-	p.input.v = b.Images
-	n.forward(p)
-	for _, a := range p.grads {
-		clear(a.g)
+	p.input.v, p.batch = b.Images, b
+	for _, w := range p.workers[1:] {
+		w.start <- p
 	}
-	loss := n.computeLoss(p, b)
-	n.backward(p)
-	p.input.v = nil
+	n.runWorker(p, p.workers[0])
+	for range p.workers[1:] {
+		<-p.done
+	}
+	p.input.v, p.batch = nil, nil
+
+	// The other workers' gradients, added in worker order.
+	for _, w := range p.workers[1:] {
+		for _, prm := range n.trainable {
+			g := w.grad(prm)
+			addInto(prm.Grad, g)
+			clear(g)
+		}
+	}
+	var loss Loss
+	for _, w := range p.workers {
+		loss.Class += w.loss.Class
+		loss.Box += w.loss.Box
+		loss.Foreground += w.loss.Foreground
+	}
+	loss.Total = loss.Class + loss.Box
 	if math.IsNaN(loss.Total) || math.IsInf(loss.Total, 0) {
 		return loss, fmt.Errorf("train: loss is not finite (class %g, box %g)", loss.Class, loss.Box)
 	}
 	return loss, nil
+}
+
+// runWorker is one worker's share of a step: forward, loss, backward.
+func (n *Network) runWorker(p *plan, w *worker) {
+	n.forward(p, w)
+	for _, a := range p.grads {
+		for b := w.b0; b < w.b1; b++ {
+			clear(a.grad(b))
+		}
+	}
+	n.computeLoss(p, w, p.batch)
+	n.backward(p, w)
+}
+
+// startWorkers starts the goroutines of workers 1.. (worker 0 is Step's).
+func (n *Network) startWorkers(p *plan) {
+	p.done = make(chan struct{})
+	for _, w := range p.workers[1:] {
+		w.start = make(chan *plan)
+		go func(w *worker) {
+			for p := range w.start {
+				n.runWorker(p, w)
+				p.done <- struct{}{}
+			}
+		}(w)
+	}
+}
+
+// dropPlan stops the current plan's workers and forgets its buffers.
+func (n *Network) dropPlan() {
+	if n.plan == nil {
+		return
+	}
+	for _, w := range n.plan.workers {
+		if w.start != nil {
+			close(w.start)
+		}
+		w.eng.Close()
+	}
+	n.plan = nil
 }
 
 // convs lists every conv of the network.

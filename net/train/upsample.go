@@ -11,10 +11,10 @@ func nearestIndex(dst, in, out int) int {
 }
 
 // upsampleAdd adds F.interpolate(src, size=(dst.h, dst.w), mode="nearest")
-// into dst.v: the FPN's top-down join.
-func upsampleAdd(src, dst *act) {
+// into dst.v: the FPN's top-down join, for the worker's images.
+func upsampleAdd(wk *worker, src, dst *act) {
 	h, w, oh, ow := src.h, src.w, dst.h, dst.w
-	for p := range src.n * src.c {
+	for p := wk.b0 * src.c; p < wk.b1*src.c; p++ {
 		in := src.v[p*h*w : (p+1)*h*w]
 		out := dst.v[p*oh*ow : (p+1)*oh*ow]
 		for y := range oh {
@@ -29,9 +29,9 @@ func upsampleAdd(src, dst *act) {
 
 // upsampleBackward adds dst.g, scattered back to the source positions it
 // was read from, into src.g.
-func upsampleBackward(src, dst *act) {
+func upsampleBackward(wk *worker, src, dst *act) {
 	h, w, oh, ow := src.h, src.w, dst.h, dst.w
-	for p := range src.n * src.c {
+	for p := wk.b0 * src.c; p < wk.b1*src.c; p++ {
 		g := src.g[p*h*w : (p+1)*h*w]
 		d := dst.g[p*oh*ow : (p+1)*oh*ow]
 		for y := range oh {
