@@ -21,6 +21,13 @@
 // pretrained backbone (trainable_layers 3), N = 4 freezes every backbone conv
 // (trainable_layers 0). The FPN and the heads are always trained.
 //
+// Threads: a batch's images are split over min(Threads, N) workers, each
+// running forward, loss and backward for its images with its own GEMM
+// engine (Threads/workers threads) and scratch; workers other than the
+// first collect gradients privately and Step adds them in worker order, so
+// results are deterministic for a given thread count and batch size.
+// Buffers are planned per batch shape; steady-state steps allocate nothing.
+//
 // Targets have no crowd flag: torchvision's RetinaNet has no crowd notion,
 // so crowd objects (COCO iscrowd, VOC difficult) are dropped from the
 // targets (TargetsFromObjects does it) and their anchors count as

@@ -13,7 +13,8 @@ const (
 
 // Options configures a Network.
 type Options struct {
-	// Threads is the GEMM thread count (< 1 means 1).
+	// Threads is the number of threads a step uses (< 1 means 1): images
+	// run in parallel on min(Threads, N) workers, the rest go to GEMMs.
 	Threads int
 	// FreezeBackbone N freezes conv1 (the stem) and layer1..layerN of the
 	// ResNet: torchvision's trainable_layers = 4 - N. -1 freezes nothing,
