@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/retina-edge/retina/net/jpegdec"
 	_ "golang.org/x/image/bmp"  // registers BMP
 	_ "golang.org/x/image/tiff" // registers TIFF
 	_ "golang.org/x/image/webp" // registers WebP
@@ -60,6 +61,15 @@ func decode(r io.ReadSeeker, maxPixels int) (image.Image, error) {
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
+	if format == "jpeg" {
+		// PIL's (libjpeg-turbo's) pixels, not image/jpeg's: torchvision users
+		// decode with PIL, and detections must match theirs.
+		img, err := jpegdec.Decode(r, maxPixels)
+		if err != nil {
+			return nil, describeJPEG(err)
+		}
+		return img, nil
+	}
 	img, format, err := image.Decode(r)
 	if err != nil {
 		return nil, describe(format, err)
@@ -93,6 +103,21 @@ func describe(format string, err error) error {
 		return fmt.Errorf("unsupported JPEG feature: %s", string(ue))
 	}
 	return fmt.Errorf("bad %s data: %v", name, err)
+}
+
+// describeJPEG turns a jpegdec error into the same sentences as describe.
+func describeJPEG(err error) error {
+	var fe jpegdec.FormatError
+	var ue jpegdec.UnsupportedError
+	switch {
+	case errors.Is(err, jpegdec.ErrTruncated), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return errors.New("unexpected EOF in JPEG data (truncated file?)")
+	case errors.As(err, &fe):
+		return fmt.Errorf("corrupt JPEG data: %s", string(fe))
+	case errors.As(err, &ue):
+		return fmt.Errorf("unsupported JPEG feature: %s", string(ue))
+	}
+	return fmt.Errorf("bad JPEG data: %v", err)
 }
 
 // isShortData reports the errors image/jpeg and image/png turn an early

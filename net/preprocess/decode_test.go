@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/retina-edge/retina/net/jpegdec"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -108,8 +109,14 @@ func TestDecodeJPEG(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := img.(*image.YCbCr); !ok || img.Bounds().Dx() != 40 || img.Bounds().Dy() != 30 {
-		t.Fatalf("got %T %v", img, img.Bounds())
+	// JPEGs go through jpegdec, PIL's pixels, not image/jpeg's.
+	want, err := jpegdec.DecodeBytes(buf.Bytes(), 1200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rgba, ok := img.(*image.RGBA)
+	if !ok || !bytes.Equal(rgba.Pix, want.Pix) || img.Bounds() != want.Bounds() {
+		t.Fatalf("got %T %v, want jpegdec's RGBA decode", img, img.Bounds())
 	}
 }
 
