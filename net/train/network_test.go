@@ -309,3 +309,38 @@ func TestTargetsFromObjects(t *testing.T) {
 		t.Fatalf("targets %v, want %v", got, want)
 	}
 }
+
+// TestWorkersAgree checks that splitting a batch of three over two workers
+// (one image and two) gives the single-thread losses and gradients.
+func TestWorkersAgree(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.HeadGroupNorm, cfg.FPNWidth = true, 32
+	b := benchBatch(3, 64, 96, 2)
+	var ref []*Param
+	var refLoss Loss
+	for _, threads := range []int{1, 2} {
+		opts := DefaultOptions()
+		opts.Threads, opts.FreezeBackbone, opts.BoxLoss = threads, -1, BoxLossGIoU
+		n := tinyNetwork(t, cfg, opts)
+		loss, err := n.Step(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if threads == 1 {
+			ref, refLoss = n.Params(), loss
+			if loss.Foreground == 0 {
+				t.Fatal("no foreground anchors: the box loss is not exercised")
+			}
+			continue
+		}
+		if loss.Foreground != refLoss.Foreground || math.Abs(loss.Total-refLoss.Total) > 1e-6*refLoss.Total {
+			t.Fatalf("2 workers: loss %+v, 1 thread %+v", loss, refLoss)
+		}
+		for i, p := range n.Params() {
+			if slices.Equal(p.Grad, ref[i].Grad) {
+				continue // exact (all-zero for P7 here: GroupNorm of one value per group)
+			}
+			compareGrad(t, p.Name, p.Grad, ref[i].Grad, 1)
+		}
+	}
+}
