@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/retina-edge/retina/net"
-	"github.com/retina-edge/retina/net/boxes"
 )
 
 // batchNormEps is FrozenBatchNorm2d's epsilon (torchvision ops/misc.py).
@@ -47,7 +46,6 @@ type Network struct {
 	trained   []bool               // by Param.id
 	fixed     map[string]net.Param // the frozen batch norms' tensors
 	trainable []*Param             // Params(), in state_dict order
-	matcher   *boxes.Matcher
 	plan      *plan
 }
 
@@ -67,8 +65,7 @@ func NewNetwork(cfg net.Config, weights map[string]net.Param, opts Options) (*Ne
 	if err := checkWeights(specs, weights); err != nil {
 		return nil, err
 	}
-	n := &Network{cfg: cfg, opts: opts, specs: specs, tensors: map[string]*Param{}, fixed: map[string]net.Param{},
-		matcher: boxes.NewRetinaNetMatcher()}
+	n := &Network{cfg: cfg, opts: opts, specs: specs, tensors: map[string]*Param{}, fixed: map[string]net.Param{}}
 	b := builder{n: n, w: weights}
 	n.buildBackbone(&b)
 	n.buildFPN(&b)
@@ -81,8 +78,8 @@ func NewNetwork(cfg net.Config, weights map[string]net.Param, opts Options) (*Ne
 		if t == f {
 			return nil, fmt.Errorf("train: internal: tensor %s not placed exactly once", s.Name)
 		}
-		if t && b.trained[s.Name] {
-			n.trainable = append(n.trainable, n.tensors[s.Name])
+		if p := n.tensors[s.Name]; t && n.trained[p.id] {
+			n.trainable = append(n.trainable, p)
 		}
 	}
 	n.allConvs = n.convs()
@@ -97,9 +94,8 @@ func (n *Network) Config() net.Config { return n.cfg }
 
 // builder turns state_dict tensors into layers.
 type builder struct {
-	n       *Network
-	w       map[string]net.Param
-	trained map[string]bool
+	n *Network
+	w map[string]net.Param
 }
 
 func (b *builder) param(name string, trainable, norm bool) *Param {
@@ -109,10 +105,6 @@ func (b *builder) param(name string, trainable, norm bool) *Param {
 	b.n.tensors[name] = t
 	b.n.all = append(b.n.all, t)
 	b.n.trained = append(b.n.trained, trainable)
-	if b.trained == nil {
-		b.trained = map[string]bool{}
-	}
-	b.trained[name] = trainable
 	return t
 }
 
