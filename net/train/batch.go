@@ -20,9 +20,10 @@ type Batch struct {
 	Targets    [][]Target // per image; may be empty (every anchor background)
 }
 
-// maxBatchElements bounds N*3*H*W so that sizes fit int32 arithmetic
-// everywhere, also on 32-bit ARM.
-const maxBatchElements = 1 << 28
+// maxBatchElements bounds N*3*H*W (e.g. 16 images of 800x800): training
+// keeps every activation and its gradient, some hundred floats per input
+// value, so a larger batch would not fit in memory anyway.
+const maxBatchElements = 1 << 25
 
 func (b *Batch) check(numClasses int) error {
 	if b.N < 1 || b.H < 1 || b.W < 1 {
@@ -32,7 +33,7 @@ func (b *Batch) check(numClasses int) error {
 		return fmt.Errorf("train: batch images %dx%d are smaller than 32x32 (the network's stride at C5)", b.H, b.W)
 	}
 	if int64(b.N)*3*int64(b.H)*int64(b.W) > maxBatchElements {
-		return fmt.Errorf("train: batch %dx3x%dx%d is too large", b.N, b.H, b.W)
+		return fmt.Errorf("train: batch %dx3x%dx%d is too large (at most %d values)", b.N, b.H, b.W, maxBatchElements)
 	}
 	if len(b.Images) != b.N*3*b.H*b.W {
 		return fmt.Errorf("train: batch has %d image values, want %d (N x 3 x H x W)", len(b.Images), b.N*3*b.H*b.W)

@@ -282,6 +282,7 @@ func TestBadInput(t *testing.T) {
 		{func(b *Batch) { b.Targets[0][1].Box = [4]float32{10, 10, 10, 20} }, "no positive width"},
 		{func(b *Batch) { b.ImageSizes = b.ImageSizes[:1] }, "image sizes"},
 		{func(b *Batch) { b.N = 0 }, "empty"},
+		{func(b *Batch) { b.N, b.H, b.W = 64, 1024, 1024 }, "too large"},
 	} {
 		b := benchBatch(2, 64, 64, 2)
 		tc.edit(b)
