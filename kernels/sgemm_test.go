@@ -363,9 +363,15 @@ func TestSgemmBadShapes(t *testing.T) {
 		}()
 		f()
 	}
-	expectPanic("short A", func() { e.Sgemm(false, false, 3, 3, 3, 1, make([]float32, 8), 3, make([]float32, 9), 3, 0, make([]float32, 9), 3) })
-	expectPanic("small lda", func() { e.Sgemm(false, false, 3, 3, 3, 1, make([]float32, 9), 2, make([]float32, 9), 3, 0, make([]float32, 9), 3) })
-	expectPanic("short C", func() { e.Sgemm(false, false, 3, 3, 3, 1, make([]float32, 9), 3, make([]float32, 9), 3, 0, make([]float32, 8), 3) })
+	expectPanic("short A", func() {
+		e.Sgemm(false, false, 3, 3, 3, 1, make([]float32, 8), 3, make([]float32, 9), 3, 0, make([]float32, 9), 3)
+	})
+	expectPanic("small lda", func() {
+		e.Sgemm(false, false, 3, 3, 3, 1, make([]float32, 9), 2, make([]float32, 9), 3, 0, make([]float32, 9), 3)
+	})
+	expectPanic("short C", func() {
+		e.Sgemm(false, false, 3, 3, 3, 1, make([]float32, 9), 3, make([]float32, 9), 3, 0, make([]float32, 8), 3)
+	})
 	expectPanic("short bias", func() {
 		e.SgemmEpilogue(false, false, 3, 3, 3, 1, make([]float32, 9), 3, make([]float32, 9), 3, 0, make([]float32, 9), 3, Epilogue{Bias: make([]float32, 2)})
 	})
