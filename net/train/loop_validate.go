@@ -3,11 +3,10 @@ package train
 import (
 	"fmt"
 
-	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net"
-	"github.com/retina-edge/retina/net/boxes"
 	"github.com/retina-edge/retina/net/cocoeval"
 	"github.com/retina-edge/retina/net/dataset"
+	"github.com/retina-edge/retina/net/detect"
 	"github.com/retina-edge/retina/net/preprocess"
 )
 
@@ -46,38 +45,17 @@ func Evaluate(model *net.Model, ds *dataset.Dataset, maxPixels int) (*cocoeval.R
 	if maxPixels <= 0 {
 		maxPixels = defaultMaxPixels
 	}
-	post, err := boxes.NewPostprocessor(cfg.NumClasses, cfg.AnchorSizes, cfg.AspectRatios, boxes.DefaultPostprocessOptions())
+	det, err := detect.New(model, detect.DefaultOptions())
 	if err != nil {
 		return nil, err
 	}
-	pre := preprocess.NewPreprocessor(cfg.MinSize, cfg.MaxSize, cfg.ImageMean, cfg.ImageStd)
 	var dts []cocoeval.Detection
-	var buf []float32
-	levels := make([]boxes.Level, 0, 5)
 	for i, s := range ds.Samples {
 		img, err := preprocess.DecodeFile(s.ImagePath, maxPixels)
 		if err != nil {
 			return nil, err
 		}
-		geo, err := pre.GeometryFor(img.Bounds().Dx(), img.Bounds().Dy())
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.ImagePath, err)
-		}
-		if n := geo.TensorLen(); len(buf) < n {
-			buf = make([]float32, n)
-		}
-		if _, err := pre.Run(img, buf); err != nil {
-			return nil, fmt.Errorf("%s: %w", s.ImagePath, err)
-		}
-		outs, err := model.Forward(1, geo.PaddedH, geo.PaddedW, buf[:geo.TensorLen()])
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.ImagePath, err)
-		}
-		levels = levels[:0]
-		for _, o := range outs {
-			levels = append(levels, boxes.Level{Logits: o.ClassLogits.Data, Deltas: o.BoxDeltas.Data, H: o.ClassLogits.H(), W: o.ClassLogits.W()})
-		}
-		found, err := post.Run(levels, geo.ResizedW, geo.ResizedH, geo.PaddedW, geo.PaddedH, kernels.Sigmoid)
+		found, err := det.Detect(img)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.ImagePath, err)
 		}
@@ -85,7 +63,7 @@ func Evaluate(model *net.Model, ds *dataset.Dataset, maxPixels int) (*cocoeval.R
 			if d.Class >= len(ds.Classes) {
 				continue // a logit the validation set has no category for
 			}
-			b := geo.ScaleBoxBack(d.Box)
+			b := d.Box
 			dts = append(dts, cocoeval.Detection{ImageID: int64(i + 1), CategoryID: int64(d.Class + 1),
 				Box:   [4]float64{float64(b[0]), float64(b[1]), float64(b[2] - b[0]), float64(b[3] - b[1])},
 				Score: float64(d.Score)})
