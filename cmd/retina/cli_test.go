@@ -126,7 +126,8 @@ func TestEvalBadInput(t *testing.T) {
 	bad := filepath.Join(dir, "gt.json")
 	os.WriteFile(bad, []byte(`{"images": [`), 0o644)
 	expectFailure(t, 1, []string{"gt.json"}, "eval", "--gt", bad, "--dt", bad)
-	expectFailure(t, 2, []string{"--gt and --dt"}, "eval")
+	expectFailure(t, 2, []string{"--data", "--gt", "--dt"}, "eval")
+	expectFailure(t, 2, []string{"--data", "--gt", "--dt"}, "eval", "--gt", bad)
 	plot := filepath.Join(dir, "pr.gif")
 	gt := filepath.Join("..", "..", "testdata", "cocoeval", "basic", "gt.json")
 	dt := filepath.Join("..", "..", "testdata", "cocoeval", "basic", "dt.json")
@@ -148,4 +149,25 @@ func TestSynth(t *testing.T) {
 	}
 	expectFailure(t, 1, []string{"format"}, "synth", "--out", filepath.Join(t.TempDir(), "x"), "--format", "pascal", "--quiet")
 	expectFailure(t, 2, []string{"--out"}, "synth")
+}
+
+// TestEvalModelOnData: a tiny model trained on nothing scores a real (tiny)
+// synth dataset end to end; the numbers are valid COCO values.
+func TestEvalModelOnData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ds")
+	if code, _, stderr := runCLI("synth", "--out", dir, "--n", "3", "--size", "64", "--quiet", "--classes", "circle,square,triangle,star"); code != 0 {
+		t.Fatalf("synth: %s", stderr)
+	}
+	code, stdout, stderr := runCLI("eval", "--model", tinyModel, "--data", dir, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep evalReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if ap, ok := rep.Stats["AP"]; !ok || ap < -1 || ap > 1 || len(rep.PerClass) != 4 {
+		t.Fatalf("bad report %+v", rep)
+	}
+	expectFailure(t, 1, []string{"nothing-here"}, "eval", "--model", tinyModel, "--data", filepath.Join(t.TempDir(), "nothing-here"))
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/retina-edge/retina/net/cocoeval"
+	"github.com/retina-edge/retina/net/dataset"
+	"github.com/retina-edge/retina/net/train"
 )
 
 // evalReport is `retina eval --json`: the 12 COCO numbers and per-class AP.
@@ -24,26 +26,27 @@ type classReport struct {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("eval", "eval --gt instances.json --dt results.json [--json] [--plot FILE.png]", stderr)
+	fs := newFlags("eval", "eval (--model F --data PATH | --gt instances.json --dt results.json) [--json] [--plot FILE.png]", stderr)
 	gtPath := fs.String("gt", "", "COCO ground truth `FILE` (instances JSON)")
 	dtPath := fs.String("dt", "", "COCO results `FILE` ([{image_id, category_id, bbox, score}])")
+	mf := addModelFlags(fs)
+	data := fs.String("data", "", "dataset to run the model on: a COCO JSON, a VOC folder or a YOLO folder")
+	format := fs.String("format", "", "dataset format: coco, voc or yolo (default: detected)")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
 	plot := fs.String("plot", "", "write precision/recall curves at IoU 0.5 per class to `FILE` (.png, .svg or .pdf)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *gtPath == "" || *dtPath == "" {
-		return usagef("--gt and --dt are required")
+	var res *cocoeval.Result
+	var err error
+	switch {
+	case *data != "" && *gtPath == "" && *dtPath == "":
+		res, err = evalModel(mf, *data, *format)
+	case *data == "" && *gtPath != "" && *dtPath != "":
+		res, err = evalFiles(*gtPath, *dtPath)
+	default:
+		return usagef("give either --data (with --model) or both --gt and --dt")
 	}
-	gt, err := cocoeval.LoadGT(*gtPath)
-	if err != nil {
-		return err
-	}
-	dts, err := cocoeval.LoadResults(gt, *dtPath)
-	if err != nil {
-		return err
-	}
-	res, err := cocoeval.Evaluate(gt, dts, cocoeval.DefaultParams())
 	if err != nil {
 		return err
 	}
@@ -53,6 +56,33 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return printEval(res, *asJSON, stdout)
+}
+
+// evalFiles scores a COCO results file against COCO ground truth.
+func evalFiles(gtPath, dtPath string) (*cocoeval.Result, error) {
+	gt, err := cocoeval.LoadGT(gtPath)
+	if err != nil {
+		return nil, err
+	}
+	dts, err := cocoeval.LoadResults(gt, dtPath)
+	if err != nil {
+		return nil, err
+	}
+	return cocoeval.Evaluate(gt, dts, cocoeval.DefaultParams())
+}
+
+// evalModel runs a model over a dataset and scores its detections.
+func evalModel(mf *modelFlags, data, format string) (*cocoeval.Result, error) {
+	ds, err := dataset.Load(data, dataset.LoadOptions{Format: format})
+	if err != nil {
+		return nil, err
+	}
+	model, err := mf.load()
+	if err != nil {
+		return nil, err
+	}
+	defer model.Close()
+	return train.Evaluate(model, ds, maxImagePixels)
 }
 
 func printEval(res *cocoeval.Result, asJSON bool, stdout io.Writer) error {
