@@ -116,10 +116,6 @@ func (m *Model) Close() { m.engine.Close() }
 type builder struct {
 	impl    *kernels.Impl
 	weights map[string]Param
-	// folded holds each conv's folded weights while the model is built (the
-	// first tower convs are stacked from them); the model keeps only the
-	// packed or transformed copies.
-	folded map[*conv][]float32
 }
 
 func (b *builder) conv(s convSpec) *conv {
@@ -142,10 +138,6 @@ func (b *builder) conv(s convSpec) *conv {
 		relu: s.reluInPlace && s.gn == "",
 		bias: bias,
 	}
-	if b.folded == nil {
-		b.folded = map[*conv][]float32{}
-	}
-	b.folded[c] = w
 	// The heads' convs run as Winograd F(2x2, 3x3) over all levels at once.
 	// The backbone's and FPN's 3x3 convs stay im2col + GEMM: run per map,
 	// Winograd's GEMMs get too small to gain (measured at 320x320).
@@ -165,7 +157,8 @@ func (b *builder) stackConvs(c1, c2 *conv) *conv {
 	s := *c1
 	s.name = c1.name + "+" + c2.name
 	s.oc = c1.oc + c2.oc
-	w := append(append([]float32(nil), b.folded[c1]...), b.folded[c2]...)
+	// Head convs have no batch norm, so their weights are the state_dict's.
+	w := append(append([]float32(nil), b.weights[c1.name+".weight"].Data...), b.weights[c2.name+".weight"].Data...)
 	if c1.bias != nil {
 		s.bias = append(append([]float32(nil), c1.bias...), c2.bias...)
 	}
