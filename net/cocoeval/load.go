@@ -5,9 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"github.com/retina-edge/retina/internal/capped"
 	"math"
-	"os"
 )
 
 // MaxFileSize caps the JSON files LoadGT and LoadResults read (COCO's
@@ -23,34 +22,19 @@ type gtFile struct {
 		Name string `json:"name"`
 	} `json:"categories"`
 	Annotations []struct {
-		ID         *int64     `json:"id"`
-		ImageID    *int64     `json:"image_id"`
-		CategoryID *int64     `json:"category_id"`
-		BBox       []float64  `json:"bbox"`
-		Area       *float64   `json:"area"`
-		IsCrowd    *crowdFlag `json:"iscrowd"`
+		ID         *int64            `json:"id"`
+		ImageID    *int64            `json:"image_id"`
+		CategoryID *int64            `json:"category_id"`
+		BBox       []float64         `json:"bbox"`
+		Area       *float64          `json:"area"`
+		IsCrowd    *capped.CrowdFlag `json:"iscrowd"`
 	} `json:"annotations"`
-}
-
-// crowdFlag accepts iscrowd written as 0/1 or false/true.
-type crowdFlag bool
-
-func (c *crowdFlag) UnmarshalJSON(b []byte) error {
-	switch string(bytes.TrimSpace(b)) {
-	case "0", "false", "null":
-		*c = false
-	case "1", "true":
-		*c = true
-	default:
-		return fmt.Errorf("iscrowd must be 0, 1, true or false, not %s", b)
-	}
-	return nil
 }
 
 // LoadGT reads a COCO instances JSON file (images, categories and
 // annotations with bbox [x,y,w,h], area and iscrowd).
 func LoadGT(path string) (*Dataset, error) {
-	data, err := readCapped(path)
+	data, err := capped.ReadFile(path, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +107,7 @@ type resultEntry struct {
 // category_id, bbox [x,y,w,h], score}, as pycocotools' loadRes does: every
 // image_id must be one of the ground truth's images.
 func LoadResults(gt *Dataset, path string) ([]Detection, error) {
-	data, err := readCapped(path)
+	data, err := capped.ReadFile(path, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -174,29 +158,6 @@ func boxOf(b []float64) ([4]float64, error) {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-func readCapped(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%s: %d bytes is more than the %d-byte limit", path, st.Size(), MaxFileSize)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: more than the %d-byte limit", path, MaxFileSize)
-	}
-	return data, nil
-}
 
 // jsonError names the file, line and column of a JSON decoding error.
 func jsonError(path string, data []byte, err error) error {

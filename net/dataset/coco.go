@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/retina-edge/retina/internal/capped"
 	"path/filepath"
 	"sort"
 )
@@ -23,28 +24,13 @@ type cocoCategory struct {
 }
 
 type cocoAnnotation struct {
-	ID         int64     `json:"id"`
-	ImageID    *int64    `json:"image_id"`
-	CategoryID *int64    `json:"category_id"`
-	BBox       []float64 `json:"bbox"`
-	Area       *float64  `json:"area"`
-	IsCrowd    crowdFlag `json:"iscrowd"`
+	ID         int64            `json:"id"`
+	ImageID    *int64           `json:"image_id"`
+	CategoryID *int64           `json:"category_id"`
+	BBox       []float64        `json:"bbox"`
+	Area       *float64         `json:"area"`
+	IsCrowd    capped.CrowdFlag `json:"iscrowd"`
 	line       int
-}
-
-// crowdFlag accepts iscrowd written as 0/1 or false/true.
-type crowdFlag bool
-
-func (c *crowdFlag) UnmarshalJSON(b []byte) error {
-	switch string(bytes.TrimSpace(b)) {
-	case "0", "false", "null":
-		*c = false
-	case "1", "true":
-		*c = true
-	default:
-		return fmt.Errorf("iscrowd must be 0, 1, true or false, not %s", b)
-	}
-	return nil
 }
 
 type cocoFile struct {
@@ -290,7 +276,7 @@ func buildCOCO(path string, f *cocoFile, o LoadOptions, ps *problems, check imag
 
 // loadCOCO reads a COCO instances JSON and checks its images on disk.
 func loadCOCO(path string, o LoadOptions) (*Dataset, error) {
-	data, err := readCapped(path, o.maxFile(defaultMaxJSON))
+	data, err := capped.ReadFile(path, o.maxFile(defaultMaxJSON))
 	if err != nil {
 		return nil, err
 	}

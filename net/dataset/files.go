@@ -8,35 +8,10 @@ import (
 	"image"
 	_ "image/jpeg" // decode JPEG headers for image sizes
 	_ "image/png"  // and PNG
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 )
-
-// readCapped reads a whole file after checking its size against limit.
-func readCapped(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > limit {
-		return nil, fmt.Errorf("%s: %d bytes is more than the %d-byte limit", path, st.Size(), limit)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: more than the %d-byte limit", path, limit)
-	}
-	return data, nil
-}
 
 // imageSize reads the width and height from an image file's header.
 func imageSize(path string) (int, int, error) {

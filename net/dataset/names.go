@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"github.com/retina-edge/retina/internal/capped"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -11,7 +12,7 @@ import (
 // readNamesFile reads class names: one per line (classes.txt, obj.names,
 // labels.txt), or the names list of a YOLO data.yaml.
 func readNamesFile(path string, o LoadOptions) ([]string, error) {
-	data, err := readCapped(path, o.maxFile(defaultMaxFile))
+	data, err := capped.ReadFile(path, o.maxFile(defaultMaxFile))
 	if err != nil {
 		return nil, err
 	}

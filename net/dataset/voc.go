@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/retina-edge/retina/internal/capped"
 	"io"
 	"os"
 	"path/filepath"
@@ -198,7 +199,7 @@ func loadVOC(dir string, o LoadOptions) (*Dataset, error) {
 	ps := &problems{skip: o.SkipBad}
 	files := make([]*vocFile, len(xmls))
 	for i, p := range xmls {
-		data, err := readCapped(p, o.maxFile(defaultMaxFile))
+		data, err := capped.ReadFile(p, o.maxFile(defaultMaxFile))
 		if err == nil {
 			files[i], err = parseVOC(p, data, o.maxObjects())
 		}

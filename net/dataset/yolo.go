@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"github.com/retina-edge/retina/internal/capped"
 	"io/fs"
 	"path/filepath"
 	"strconv"
@@ -136,7 +137,7 @@ func loadYOLO(dir string, o LoadOptions) (*Dataset, error) {
 		}
 		s := Sample{ImagePath: img, Width: w, Height: h}
 		if lp, ok := yoloLabelPath(img); ok {
-			data, err := readCapped(lp, o.maxFile(defaultMaxFile))
+			data, err := capped.ReadFile(lp, o.maxFile(defaultMaxFile))
 			if err != nil {
 				if err := ps.add(Problem{File: lp, Object: -1, Msg: err.Error()}); err != nil {
 					return nil, err
