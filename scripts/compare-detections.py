@@ -1,0 +1,49 @@
+#!/usr/bin/python3
+"""Compare two `retina detect --json` outputs image by image (CI: amd64 vs the
+arm binaries under qemu, whose kernel tiers sum in other orders).
+Usage: compare-detections.py A.jsonl B.jsonl
+Each expected detection must be matched by one of the same class with a score
+within 1e-4 and IoU >= 0.999 (or corners within 1e-3 px for degenerate boxes);
+the counts must be equal. Prints a summary line; exits 1 on any difference."""
+import json
+import sys
+
+
+def load(path):
+    return [json.loads(l) for l in open(path) if l.strip().startswith("{")]
+
+
+def iou(a, b):
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def same(e, g):
+    if e["class"] != g["class"] or abs(e["score"] - g["score"]) > 1e-4:
+        return False
+    return iou(e["box"], g["box"]) >= 0.999 or all(abs(x - y) <= 1e-3 for x, y in zip(e["box"], g["box"]))
+
+
+a, b = load(sys.argv[1]), load(sys.argv[2])
+bad = 0
+if [r["image"] for r in a] != [r["image"] for r in b] or not a:
+    print("the two runs cover different images:", [r["image"] for r in a], [r["image"] for r in b])
+    sys.exit(1)
+total = 0
+for ra, rb in zip(a, b):
+    used = set()
+    for e in ra["detections"]:
+        total += 1
+        j = next((j for j, g in enumerate(rb["detections"]) if j not in used and same(e, g)), None)
+        if j is None:
+            bad += 1
+        else:
+            used.add(j)
+    if len(ra["detections"]) != len(rb["detections"]):
+        bad += 1
+        print(f'{ra["image"]}: {len(ra["detections"])} vs {len(rb["detections"])} detections')
+print(f"{sys.argv[1]} vs {sys.argv[2]}: {total - bad} of {total} detections match")
+sys.exit(1 if bad else 0)
