@@ -14,6 +14,7 @@ type Engine struct {
 	wg      sync.WaitGroup
 	abuf    []float32 // A packed per call when the caller did not pre-pack it
 	sgemm   sgemmJob
+	ranges  rangeTask
 }
 
 // workspace is one thread's scratch memory.

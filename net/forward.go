@@ -137,10 +137,8 @@ func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *co
 // winogradIn transforms one image's FPNWidth x total buffer, all levels,
 // into p.sc.wv.
 func (m *Model) winogradIn(p *plan, img []float32) {
-	g := &p.tiles
-	for l := range numLevels {
-		winogradInput(p.levelPlanes(img, l, m.cfg.FPNWidth), p.sc.wv, g.total(), g.off[l], g.th[l], g.tw[l], p.sc.wRows)
-	}
+	p.winoIn = winoInJob{p: p, img: img, c: m.cfg.FPNWidth}
+	m.engine.ParallelRange(&p.winoIn, m.cfg.FPNWidth)
 }
 
 // winogradTo runs c on the transformed input into one image's
@@ -148,9 +146,8 @@ func (m *Model) winogradIn(p *plan, img []float32) {
 func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
 	g := &p.tiles
 	c.wino.products(m.engine, p.sc.wv, p.sc.wm, g.total())
-	for l := range numLevels {
-		winogradOutput(p.sc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, p.levelPlanes(img, l, c.oc))
-	}
+	p.winoOut = winoOutJob{p: p, c: c, img: img}
+	m.engine.ParallelRange(&p.winoOut, c.oc)
 }
 
 // headOutput runs the class (cls) or box output conv on the transformed
@@ -158,11 +155,6 @@ func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
 func (m *Model) headOutput(p *plan, b int, c *conv, cls bool) {
 	g := &p.tiles
 	c.wino.products(m.engine, p.sc.wv, p.sc.wm, g.total())
-	for l := range numLevels {
-		dst := p.outputs[l].BoxDeltas
-		if cls {
-			dst = p.outputs[l].ClassLogits
-		}
-		winogradOutput(p.sc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, imagePlanes(dst, b))
-	}
+	p.winoOut = winoOutJob{p: p, c: c, head: true, cls: cls, b: b}
+	m.engine.ParallelRange(&p.winoOut, c.oc)
 }

@@ -38,6 +38,8 @@ type plan struct {
 	towerPair      []float32 // one image's class and box towers: 2*FPNWidth x total
 	towerScratch   []float32 // FPNWidth x total, the towers' ping-pong partner
 	tiles          tileGrid  // the heads' Winograd tiles, all levels side by side
+	winoIn         winoInJob // the Winograd transforms, split over threads by channel
+	winoOut        winoOutJob
 
 	outputs [numLevels]HeadOutput
 	outList []HeadOutput // outputs[:], handed to callers
@@ -156,7 +158,7 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 		p.scratch[i] = make([]float32, s.scratch[i])
 	}
 	p.sc = convScratch{col: make([]float32, s.col), wv: make([]float32, s.wv), wm: make([]float32, s.wm),
-		wRows: make([]float32, s.wRows)}
+		wRows: make([]float32, s.wRows*m.engine.Threads())} // one slice per thread of the Winograd input job
 	for i := range 3 {
 		p.lateral[i] = newTensorShape(s.levels[i])
 	}

@@ -79,11 +79,17 @@ func newTileGrid(h, w [numLevels]int) tileGrid {
 // 4*(2*tw+2) floats: each tile row's four input rows, zero-padded, so the
 // inner loop needs no bounds logic.
 func winogradInput(src planes, v []float32, total, off, th, tw int, rows []float32) {
+	winogradInputRange(src, 0, src.c, v, total, off, th, tw, rows)
+}
+
+// winogradInputRange is winogradInput on channels [c0, c1) only, so that
+// threads can share a transform.
+func winogradInputRange(src planes, c0, c1 int, v []float32, total, off, th, tw int, rows []float32) {
 	h, w := src.h, src.w
 	stride := src.c * total
 	pw := 2*tw + 2
 	rows = rows[:4*pw]
-	for c := range src.c {
+	for c := c0; c < c1; c++ {
 		in := src.plane(c)
 		for ty := range th {
 			for r := range 4 {
@@ -126,10 +132,15 @@ func winogradInput(src planes, v []float32, total, off, th, tw int, rows []float
 // dst holds (with accumulate: a residual) and the bias, applies the ReLU
 // if set and writes the 2x2 tiles into dst, cropped to its size.
 func winogradOutput(m []float32, total, off, th, tw int, bias []float32, relu, accumulate bool, dst planes) {
+	winogradOutputRange(m, total, off, th, tw, bias, relu, accumulate, dst, 0, dst.c)
+}
+
+// winogradOutputRange is winogradOutput on output channels [o0, o1) only.
+func winogradOutputRange(m []float32, total, off, th, tw int, bias []float32, relu, accumulate bool, dst planes, o0, o1 int) {
 	h, w := dst.h, dst.w
 	stride := dst.c * total
 	full := w / 2 // tiles whose two columns are both inside
-	for o := range dst.c {
+	for o := o0; o < o1; o++ {
 		out := dst.plane(o)
 		var b float32
 		if bias != nil {

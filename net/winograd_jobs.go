@@ -1,0 +1,46 @@
+package net
+
+// winoInJob is the heads' Winograd input transform of one image buffer
+// (c channels, all levels), split over threads by channel.
+type winoInJob struct {
+	p   *plan
+	img []float32
+	c   int
+}
+
+func (j *winoInJob) RunRange(part, lo, hi int) {
+	g, p := &j.p.tiles, j.p
+	n := 4 * (2*g.tw[0] + 2) // each part's scratch, as planned for the widest level
+	rows := p.sc.wRows[part*n : (part+1)*n]
+	for l := range numLevels {
+		winogradInputRange(p.levelPlanes(j.img, l, j.c), lo, hi, p.sc.wv, g.total(), g.off[l], g.th[l], g.tw[l], rows)
+	}
+}
+
+// winoOutJob is the output transform of conv c, split over threads by
+// output channel, into one image buffer (img) or, for the heads' last
+// convs (head), into image b's class or box outputs of every level.
+type winoOutJob struct {
+	p    *plan
+	c    *conv
+	img  []float32
+	head bool
+	cls  bool
+	b    int
+}
+
+func (j *winoOutJob) RunRange(_, lo, hi int) {
+	g, p, c := &j.p.tiles, j.p, j.c
+	for l := range numLevels {
+		var dst planes
+		switch {
+		case !j.head:
+			dst = p.levelPlanes(j.img, l, c.oc)
+		case j.cls:
+			dst = imagePlanes(p.outputs[l].ClassLogits, j.b)
+		default:
+			dst = imagePlanes(p.outputs[l].BoxDeltas, j.b)
+		}
+		winogradOutputRange(p.sc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, dst, lo, hi)
+	}
+}
