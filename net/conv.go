@@ -18,7 +18,18 @@ type conv struct {
 // matrix, or Winograd's transformed input, products and padded rows.
 type convScratch struct {
 	col, wv, wm, wRows []float32
+	im2col             im2colJob
 }
+
+// im2colJob fills the im2col matrix on every thread, split by input channel.
+type im2colJob struct {
+	s   kernels.ConvShape
+	src planes
+	col []float32
+	ld  int
+}
+
+func (j *im2colJob) RunRange(_, lo, hi int) { im2colRange(j.s, j.src, j.col, j.ld, lo, hi) }
 
 // shape is the kernels' description of this conv over an h x w input.
 func (c *conv) shape(h, w int) kernels.ConvShape {
@@ -59,7 +70,8 @@ func (c *conv) runPlanes(e *kernels.Engine, src, dst planes, sc *convScratch, ac
 	n := c.outSize(src.h) * c.outSize(src.w)
 	bm, ldb := src.data, src.stride
 	if !c.pointwise() {
-		im2col(c.shape(src.h, src.w), src, sc.col, n)
+		sc.im2col = im2colJob{s: c.shape(src.h, src.w), src: src, col: sc.col, ld: n}
+		e.ParallelRange(&sc.im2col, c.ic)
 		bm, ldb = sc.col, n
 	}
 	c.gemm(e, n, bm, ldb, dst.data, dst.stride, accumulate)

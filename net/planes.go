@@ -26,9 +26,14 @@ func (p planes) plane(c int) []float32 { return p.data[c*p.stride : c*p.stride+p
 // kernels.Im2col, with strided planes in and a strided matrix out).
 // Stride-1 rows are copies.
 func im2col(s kernels.ConvShape, src planes, col []float32, ldcol int) {
+	im2colRange(s, src, col, ldcol, 0, s.C)
+}
+
+// im2colRange is im2col for input channels [c0, c1) only: their KH*KW rows.
+func im2colRange(s kernels.ConvShape, src planes, col []float32, ldcol int, c0, c1 int) {
 	oh, ow := s.OutH(), s.OutW()
-	row := 0
-	for c := range s.C {
+	row := c0 * s.KH * s.KW
+	for c := c0; c < c1; c++ {
 		in := src.plane(c)
 		for ky := range s.KH {
 			for kx := range s.KW {
