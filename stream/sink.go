@@ -1,0 +1,25 @@
+// Package stream runs RetinaNet over a camera or video stream as a pipeline of
+// stages on goroutines and hands each frame's detections to sinks.
+package stream
+
+import (
+	"time"
+
+	"github.com/retina-edge/retina/net/detect"
+)
+
+// Result is one processed frame: its sequence number, capture time, size and
+// detections in original pixels. Sinks must not keep it after Publish returns
+// (the pipeline recycles it); copy what they need.
+type Result struct {
+	Frame         uint64
+	Time          time.Time
+	Width, Height int
+	Detections    []detect.Detection
+}
+
+// Sink receives every processed frame's result.
+type Sink interface {
+	Publish(r *Result) error
+	Close() error
+}
