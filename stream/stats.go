@@ -1,0 +1,61 @@
+package stream
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// latencyWindow is how many recent frames the latency quantiles cover.
+const latencyWindow = 256
+
+// Stats is a snapshot of a running pipeline.
+type Stats struct {
+	Frames   uint64        // frames processed (results published)
+	Drops    uint64        // frames dropped because a newer one arrived first
+	FPS      float64       // processed frames per second since the first result
+	P50, P95 time.Duration // capture-to-result latency over the last frames
+}
+
+// stats accumulates figures; the pipeline writes, any goroutine reads.
+type stats struct {
+	mu      sync.Mutex
+	frames  uint64
+	first   time.Time
+	last    time.Time
+	lat     [latencyWindow]time.Duration
+	nlat    int
+	scratch [latencyWindow]time.Duration
+}
+
+func (s *stats) record(captured, done time.Time) {
+	s.mu.Lock()
+	if s.frames == 0 {
+		s.first = done
+	}
+	s.frames++
+	s.last = done
+	s.lat[s.nlat%latencyWindow] = done.Sub(captured)
+	s.nlat++
+	s.mu.Unlock()
+}
+
+func (s *stats) snapshot(drops uint64) Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := Stats{Frames: s.frames, Drops: drops}
+	if s.frames > 1 {
+		if d := s.last.Sub(s.first); d > 0 {
+			st.FPS = float64(s.frames-1) / d.Seconds()
+		}
+	}
+	n := min(s.nlat, latencyWindow)
+	if n > 0 {
+		l := s.scratch[:n]
+		copy(l, s.lat[:n])
+		slices.Sort(l)
+		st.P50 = l[(n-1)*50/100]
+		st.P95 = l[(n-1)*95/100]
+	}
+	return st
+}
