@@ -21,6 +21,7 @@ func commands() []command {
 
 		{"import", "convert a torchvision RetinaNet checkpoint (.pth) into a retina model file", runImport},
 		{"detect", "detect objects in images", runDetect},
+		{"stream", "detect objects in a camera or video stream", runStream},
 		{"eval", "score detections with the COCO metrics", runEval},
 		{"synth", "generate a synthetic shapes dataset", runSynth},
 		{"train", "fine-tune a model with focal loss", runTrain},
