@@ -8,12 +8,14 @@ import "sync"
 // pipeline stage its own.
 type Engine struct {
 	impl    *Impl
+	impl8   *Int8Impl
 	threads int
 	spaces  []*workspace // spaces[0] belongs to the calling goroutine
 	starts  []chan task  // one per worker goroutine (threads-1 of them)
 	wg      sync.WaitGroup
 	abuf    []float32 // A packed per call when the caller did not pre-pack it
 	sgemm   sgemmJob
+	i8      gemm8Job
 	ranges  rangeTask
 }
 
@@ -21,6 +23,10 @@ type Engine struct {
 type workspace struct {
 	bbuf []float32 // a KC x NC block of B, packed
 	tile []float32 // an MR x NR tile for the edges of C
+
+	// int8 GEMM scratch, grown on first use to the largest call's needs.
+	b8     []int8  // packed B panels (whole K)
+	tile32 []int32 // an MR x NR int32 tile
 }
 
 // task is one share of a parallel job.
@@ -35,13 +41,13 @@ type taskRunner interface {
 }
 
 // NewEngine starts an engine with the given tier (nil: Active()) and thread
-// count (< 1 means 1).
+// count (< 1 means 1). Its int8 tier is ActiveInt8(); SetInt8 changes it.
 func NewEngine(impl *Impl, threads int) *Engine {
 	if impl == nil {
 		impl = active
 	}
 	threads = max(1, threads)
-	e := &Engine{impl: impl, threads: threads}
+	e := &Engine{impl: impl, impl8: activeInt8, threads: threads}
 	for i := 0; i < threads; i++ {
 		e.spaces = append(e.spaces, &workspace{
 			bbuf: make([]float32, impl.KC*ceilDiv(impl.NC, impl.NR)*impl.NR),
@@ -58,6 +64,17 @@ func NewEngine(impl *Impl, threads int) *Engine {
 
 // Impl returns the engine's tier.
 func (e *Engine) Impl() *Impl { return e.impl }
+
+// Int8Impl returns the engine's int8 tier.
+func (e *Engine) Int8Impl() *Int8Impl { return e.impl8 }
+
+// SetInt8 sets the engine's int8 tier (nil: ActiveInt8()).
+func (e *Engine) SetInt8(impl *Int8Impl) {
+	if impl == nil {
+		impl = activeInt8
+	}
+	e.impl8 = impl
+}
 
 // Threads returns the engine's thread count.
 func (e *Engine) Threads() int { return e.threads }

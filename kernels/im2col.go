@@ -44,7 +44,14 @@ func (s ConvShape) Validate() error {
 // Im2col writes the (C*KH*KW) x (OutH*OutW) matrix whose row (c,ky,kx) and
 // column (oy,ox) hold src[c][oy*StrideH-PadH+ky*DilH][ox*StrideW-PadW+kx*DilW]
 // (0 outside the image). src is one C x H x W image.
-func Im2col(s ConvShape, src, col []float32) {
+func Im2col(s ConvShape, src, col []float32) { im2col(s, src, col, 0) }
+
+// Im2colInt8 is Im2col for int8 images; padding reads as zeroPoint, the
+// quantized value of a real 0.
+func Im2colInt8(s ConvShape, src []int8, zeroPoint int8, col []int8) { im2col(s, src, col, zeroPoint) }
+
+// im2col is Im2col with padding value pad.
+func im2col[T float32 | int8](s ConvShape, src, col []T, pad T) {
 	oh, ow := s.OutH(), s.OutW()
 	src = src[:s.C*s.H*s.W]
 	col = col[:s.ColRows()*oh*ow]
@@ -62,11 +69,11 @@ func Im2col(s ConvShape, src, col []float32) {
 					line := out[oy*ow : (oy+1)*ow]
 					y := oy*s.StrideH - s.PadH + ky*s.DilH
 					if y < 0 || y >= s.H {
-						clear(line)
+						fill(line, pad)
 						continue
 					}
 					in := plane[y*s.W : (y+1)*s.W]
-					clear(line[:lo])
+					fill(line[:lo], pad)
 					if s.StrideW == 1 {
 						copy(line[lo:hi], in[x0+lo:x0+hi])
 					} else {
@@ -74,10 +81,21 @@ func Im2col(s ConvShape, src, col []float32) {
 							line[ox] = in[x0+ox*s.StrideW]
 						}
 					}
-					clear(line[hi:])
+					fill(line[hi:], pad)
 				}
 			}
 		}
+	}
+}
+
+// fill sets every element of line to v; clear for zero, the common case.
+func fill[T float32 | int8](line []T, v T) {
+	if v == 0 {
+		clear(line)
+		return
+	}
+	for i := range line {
+		line[i] = v
 	}
 }
 

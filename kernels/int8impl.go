@@ -1,0 +1,75 @@
+package kernels
+
+import (
+	"fmt"
+	"os"
+)
+
+// Int8Impl is one int8 GEMM tier: a micro-kernel over K in groups of four
+// (the shape VPDPBUSD and SDOT consume) with its tile shape and blocking.
+type Int8Impl struct {
+	Name string
+
+	// MR x NR is the register tile; MC x K of A and K x NC of B are the
+	// cache blocks (the int8 driver does not split K: int32 sums of a whole
+	// row fit in the tile's registers, and C may be int8).
+	MR, NR int
+	MC, NC int
+
+	// tile computes the MR x NR int32 tile C = A*B from a packed A panel and
+	// a packed B panel of groups groups of four k steps each (layouts in
+	// pack8.go); c has row stride ldc.
+	tile func(groups int, a, b *int8, c *int32, ldc int)
+}
+
+func (im *Int8Impl) String() string { return im.Name }
+
+// generic8 is the pure-Go int8 tier, the reference for the others.
+var generic8 = &Int8Impl{
+	Name: "generic",
+	MR:   4, NR: 4,
+	MC: 128, NC: 2048,
+	tile: int8TileGeneric,
+}
+
+// int8Tiers lists the int8 tiers this CPU can run, best first, generic last.
+var int8Tiers = []*Int8Impl{generic8}
+
+// activeInt8 follows RETINA_KERNELS like the float tier.
+var activeInt8 = chooseInt8(os.Getenv("RETINA_KERNELS"))
+
+// Int8Tiers returns every int8 tier this CPU can run, best first.
+func Int8Tiers() []*Int8Impl { return append([]*Int8Impl(nil), int8Tiers...) }
+
+// ActiveInt8 returns the int8 tier new engines use.
+func ActiveInt8() *Int8Impl { return activeInt8 }
+
+// LookupInt8 returns the int8 tier with the given name if this CPU can run it.
+func LookupInt8(name string) (*Int8Impl, error) {
+	for _, t := range int8Tiers {
+		if t.Name == name {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("int8 kernel tier %q is not available on this CPU", name)
+}
+
+// int8Alias maps a float tier name to the int8 tier of the same ISA level,
+// so that RETINA_KERNELS=avx512 also pins the int8 kernels.
+var int8Alias = map[string]string{"avx512": "avx512vnni"}
+
+// chooseInt8 picks the int8 tier named by RETINA_KERNELS (a float or an
+// int8 tier name), else the best one. The float chooser already warns about
+// unknown names, so this one stays quiet.
+func chooseInt8(forced string) *Int8Impl {
+	if forced == "" {
+		return int8Tiers[0]
+	}
+	if t, err := LookupInt8(forced); err == nil {
+		return t
+	}
+	if t, err := LookupInt8(int8Alias[forced]); err == nil {
+		return t
+	}
+	return int8Tiers[0]
+}

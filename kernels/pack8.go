@@ -1,0 +1,76 @@
+package kernels
+
+import "fmt"
+
+// PackedA8 is the int8 left operand laid out for one int8 tier: ceil(M/MR)
+// panels; panel p holds K4/4 groups, each MR rows of four consecutive k
+// values: data[p*MR*K4 + g*MR*4 + r*4 + t] = A[p*MR+r][4g+t], zero past M
+// and past K. RowSums[i] = sum_k A[i][k] (zero past M), for tiers that
+// offset B (VNNI's +128) and for callers folding zero points into the bias.
+type PackedA8 struct {
+	impl    *Int8Impl
+	M, K    int
+	K4      int // K rounded up to a multiple of 4
+	data    []int8
+	RowSums []int32
+}
+
+// Impl returns the int8 tier the panels were laid out for.
+func (p *PackedA8) Impl() *Int8Impl { return p.impl }
+
+// PackA8 lays out the row-major m x k int8 matrix a (row stride lda) for impl.
+func PackA8(impl *Int8Impl, m, k int, a []int8, lda int) *PackedA8 {
+	checkMatrix8("A", m, k, len(a), lda)
+	k4 := ceilDiv(k, 4) * 4
+	mp := ceilDiv(m, impl.MR) * impl.MR
+	p := &PackedA8{impl: impl, M: m, K: k, K4: k4, data: make([]int8, mp*k4), RowSums: make([]int32, mp)}
+	mr := impl.MR
+	for i := 0; i < m; i++ {
+		panel := p.data[i/mr*mr*k4:]
+		r := i % mr
+		var sum int32
+		for kk, v := range a[i*lda : i*lda+k] {
+			panel[kk/4*mr*4+r*4+kk%4] = v
+			sum += int32(v)
+		}
+		p.RowSums[i] = sum
+	}
+	return p
+}
+
+// packB8 writes columns j0..j0+cols of the k x n row-major b as one panel
+// of nr columns: dst[g*nr*4 + c*4 + t] = b[4g+t][j0+c], zero past k and cols.
+func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int) {
+	k4 := ceilDiv(k, 4) * 4
+	dst = dst[:k4*nr]
+	for kk := 0; kk < k; kk++ {
+		src := b[kk*ldb+j0 : kk*ldb+j0+cols]
+		out := dst[kk/4*nr*4+kk%4:]
+		for c, v := range src {
+			out[c*4] = v
+		}
+		for c := cols; c < nr; c++ {
+			out[c*4] = 0
+		}
+	}
+	for kk := k; kk < k4; kk++ {
+		out := dst[kk/4*nr*4+kk%4:]
+		for c := 0; c < nr; c++ {
+			out[c*4] = 0
+		}
+	}
+}
+
+// checkMatrix8 panics when a buffer of n elements cannot hold a rows x cols
+// matrix with row stride ld.
+func checkMatrix8(name string, rows, cols, n, ld int) {
+	if rows < 0 || cols < 0 {
+		panic(fmt.Sprintf("kernels: negative dimension for %s: %dx%d", name, rows, cols))
+	}
+	if ld < max(1, cols) {
+		panic(fmt.Sprintf("kernels: leading dimension of %s is %d, less than its width %d", name, ld, cols))
+	}
+	if rows > 0 && cols > 0 && n < (rows-1)*ld+cols {
+		panic(fmt.Sprintf("kernels: %s has %d elements, needs %d for %dx%d with stride %d", name, n, (rows-1)*ld+cols, rows, cols, ld))
+	}
+}
