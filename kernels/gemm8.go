@@ -35,12 +35,14 @@ func (rq *Requant) check(m int) {
 	}
 }
 
-// requantRow writes the requantized int8 values of acc (row i) into dst.
-func (rq *Requant) requantRow(dst []int8, acc []int32, i int) {
+// requantRow writes the requantized int8 values of acc (row i) into dst;
+// offset is what the tier's sums carry on top of A*B.
+func (rq *Requant) requantRow(dst []int8, acc []int32, i int, offset int32) {
 	var bias int32
 	if rq.Bias != nil {
 		bias = rq.Bias[i]
 	}
+	bias -= offset
 	mult, shift := rq.Multiplier[i], rq.Shift[i]
 	lo, hi := int64(rq.Min), int64(rq.Max)
 	for c, v := range acc {

@@ -54,7 +54,7 @@ func (j *gemm8Job) runTask(ws *workspace, index int) {
 				panel := ws.b8[slot*k4*nr : (slot+1)*k4*nr]
 				cols := min(nr, nc-jr)
 				if ic == m0 {
-					packB8(panel, nr, j.pa.K, jc+jr, cols, j.b, j.ldb)
+					packB8(panel, nr, j.pa.K, jc+jr, cols, j.b, j.ldb, im.offsetB)
 				}
 				for ir := 0; ir < mc; ir += mr {
 					i := ic + ir
@@ -77,13 +77,20 @@ func (j *gemm8Job) store(tile []int32, i, jj, rows, cols int) {
 		acc := tile[r*nr : r*nr+cols]
 		at := (i+r)*o.ldc + jj
 		if o.rq != nil {
-			o.rq.requantRow(o.c[at:at+cols], acc, i+r)
+			var offset int32
+			if j.impl.offsetB {
+				offset = 128 * j.pa.RowSums[i+r]
+			}
+			o.rq.requantRow(o.c[at:at+cols], acc, i+r, offset)
 			continue
 		}
 		dst := o.acc[at : at+cols]
 		var bias int32
 		if o.bias != nil {
 			bias = o.bias[i+r]
+		}
+		if j.impl.offsetB {
+			bias -= 128 * j.pa.RowSums[i+r]
 		}
 		for c, v := range acc {
 			dst[c] = bias + v

@@ -20,6 +20,10 @@ type Int8Impl struct {
 	// a packed B panel of groups groups of four k steps each (layouts in
 	// pack8.go); c has row stride ldc.
 	tile func(groups int, a, b *int8, c *int32, ldc int)
+
+	// offsetB: the kernel reads B as unsigned bytes (VPDPBUSD), so B is
+	// packed as x^0x80 and the driver subtracts 128*rowsum(A) from each sum.
+	offsetB bool
 }
 
 func (im *Int8Impl) String() string { return im.Name }
@@ -33,7 +37,7 @@ var generic8 = &Int8Impl{
 }
 
 // int8Tiers lists the int8 tiers this CPU can run, best first, generic last.
-var int8Tiers = []*Int8Impl{generic8}
+var int8Tiers = append(archInt8Tiers(), generic8)
 
 // activeInt8 follows RETINA_KERNELS like the float tier.
 var activeInt8 = chooseInt8(os.Getenv("RETINA_KERNELS"))
@@ -59,7 +63,8 @@ func LookupInt8(name string) (*Int8Impl, error) {
 var int8Alias = map[string]string{"avx512": "avx512vnni"}
 
 // chooseInt8 picks the int8 tier named by RETINA_KERNELS (a float or an
-// int8 tier name), else the best one. The float chooser already warns about
+// int8 tier name; a float tier with no int8 counterpart gives generic),
+// else the best one. The float chooser already warns about
 // unknown names, so this one stays quiet.
 func chooseInt8(forced string) *Int8Impl {
 	if forced == "" {
@@ -70,6 +75,11 @@ func chooseInt8(forced string) *Int8Impl {
 	}
 	if t, err := LookupInt8(int8Alias[forced]); err == nil {
 		return t
+	}
+	if _, err := Lookup(forced); err == nil {
+		// A float tier with no int8 kernels of its level (yet): stay
+		// within what was asked for rather than use a wider ISA.
+		return generic8
 	}
 	return int8Tiers[0]
 }

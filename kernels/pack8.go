@@ -39,15 +39,23 @@ func PackA8(impl *Int8Impl, m, k int, a []int8, lda int) *PackedA8 {
 }
 
 // packB8 writes columns j0..j0+cols of the k x n row-major b as one panel
-// of nr columns: dst[g*nr*4 + c*4 + t] = b[4g+t][j0+c], zero past k and cols.
-func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int) {
+// of nr columns: dst[g*nr*4 + c*4 + t] = b[4g+t][j0+c], zero past k and cols
+// (x^0x80 in place of x when offset: unsigned bytes for VPDPBUSD; padding
+// stays 0, harmless as A's padding is 0 too).
+func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool) {
 	k4 := ceilDiv(k, 4) * 4
 	dst = dst[:k4*nr]
 	for kk := 0; kk < k; kk++ {
 		src := b[kk*ldb+j0 : kk*ldb+j0+cols]
 		out := dst[kk/4*nr*4+kk%4:]
-		for c, v := range src {
-			out[c*4] = v
+		if offset {
+			for c, v := range src {
+				out[c*4] = v ^ -128
+			}
+		} else {
+			for c, v := range src {
+				out[c*4] = v
+			}
 		}
 		for c := cols; c < nr; c++ {
 			out[c*4] = 0

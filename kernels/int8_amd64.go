@@ -1,0 +1,31 @@
+//go:build !purego
+
+package kernels
+
+import "github.com/klauspost/cpuid/v2"
+
+// avx512vnniInt8 runs the 6x64 VPDPBUSD micro-kernel (the float avx512
+// tile's shape: 24 ZMM accumulators, 4 B vectors). MC covers 330 rows of A;
+// B panels hold the whole K.
+var avx512vnniInt8 = &Int8Impl{
+	Name: "avx512vnni",
+	MR:   6, NR: 64,
+	MC: 330, NC: 2048,
+	offsetB: true,
+	tile:    int8Tile6x64VNNI,
+}
+
+// int8Tile6x64VNNI computes a 6x64 int32 tile from packed panels; B bytes
+// are read as unsigned (x^0x80), so each sum is 128*rowsum(A) too high.
+//
+//go:noescape
+func int8Tile6x64VNNI(groups int, a, b *int8, c *int32, ldc int)
+
+// archInt8Tiers returns the amd64 int8 tiers this CPU supports, best first.
+func archInt8Tiers() []*Int8Impl {
+	var out []*Int8Impl
+	if cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL, cpuid.AVX512VNNI) {
+		out = append(out, avx512vnniInt8)
+	}
+	return out
+}

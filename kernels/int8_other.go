@@ -1,0 +1,6 @@
+//go:build !amd64 || purego
+
+package kernels
+
+// archInt8Tiers: no int8 assembly on this architecture yet.
+func archInt8Tiers() []*Int8Impl { return nil }
