@@ -1,6 +1,9 @@
 package kernels
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // PackedA8 is the int8 left operand laid out for one int8 tier: ceil(M/MR)
 // panels; panel p holds K4/4 groups, each MR rows of four consecutive k
@@ -45,27 +48,33 @@ func PackA8(impl *Int8Impl, m, k int, a []int8, lda int) *PackedA8 {
 func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool) {
 	k4 := ceilDiv(k, 4) * 4
 	dst = dst[:k4*nr]
-	for kk := 0; kk < k; kk++ {
-		src := b[kk*ldb+j0 : kk*ldb+j0+cols]
-		out := dst[kk/4*nr*4+kk%4:]
-		if offset {
-			for c, v := range src {
-				out[c*4] = v ^ -128
+	var flip uint32
+	if offset {
+		flip = 0x80808080
+	}
+	words := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(dst))), k4*nr/4)
+	for g := 0; g < k4/4; g++ {
+		out := words[g*nr : g*nr+nr]
+		if 4*g+4 <= k {
+			// Four whole rows: one 32-bit word per column.
+			r0 := b[(4*g)*ldb+j0 : (4*g)*ldb+j0+cols]
+			r1 := b[(4*g+1)*ldb+j0 : (4*g+1)*ldb+j0+cols]
+			r2 := b[(4*g+2)*ldb+j0 : (4*g+2)*ldb+j0+cols]
+			r3 := b[(4*g+3)*ldb+j0 : (4*g+3)*ldb+j0+cols]
+			for c := range r0 {
+				out[c] = (uint32(uint8(r0[c])) | uint32(uint8(r1[c]))<<8 | uint32(uint8(r2[c]))<<16 | uint32(uint8(r3[c]))<<24) ^ flip
 			}
 		} else {
-			for c, v := range src {
-				out[c*4] = v
+			// The last, partial group: rows past k stay 0 (A is 0 there).
+			for c := 0; c < cols; c++ {
+				var w uint32
+				for t := 0; 4*g+t < k; t++ {
+					w |= (uint32(uint8(b[(4*g+t)*ldb+j0+c])) ^ flip&0xff) << (8 * t)
+				}
+				out[c] = w
 			}
 		}
-		for c := cols; c < nr; c++ {
-			out[c*4] = 0
-		}
-	}
-	for kk := k; kk < k4; kk++ {
-		out := dst[kk/4*nr*4+kk%4:]
-		for c := 0; c < nr; c++ {
-			out[c*4] = 0
-		}
+		clear(out[cols:])
 	}
 }
 
