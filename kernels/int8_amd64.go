@@ -29,3 +29,11 @@ func archInt8Tiers() []*Int8Impl {
 	}
 	return out
 }
+
+// packB8Quad interleaves four rows of B into column words, 16 columns at a
+// time (SSE2, which every amd64 has).
+//
+//go:noescape
+func packB8Quad(dst *uint32, b *int8, ldb int, n16 int, flip uint32)
+
+func init() { packB8QuadFn = packB8Quad }

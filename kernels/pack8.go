@@ -61,7 +61,12 @@ func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool) {
 			r1 := b[(4*g+1)*ldb+j0 : (4*g+1)*ldb+j0+cols]
 			r2 := b[(4*g+2)*ldb+j0 : (4*g+2)*ldb+j0+cols]
 			r3 := b[(4*g+3)*ldb+j0 : (4*g+3)*ldb+j0+cols]
-			for c := range r0 {
+			c0 := 0
+			if n16 := cols / 16; packB8QuadFn != nil && n16 > 0 {
+				packB8QuadFn(&out[0], &r0[0], ldb, n16, flip)
+				c0 = n16 * 16
+			}
+			for c := c0; c < cols; c++ {
 				out[c] = (uint32(uint8(r0[c])) | uint32(uint8(r1[c]))<<8 | uint32(uint8(r2[c]))<<16 | uint32(uint8(r3[c]))<<24) ^ flip
 			}
 		} else {
@@ -77,6 +82,10 @@ func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool) {
 		clear(out[cols:])
 	}
 }
+
+// packB8QuadFn, when set (amd64), packs 16-column steps of a whole group
+// of four rows: out[c] = word of b[0..3][c] ^ flip.
+var packB8QuadFn func(dst *uint32, b *int8, ldb int, n16 int, flip uint32)
 
 // checkMatrix8 panics when a buffer of n elements cannot hold a rows x cols
 // matrix with row stride ld.
