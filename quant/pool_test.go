@@ -1,0 +1,38 @@
+package quant
+
+import "testing"
+
+func TestMaxPoolHandComputed(t *testing.T) {
+	// 3x4 plane -> 2x2; windows rows {0,1},{1,2} x cols {0,1},{1,2,3}.
+	src := []int8{
+		1, -5, 7, 2,
+		-128, 3, -1, 9,
+		4, 0, -7, 6,
+	}
+	dst := make([]int8, 4)
+	MaxPool3x3s2(src, 1, 3, 4, dst)
+	want := []int8{3, 9, 4, 9}
+	for i := range want {
+		if dst[i] != want[i] {
+			t.Fatalf("pool = %v, want %v", dst, want)
+		}
+	}
+	all := []int8{-128, -128, -128, -128}
+	MaxPool3x3s2(all, 1, 2, 2, dst[:1])
+	if dst[0] != -128 {
+		t.Errorf("all -128 pooled to %d", dst[0])
+	}
+}
+
+func TestUpsampleNearestHandComputed(t *testing.T) {
+	// 2x2 -> 3x5: rows 0,0,1 (floor(y*2/3)); cols floor(x*0.4) = 0,0,0,1,1.
+	src := []int8{1, 2, 3, 4}
+	dst := make([]int8, 15)
+	UpsampleNearest(src, 1, 2, 2, dst, 3, 5)
+	want := []int8{1, 1, 1, 2, 2, 1, 1, 1, 2, 2, 3, 3, 3, 4, 4}
+	for i := range want {
+		if dst[i] != want[i] {
+			t.Fatalf("upsample = %v, want %v", dst, want)
+		}
+	}
+}
