@@ -68,9 +68,12 @@ func runBenchKernels(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stdout, string(b))
 			return
 		}
-		if r.Op == "sgemm" {
-			fmt.Fprintf(stdout, "%-8s %-8s m=%-5d n=%-5d k=%-5d threads=%d  %8.1f GFLOP/s\n", r.Op, r.Impl, r.M, r.N, r.K, r.Threads, r.GFLOPS)
-		} else {
+		switch r.Op {
+		case "sgemm":
+			fmt.Fprintf(stdout, "%-8s %-10s m=%-5d n=%-5d k=%-5d threads=%d  %8.1f GFLOP/s\n", r.Op, r.Impl, r.M, r.N, r.K, r.Threads, r.GFLOPS)
+		case "gemm_i8": // gflops holds int8 GOP/s (two operations per multiply-add)
+			fmt.Fprintf(stdout, "%-8s %-10s m=%-5d n=%-5d k=%-5d threads=%d  %8.1f GOP/s\n", r.Op, r.Impl, r.M, r.N, r.K, r.Threads, r.GFLOPS)
+		default:
 			fmt.Fprintf(stdout, "%-8s %-8s n=%-8d threads=%d  %8.2f Gelem/s\n", r.Op, r.Impl, r.N, r.Threads, r.GElems)
 		}
 	}
@@ -94,6 +97,7 @@ func runBenchKernels(args []string, stdout, stderr io.Writer) error {
 				emit(kernelRow{Op: "sgemm", Impl: im.Name, M: m, N: n, K: k, Threads: t, GFLOPS: flops / secs / 1e9})
 			}
 		}
+		benchGemmI8(rng, m, n, k, threadCounts, *budget, emit)
 		if *withGonum {
 			prev := runtime.GOMAXPROCS(1)
 			secs := bestTime(*budget, func() {
@@ -116,6 +120,34 @@ func runBenchKernels(args []string, stdout, stderr io.Writer) error {
 	secs := bestTime(*budget, func() { kernels.ReLU(dst) })
 	emit(kernelRow{Op: "relu", Impl: "go", N: elems, Threads: 1, GElems: elems / secs / 1e9})
 	return nil
+}
+
+// benchGemmI8 measures kernels.GemmI8 (A pre-packed, requantized int8
+// output) on every int8 tier; the row's gflops field holds GOP/s.
+func benchGemmI8(rng *rand.Rand, m, n, k int, threadCounts []int, budget time.Duration, emit func(kernelRow)) {
+	a, b, c := make([]int8, m*k), make([]int8, k*n), make([]int8, m*n)
+	for i := range a {
+		a[i] = int8(rng.IntN(256) - 128)
+	}
+	for i := range b {
+		b[i] = int8(rng.IntN(256) - 128)
+	}
+	mult, shift := kernels.QuantizeMultiplier(0.001)
+	rq := &kernels.Requant{Bias: make([]int32, m), Multiplier: make([]int32, m), Shift: make([]int, m), Min: -128, Max: 127}
+	for i := range rq.Multiplier {
+		rq.Multiplier[i], rq.Shift[i] = mult, shift
+	}
+	ops := 2 * float64(m) * float64(n) * float64(k)
+	for _, im := range kernels.Int8Tiers() {
+		pa := kernels.PackA8(im, m, k, a, k)
+		for _, t := range threadCounts {
+			e := kernels.NewEngine(nil, t)
+			e.SetInt8(im)
+			secs := bestTime(budget, func() { e.GemmI8(pa, n, b, n, c, n, rq) })
+			e.Close()
+			emit(kernelRow{Op: "gemm_i8", Impl: im.Name, M: m, N: n, K: k, Threads: t, GFLOPS: ops / secs / 1e9})
+		}
+	}
 }
 
 // bestTime runs f once to warm up, then repeatedly for about budget (at
