@@ -107,8 +107,7 @@ func TestBrokerKilledMidRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.stop()
-	for !waitDisconnected(s) {
-	}
+	waitDisconnected(t, s)
 	for n := uint64(2); n <= 21; n++ {
 		if err := s.Publish(result(n)); err != nil {
 			t.Fatal(err)
@@ -136,8 +135,7 @@ func TestReconnect(t *testing.T) {
 	}
 	defer s.Close()
 	b.stop()
-	for !waitDisconnected(s) {
-	}
+	waitDisconnected(t, s)
 	if err := s.Publish(result(3)); err != nil {
 		t.Fatal(err)
 	}
@@ -159,9 +157,16 @@ func TestReconnect(t *testing.T) {
 	}
 }
 
-func waitDisconnected(s *Sink) bool {
-	time.Sleep(10 * time.Millisecond)
-	return !s.client.IsConnectionOpen()
+// waitDisconnected waits until the client has noticed the broker is gone.
+func waitDisconnected(t *testing.T, s *Sink) {
+	t.Helper()
+	for i := 0; i < 500; i++ {
+		if !s.client.IsConnectionOpen() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("client still connected 5s after the broker was killed")
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
