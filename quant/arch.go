@@ -34,6 +34,7 @@ type archLayers struct {
 	stages             [4][]blockLayers
 	inner, layer       [3]layerSpec
 	p6, p7             layerSpec
+	p6FromC5           bool // P6 reads C5 instead of P5
 	clsTower, boxTower []layerSpec
 	clsOut, boxOut     layerSpec
 }
@@ -88,6 +89,7 @@ func newArch(c *net.Config) (*archLayers, error) {
 		a.layer[i] = layerSpec{name: fpn + "layer_blocks." + n + ".0", bias: true, oc: f, ic: f, k: 3, stride: 1, pad: 1}
 	}
 	p6in := f
+	a.p6FromC5 = c.P6FromC5
 	if c.P6FromC5 {
 		p6in = c.StageChannels()[3]
 	}

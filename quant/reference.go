@@ -1,0 +1,174 @@
+package quant
+
+import (
+	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
+)
+
+// refNet is a plain float forward over the folded weights (one image, no
+// buffer reuse: it serves calibration, not speed). Every tensor that gets
+// int8 parameters is reported to observe under the key the int8 model uses.
+type refNet struct {
+	arch   *archLayers
+	layers map[string]*floatLayer
+	packed map[string]*kernels.PackedA
+	e      *kernels.Engine
+}
+
+// Keys of the activations shared by several ops.
+const (
+	keyInput   = "input"
+	keyPyramid = "pyramid" // P3..P7 share one scale: the heads' convs read them all
+)
+
+func newRefNet(a *archLayers, weights map[string]net.Param, e *kernels.Engine) (*refNet, error) {
+	r := &refNet{arch: a, layers: map[string]*floatLayer{}, packed: map[string]*kernels.PackedA{}, e: e}
+	for _, s := range a.layers() {
+		l, err := foldLayer(s, weights)
+		if err != nil {
+			return nil, err
+		}
+		k := s.ic * s.k * s.k
+		r.layers[s.name] = l
+		r.packed[s.name] = kernels.PackA(e.Impl(), false, s.oc, k, l.w, k)
+	}
+	return r, nil
+}
+
+// fmap is one float CHW feature map.
+type fmap struct {
+	c, h, w int
+	data    []float32
+}
+
+type observeFunc func(key string, x []float32)
+
+func (r *refNet) conv(s layerSpec, x fmap, relu bool) fmap {
+	l := r.layers[s.name]
+	sh := l.shape
+	sh.H, sh.W = x.h, x.w
+	out := fmap{c: s.oc, h: sh.OutH(), w: sh.OutW()}
+	out.data = make([]float32, out.c*out.h*out.w)
+	var col []float32
+	if !sh.IsPointwise() {
+		col = make([]float32, sh.ColRows()*sh.ColCols())
+	}
+	r.e.Conv(sh, 1, r.packed[s.name], x.data, out.data, col, kernels.Epilogue{Bias: l.b, ReLU: relu})
+	return out
+}
+
+// forward runs one normalised 3 x h x w image and returns, per level, the
+// class logits and box deltas (A*K x h x w and A*4 x h x w).
+func (r *refNet) forward(x fmap, observe observeFunc) (cls, box []fmap) {
+	a := r.arch
+	observe(keyInput, x.data)
+	y := r.conv(a.stem, x, true)
+	observe(a.stem.name, y.data)
+	pooled := fmap{c: y.c, h: PoolSize(y.h), w: PoolSize(y.w)}
+	pooled.data = make([]float32, pooled.c*pooled.h*pooled.w)
+	maxPoolFloat(y, pooled)
+	y = pooled
+	var stages [4]fmap
+	for s, blocks := range a.stages {
+		for _, blk := range blocks {
+			in, t := y, y
+			for _, c := range blk.convs[:len(blk.convs)-1] {
+				t = r.conv(c, t, true)
+				observe(c.name, t.data)
+			}
+			last := blk.convs[len(blk.convs)-1]
+			t = r.conv(last, t, false)
+			observe(last.name, t.data)
+			if blk.down != nil {
+				in = r.conv(*blk.down, in, false)
+				observe(blk.down.name, in.data)
+			}
+			for i := range t.data {
+				t.data[i] = max(t.data[i]+in.data[i], 0)
+			}
+			observe(blockKey(last), t.data)
+			y = t
+		}
+		stages[s] = y
+	}
+	lat := r.conv(a.inner[2], stages[3], false)
+	observe(a.inner[2].name, lat.data)
+	var lateral [3]fmap
+	lateral[2] = lat
+	for i := 1; i >= 0; i-- {
+		l := r.conv(a.inner[i], stages[i+1], false)
+		observe(a.inner[i].name, l.data)
+		up := upsampleFloat(lateral[i+1], l.h, l.w)
+		for j := range l.data {
+			l.data[j] += up[j]
+		}
+		observe(sumKey(a.inner[i]), l.data)
+		lateral[i] = l
+	}
+	var pyr [5]fmap
+	for i := range 3 {
+		pyr[i] = r.conv(a.layer[i], lateral[i], false)
+	}
+	p6in := pyr[2]
+	if a.p6FromC5 {
+		p6in = stages[3]
+	}
+	pyr[3] = r.conv(a.p6, p6in, false)
+	relu6 := fmap{c: pyr[3].c, h: pyr[3].h, w: pyr[3].w, data: make([]float32, len(pyr[3].data))}
+	for i, v := range pyr[3].data {
+		relu6.data[i] = max(v, 0)
+	}
+	pyr[4] = r.conv(a.p7, relu6, false)
+	for _, p := range pyr {
+		observe(keyPyramid, p.data)
+	}
+	for _, p := range pyr {
+		cls = append(cls, r.head(a.clsTower, a.clsOut, p, observe))
+		box = append(box, r.head(a.boxTower, a.boxOut, p, observe))
+	}
+	return cls, box
+}
+
+func (r *refNet) head(tower []layerSpec, out layerSpec, x fmap, observe observeFunc) fmap {
+	for _, s := range tower {
+		x = r.conv(s, x, true)
+		observe(s.name, x.data)
+	}
+	return r.conv(out, x, false)
+}
+
+// blockKey names a residual block's output (after the add and ReLU).
+func blockKey(last layerSpec) string { return last.name + ".block" }
+
+// sumKey names an FPN lateral's output after the top-down add.
+func sumKey(inner layerSpec) string { return inner.name + ".sum" }
+
+func maxPoolFloat(src, dst fmap) {
+	for p := 0; p < src.c; p++ {
+		in := src.data[p*src.h*src.w:]
+		for oy := 0; oy < dst.h; oy++ {
+			for ox := 0; ox < dst.w; ox++ {
+				m := float32(-1e38)
+				for y := max(0, 2*oy-1); y < min(src.h, 2*oy+2); y++ {
+					for x := max(0, 2*ox-1); x < min(src.w, 2*ox+2); x++ {
+						m = max(m, in[y*src.w+x])
+					}
+				}
+				dst.data[(p*dst.h+oy)*dst.w+ox] = m
+			}
+		}
+	}
+}
+
+func upsampleFloat(src fmap, oh, ow int) []float32 {
+	out := make([]float32, src.c*oh*ow)
+	for p := 0; p < src.c; p++ {
+		for y := 0; y < oh; y++ {
+			sy := nearestIndex(y, src.h, oh)
+			for x := 0; x < ow; x++ {
+				out[(p*oh+y)*ow+x] = src.data[(p*src.h+sy)*src.w+nearestIndex(x, src.w, ow)]
+			}
+		}
+	}
+	return out
+}
