@@ -3,11 +3,17 @@
 # held-out synthetic set (another seed). Long: on 2 cores about 0.65 s per
 # step of 8 images, 15000 steps. Resumable: run it again with the same OUT
 # and it continues from the last checkpoint (retina train --resume).
-# Usage: scripts/train-default.sh [OUT]   (default /tmp/retina-default)
+# A run in progress is kept in training/default-run/ (its resume checkpoint names
+# its data under /tmp/def, which the synth commands below regenerate exactly,
+# so the default OUT is that folder).
+# Usage: scripts/train-default.sh [OUT]   (default /tmp/def)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-/tmp/retina-default}
+out=${1:-/tmp/def}
 mkdir -p "$out"
+if [ ! -d "$out/run" ] && [ -f training/default-run/resume.safetensors ] && [ "$out" = /tmp/def ]; then
+  mkdir -p "$out/run" && cp training/default-run/* "$out/run/"
+fi
 go build -o "$out/retina" ./cmd/retina
 [ -d "$out/train" ] || "$out/retina" synth --out "$out/train" --n 4000 --size 256 --seed 11
 [ -d "$out/val" ] || "$out/retina" synth --out "$out/val" --n 200 --size 256 --seed 12

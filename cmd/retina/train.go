@@ -28,7 +28,8 @@ const trainSynopsis = "train --data PATH [--val PATH] [--format coco|voc|yolo] "
 type trainFlags struct {
 	data, val, format, classesFile   *string
 	model, importPath, backbone      *string
-	epochs, batch, size, freeze      *int
+	epochs, batch, size              *int
+	freeze                           *autoInt
 	lr, clip, warmupFactor           *float64
 	optimizer, schedule              *string
 	warmup, checkpointEvery, workers *int
@@ -58,7 +59,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 		warmupFactor:    fs.Float64("warmup-factor", 0.001, "warm-up's starting fraction of the learning rate"),
 		clip:            fs.Float64("clip", 10, "clip the gradients' global norm to this (0: off)"),
 		size:            fs.Int("size", 0, "input size: images are resized to fit a size x size square (0: 256 for edge, 512 for a new resnet, the model's own rule otherwise)"),
-		freeze:          fs.Int("freeze-backbone", -2, "freeze the stem and layer1..N (-1: nothing; default -1 from scratch, 1 from --model/--import)"),
+		freeze:          autoIntFlag(fs, "freeze-backbone", "freeze the stem and layer1..`N` (-1: nothing; default -1 from scratch, 1 from --model/--import)"),
 		boxLoss:         fs.String("box-loss", train.BoxLossL1, "box loss: l1, smooth_l1, giou, diou or ciou"),
 		seed:            fs.Uint64("seed", 1, "seed of the initialisation, the data order and the augmentation"),
 		threads:         fs.Int("threads", defaultThreads(), "threads for the network"),
@@ -127,7 +128,7 @@ func newJob(f *trainFlags) (*trainJob, error) {
 	if err != nil {
 		return nil, err
 	}
-	if *f.freeze == -2 {
+	if !f.freeze.set {
 		run.Network.FreezeBackbone = 1
 		if fromScratch {
 			run.Network.FreezeBackbone = -1
@@ -214,8 +215,8 @@ func runFromFlags(f *trainFlags) (train.Run, error) {
 	if *f.size != 0 && (*f.size < 32 || *f.size > 4096) {
 		return run, usagef("--size %d: want 32..4096", *f.size)
 	}
-	if *f.freeze < -2 || *f.freeze > 4 {
-		return run, usagef("--freeze-backbone %d: want -1..4", *f.freeze)
+	if f.freeze.v < -1 || f.freeze.v > 4 {
+		return run, usagef("--freeze-backbone %d: want -1..4", f.freeze.v)
 	}
 	if *f.workers < 1 || *f.workers > 64 {
 		return run, usagef("--workers %d: want 1..64", *f.workers)
@@ -252,7 +253,7 @@ func runFromFlags(f *trainFlags) (train.Run, error) {
 	run.CheckpointEvery = *f.checkpointEvery
 	run.Data = train.DataOptions{BatchSize: *f.batch, Augment: dataset.DefaultAugment, Seed: *f.seed, Workers: *f.workers}
 	opts := train.DefaultOptions()
-	opts.FreezeBackbone = *f.freeze
+	opts.FreezeBackbone = f.freeze.v
 	opts.BoxLoss = *f.boxLoss
 	run.Network = opts
 	return run, nil
