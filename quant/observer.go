@@ -18,10 +18,10 @@ const (
 // ParseRule accepts the rule names of `retina quantize --rule`.
 func ParseRule(s string) (Rule, error) {
 	switch r := Rule(s); r {
-	case RuleMinMax, RulePercentile, RuleMSE:
+	case RuleMinMax, RulePercentile, RuleMSE, RuleBest:
 		return r, nil
 	}
-	return "", fmt.Errorf("quant: unknown rule %q (want minmax, percentile or mse)", s)
+	return "", fmt.Errorf("quant: unknown rule %q (want minmax, percentile, mse or best)", s)
 }
 
 // observerSample bounds the memory per tensor: a uniform reservoir of this

@@ -1,0 +1,69 @@
+package quant
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/retina-edge/retina/net"
+)
+
+func TestCalibratorBestRule(t *testing.T) {
+	cfg, weights, err := net.ReadModelFile("../testdata/golden/basic_v1.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewCalibrator(cfg, weights, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(11))
+	img := func() Image {
+		x := Image{H: 64, W: 64, Data: make([]float32, 3*64*64)}
+		for i := range x.Data {
+			x.Data[i] = float32(rng.NormFloat64())
+		}
+		return x
+	}
+	if _, _, err := c.Quantize(RuleBest); err == nil {
+		t.Error("quantized without calibration images")
+	}
+	if err := c.Add(Image{H: 2, W: 2, Data: make([]float32, 5)}); err == nil || !strings.Contains(err.Error(), "3 x 2 x 2") {
+		t.Errorf("bad image: %v", err)
+	}
+	for range 3 {
+		if err := c.Add(img()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, minmax, err := c.Quantize(RuleMinMax)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, best, err := c.Quantize(RuleBest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if len(best) != len(minmax) || len(best) < 10 {
+		t.Fatalf("%d and %d report lines", len(best), len(minmax))
+	}
+	rules := map[Rule]int{}
+	for i, l := range best {
+		if l.SQNR < minmax[i].SQNR {
+			t.Errorf("%s: best rule %s at %.1f dB is worse than minmax %.1f dB", l.Key, l.Rule, l.SQNR, minmax[i].SQNR)
+		}
+		rules[l.Rule]++
+	}
+	t.Logf("rules kept: %v", rules)
+	x := img()
+	fc, _ := c.ref.forward(fmap{c: 3, h: x.H, w: x.W, data: x.Data}, func(string, []float32) {})
+	qc, _ := m.forward(fmap{c: 3, h: x.H, w: x.W, data: x.Data})
+	for lv := range fc {
+		db := SQNR(fc[lv].data, qc[lv].data)
+		t.Logf("level %d class logits %.1f dB", lv, db)
+		if db < 12 { // measured 14-30 dB on this random-weight model
+			t.Errorf("level %d class logits %.1f dB", lv, db)
+		}
+	}
+}
