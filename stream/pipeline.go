@@ -30,6 +30,12 @@ type Options struct {
 	OnFrame func(r *Result, img image.Image)
 }
 
+// Detector is what the detection stage runs: *detect.Detector, or a wrapper.
+// Its result slice may be reused by the next call.
+type Detector interface {
+	Detect(img image.Image) ([]detect.Detection, error)
+}
+
 // slot is one decoded frame travelling from the decode stage to the
 // detection stage; slots are recycled through a free list.
 type slot struct {
@@ -47,7 +53,7 @@ const nslots = 2
 // decoding frame n+1 overlaps the network's work on frame n.
 type Pipeline struct {
 	src   camera.Source
-	det   *detect.Detector
+	det   Detector
 	sinks []Sink
 	opts  Options
 
@@ -58,7 +64,7 @@ type Pipeline struct {
 }
 
 // New builds a pipeline over src; det must not be used elsewhere while it runs.
-func New(src camera.Source, det *detect.Detector, sinks []Sink, opts Options) *Pipeline {
+func New(src camera.Source, det Detector, sinks []Sink, opts Options) *Pipeline {
 	p := &Pipeline{src: src, det: det, sinks: sinks, opts: opts}
 	if opts.DropStale {
 		p.latest = camera.NewLatest(src)
@@ -100,7 +106,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 			err = s.err
 			cancel()
 		}
-		if err == nil {
+		if err == nil && ctx.Err() == nil { // once stopped, publish nothing more
 			if err = p.detectOne(s); err != nil {
 				cancel()
 			}

@@ -226,6 +226,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, write func(*upda
 	}
 	defer s.unsubscribe(ch)
 	rc := http.NewResponseController(w)
+	w.WriteHeader(http.StatusOK)
+	if rc.Flush() != nil { // headers now: clients see the stream open at once
+		return
+	}
 	for {
 		select {
 		case <-r.Context().Done():
