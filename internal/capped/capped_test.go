@@ -34,3 +34,15 @@ func TestCrowdFlag(t *testing.T) {
 		t.Errorf("2 accepted: %v", err)
 	}
 }
+
+func TestJSONError(t *testing.T) {
+	data := []byte("{\n  \"a\": 1,\n  \"b\": ]\n}")
+	var v map[string]any
+	err := JSONError("x.json", data, json.Unmarshal(data, &v))
+	if err == nil || !strings.HasPrefix(err.Error(), "x.json:3:8: ") {
+		t.Fatalf("got %v, want x.json:3:8: ...", err)
+	}
+	if err := JSONError("y.json", nil, os.ErrNotExist); err.Error() != "y.json: file does not exist" {
+		t.Fatalf("plain error: %v", err)
+	}
+}

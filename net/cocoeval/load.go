@@ -1,9 +1,7 @@
 package cocoeval
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"github.com/retina-edge/retina/internal/capped"
 	"math"
@@ -45,7 +43,7 @@ func LoadGT(path string) (*Dataset, error) {
 func ParseGT(path string, data []byte) (*Dataset, error) {
 	var f gtFile
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, jsonError(path, data, err)
+		return nil, capped.JSONError(path, data, err)
 	}
 	if f.Images == nil || f.Categories == nil || f.Annotations == nil {
 		return nil, fmt.Errorf("%s: not a COCO instances file: needs \"images\", \"categories\" and \"annotations\"", path)
@@ -118,7 +116,7 @@ func LoadResults(gt *Dataset, path string) ([]Detection, error) {
 func ParseResults(gt *Dataset, path string, data []byte) ([]Detection, error) {
 	var entries []resultEntry
 	if err := json.Unmarshal(data, &entries); err != nil {
-		return nil, jsonError(path, data, err)
+		return nil, capped.JSONError(path, data, err)
 	}
 	images := make(map[int64]bool, len(gt.ImageIDs))
 	for _, id := range gt.ImageIDs {
@@ -158,24 +156,3 @@ func boxOf(b []float64) ([4]float64, error) {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-// jsonError names the file, line and column of a JSON decoding error.
-func jsonError(path string, data []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	off := int64(-1)
-	switch {
-	case errors.As(err, &syn):
-		off = syn.Offset
-	case errors.As(err, &typ):
-		off = typ.Offset
-	}
-	if off < 0 {
-		return fmt.Errorf("%s: %v", path, err)
-	}
-	// The decoder's offset is just past the offending byte.
-	off = min(max(off-1, 0), int64(len(data)))
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
-	return fmt.Errorf("%s:%d:%d: %v", path, line, col, err)
-}

@@ -84,7 +84,7 @@ func parseCOCO(path string, data []byte, o LoadOptions) (*cocoFile, error) {
 		if werr := json.Unmarshal(data, &whole); werr != nil {
 			err = werr
 		}
-		return nil, jsonError(path, data, err)
+		return nil, capped.JSONError(path, data, err)
 	}
 	if tok, err := dec.Token(); err != nil {
 		return fail(err)

@@ -2,8 +2,6 @@ package dataset
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // decode JPEG headers for image sizes
@@ -50,27 +48,6 @@ func isDir(path string) bool {
 func lineAt(data []byte, off int64) int {
 	off = min(max(off, 0), int64(len(data)))
 	return 1 + bytes.Count(data[:off], []byte("\n"))
-}
-
-// jsonError names the file and line:column of a JSON decoding error.
-func jsonError(path string, data []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	off := int64(-1)
-	switch {
-	case errors.As(err, &syn):
-		off = syn.Offset
-	case errors.As(err, &typ):
-		off = typ.Offset
-	}
-	if off < 0 {
-		return fmt.Errorf("%s: %v", path, err)
-	}
-	// The decoder's offset is just past the offending byte.
-	off = min(max(off-1, 0), int64(len(data)))
-	line := lineAt(data, off)
-	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
-	return fmt.Errorf("%s:%d:%d: %v", path, line, col, err)
 }
 
 // writeFileAtomic writes data to a temporary file beside path and renames it
