@@ -42,15 +42,11 @@ func runDetect(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	model, err := mf.load()
+	det, closeModel, err := mf.detector(opts)
 	if err != nil {
 		return err
 	}
-	defer model.Close()
-	det, err := detect.New(model, opts)
-	if err != nil {
-		return err
-	}
+	defer closeModel()
 	if *outDir != "" {
 		if err := os.MkdirAll(*outDir, 0o755); err != nil {
 			return fmt.Errorf("--out: %w", err)

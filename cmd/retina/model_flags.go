@@ -5,6 +5,7 @@ import (
 	"flag"
 
 	"github.com/retina-edge/retina/net"
+	"github.com/retina-edge/retina/net/detect"
 )
 
 // errNoDefaultModel: the embedded default model arrives with the training
@@ -32,4 +33,19 @@ func (f *modelFlags) load() (*net.Model, error) {
 		return nil, errNoDefaultModel
 	}
 	return net.LoadModelFile(*f.path, *f.threads)
+}
+
+// detector loads the model and wraps it in a Detector; call the returned
+// function to stop the model's threads when done.
+func (f *modelFlags) detector(opts detect.Options) (*detect.Detector, func(), error) {
+	model, err := f.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	det, err := detect.New(model, opts)
+	if err != nil {
+		model.Close()
+		return nil, nil, err
+	}
+	return det, model.Close, nil
 }

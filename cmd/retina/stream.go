@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/retina-edge/retina/camera"
-	"github.com/retina-edge/retina/net/detect"
 	"github.com/retina-edge/retina/stream"
 )
 
@@ -62,15 +61,11 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 			return usagef("--http %q: want HOST:PORT, e.g. 127.0.0.1:8080", *httpAddr)
 		}
 	}
-	model, err := mf.load()
+	det, closeModel, err := mf.detector(opts)
 	if err != nil {
 		return err
 	}
-	defer model.Close()
-	det, err := detect.New(model, opts)
-	if err != nil {
-		return err
-	}
+	defer closeModel()
 	src, err := camera.Open(*source, copts)
 	if err != nil {
 		return err
