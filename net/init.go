@@ -17,6 +17,13 @@ const priorProbability = 0.01
 // head convs N(0, 0.01) with zero bias except the class logits' bias, which
 // is -log((1-0.01)/0.01), and GroupNorms weight 1, bias 0. The same seed
 // gives the same weights.
+//
+// One departure, torchvision's zero_init_residual done on the conv: the last
+// conv of every residual branch starts at zero, so each block starts as the
+// identity. Retina's batch norms are frozen (a fixed affine), so nothing
+// else keeps the activations of a backbone trained from scratch from growing
+// with depth; with zeroed branches they start at the stem's scale and
+// training from scratch converges several times faster.
 func InitialWeights(cfg Config, seed int64) (map[string]Param, error) {
 	specs, err := cfg.Params()
 	if err != nil {
@@ -27,9 +34,23 @@ func InitialWeights(cfg Config, seed int64) (map[string]Param, error) {
 	for _, s := range specs {
 		data := make([]float32, shapeSize(s.Shape))
 		initParam(rng, s, data)
+		if isResidualBranchEnd(cfg, s.Name) {
+			clear(data)
+		}
 		out[s.Name] = Param{Shape: s.Shape, Data: data}
 	}
 	return out, nil
+}
+
+// isResidualBranchEnd reports whether name is the weight of the last conv
+// of a residual block's branch (conv2 of a basic block, conv3 of a
+// bottleneck).
+func isResidualBranchEnd(cfg Config, name string) bool {
+	last := ".conv2.weight"
+	if cfg.Block == "bottleneck" {
+		last = ".conv3.weight"
+	}
+	return strings.HasPrefix(name, "backbone.body.layer") && strings.HasSuffix(name, last)
 }
 
 func initParam(rng *rand.Rand, s ParamShape, data []float32) {

@@ -88,7 +88,23 @@ func TestInitialWeights(t *testing.T) {
 		}
 	}
 	checkStd("head.classification_head.conv.0.0.weight", 0.01)
-	checkStd("backbone.body.layer4.0.conv2.weight", math.Sqrt(2.0/(8*9)))
+	checkStd("backbone.body.layer4.0.conv1.weight", math.Sqrt(2.0/(8*9)))
+	// zero_init_residual: each block's branch ends in a zero conv.
+	for name, p := range w {
+		if isResidualBranchEnd(cfg, name) != (strings.HasPrefix(name, "backbone.body.layer") && strings.HasSuffix(name, ".conv2.weight")) {
+			t.Errorf("%s: misclassified as a residual branch end", name)
+		}
+		if isResidualBranchEnd(cfg, name) {
+			for _, v := range p.Data {
+				if v != 0 {
+					t.Fatalf("%s holds %g, want 0 (zero-initialised residual branch)", name, v)
+				}
+			}
+		}
+	}
+	if !isResidualBranchEnd(Config{Block: "bottleneck"}, "backbone.body.layer2.3.conv3.weight") || isResidualBranchEnd(Config{Block: "bottleneck"}, "backbone.body.layer2.3.conv2.weight") {
+		t.Error("bottleneck blocks end in conv3")
+	}
 	checkStd("backbone.fpn.layer_blocks.0.0.weight", math.Sqrt(3.0/(8*9))/math.Sqrt(3))
 	bound := float32(math.Sqrt(3.0 / (8 * 9)))
 	for _, v := range w["backbone.fpn.layer_blocks.0.0.weight"].Data {
