@@ -134,13 +134,18 @@ type detectFlags struct {
 	minSize, maxSize *int
 }
 
+// displayScoreThresh is detect's and stream's default score threshold:
+// torchvision's 0.05 suits COCO evaluation (eval keeps it) but lists dozens
+// of low-confidence boxes per image to a person or an MQTT topic.
+const displayScoreThresh = 0.3
+
 func addDetectFlags(fs interface {
 	Float64(string, float64, string) *float64
 	Int(string, int, string) *int
 }) *detectFlags {
 	d := detect.DefaultOptions()
 	return &detectFlags{
-		score:   fs.Float64("score-threshold", float64(d.ScoreThresh), "keep detections scoring above this"),
+		score:   fs.Float64("score-threshold", displayScoreThresh, "keep detections scoring above this (torchvision uses 0.05, for evaluation)"),
 		nms:     fs.Float64("nms-threshold", d.NMSThresh, "IoU above which a box of the same class is suppressed"),
 		maxDets: fs.Int("max-detections", d.MaxDetections, "detections kept per image"),
 		topk:    fs.Int("topk", d.TopK, "candidates kept per pyramid level before NMS"),

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"errors"
 	"flag"
 
+	"github.com/retina-edge/retina"
 	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/detect"
 )
-
-// errNoDefaultModel: the embedded default model arrives with the training
-// issue; until then a model file must be named.
-var errNoDefaultModel = errors.New("this build has no embedded default model: pass --model FILE (make one from a torchvision checkpoint with 'retina import')")
 
 // modelFlags are --model and --threads, shared by every command that runs a model.
 type modelFlags struct {
@@ -30,7 +26,7 @@ func (f *modelFlags) load() (*net.Model, error) {
 		return nil, usagef("--threads %d: want 1..1024", *f.threads)
 	}
 	if *f.path == "" {
-		return nil, errNoDefaultModel
+		return loadDefaultModel(*f.threads)
 	}
 	return net.LoadModelFile(*f.path, *f.threads)
 }
@@ -48,4 +44,13 @@ func (f *modelFlags) detector(opts detect.Options) (*detect.Detector, func(), er
 		return nil, nil, err
 	}
 	return det, model.Close, nil
+}
+
+// loadDefaultModel builds the model embedded in the binary.
+func loadDefaultModel(threads int) (*net.Model, error) {
+	cfg, weights, err := net.ParseModel(retina.DefaultModelName, retina.DefaultModel())
+	if err != nil {
+		return nil, err
+	}
+	return net.NewModelWith(cfg, weights, net.Options{Threads: threads})
 }

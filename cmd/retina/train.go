@@ -12,6 +12,7 @@ import (
 	"slices"
 	"syscall"
 
+	"github.com/retina-edge/retina"
 	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/dataset"
 	"github.com/retina-edge/retina/net/torchimport"
@@ -49,7 +50,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 		skipBad:         fs.Bool("skip-bad", false, "skip bad annotations (reported) instead of failing"),
 		model:           fs.String("model", "", "start from this retina model `FILE` (a new class count gets a fresh class head)"),
 		importPath:      fs.String("import", "", "start from a torchvision RetinaNet checkpoint `FILE` (.pth)"),
-		backbone:        fs.String("backbone", train.EdgeBackbone, "new model from scratch: edge, resnet18, resnet34 or resnet50 (when neither --model nor --import)"),
+		backbone:        fs.String("backbone", "", "new model from scratch: edge, resnet18, resnet34 or resnet50 (default: fine-tune the embedded default model)"),
 		epochs:          fs.Int("epochs", 24, "epochs"),
 		batch:           fs.Int("batch", 8, "images per step"),
 		lr:              fs.Float64("lr", 0, "peak learning rate (0: 0.02 x batch/16 for sgd, 0.001 for adamw)"),
@@ -59,7 +60,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 		warmupFactor:    fs.Float64("warmup-factor", 0.001, "warm-up's starting fraction of the learning rate"),
 		clip:            fs.Float64("clip", 10, "clip the gradients' global norm to this (0: off)"),
 		size:            fs.Int("size", 0, "input size: images are resized to fit a size x size square (0: 256 for edge, 512 for a new resnet, the model's own rule otherwise)"),
-		freeze:          autoIntFlag(fs, "freeze-backbone", "freeze the stem and layer1..`N` (-1: nothing; default -1 from scratch, 1 from --model/--import)"),
+		freeze:          autoIntFlag(fs, "freeze-backbone", "freeze the stem and layer1..`N` (-1: nothing; default -1 from scratch, 1 when fine-tuning a model)"),
 		boxLoss:         fs.String("box-loss", train.BoxLossL1, "box loss: l1, smooth_l1, giou, diou or ciou"),
 		seed:            fs.Uint64("seed", 1, "seed of the initialisation, the data order and the augmentation"),
 		threads:         fs.Int("threads", defaultThreads(), "threads for the network"),
@@ -326,6 +327,12 @@ func initialModel(f *trainFlags, classes []string) (net.Config, map[string]net.P
 		cfg, weights = c, w
 	case *f.importPath != "":
 		c, w, err := torchimport.ImportFile(*f.importPath, torchimport.Options{})
+		if err != nil {
+			return cfg, nil, false, err
+		}
+		cfg, weights = c, w
+	case *f.backbone == "":
+		c, w, err := net.ParseModel(retina.DefaultModelName, retina.DefaultModel())
 		if err != nil {
 			return cfg, nil, false, err
 		}

@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/retina-edge/retina/net"
 )
@@ -56,7 +57,9 @@ const (
 )
 
 // WithClasses returns cfg and weights for numClasses classes named labels.
-// When the count changes, the class logits get a fresh prior-initialised
+// When the count changes, or both old and new classes are named and the
+// names differ (shapes fine-tuned to another 5-class set), the class logits
+// get a fresh prior-initialised
 // layer as torchvision initialises a new RetinaNet head (weights N(0, 0.01)
 // from seed, bias -log((1-0.01)/0.01)); every other tensor is kept.
 func WithClasses(cfg net.Config, weights map[string]net.Param, numClasses int, labels []string, seed int64) (net.Config, map[string]net.Param, error) {
@@ -70,9 +73,10 @@ func WithClasses(cfg net.Config, weights map[string]net.Param, numClasses int, l
 	for k, v := range weights {
 		out[k] = v
 	}
-	old := cfg.NumClasses
+	old, oldLabels := cfg.NumClasses, cfg.Labels
 	cfg.NumClasses, cfg.Labels = numClasses, labels
-	if old == numClasses {
+	sameNames := oldLabels == nil || labels == nil || slices.Equal(oldLabels, labels)
+	if old == numClasses && sameNames {
 		return cfg, out, nil
 	}
 	// A fresh model of the new configuration supplies the new head, drawn
