@@ -16,6 +16,7 @@ type Engine struct {
 	abuf    []float32 // A packed per call when the caller did not pre-pack it
 	sgemm   sgemmJob
 	i8      gemm8Job
+	rows8   []rqRow // per-row int8 constants of the current call
 	ranges  rangeTask
 }
 
@@ -27,6 +28,7 @@ type workspace struct {
 	// int8 GEMM scratch, grown on first use to the largest call's needs.
 	b8     []int8  // packed B panels (whole K)
 	tile32 []int32 // an MR x NR int32 tile
+	tile8  []int8  // an MR x NR int8 tile for the edges of C
 }
 
 // task is one share of a parallel job.

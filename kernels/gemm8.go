@@ -25,6 +25,9 @@ func (rq *Requant) check(m int) {
 	if rq.Bias != nil && len(rq.Bias) < m || len(rq.Multiplier) < m || len(rq.Shift) < m {
 		panic(fmt.Sprintf("kernels: Requant has %d biases, %d multipliers, %d shifts for %d rows", len(rq.Bias), len(rq.Multiplier), len(rq.Shift), m))
 	}
+	if rq.OutZero < math.MinInt8 || rq.OutZero > math.MaxInt8 {
+		panic(fmt.Sprintf("kernels: Requant output zero point %d is not an int8", rq.OutZero))
+	}
 	if rq.Min > rq.Max {
 		panic(fmt.Sprintf("kernels: Requant clamp [%d, %d] is empty", rq.Min, rq.Max))
 	}
@@ -32,42 +35,6 @@ func (rq *Requant) check(m int) {
 		if s < -31 || s > 30 {
 			panic(fmt.Sprintf("kernels: Requant shift %d of row %d outside [-31, 30]", s, i))
 		}
-	}
-}
-
-// requantRow writes the requantized int8 values of acc (row i) into dst;
-// offset is what the tier's sums carry on top of A*B. It is
-// MultiplyByQuantizedMultiplier with the row's constants hoisted and the
-// rounding nudge branch-free (the tests compare it with the plain one).
-func (rq *Requant) requantRow(dst []int8, acc []int32, i int, offset int32) {
-	var bias int32
-	if rq.Bias != nil {
-		bias = rq.Bias[i]
-	}
-	bias -= offset
-	mult, shift := rq.Multiplier[i], rq.Shift[i]
-	left, right := uint(max(shift, 0)), uint(max(-shift, 0))
-	mask := int32(uint32(1)<<right - 1)
-	lo, hi := int64(rq.Min), int64(rq.Max)
-	zero := int64(rq.OutZero)
-	dst = dst[:len(acc)]
-	for c, v := range acc {
-		x := (bias + v) << left
-		var high int32
-		if x == math.MinInt32 && mult == math.MinInt32 {
-			high = math.MaxInt32
-		} else {
-			ab := int64(x) * int64(mult)
-			nudge := int64(1<<30) - (ab>>63)&(1<<31-1)
-			high = int32((ab + nudge) / (1 << 31))
-		}
-		threshold := mask>>1 + int32(uint32(high)>>31)
-		// + 1 when the remainder exceeds the threshold (the sign bit of
-		// threshold - remainder; both lie in [0, 2^31)), without a branch
-		// that would mispredict on half the values.
-		out := high>>right + int32(uint32(threshold-high&mask)>>31)
-		// int64 so that OutZero + a near-MaxInt32 product cannot wrap.
-		dst[c] = int8(min(max(zero+int64(out), lo), hi))
 	}
 }
 
@@ -91,8 +58,8 @@ func (e *Engine) GemmI8Acc(pa *PackedA8, n int, b []int8, ldb int, c []int32, ld
 	e.gemm8(pa, n, b, ldb, int8Out{acc: c, ldc: ldc, bias: bias})
 }
 
-// int8Out is where a finished int32 tile goes: requantized into c, or
-// biased into acc.
+// int8Out is where finished int32 tiles go: requantized into c, or into
+// acc with the bias added.
 type int8Out struct {
 	c    []int8
 	acc  []int32
@@ -103,7 +70,7 @@ type int8Out struct {
 
 func (e *Engine) gemm8(pa *PackedA8, n int, b []int8, ldb int, out int8Out) {
 	im := e.impl8
-	if pa.impl.MR != im.MR {
+	if pa.impl.MR != im.MR || pa.impl.wideA != im.wideA {
 		panic("kernels: PackedA8 was packed for int8 tier " + pa.impl.Name + ", engine runs " + im.Name)
 	}
 	if pa.K > 0 {
@@ -116,8 +83,44 @@ func (e *Engine) gemm8(pa *PackedA8, n int, b []int8, ldb int, out int8Out) {
 		panic(fmt.Sprintf("kernels: int8 GEMM with k = %d can overflow its int32 sums", pa.K))
 	}
 	j := &e.i8
-	*j = gemm8Job{impl: im, pa: pa, n: n, b: b, ldb: ldb, out: out}
-	j.tm, j.tn = splitTiles(ceilDiv(pa.M, im.MR), ceilDiv(n, im.NR), e.threads)
-	e.run(j, j.tm*j.tn)
+	*j = gemm8Job{impl: im, pa: pa, b: b, ldb: ldb, out: out,
+		loop: newGemmLoop(pa.M, n, pa.K4, im.MR, im.NR, pa.K4, im.MC, im.NC, e.threads)}
+	j.rows, j.simd = e.rowConstants(pa, out)
+	if out.rq != nil {
+		j.clamp = out.rq.clamp()
+	}
+	e.run(j, j.loop.tasks())
 	*j = gemm8Job{}
+}
+
+// rowConstants fills the engine's per-row constants for one call: the bias
+// less the tier's offset (VNNI's 128*rowsum(A)) and the requantization's
+// multiplier and shifts. simd reports whether the tier's requantization
+// kernel serves every row (it leaves the one saturating multiplier,
+// MinInt32, to the Go loop).
+func (e *Engine) rowConstants(pa *PackedA8, out int8Out) (rows []rqRow, simd bool) {
+	if cap(e.rows8) < pa.M {
+		e.rows8 = make([]rqRow, pa.M)
+	}
+	rows = e.rows8[:pa.M]
+	bias := out.bias
+	if out.rq != nil {
+		bias = out.rq.Bias
+	}
+	simd = out.rq != nil && pa.impl.requant != nil
+	for i := range rows {
+		p := rqRow{}
+		if bias != nil {
+			p.add = bias[i]
+		}
+		if pa.impl.offsetB {
+			p.add -= 128 * pa.RowSums[i]
+		}
+		if out.rq != nil {
+			p.setShift(out.rq.Multiplier[i], out.rq.Shift[i])
+			simd = simd && p.mult != math.MinInt32
+		}
+		rows[i] = p
+	}
+	return rows, simd
 }

@@ -2,98 +2,90 @@ package kernels
 
 import "unsafe"
 
-// gemm8Job is one int8 GEMM split into tm x tn tasks over C's register
-// tiles, on the engine's threads and workspaces like sgemmJob. Its loops
-// are BLIS's without the K split: for each NC block of columns, for each MC
-// block of rows, pack each B panel (whole K) on first use and sweep it over
-// the block's A panels. Every tile lands in scratch as int32 and is then
-// biased (GemmI8Acc) or requantized (GemmI8) into C, so nothing outside C
-// is written.
+// gemm8Job is one int8 GEMM on the shared loop nest (gemmLoop). The sum is
+// not split (kc is K rounded up to 4: a row's whole int32 sums fit in the
+// tile's registers, and C may be int8), so each B panel holds all of K.
+// Every tile lands in an int32 scratch tile, still in L1 when the epilogue
+// requantizes it (GemmI8) or adds the bias (GemmI8Acc) into C, so nothing
+// outside C is written.
 type gemm8Job struct {
-	impl   *Int8Impl
-	pa     *PackedA8
-	n      int
-	b      []int8
-	ldb    int
-	out    int8Out
-	tm, tn int
+	impl  *Int8Impl
+	loop  gemmLoop
+	pa    *PackedA8
+	b     []int8
+	ldb   int
+	out   int8Out
+	rows  []rqRow // per row of C, from Engine.rowConstants
+	simd  bool    // the tier's requantization kernel serves every row
+	clamp rqClamp
 }
 
 func (j *gemm8Job) runTask(ws *workspace, index int) {
-	im := j.impl
-	mr, nr := im.MR, im.NR
-	m, k4 := j.pa.M, j.pa.K4
-	p0, p1 := share(ceilDiv(m, mr), j.tm, index/j.tn)
-	q0, q1 := share(ceilDiv(j.n, nr), j.tn, index%j.tn)
-	m0, m1 := p0*mr, min(p1*mr, m)
-	n0, n1 := q0*nr, min(q1*nr, j.n)
+	m0, m1, n0, n1 := j.loop.bounds(index)
 	if m0 >= m1 || n0 >= n1 {
 		return
 	}
-	oneBlock := m1-m0 <= im.MC
-	panels := 1
-	if !oneBlock {
-		panels = ceilDiv(min(im.NC, n1-n0), nr)
-	}
-	if need := panels * k4 * nr; cap(ws.b8) < need {
+	im := j.impl
+	if need := j.loop.panelSlots(m0, m1, n0, n1) * j.loop.k * im.NR; cap(ws.b8) < need {
 		ws.b8 = make([]int8, need)
 	}
-	if need := mr * nr; cap(ws.tile32) < need {
+	if need := im.MR * im.NR; cap(ws.tile32) < need {
 		ws.tile32 = make([]int32, need)
+		ws.tile8 = make([]int8, need)
 	}
-	tile := ws.tile32[:mr*nr]
-	for jc := n0; jc < n1; jc += im.NC {
-		nc := min(im.NC, n1-jc)
-		for ic := m0; ic < m1; ic += im.MC {
-			mc := min(im.MC, m1-ic)
-			for jr := 0; jr < nc; jr += nr {
-				slot := jr / nr
-				if oneBlock {
-					slot = 0
-				}
-				panel := ws.b8[slot*k4*nr : (slot+1)*k4*nr]
-				cols := min(nr, nc-jr)
-				if ic == m0 {
-					packB8(panel, nr, j.pa.K, jc+jr, cols, j.b, j.ldb, im.offsetB)
-				}
-				for ir := 0; ir < mc; ir += mr {
-					i := ic + ir
-					if k4 == 0 {
-						clear(tile)
-					} else {
-						im.tile(k4/4, &j.pa.data[i*k4], unsafe.SliceData(panel), unsafe.SliceData(tile), nr)
-					}
-					j.store(tile, i, jc+jr, min(mr, m1-i), cols)
-				}
-			}
-		}
+	j.loop.run(j, ws, m0, m1, n0, n1)
+}
+
+func (j *gemm8Job) packB(ws *workspace, slot, p0, kc, j0, cols int) {
+	nr := j.impl.NR
+	packB8(ws.b8[slot*kc*nr:(slot+1)*kc*nr], nr, j.pa.K, j0, cols, j.b, j.ldb, j.impl.offsetB)
+}
+
+// prefetchB: the int8 B panels are a quarter of the float ones and the
+// hardware prefetchers keep up with them.
+func (j *gemm8Job) prefetchB(p0, rows, j0, cols int) {}
+
+func (j *gemm8Job) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last bool) {
+	im := j.impl
+	acc := ws.tile32[:im.MR*im.NR]
+	if kc == 0 {
+		clear(acc)
+	} else {
+		im.tile(kc/4, &j.pa.data[i*j.pa.stride], &ws.b8[slot*kc*im.NR], unsafe.SliceData(acc), im.NR)
 	}
+	j.store(ws, acc, i, jj, rows, cols)
 }
 
 // store writes the rows x cols part of a finished tile at C[i][jj].
-func (j *gemm8Job) store(tile []int32, i, jj, rows, cols int) {
-	nr, o := j.impl.NR, &j.out
-	for r := 0; r < rows; r++ {
-		acc := tile[r*nr : r*nr+cols]
-		at := (i+r)*o.ldc + jj
-		if o.rq != nil {
-			var offset int32
-			if j.impl.offsetB {
-				offset = 128 * j.pa.RowSums[i+r]
+func (j *gemm8Job) store(ws *workspace, acc []int32, i, jj, rows, cols int) {
+	im, o := j.impl, &j.out
+	nr := im.NR
+	if o.rq == nil {
+		for r := 0; r < rows; r++ {
+			add := j.rows[i+r].add
+			dst := o.acc[(i+r)*o.ldc+jj : (i+r)*o.ldc+jj+cols]
+			for c, v := range acc[r*nr : r*nr+cols] {
+				dst[c] = add + v
 			}
-			o.rq.requantRow(o.c[at:at+cols], acc, i+r, offset)
-			continue
 		}
-		dst := o.acc[at : at+cols]
-		var bias int32
-		if o.bias != nil {
-			bias = o.bias[i+r]
+		return
+	}
+	if !j.simd {
+		for r := 0; r < rows; r++ {
+			at := (i+r)*o.ldc + jj
+			requantRowGo(o.c[at:at+cols], acc[r*nr:r*nr+cols], &j.rows[i+r], j.clamp)
 		}
-		if j.impl.offsetB {
-			bias -= 128 * j.pa.RowSums[i+r]
-		}
-		for c, v := range acc {
-			dst[c] = bias + v
-		}
+		return
+	}
+	cl := &j.clamp
+	if cols%im.rqLanes == 0 {
+		// C holds rows x cols from here (checked against ldc up front).
+		im.requant(&o.c[i*o.ldc+jj], o.ldc, &acc[0], nr, rows, cols, &j.rows[i], cl.lo, cl.hi, cl.zero)
+		return
+	}
+	// Whole vectors into scratch, then the part inside C.
+	im.requant(&ws.tile8[0], nr, &acc[0], nr, rows, nr, &j.rows[i], cl.lo, cl.hi, cl.zero)
+	for r := 0; r < rows; r++ {
+		copy(o.c[(i+r)*o.ldc+jj:(i+r)*o.ldc+jj+cols], ws.tile8[r*nr:r*nr+cols])
 	}
 }

@@ -24,6 +24,16 @@ type Int8Impl struct {
 	// offsetB: the kernel reads B as unsigned bytes (VPDPBUSD), so B is
 	// packed as x^0x80 and the driver subtracts 128*rowsum(A) from each sum.
 	offsetB bool
+
+	// wideA: A is packed as int16 (little-endian pairs of bytes), for
+	// kernels that multiply int16 lanes (pack8.go).
+	wideA bool
+
+	// requant, when set, requantizes rows x n int32 values of a finished
+	// tile into int8 (requantRowGo per row); n must be a multiple of
+	// rqLanes.
+	requant func(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, lo, hi, zero int32)
+	rqLanes int
 }
 
 func (im *Int8Impl) String() string { return im.Name }

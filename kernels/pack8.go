@@ -8,14 +8,18 @@ import (
 // PackedA8 is the int8 left operand laid out for one int8 tier: ceil(M/MR)
 // panels; panel p holds K4/4 groups, each MR rows of four consecutive k
 // values: data[p*MR*K4 + g*MR*4 + r*4 + t] = A[p*MR+r][4g+t], zero past M
-// and past K. RowSums[i] = sum_k A[i][k] (zero past M), for tiers that
-// offset B (VNNI's +128) and for callers folding zero points into the bias.
+// and past K. Tiers with wideA store each value as an int16 (two bytes,
+// little-endian), so every offset doubles. RowSums[i] = sum_k A[i][k]
+// (zero past M), for tiers that offset B (VNNI's +128) and for callers
+// folding zero points into the bias.
 type PackedA8 struct {
 	impl    *Int8Impl
 	M, K    int
 	K4      int // K rounded up to a multiple of 4
+	stride  int // bytes of data per row of A: K4, or 2*K4 with wideA
 	data    []int8
 	RowSums []int32
+	minA    bool // some A value is -128
 }
 
 // Impl returns the int8 tier the panels were laid out for.
@@ -26,15 +30,24 @@ func PackA8(impl *Int8Impl, m, k int, a []int8, lda int) *PackedA8 {
 	checkMatrix8("A", m, k, len(a), lda)
 	k4 := ceilDiv(k, 4) * 4
 	mp := ceilDiv(m, impl.MR) * impl.MR
-	p := &PackedA8{impl: impl, M: m, K: k, K4: k4, data: make([]int8, mp*k4), RowSums: make([]int32, mp)}
+	w := 1
+	if impl.wideA {
+		w = 2
+	}
+	p := &PackedA8{impl: impl, M: m, K: k, K4: k4, stride: k4 * w, data: make([]int8, mp*k4*w), RowSums: make([]int32, mp)}
 	mr := impl.MR
 	for i := 0; i < m; i++ {
-		panel := p.data[i/mr*mr*k4:]
+		panel := p.data[i/mr*mr*p.stride:]
 		r := i % mr
 		var sum int32
 		for kk, v := range a[i*lda : i*lda+k] {
-			panel[kk/4*mr*4+r*4+kk%4] = v
+			at := (kk/4*mr*4 + r*4 + kk%4) * w
+			panel[at] = v
+			if w == 2 {
+				panel[at+1] = v >> 7 // the int16's high byte: its sign
+			}
 			sum += int32(v)
+			p.minA = p.minA || v == -128
 		}
 		p.RowSums[i] = sum
 	}

@@ -56,9 +56,10 @@ func (e *Engine) sgemmPanels(m, n, k int, alpha float32, panels []float32, trans
 		return
 	}
 	j := &e.sgemm
-	*j = sgemmJob{impl: e.impl, m: m, n: n, k: k, alpha: alpha, a: panels, transB: transB, b: b, ldb: ldb,
-		beta: beta, c: c, ldc: ldc, ep: ep}
-	j.tm, j.tn = splitTiles(ceilDiv(m, e.impl.MR), ceilDiv(n, e.impl.NR), e.threads)
-	e.run(j, j.tm*j.tn)
+	im := e.impl
+	*j = sgemmJob{impl: im, k: k, alpha: alpha, a: panels, transB: transB, b: b, ldb: ldb,
+		beta: beta, c: c, ldc: ldc, ep: ep,
+		loop: newGemmLoop(m, n, k, im.MR, im.NR, im.KC, im.MC, im.NC, e.threads)}
+	e.run(j, j.loop.tasks())
 	*j = sgemmJob{} // drop references to the caller's slices
 }

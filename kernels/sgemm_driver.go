@@ -2,14 +2,14 @@ package kernels
 
 import "unsafe"
 
-// sgemmJob is one SGEMM split into tm x tn tasks over C's register tiles.
-// The loops are BLIS's: for each NC block of columns, for each KC block of
-// the sum, pack B once (panel by panel, during the first MC block), and
-// sweep MC x KC blocks of the pre-packed A with the micro-kernel. The K blocking is fixed per tier, so every element of C
-// is summed in the same order whatever the split.
+// sgemmJob is one SGEMM on the shared loop nest (gemmLoop): B is packed
+// per KC x NC block as alpha*op(B), A comes pre-packed, tiles run in place
+// in C (edges through scratch), and the bias/ReLU epilogue runs on each
+// tile as its last K block finishes.
 type sgemmJob struct {
 	impl        *Impl
-	m, n, k     int
+	loop        gemmLoop
+	k           int
 	alpha, beta float32
 	a           []float32 // packed panels of A
 	transB      bool
@@ -18,16 +18,10 @@ type sgemmJob struct {
 	c           []float32
 	ldc         int
 	ep          Epilogue
-	tm, tn      int
 }
 
 func (j *sgemmJob) runTask(ws *workspace, index int) {
-	im := j.impl
-	mr, nr := im.MR, im.NR
-	p0, p1 := share(ceilDiv(j.m, mr), j.tm, index/j.tn)
-	q0, q1 := share(ceilDiv(j.n, nr), j.tn, index%j.tn)
-	m0, m1 := p0*mr, min(p1*mr, j.m)
-	n0, n1 := q0*nr, min(q1*nr, j.n)
+	m0, m1, n0, n1 := j.loop.bounds(index)
 	if m0 >= m1 || n0 >= n1 {
 		return
 	}
@@ -39,62 +33,35 @@ func (j *sgemmJob) runTask(ws *workspace, index int) {
 	if j.beta != 0 && j.beta != 1 {
 		j.scaleC(m0, m1, n0, n1)
 	}
-	for jc := n0; jc < n1; jc += im.NC {
-		nc := min(im.NC, n1-jc)
-		for pc := 0; pc < j.k; pc += im.KC {
-			kc := min(im.KC, j.k-pc)
-			accumulate := 0
-			if pc > 0 || j.beta != 0 {
-				accumulate = 1
-			}
-			last := pc+kc == j.k
-			for ic := m0; ic < m1; ic += im.MC {
-				mc := min(im.MC, m1-ic)
-				for jr := 0; jr < nc; jr += nr {
-					// With one MC block, no panel is used twice: packing
-					// them all into the same slot keeps it hot in L1.
-					slot := jr / nr
-					if m1-m0 <= im.MC {
-						slot = 0
-					}
-					panel := ws.bbuf[slot*kc*nr:]
-					cols := min(nr, nc-jr)
-					if ic == m0 {
-						// Pack each B panel just before its first use, so
-						// that the first sweep finds it in L1; later MC
-						// blocks reuse the packed block.
-						packB(panel, nr, j.transB, pc, kc, jc+jr, cols, j.alpha, j.b, j.ldb)
-					}
-					bp := &panel[0]
-					// While this panel's tiles run, fetch the source of the
-					// next one, a slice of its rows per tile, so that its
-					// packing finds them in cache.
-					next, nextCols, step := 0, 0, 0
-					if ic == m0 && !j.transB && jr+nr < nc {
-						next, nextCols = jc+jr+nr, min(nr, nc-jr-nr)
-						step = ceilDiv(kc, ceilDiv(mc, mr))
-					}
-					for ir := 0; ir < mc; ir += mr {
-						i := ic + ir
-						if step > 0 {
-							if r0 := ir / mr * step; r0 < kc {
-								prefetchRows(j.b[(pc+r0)*j.ldb+next:], min(step, kc-r0), j.ldb, nextCols)
-							}
-						}
-						ap := &j.a[i*j.k+pc*mr]
-						rows := min(mr, m1-i)
-						if rows == mr && cols == nr {
-							im.sgemmTile(kc, ap, bp, &j.c[i*j.ldc+jc+jr], j.ldc, accumulate)
-						} else {
-							j.edgeTile(ws.tile, kc, ap, bp, i, jc+jr, rows, cols, accumulate)
-						}
-						if last {
-							j.epilogue(i, i+rows, jc+jr, jc+jr+cols)
-						}
-					}
-				}
-			}
-		}
+	j.loop.run(j, ws, m0, m1, n0, n1)
+}
+
+func (j *sgemmJob) packB(ws *workspace, slot, p0, kc, j0, cols int) {
+	nr := j.impl.NR
+	packB(ws.bbuf[slot*kc*nr:], nr, j.transB, p0, kc, j0, cols, j.alpha, j.b, j.ldb)
+}
+
+func (j *sgemmJob) prefetchB(p0, rows, j0, cols int) {
+	if !j.transB {
+		prefetchRows(j.b[p0*j.ldb+j0:], rows, j.ldb, cols)
+	}
+}
+
+func (j *sgemmJob) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last bool) {
+	im := j.impl
+	accumulate := 0
+	if p0 > 0 || j.beta != 0 {
+		accumulate = 1
+	}
+	bp := &ws.bbuf[slot*kc*im.NR]
+	ap := &j.a[i*j.k+p0*im.MR]
+	if rows == im.MR && cols == im.NR {
+		im.sgemmTile(kc, ap, bp, &j.c[i*j.ldc+jj], j.ldc, accumulate)
+	} else {
+		j.edgeTile(ws.tile, kc, ap, bp, i, jj, rows, cols, accumulate)
+	}
+	if last {
+		j.epilogue(i, i+rows, jj, jj+cols)
 	}
 }
 
