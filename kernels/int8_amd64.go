@@ -13,6 +13,7 @@ var avx512vnniInt8 = &Int8Impl{
 	MC: 330, NC: 2048,
 	offsetB: true,
 	tile:    int8Tile6x64VNNI,
+	requant: requantAVX512, rqLanes: 1,
 }
 
 // int8Tile6x64VNNI computes a 6x64 int32 tile from packed panels; B bytes
@@ -20,6 +21,24 @@ var avx512vnniInt8 = &Int8Impl{
 //
 //go:noescape
 func int8Tile6x64VNNI(groups int, a, b *int8, c *int32, ldc int)
+
+// requantAVX512 requantizes rows x n int32 values (row stride lds) of a
+// finished tile into int8 C (row stride ldd), any n (masked tail):
+//
+//	for r := 0; r < rows; r++ {
+//		requantRowGo(dst[r*ldd:r*ldd+n], src[r*lds:r*lds+n], &rp[r], rqClamp{lo, hi, zero})
+//	}
+//
+// Rows whose multiplier is MinInt32 (the saturating case) must take the Go
+// loop.
+//
+//go:noescape
+func requantAVX512(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, lo, hi, zero int32)
+
+// requantAVX2 is requantAVX512 in AVX2 for n a multiple of 8.
+//
+//go:noescape
+func requantAVX2(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, lo, hi, zero int32)
 
 // archInt8Tiers returns the amd64 int8 tiers this CPU supports, best first.
 func archInt8Tiers() []*Int8Impl {
