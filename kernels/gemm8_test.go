@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -154,13 +155,15 @@ func checkGemm8(t *testing.T, what string, tc gemm8Case, e *Engine, a, b []int8,
 // the whole table, so each tier is bit-exact with generic.
 func TestGemmI8Tiers(t *testing.T) {
 	for _, im := range Int8Tiers() {
-		e := NewEngine(generic, 1)
-		e.SetInt8(im)
-		for i, tc := range gemm8Table() {
-			a, b, rq, ref := gemm8Inputs(tc, uint64(i))
-			checkGemm8(t, im.Name, tc, e, a, b, rq, ref)
-		}
-		e.Close()
+		t.Run(im.Name, func(t *testing.T) {
+			e := NewEngine(generic, 1)
+			defer e.Close()
+			e.SetInt8(im)
+			for i, tc := range gemm8Table() {
+				a, b, rq, ref := gemm8Inputs(tc, uint64(i))
+				checkGemm8(t, im.Name, tc, e, a, b, rq, ref)
+			}
+		})
 	}
 }
 
@@ -306,9 +309,43 @@ func TestGemmI8BadShapes(t *testing.T) {
 	}
 }
 
+// TestGemmI8SaturatingMultiplier runs rows whose multiplier is MinInt32,
+// the one SaturatingRoundingDoublingHighMul overflow the SIMD kernels leave
+// to the Go loop, with sums reaching MinInt32.
+func TestGemmI8SaturatingMultiplier(t *testing.T) {
+	tc := gemm8Case{m: 13, n: 70, k: 9, lda: 9, ldb: 70, ldc: 71, fill: "random"}
+	for _, im := range Int8Tiers() {
+		e := NewEngine(generic, 1)
+		e.SetInt8(im)
+		a, b, rq, ref := gemm8Inputs(tc, 77)
+		for i := 0; i < tc.m; i += 2 {
+			rq.Multiplier[i], rq.Shift[i] = math.MinInt32, 0
+			rq.Bias[i] = math.MinInt32 - ref[i*tc.n+i] // C[i][i]'s sum is MinInt32
+		}
+		checkGemm8(t, im.Name, tc, e, a, b, rq, ref)
+		e.Close()
+	}
+}
+
 func TestChooseInt8(t *testing.T) {
 	if got := chooseInt8("generic"); got != generic8 {
 		t.Errorf("RETINA_KERNELS=generic gives int8 tier %s", got.Name)
+	}
+	for _, ft := range Tiers() {
+		// A float tier name gives an int8 tier of that level or below.
+		got := chooseInt8(ft.Name)
+		if lvl, err := Lookup(got.level); err != nil || indexOf(Tiers(), lvl) < indexOf(Tiers(), ft) {
+			t.Errorf("RETINA_KERNELS=%s gives int8 tier %s of level %s", ft.Name, got.Name, got.level)
+		}
+	}
+	for _, t8 := range Int8Tiers() {
+		// An int8 tier name selects it, and its level for the float kernels.
+		if got := chooseInt8(t8.Name); got != t8 {
+			t.Errorf("RETINA_KERNELS=%s gives int8 tier %s", t8.Name, got.Name)
+		}
+		if got := chooseActive(t8.Name); got.Name != t8.level {
+			t.Errorf("RETINA_KERNELS=%s gives float tier %s, want %s", t8.Name, got.Name, t8.level)
+		}
 	}
 	if got := chooseInt8("no-such-tier"); got != int8Tiers[0] {
 		t.Errorf("unknown name gives %s, want the best tier %s", got.Name, int8Tiers[0].Name)
@@ -316,4 +353,13 @@ func TestChooseInt8(t *testing.T) {
 	if got := chooseInt8(""); got != int8Tiers[0] {
 		t.Errorf("no name gives %s, want %s", got.Name, int8Tiers[0].Name)
 	}
+}
+
+func indexOf[T comparable](list []T, v T) int {
+	for i, x := range list {
+		if x == v {
+			return i
+		}
+	}
+	return -1
 }

@@ -62,7 +62,8 @@ func Lookup(name string) (*Impl, error) {
 	return nil, fmt.Errorf("kernel tier %q is not available on this CPU (available: %s)", name, strings.Join(have, ", "))
 }
 
-// chooseActive picks the best tier, or the one forced by RETINA_KERNELS.
+// chooseActive picks the best tier, or the one forced by RETINA_KERNELS
+// (a float tier's name, or an int8 tier's, which means its level).
 // A forced tier that the CPU lacks falls back to the best one with a warning
 // on stderr, so that a stale environment never stops a camera.
 func chooseActive(forced string) *Impl {
@@ -70,6 +71,10 @@ func chooseActive(forced string) *Impl {
 		return tiers[0]
 	}
 	t, err := Lookup(forced)
+	if t8, err8 := LookupInt8(forced); err != nil && err8 == nil {
+		// An int8 tier's name: its level's float tier.
+		t, err = Lookup(t8.level)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "retina: RETINA_KERNELS: %v; using %s\n", err, tiers[0].Name)
 		return tiers[0]

@@ -4,23 +4,67 @@ package kernels
 
 import "github.com/klauspost/cpuid/v2"
 
+//go:generate go run asmgen8_amd64.go
+
 // avx512vnniInt8 runs the 6x64 VPDPBUSD micro-kernel (the float avx512
 // tile's shape: 24 ZMM accumulators, 4 B vectors). MC covers 330 rows of A;
 // B panels hold the whole K.
 var avx512vnniInt8 = &Int8Impl{
-	Name: "avx512vnni",
-	MR:   6, NR: 64,
+	Name: "avx512vnni", level: "avx512",
+	MR: 6, NR: 64,
 	MC: 330, NC: 2048,
 	offsetB: true,
 	tile:    int8Tile6x64VNNI,
 	requant: requantAVX512, rqLanes: 1,
 }
 
+// avx2Int8 runs the 6x8 VPMADDWD micro-kernel for AVX2 CPUs without VNNI:
+// 12 YMM accumulators (two partial sums per column), B sign-extended to
+// int16 as it is loaded, A packed as int16 once.
+var avx2Int8 = &Int8Impl{
+	Name: "avx2", level: "avx2",
+	MR: 6, NR: 8,
+	MC: 330, NC: 2048,
+	wideA:   true,
+	tile:    int8Tile6x8AVX2,
+	requant: requantAVX2, rqLanes: 8,
+}
+
 // int8Tile6x64VNNI computes a 6x64 int32 tile from packed panels; B bytes
-// are read as unsigned (x^0x80), so each sum is 128*rowsum(A) too high.
+// are read as unsigned (x^0x80), so each sum is 128*rowsum(A) too high:
+//
+//	for i := 0; i < 6; i++ {
+//		for j := 0; j < 64; j++ {
+//			var s int32
+//			for g := 0; g < groups; g++ {
+//				for t := 0; t < 4; t++ {
+//					s += int32(a[g*24+i*4+t]) * int32(uint8(b[g*256+j*4+t]))
+//				}
+//			}
+//			c[i*ldc+j] = s
+//		}
+//	}
 //
 //go:noescape
 func int8Tile6x64VNNI(groups int, a, b *int8, c *int32, ldc int)
+
+// int8Tile6x8AVX2 computes a 6x8 int32 tile from packed panels, A as
+// int16 (little-endian byte pairs):
+//
+//	for i := 0; i < 6; i++ {
+//		for j := 0; j < 8; j++ {
+//			var s int32
+//			for g := 0; g < groups; g++ {
+//				for t := 0; t < 4; t++ {
+//					s += int32(int16(uint16(uint8(a[g*48+i*8+2*t])) | uint16(a[g*48+i*8+2*t+1])<<8)) * int32(b[g*32+j*4+t])
+//				}
+//			}
+//			c[i*ldc+j] = s
+//		}
+//	}
+//
+//go:noescape
+func int8Tile6x8AVX2(groups int, a, b *int8, c *int32, ldc int)
 
 // requantAVX512 requantizes rows x n int32 values (row stride lds) of a
 // finished tile into int8 C (row stride ldd), any n (masked tail):
@@ -40,19 +84,30 @@ func requantAVX512(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, 
 //go:noescape
 func requantAVX2(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, lo, hi, zero int32)
 
-// archInt8Tiers returns the amd64 int8 tiers this CPU supports, best first.
+// archInt8Tiers returns the amd64 int8 tiers this CPU supports, best first:
+// AVX-512 F+BW+VL with VNNI -> avx512vnni, AVX2 -> avx2.
 func archInt8Tiers() []*Int8Impl {
 	var out []*Int8Impl
 	if cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL, cpuid.AVX512VNNI) {
 		out = append(out, avx512vnniInt8)
 	}
+	if cpuid.CPU.Supports(cpuid.AVX2) {
+		out = append(out, avx2Int8)
+	}
 	return out
 }
 
-// packB8Quad interleaves four rows of B into column words, 16 columns at a
-// time (SSE2, which every amd64 has).
+// packB8Groups packs whole groups of four rows of B, 8 or 16 columns per
+// step (SSE2, which every amd64 has):
+//
+//	for g := 0; g < groups; g++ {
+//		for c := 0; c < n8*8; c++ {
+//			dst[g*nr+c] = (uint32(uint8(b[4g*ldb+c])) | uint32(uint8(b[(4g+1)*ldb+c]))<<8 |
+//				uint32(uint8(b[(4g+2)*ldb+c]))<<16 | uint32(uint8(b[(4g+3)*ldb+c]))<<24) ^ flip
+//		}
+//	}
 //
 //go:noescape
-func packB8Quad(dst *uint32, b *int8, ldb int, n16 int, flip uint32)
+func packB8Groups(dst *uint32, b *int8, ldb, groups, n8, nr int, flip uint32)
 
-func init() { packB8QuadFn = packB8Quad }
+func init() { packB8GroupsFn = packB8Groups }

@@ -10,6 +10,10 @@ import (
 type Int8Impl struct {
 	Name string
 
+	// level is the float tier of the same instruction-set level: what
+	// RETINA_KERNELS names to get this tier or a lower one.
+	level string
+
 	// MR x NR is the register tile; MC x K of A and K x NC of B are the
 	// cache blocks (the int8 driver does not split K: int32 sums of a whole
 	// row fit in the tile's registers, and C may be int8).
@@ -40,8 +44,8 @@ func (im *Int8Impl) String() string { return im.Name }
 
 // generic8 is the pure-Go int8 tier, the reference for the others.
 var generic8 = &Int8Impl{
-	Name: "generic",
-	MR:   4, NR: 4,
+	Name: "generic", level: "generic",
+	MR: 4, NR: 4,
 	MC: 128, NC: 2048,
 	tile: int8TileGeneric,
 }
@@ -68,14 +72,11 @@ func LookupInt8(name string) (*Int8Impl, error) {
 	return nil, fmt.Errorf("int8 kernel tier %q is not available on this CPU", name)
 }
 
-// int8Alias maps a float tier name to the int8 tier of the same ISA level,
-// so that RETINA_KERNELS=avx512 also pins the int8 kernels.
-var int8Alias = map[string]string{"avx512": "avx512vnni"}
-
-// chooseInt8 picks the int8 tier named by RETINA_KERNELS (a float or an
-// int8 tier name; a float tier with no int8 counterpart gives generic),
-// else the best one. The float chooser already warns about
-// unknown names, so this one stays quiet.
+// chooseInt8 picks the int8 tier RETINA_KERNELS names: an int8 tier by
+// its name, or for a float tier name the best int8 tier of that level or
+// below (avx512 -> avx512vnni, or avx2 without VNNI), so that forcing a
+// float tier never runs wider int8 code than asked for. An empty or unknown
+// name gives the best tier (the float chooser already warns).
 func chooseInt8(forced string) *Int8Impl {
 	if forced == "" {
 		return int8Tiers[0]
@@ -83,13 +84,22 @@ func chooseInt8(forced string) *Int8Impl {
 	if t, err := LookupInt8(forced); err == nil {
 		return t
 	}
-	if t, err := LookupInt8(int8Alias[forced]); err == nil {
-		return t
+	rank := func(name string) int {
+		for i, t := range tiers {
+			if t.Name == name {
+				return i
+			}
+		}
+		return -1
 	}
-	if _, err := Lookup(forced); err == nil {
-		// A float tier with no int8 kernels of its level (yet): stay
-		// within what was asked for rather than use a wider ISA.
-		return generic8
+	r := rank(forced)
+	if r < 0 {
+		return int8Tiers[0]
 	}
-	return int8Tiers[0]
+	for _, t := range int8Tiers {
+		if rank(t.level) >= r {
+			return t
+		}
+	}
+	return generic8
 }

@@ -2,26 +2,41 @@
 
 #include "textflag.h"
 
-// func packB8Quad(dst *uint32, b *int8, ldb int, n16 int, flip uint32)
+// func packB8Groups(dst *uint32, b *int8, ldb, groups, n8, nr int, flip uint32)
 //
-// Interleaves four rows of B (row stride ldb), 16 columns per step, into one
-// 32-bit word per column (row t in byte t), XORed with flip.
-TEXT ·packB8Quad(SB), NOSPLIT, $0-36
+// For each of groups groups of four rows of B (row stride ldb), interleaves
+// n8*8 columns into one 32-bit word per column (row t in byte t), XORed
+// with flip; group g's words start nr words after group g-1's. 16 columns
+// per step, then a last step of 8 (SSE2).
+TEXT ·packB8Groups(SB), NOSPLIT, $0-52
 	MOVQ dst+0(FP), DI
 	MOVQ b+8(FP), SI
 	MOVQ ldb+16(FP), BX
-	MOVQ n16+24(FP), CX
-	MOVL flip+32(FP), AX
+	MOVQ groups+24(FP), R9
+	MOVQ n8+32(FP), R10
+	MOVQ nr+40(FP), R11
+	SHLQ $2, R11 // bytes per group of dst
+	MOVL flip+48(FP), AX
 	MOVD AX, X7
 	PSHUFD $0, X7, X7
-	LEAQ (SI)(BX*2), DX
-	TESTQ CX, CX
+	TESTQ R9, R9
 	JZ done
-loop:
-	MOVOU (SI), X0
-	MOVOU (SI)(BX*1), X1
-	MOVOU (DX), X2
-	MOVOU (DX)(BX*1), X3
+	TESTQ R10, R10
+	JZ done
+
+group:
+	MOVQ SI, R12
+	LEAQ (SI)(BX*2), R13
+	MOVQ DI, R14
+	MOVQ R10, CX
+	CMPQ CX, $2
+	JL eight
+
+sixteen:
+	MOVOU (R12), X0
+	MOVOU (R12)(BX*1), X1
+	MOVOU (R13), X2
+	MOVOU (R13)(BX*1), X3
 	MOVO X0, X4
 	PUNPCKLBW X1, X0
 	PUNPCKHBW X1, X4
@@ -38,14 +53,39 @@ loop:
 	PXOR X7, X1
 	PXOR X7, X4
 	PXOR X7, X3
-	MOVOU X0, (DI)
-	MOVOU X1, 16(DI)
-	MOVOU X4, 32(DI)
-	MOVOU X3, 48(DI)
-	ADDQ $16, SI
-	ADDQ $16, DX
-	ADDQ $64, DI
-	DECQ CX
-	JNZ loop
+	MOVOU X0, (R14)
+	MOVOU X1, 16(R14)
+	MOVOU X4, 32(R14)
+	MOVOU X3, 48(R14)
+	ADDQ $16, R12
+	ADDQ $16, R13
+	ADDQ $64, R14
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE sixteen
+
+eight:
+	TESTQ CX, CX
+	JZ next
+	MOVQ (R12), X0
+	MOVQ (R12)(BX*1), X1
+	MOVQ (R13), X2
+	MOVQ (R13)(BX*1), X3
+	PUNPCKLBW X1, X0
+	PUNPCKLBW X3, X2
+	MOVO X0, X1
+	PUNPCKLWL X2, X0
+	PUNPCKHWL X2, X1
+	PXOR X7, X0
+	PXOR X7, X1
+	MOVOU X0, (R14)
+	MOVOU X1, 16(R14)
+
+next:
+	LEAQ (SI)(BX*4), SI
+	ADDQ R11, DI
+	DECQ R9
+	JNZ group
+
 done:
 	RET

@@ -3,6 +3,8 @@
 package kernels
 
 import (
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/klauspost/cpuid/v2"
@@ -45,4 +47,29 @@ func TestAmd64Dispatch(t *testing.T) {
 				im.Name, im.MC, im.NC, im.KC, im.MR, im.NR)
 		}
 	}
+}
+
+// TestAmd64Int8Dispatch checks that each int8 tier is offered exactly when
+// the CPU has its features, best first, that RETINA_KERNELS=avx2 selects
+// the VPMADDWD tier, and prints the tiers this run covered.
+func TestAmd64Int8Dispatch(t *testing.T) {
+	want := []*Int8Impl{}
+	if cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL, cpuid.AVX512VNNI) {
+		want = append(want, avx512vnniInt8)
+	}
+	if cpuid.CPU.Supports(cpuid.AVX2) {
+		want = append(want, avx2Int8)
+		if got := chooseInt8("avx2"); got != avx2Int8 {
+			t.Errorf("RETINA_KERNELS=avx2 gives int8 tier %s", got.Name)
+		}
+	}
+	want = append(want, generic8)
+	got := Int8Tiers()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("int8 tiers %v, want %v", got, want)
+	}
+	if ActiveInt8() != chooseInt8(os.Getenv("RETINA_KERNELS")) {
+		t.Errorf("active int8 tier %s does not follow RETINA_KERNELS", ActiveInt8().Name)
+	}
+	fmt.Printf("int8 tiers on this CPU: %v (AVX512VNNI %v)\n", got, cpuid.CPU.Supports(cpuid.AVX512VNNI))
 }
