@@ -51,7 +51,11 @@ func (j *gemm8Job) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last
 	if kc == 0 {
 		clear(acc)
 	} else {
-		im.tile(kc/4, &j.pa.data[i*j.pa.stride], &ws.b8[slot*kc*im.NR], unsafe.SliceData(acc), im.NR)
+		tile := im.tile
+		if j.pa.minA && im.tileExact != nil {
+			tile = im.tileExact
+		}
+		tile(kc/4, &j.pa.data[i*j.pa.stride], &ws.b8[slot*kc*im.NR], unsafe.SliceData(acc), im.NR)
 	}
 	j.store(ws, acc, i, jj, rows, cols)
 }

@@ -35,7 +35,7 @@ func int8Sizes() []int {
 type gemm8Case struct {
 	m, n, k       int
 	lda, ldb, ldc int
-	fill          string // "random", "min", "max", "mixed": the extreme values everywhere
+	fill          string // "random", "min", "max", "mixed": the extreme values everywhere; "sym*": A without -128 (fills8)
 }
 
 func (c gemm8Case) String() string {
@@ -51,16 +51,35 @@ func gemm8Table() []gemm8Case {
 		out = append(out, gemm8Case{m: m, n: n, k: k, lda: k + rng.IntN(3), ldb: n + rng.IntN(3), ldc: n + 1 + rng.IntN(3), fill: fill})
 	}
 	for _, s := range sizes {
-		add(s, pick(), pick(), "random")
-		add(pick(), s, pick(), "random")
-		add(pick(), pick(), s, "random")
+		// A with and without -128: the neon tier has a kernel for each.
+		for _, f := range []string{"random", "sym"} {
+			add(s, pick(), pick(), f)
+			add(pick(), s, pick(), f)
+			add(pick(), pick(), s, f)
+		}
 	}
-	for _, f := range []string{"min", "max", "mixed"} {
+	for _, f := range []string{"min", "max", "mixed", "sympos", "symneg"} {
 		add(pick(), pick(), pick(), f)
 		add(17, 33, 70, f)
 	}
-	add(70, 70, 1000, "min") // long sums of 128*128
+	add(70, 70, 1000, "min")    // long sums of 128*128
+	add(70, 70, 1000, "sympos") // long sums of 127*128
 	return out
+}
+
+// fills8 returns how gemm8Inputs fills A and B for a case's fill: "sym"
+// is A in [-127, 127] (symmetric weights), "sympos" and "symneg" are A =
+// -127 and 127 against B = -128, the largest pairs of products.
+func fills8(fill string) (a, b string) {
+	switch fill {
+	case "sym":
+		return "sym", "random"
+	case "sympos":
+		return "-127", "min"
+	case "symneg":
+		return "max", "min"
+	}
+	return fill, fill
 }
 
 func fill8(rng *rand.Rand, a []int8, how string) {
@@ -72,6 +91,10 @@ func fill8(rng *rand.Rand, a []int8, how string) {
 			a[i] = 127
 		case "mixed":
 			a[i] = []int8{-128, 127}[rng.IntN(2)]
+		case "-127":
+			a[i] = -127
+		case "sym":
+			a[i] = int8(rng.IntN(255) - 127)
 		default:
 			a[i] = int8(rng.IntN(256) - 128)
 		}
@@ -84,8 +107,9 @@ func gemm8Inputs(tc gemm8Case, seed uint64) (a, b []int8, rq *Requant, ref []int
 	rng := rand.New(rand.NewPCG(seed, 9))
 	a = make([]int8, max(0, (tc.m-1)*tc.lda+tc.k))
 	b = make([]int8, max(0, (tc.k-1)*tc.ldb+tc.n))
-	fill8(rng, a, tc.fill)
-	fill8(rng, b, tc.fill)
+	fa, fb := fills8(tc.fill)
+	fill8(rng, a, fa)
+	fill8(rng, b, fb)
 	rq = &Requant{OutZero: int32(rng.IntN(256) - 128), Min: -128, Max: 127}
 	if rng.IntN(2) == 0 {
 		rq.Min = int8(rq.OutZero) // fused ReLU

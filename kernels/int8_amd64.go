@@ -97,17 +97,17 @@ func archInt8Tiers() []*Int8Impl {
 	return out
 }
 
-// packB8Groups packs whole groups of four rows of B, 8 or 16 columns per
-// step (SSE2, which every amd64 has):
+// packB8Groups packs whole groups of four rows of B, 16, 8 or 4 columns
+// per step (SSE2, which every amd64 has):
 //
 //	for g := 0; g < groups; g++ {
-//		for c := 0; c < n8*8; c++ {
+//		for c := 0; c < n4*4; c++ {
 //			dst[g*nr+c] = (uint32(uint8(b[4g*ldb+c])) | uint32(uint8(b[(4g+1)*ldb+c]))<<8 |
 //				uint32(uint8(b[(4g+2)*ldb+c]))<<16 | uint32(uint8(b[(4g+3)*ldb+c]))<<24) ^ flip
 //		}
 //	}
 //
 //go:noescape
-func packB8Groups(dst *uint32, b *int8, ldb, groups, n8, nr int, flip uint32)
+func packB8Groups(dst *uint32, b *int8, ldb, groups, n4, nr int, flip uint32)
 
 func init() { packB8GroupsFn = packB8Groups }

@@ -25,6 +25,10 @@ type Int8Impl struct {
 	// pack8.go); c has row stride ldc.
 	tile func(groups int, a, b *int8, c *int32, ldc int)
 
+	// tileExact, when set, replaces tile for A panels holding -128 (see
+	// the neon tier).
+	tileExact func(groups int, a, b *int8, c *int32, ldc int)
+
 	// offsetB: the kernel reads B as unsigned bytes (VPDPBUSD), so B is
 	// packed as x^0x80 and the driver subtracts 128*rowsum(A) from each sum.
 	offsetB bool

@@ -66,17 +66,17 @@ func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool) {
 		flip = 0x80808080
 	}
 	words := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(dst))), k4*nr/4)
-	// Whole groups of four rows, 8 columns at a time, in assembly where
+	// Whole groups of four rows, 4 columns at a time, in assembly where
 	// there is some.
-	full, c8 := k/4, 0
-	if n8 := cols / 8; packB8GroupsFn != nil && full > 0 && n8 > 0 {
-		_ = b[(4*full-1)*ldb+j0+8*n8-1] // the last byte the assembly reads
-		_ = words[(full-1)*nr+8*n8-1]
-		packB8GroupsFn(&words[0], &b[j0], ldb, full, n8, nr, flip)
-		c8 = n8 * 8
+	full, c4 := k/4, 0
+	if n4 := cols / 4; packB8GroupsFn != nil && full > 0 && n4 > 0 {
+		_ = b[(4*full-1)*ldb+j0+4*n4-1] // the last byte the assembly reads
+		_ = words[(full-1)*nr+4*n4-1]
+		packB8GroupsFn(&words[0], &b[j0], ldb, full, n4, nr, flip)
+		c4 = n4 * 4
 	}
 	for g := 0; g < k4/4; g++ {
-		if 4*g+4 <= k && c8 == cols && cols == nr {
+		if 4*g+4 <= k && c4 == cols && cols == nr {
 			continue // all done in assembly
 		}
 		out := words[g*nr : g*nr+nr]
@@ -85,7 +85,7 @@ func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool) {
 			r1 := b[(4*g+1)*ldb+j0 : (4*g+1)*ldb+j0+cols]
 			r2 := b[(4*g+2)*ldb+j0 : (4*g+2)*ldb+j0+cols]
 			r3 := b[(4*g+3)*ldb+j0 : (4*g+3)*ldb+j0+cols]
-			for c := c8; c < cols; c++ {
+			for c := c4; c < cols; c++ {
 				out[c] = (uint32(uint8(r0[c])) | uint32(uint8(r1[c]))<<8 | uint32(uint8(r2[c]))<<16 | uint32(uint8(r3[c]))<<24) ^ flip
 			}
 		} else {
@@ -102,9 +102,9 @@ func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool) {
 	}
 }
 
-// packB8GroupsFn, when set, packs 8-column steps of whole groups of four
-// rows: words[g*nr+c] = word of b[4g..4g+3][c] ^ flip for c < 8*n8.
-var packB8GroupsFn func(dst *uint32, b *int8, ldb, groups, n8, nr int, flip uint32)
+// packB8GroupsFn, when set, packs 4-column steps of whole groups of four
+// rows: words[g*nr+c] = word of b[4g..4g+3][c] ^ flip for c < 4*n4.
+var packB8GroupsFn func(dst *uint32, b *int8, ldb, groups, n4, nr int, flip uint32)
 
 // checkMatrix8 panics when a buffer of n elements cannot hold a rows x cols
 // matrix with row stride ld.
