@@ -57,3 +57,53 @@ func TestAddMatchesRealSum(t *testing.T) {
 		t.Errorf("Apply = %v", dst)
 	}
 }
+
+// The table-driven Apply must equal One (kernels' scalar primitives) on
+// every pair of int8 inputs.
+func TestApplyMatchesOneExhaustive(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	x, y := make([]int8, 1<<16), make([]int8, 1<<16)
+	for i := range x {
+		x[i], y[i] = int8(i), int8(i>>8)
+	}
+	dst := make([]int8, len(x))
+	for trial := 0; trial < 20; trial++ {
+		p1 := QParams{Scale: float32(0.001 + rng.Float64()), Zero: int32(rng.Intn(256) - 128)}
+		p2 := QParams{Scale: float32(0.001 + 3*rng.Float64()), Zero: int32(rng.Intn(256) - 128)}
+		po := QParams{Scale: float32(0.001 + 2*rng.Float64()), Zero: int32(rng.Intn(256) - 128)}
+		a := NewAdd(p1, p2, po, trial%2 == 0)
+		a.Apply(dst, x, y)
+		for i := range x {
+			if want := a.One(x[i], y[i]); dst[i] != want {
+				t.Fatalf("%v + %v -> %v: %d + %d = %d, want %d", p1, p2, po, x[i], y[i], dst[i], want)
+			}
+		}
+	}
+}
+
+// ApplyUpsampled equals UpsampleNearest followed by Apply.
+func TestApplyUpsampled(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	a := NewAdd(QParams{Scale: 0.1, Zero: 3}, QParams{Scale: 0.07, Zero: -9}, QParams{Scale: 0.2, Zero: 1}, false)
+	const planes, yh, yw, oh, ow = 3, 3, 5, 7, 9
+	x, y := make([]int8, planes*oh*ow), make([]int8, planes*yh*yw)
+	for i := range x {
+		x[i] = int8(rng.Intn(256))
+	}
+	for i := range y {
+		y[i] = int8(rng.Intn(256))
+	}
+	up := make([]int8, len(x))
+	UpsampleNearest(y, planes, yh, yw, up, oh, ow)
+	want := make([]int8, len(x))
+	a.Apply(want, x, up)
+	rows, cols := make([]int32, oh), make([]int32, ow)
+	nearestTable(rows, yh)
+	nearestTable(cols, yw)
+	a.ApplyUpsampled(x, x, planes, oh, ow, y, yh, yw, rows, cols)
+	for i := range want {
+		if x[i] != want[i] {
+			t.Fatalf("element %d = %d, want %d", i, x[i], want[i])
+		}
+	}
+}

@@ -2,54 +2,64 @@ package quant
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/retina-edge/retina/net"
 )
 
-// Every conv weight (and bias, and batch norm) net lists must be a layer
-// here with the same shape, and nothing more.
+// Every tensor net lists must be read by some layer of the walk with the
+// same shape, and nothing more, for v1 (batch norms) and v2 (GroupNorm
+// heads) alike.
 func TestArchMatchesNetParams(t *testing.T) {
-	cfg, _, err := net.ReadModelFile("../testdata/golden/basic_v1.safetensors")
-	if err != nil {
-		t.Fatal(err)
-	}
-	params, err := cfg.Params()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]string{}
-	for _, p := range params {
-		want[p.Name] = fmt.Sprint(p.Shape)
-	}
-	a, err := newArch(&cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, l := range a.layers() {
-		got[l.name+".weight"] = fmt.Sprint([]int{l.oc, l.ic, l.k, l.k})
-		if l.bias {
-			got[l.name+".bias"] = fmt.Sprint([]int{l.oc})
+	for _, path := range []string{"../testdata/golden/basic_v1.safetensors", "../testdata/golden/bottleneck_v2.safetensors"} {
+		cfg, _, err := net.ReadModelFile(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if l.bn != "" {
-			for _, f := range []string{"weight", "bias", "running_mean", "running_var"} {
-				got[l.bn+"."+f] = fmt.Sprint([]int{l.oc})
+		params, err := cfg.Params()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		for _, p := range params {
+			want[p.Name] = fmt.Sprint(p.Shape)
+		}
+		a, err := newArch(&cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		one := func(name string, oc int) { got[name] = fmt.Sprint([]int{oc}) }
+		for _, l := range a.Convs() {
+			got[l.Name+".weight"] = fmt.Sprint([]int{l.OutC, l.InC, l.K, l.K})
+			if l.Bias {
+				one(l.Name+".bias", l.OutC)
+			}
+			if l.BN != "" {
+				for _, f := range []string{"weight", "bias", "running_mean", "running_var"} {
+					one(l.BN+"."+f, l.OutC)
+				}
+			}
+			if l.GN != "" {
+				one(l.GN+".weight", l.OutC)
+				one(l.GN+".bias", l.OutC)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d tensors here, %d in net", path, len(got), len(want))
+		}
+		for name, shape := range want {
+			if got[name] != shape {
+				t.Errorf("%s: %s: net %s, quant %q", path, name, shape, got[name])
 			}
 		}
 	}
-	if len(got) != len(want) {
-		t.Errorf("%d tensors here, %d in net", len(got), len(want))
-	}
-	for name, shape := range want {
-		if got[name] != shape {
-			t.Errorf("%s: net %s, quant %q", name, shape, got[name])
-		}
-	}
-	v2 := cfg
-	v2.HeadGroupNorm, v2.FPNWidth = true, 32
-	if _, err := newArch(&v2); err == nil || !strings.Contains(err.Error(), "GroupNorm") {
-		t.Errorf("v2 heads: error %v", err)
+}
+
+func TestArchRefusesHugeConv(t *testing.T) {
+	cfg, _ := net.ResNetConfig("resnet18", 3)
+	cfg.FPNWidth = 16000 // 3x3 convs of 144000 products per sum
+	if _, err := newArch(&cfg); err == nil {
+		t.Fatal("accepted a conv whose int32 sums can overflow")
 	}
 }

@@ -34,6 +34,7 @@ type Calibrator struct {
 	ref    *refNet
 	obs    map[string]*Observer
 	engine *kernels.Engine
+	images int
 }
 
 // NewCalibrator prepares the float reference of a model (v1 heads only).
@@ -43,7 +44,7 @@ func NewCalibrator(cfg net.Config, weights map[string]net.Param, threads int) (*
 		return nil, err
 	}
 	e := kernels.NewEngine(kernels.Active(), max(threads, 1))
-	r, err := newRefNet(a, weights, e)
+	r, err := newRefNet(&cfg, a, weights, e)
 	if err != nil {
 		e.Close()
 		return nil, err
@@ -64,6 +65,7 @@ func (c *Calibrator) Add(img Image) error {
 		}
 		o.Observe(v)
 	})
+	c.images++
 	return nil
 }
 
@@ -105,9 +107,57 @@ func (c *Calibrator) Quantize(rule Rule) (*Model, []LayerReport, error) {
 		params[k] = best.Params
 		report = append(report, best)
 	}
-	m, err := build(c.cfg, c.ref, params, c.engine)
-	return m, report, err
+	m, err := assemble(c.cfg, c.ref.arch, &calibrated{ref: c.ref, act: params}, c.engine)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.calibration = calibrationJSON(rule, c.images, report)
+	return m, report, nil
 }
 
-// Close releases the engine of a model.
-func (m *Model) Close() { m.engine.Close() }
+// Images is the number of calibration images observed.
+func (c *Calibrator) Images() int { return c.images }
+
+// Close releases the calibrator's engine when no model was built from it.
+func (c *Calibrator) Close() { c.engine.Close() }
+
+// calibrated is the source of a model quantized from calibration: the
+// folded float layers and the chosen activation parameters.
+type calibrated struct {
+	ref *refNet
+	act map[string]QParams
+}
+
+func (c *calibrated) get(key string) (QParams, error) {
+	p, ok := c.act[key]
+	if !ok {
+		return QParams{}, fmt.Errorf("quant: no activation parameters for %s", key)
+	}
+	return p, nil
+}
+
+func (c *calibrated) input() (QParams, error) { return c.get(keyInput) }
+
+func (c *calibrated) conv(s net.ArchConv, in QParams, out string) (*Conv, error) {
+	po := in // a head's output conv keeps its accumulators: its output scale is unused
+	if out != "" {
+		var err error
+		if po, err = c.get(out); err != nil {
+			return nil, err
+		}
+	}
+	l := c.ref.layers[s.Name]
+	q, err := QuantizeConv(l.shape, s.OutC, l.w, l.b, in, po, s.ReLU && s.GN == "")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	q.Name = s.Name
+	return q, nil
+}
+
+func (c *calibrated) addOutput(_, out string) (QParams, error) { return c.get(out) }
+
+func (c *calibrated) groupNorm(s net.ArchConv) ([]float32, []float32, error) {
+	l := c.ref.layers[s.Name]
+	return l.gamma, l.beta, nil
+}

@@ -56,11 +56,8 @@ func TestCalibratorBestRule(t *testing.T) {
 		rules[l.Rule]++
 	}
 	t.Logf("rules kept: %v", rules)
-	x := img()
-	fc, _ := c.ref.forward(fmap{c: 3, h: x.H, w: x.W, data: x.Data}, func(string, []float32) {})
-	qc, _ := m.forward(fmap{c: 3, h: x.H, w: x.W, data: x.Data})
-	for lv := range fc {
-		db := SQNR(fc[lv].data, qc[lv].data)
+	cls, _ := compareHeads(t, c, m, img())
+	for lv, db := range cls {
 		t.Logf("level %d class logits %.1f dB", lv, db)
 		if db < 12 { // measured 14-30 dB on this random-weight model
 			t.Errorf("level %d class logits %.1f dB", lv, db)

@@ -2,6 +2,7 @@ package quant
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/retina-edge/retina/kernels"
 )
@@ -10,15 +11,17 @@ import (
 // output channel, the input zero point folded into the int32 bias, and the
 // requantization to the output's parameters with an optional fused ReLU.
 type Conv struct {
-	Shape   kernels.ConvShape
-	OutC    int
-	In, Out QParams
-	Relu    bool
-	Weights []int8    // OutC x Shape.ColRows()
-	WScales []float32 // one per output channel
-	Bias    []int32   // zero point folded in
-	packed  *kernels.PackedA8
-	rq      kernels.Requant
+	Name     string // torchvision's prefix of the conv's tensors
+	Shape    kernels.ConvShape
+	OutC     int
+	In, Out  QParams
+	Relu     bool
+	Weights  []int8    // OutC x Shape.ColRows()
+	WScales  []float32 // one per output channel
+	Bias     []int32   // zero point folded in
+	packed   *kernels.PackedA8
+	rq       kernels.Requant
+	accScale []float32 // In.Scale * WScales[c]: one accumulator step of channel c
 }
 
 // QuantizeConv quantizes a float conv: w is OutC x (C*KH*KW), b may be nil.
@@ -42,16 +45,20 @@ func NewConv(s kernels.ConvShape, outC int, in, out QParams, relu bool, wq []int
 	if outC <= 0 || len(wq) != outC*k || len(ws) != outC || len(bias) != outC {
 		return nil, fmt.Errorf("quant: conv has %d weights, %d scales, %d biases for %d x %d", len(wq), len(ws), len(bias), outC, k)
 	}
-	if !(in.Scale > 0) || !(out.Scale > 0) {
-		return nil, fmt.Errorf("quant: conv scales must be positive (in %g, out %g)", in.Scale, out.Scale)
+	if err := in.check(); err != nil {
+		return nil, fmt.Errorf("quant: conv input: %w", err)
 	}
-	c := &Conv{Shape: s, OutC: outC, In: in, Out: out, Relu: relu, Weights: wq, WScales: ws, Bias: bias}
+	if err := out.check(); err != nil {
+		return nil, fmt.Errorf("quant: conv output: %w", err)
+	}
+	c := &Conv{Shape: s, OutC: outC, In: in, Out: out, Relu: relu, Weights: wq, WScales: ws, Bias: bias, accScale: make([]float32, outC)}
 	c.rq = kernels.Requant{Bias: bias, Multiplier: make([]int32, outC), Shift: make([]int, outC), OutZero: out.Zero, Min: -128, Max: 127}
 	for i, sw := range ws {
-		if !(sw > 0) {
+		if !(sw > 0) || math.IsInf(float64(sw), 0) {
 			return nil, fmt.Errorf("quant: weight scale %d is %g", i, sw)
 		}
 		c.rq.Multiplier[i], c.rq.Shift[i] = kernels.QuantizeMultiplier(float64(in.Scale) * float64(sw) / float64(out.Scale))
+		c.accScale[i] = in.Scale * sw
 	}
 	if relu {
 		c.rq.Min, c.rq.Max = out.ReluRange()
@@ -88,4 +95,4 @@ func (c *Conv) RunAcc(e *kernels.Engine, src []int8, acc []int32, col []int8) {
 }
 
 // AccScale is the real value of one accumulator step of channel ch.
-func (c *Conv) AccScale(ch int) float32 { return c.In.Scale * c.WScales[ch] }
+func (c *Conv) AccScale(ch int) float32 { return c.accScale[ch] }

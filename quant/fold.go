@@ -2,26 +2,25 @@ package quant
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net"
 )
 
-// batchNormEps is torchvision's batch norm epsilon.
-const batchNormEps = 1e-5
-
 // floatLayer is one conv with its batch norm folded, ready to quantize.
 type floatLayer struct {
-	spec  layerSpec
-	shape kernels.ConvShape // H and W are set per input
-	w, b  []float32         // oc x (ic*k*k), oc
+	spec   net.ArchConv
+	shape  kernels.ConvShape // H and W are set per input
+	w, b   []float32         // oc x (ic*k*k), oc
+	gamma  []float32         // GroupNorm affine after the conv (spec.GN), or nil
+	beta   []float32
+	packed *kernels.PackedA // w for the float reference
 }
 
-// foldLayer reads a conv's weights and folds its batch norm exactly as
-// package net does (float64, one rounding), so the quantizer starts from
-// the float model's own weights.
-func foldLayer(s layerSpec, weights map[string]net.Param) (*floatLayer, error) {
+// foldLayer reads a conv's weights (and its norm) and folds its batch norm
+// exactly as package net does, so the quantizer starts from the float
+// model's own weights.
+func foldLayer(s net.ArchConv, weights map[string]net.Param) (*floatLayer, error) {
 	get := func(name string, n int) ([]float32, error) {
 		p, ok := weights[name]
 		if !ok {
@@ -32,41 +31,43 @@ func foldLayer(s layerSpec, weights map[string]net.Param) (*floatLayer, error) {
 		}
 		return p.Data, nil
 	}
-	k := s.ic * s.k * s.k
-	w, err := get(s.name+".weight", s.oc*k)
+	k := s.InC * s.K * s.K
+	w, err := get(s.Name+".weight", s.OutC*k)
 	if err != nil {
 		return nil, err
 	}
 	var b []float32
-	if s.bias {
-		if b, err = get(s.name+".bias", s.oc); err != nil {
+	if s.Bias {
+		if b, err = get(s.Name+".bias", s.OutC); err != nil {
 			return nil, err
 		}
 	}
-	l := &floatLayer{spec: s, shape: kernels.ConvShape{C: s.ic, KH: s.k, KW: s.k, StrideH: s.stride, StrideW: s.stride, PadH: s.pad, PadW: s.pad, DilH: 1, DilW: 1}}
-	if s.bn == "" {
+	l := &floatLayer{spec: s, shape: convShape(s)}
+	if s.GN != "" {
+		if l.gamma, err = get(s.GN+".weight", s.OutC); err != nil {
+			return nil, err
+		}
+		if l.beta, err = get(s.GN+".bias", s.OutC); err != nil {
+			return nil, err
+		}
+	}
+	if s.BN == "" {
 		l.w = append([]float32(nil), w...)
-		l.b = make([]float32, s.oc)
+		l.b = make([]float32, s.OutC)
 		copy(l.b, b)
 		return l, nil
 	}
 	var bn [4][]float32
 	for i, f := range []string{"weight", "bias", "running_mean", "running_var"} {
-		if bn[i], err = get(s.bn+"."+f, s.oc); err != nil {
+		if bn[i], err = get(s.BN+"."+f, s.OutC); err != nil {
 			return nil, err
 		}
 	}
-	l.w, l.b = make([]float32, len(w)), make([]float32, s.oc)
-	for o := 0; o < s.oc; o++ {
-		sc := float64(bn[0][o]) / math.Sqrt(float64(bn[3][o])+batchNormEps)
-		for i, v := range w[o*k : (o+1)*k] {
-			l.w[o*k+i] = float32(float64(v) * sc)
-		}
-		var cb float64
-		if b != nil {
-			cb = float64(b[o])
-		}
-		l.b[o] = float32((cb-float64(bn[2][o]))*sc + float64(bn[1][o]))
-	}
+	l.w, l.b = net.FoldBatchNorm(w, b, bn[0], bn[1], bn[2], bn[3])
 	return l, nil
+}
+
+// convShape is a layer's kernel geometry (H and W left for each input).
+func convShape(s net.ArchConv) kernels.ConvShape {
+	return kernels.ConvShape{C: s.InC, KH: s.K, KW: s.K, StrideH: s.Stride, StrideW: s.Stride, PadH: s.Pad, PadW: s.Pad, DilH: 1, DilW: 1}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func TestFoldLayerHandComputed(t *testing.T) {
-	s := layerSpec{name: "c", bn: "bn", oc: 2, ic: 1, k: 1, stride: 1}
+	s := net.ArchConv{Name: "c", BN: "bn", OutC: 2, InC: 1, K: 1, Stride: 1}
 	w := map[string]net.Param{
 		"c.weight":        {Shape: []int{2, 1, 1, 1}, Data: []float32{2, -1}},
 		"bn.weight":       {Data: []float32{3, 1}},

@@ -1,108 +1,117 @@
 package quant
 
-import "github.com/retina-edge/retina/kernels"
+import (
+	"github.com/retina-edge/retina/net/boxes"
+)
 
-// qmap is one int8 CHW feature map.
-type qmap struct {
-	c, h, w int
-	data    []int8
+// Heads runs one normalised 3 x h x w image (what net/preprocess produces)
+// through the int8 network and returns, per level P3..P7, the dequantized
+// class logits and box deltas. The levels live in the model's buffers and
+// are valid until the next call; buffers are planned on the first call of
+// a size, so later calls of that size allocate nothing. Heads implements
+// net/detect's Network.
+func (m *Model) Heads(h, w int, input []float32) ([]boxes.Level, error) {
+	if err := checkInputSize(h, w, len(input)); err != nil {
+		return nil, err
+	}
+	p := m.plan
+	if p == nil || p.h != h || p.w != w {
+		m.plan = nil // drop the old buffers before allocating new ones
+		p = m.newPlan(h, w)
+		m.plan = p
+	}
+	quantizeInto(p.input, input, m.input)
+	m.backbone(p)
+	m.fpn(p)
+	m.heads(p)
+	return p.levelList, nil
 }
 
-// apply runs c on x, whatever x's size (c.Shape's H and W are set per call).
-func (c *Conv) apply(e *kernels.Engine, x qmap) qmap {
+// conv runs c on the CHW image src (planes of h x w at stride apart) into
+// dst, whose rows are ldc apart. floor fuses a ReLU into the read (-128: none).
+func (m *Model) conv(p *plan, c *Conv, src []int8, stride, h, w int, floor int8, dst []int8, ldc int) {
 	s := c.Shape
-	s.C, s.H, s.W = x.c, x.h, x.w
-	out := qmap{c: c.OutC, h: s.OutH(), w: s.OutW()}
-	out.data = make([]int8, out.c*out.h*out.w)
-	var col []int8
-	if !s.IsPointwise() {
-		col = make([]int8, s.ColRows()*s.ColCols())
+	s.H, s.W = h, w
+	n := s.ColCols()
+	b := src
+	if !s.IsPointwise() || stride != h*w || floor > -128 {
+		im2col8(s, src, stride, int8(c.In.Zero), floor, p.col, n)
+		b = p.col
 	}
-	e.ConvI8(s, 1, c.packed, x.data, int8(c.In.Zero), out.data, col, &c.rq)
+	m.engine.GemmI8(c.packed, n, b, n, dst, ldc, &c.rq)
+}
+
+// run is conv on a contiguous map into a contiguous output.
+func (m *Model) run(p *plan, c *Conv, x qmap, dst []int8) qmap {
+	oh, ow := convOut(c, x.h, x.w)
+	out := qmap{c: c.OutC, h: oh, w: ow, data: dst[:c.OutC*oh*ow]}
+	m.conv(p, c, x.data, x.h*x.w, x.h, x.w, -128, out.data, oh*ow)
 	return out
 }
 
-// applyAcc runs a head's output conv and dequantizes its accumulators.
-func (c *Conv) applyAcc(e *kernels.Engine, x qmap) fmap {
-	s := c.Shape
-	s.C, s.H, s.W = x.c, x.h, x.w
-	n := s.OutH() * s.OutW()
-	acc := make([]int32, c.OutC*n)
-	b := x.data
-	if !s.IsPointwise() {
-		b = make([]int8, s.ColRows()*s.ColCols())
-		kernels.Im2colInt8(s, x.data, int8(c.In.Zero), b)
-	}
-	e.GemmI8Acc(c.packed, n, b, n, acc, n, c.Bias)
-	out := fmap{c: c.OutC, h: s.OutH(), w: s.OutW(), data: make([]float32, len(acc))}
-	for i, v := range acc {
-		out.data[i] = float32(v) * c.AccScale(i/n)
-	}
-	return out
-}
-
-// forward runs one normalised float image through the int8 network and
-// returns the dequantized class logits and box deltas per level.
-func (m *Model) forward(x fmap) (cls, box []fmap) {
-	e := m.engine
-	q := qmap{c: x.c, h: x.h, w: x.w, data: make([]int8, len(x.data))}
-	for i, v := range x.data {
-		q.data[i] = m.input.Quantize(v)
-	}
-	y := m.stem.apply(e, q)
-	pooled := qmap{c: y.c, h: PoolSize(y.h), w: PoolSize(y.w)}
-	pooled.data = make([]int8, pooled.c*pooled.h*pooled.w)
-	MaxPool3x3s2(y.data, y.c, y.h, y.w, pooled.data)
-	y = pooled
-	var stages [4]qmap
+// backbone computes C2..C5 into p.stages.
+func (m *Model) backbone(p *plan) {
+	x := m.run(p, m.stem, qmap{c: 3, h: p.h, w: p.w, data: p.input}, p.stem.data)
+	maxPool(x.data, x.c, x.h, x.w, p.pool.data, p.rowMax)
+	x = p.pool
 	for s, blocks := range m.stages {
-		for _, blk := range blocks {
-			in, t := y, y
-			for _, c := range blk.convs {
-				t = c.apply(e, t)
+		for b, blk := range blocks {
+			t := x
+			last := len(blk.convs) - 1
+			for i, c := range blk.convs[:last] {
+				t = m.run(p, c, t, p.scratch[i%2])
 			}
+			out := m.run(p, blk.convs[last], t, p.stageBuf[s][b%2])
+			id := x
 			if blk.down != nil {
-				in = blk.down.apply(e, in)
+				id = m.run(p, blk.down, x, p.down)
 			}
-			blk.add.Apply(t.data, t.data, in.data)
-			y = t
+			blk.add.Apply(out.data, out.data, id.data)
+			x = out
 		}
-		stages[s] = y
+		p.stages[s] = x
 	}
-	var lateral [3]qmap
-	lateral[2] = m.inner[2].apply(e, stages[3])
-	for i := 1; i >= 0; i-- {
-		l := m.inner[i].apply(e, stages[i+1])
-		up := make([]int8, len(l.data))
-		UpsampleNearest(lateral[i+1].data, l.c, lateral[i+1].h, lateral[i+1].w, up, l.h, l.w)
-		m.topDown[i].Apply(l.data, l.data, up)
-		lateral[i] = l
-	}
-	var pyr [5]qmap
-	for i := range 3 {
-		pyr[i] = m.layer[i].apply(e, lateral[i])
-	}
-	p6in := pyr[2]
-	if m.p6FromC5 {
-		p6in = stages[3]
-	}
-	pyr[3] = m.p6.apply(e, p6in)
-	relu6 := qmap{c: pyr[3].c, h: pyr[3].h, w: pyr[3].w, data: make([]int8, len(pyr[3].data))}
-	zp := int8(m.p6.Out.Zero) // ReLU on int8: nothing below the real zero
-	for i, v := range pyr[3].data {
-		relu6.data[i] = max(v, zp)
-	}
-	pyr[4] = m.p7.apply(e, relu6)
-	for _, p := range pyr {
-		cls = append(cls, head(e, m.clsTower, m.clsOut, p))
-		box = append(box, head(e, m.boxTow, m.boxOut, p))
-	}
-	return cls, box
 }
 
-func head(e *kernels.Engine, tower []*Conv, out *Conv, x qmap) fmap {
-	for _, c := range tower {
-		x = c.apply(e, x)
+// fpn computes P3..P7 into p.pyramid: lateral 1x1 convs, the top-down sums
+// (nearest upsample read in place), 3x3 output convs written straight into
+// their level's columns, then P6 and P7 (whose ReLU is fused into its read).
+func (m *Model) fpn(p *plan) {
+	m.run(p, m.inner[2], p.stages[3], p.lateral[2].data)
+	for i := 1; i >= 0; i-- {
+		l, up := p.lateral[i], p.lateral[i+1]
+		m.run(p, m.inner[i], p.stages[i+1], l.data)
+		m.topDown[i].ApplyUpsampled(l.data, l.data, l.c, l.h, l.w, up.data, up.h, up.w, p.upRows[i], p.upCols[i])
 	}
-	return out.applyAcc(e, x)
+	t := p.total
+	for i := range 3 {
+		l := p.lateral[i]
+		m.conv(p, m.layer[i], l.data, l.h*l.w, l.h, l.w, -128, p.pyramid[p.off[i]:], t)
+	}
+	if m.cfg.P6FromC5 {
+		c5 := p.stages[3]
+		m.conv(p, m.p6, c5.data, c5.h*c5.w, c5.h, c5.w, -128, p.pyramid[p.off[3]:], t)
+	} else {
+		m.conv(p, m.p6, p.pyramid[p.off[2]:], t, p.levelH[2], p.levelW[2], -128, p.pyramid[p.off[3]:], t)
+	}
+	m.conv(p, m.p7, p.pyramid[p.off[3]:], t, p.levelH[3], p.levelW[3], int8(m.p6.Out.Zero), p.pyramid[p.off[4]:], t)
+}
+
+// quantizeInto writes p.Quantize(src[i]) into dst: round half away from
+// zero, saturating. The explicit float32 conversions keep the product from
+// fusing into anything, so every platform rounds alike.
+func quantizeInto(dst []int8, src []float32, p QParams) {
+	inv := 1 / p.Scale
+	dst = dst[:len(src)]
+	for i, v := range src {
+		r := float32(v * inv)
+		r = min(max(r, -512), 512) // keeps the conversion in range
+		var q int32
+		if r >= 0 {
+			q = int32(r + 0.5)
+		} else {
+			q = -int32(-r + 0.5)
+		}
+		dst[i] = int8(min(max(q+p.Zero, -128), 127))
+	}
 }

@@ -2,6 +2,7 @@ package quant
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net"
@@ -14,148 +15,201 @@ type qblock struct {
 	add   *Add
 }
 
-// Model is the int8 RetinaNet: every conv int8 with a fused ReLU, adds in
-// fixed point, the heads' last convs left as int32 accumulators.
-type Model struct {
-	cfg              net.Config
-	input            QParams
-	stem             *Conv
-	stages           [4][]qblock
-	inner, layer     [3]*Conv
-	topDown          [2]*Add // lateral[i] = inner[i] + up(lateral[i+1]), i = 0, 1
-	p6, p7           *Conv
-	p6FromC5         bool
-	clsTower, boxTow []*Conv
-	clsOut, boxOut   *Conv
-	engine           *kernels.Engine
+// towerLayer is one head tower conv; with a GroupNorm (v2 heads) its
+// accumulators are dequantized, normalised in float with the ReLU, and
+// quantized again to the conv's Out parameters.
+type towerLayer struct {
+	conv        *Conv
+	gamma, beta []float32
 }
 
-// build quantizes the folded float layers with the chosen activation
-// parameters (keyed as refNet.forward observes them).
-func build(cfg net.Config, r *refNet, params map[string]QParams, e *kernels.Engine) (*Model, error) {
-	a := r.arch
-	get := func(key string) (QParams, error) {
-		p, ok := params[key]
-		if !ok {
-			return QParams{}, fmt.Errorf("quant: no activation parameters for %s", key)
-		}
-		return p, nil
+// qhead is one head: its tower, then the output conv whose accumulators
+// are dequantized for the sigmoid and box decoding.
+type qhead struct {
+	tower []towerLayer
+	out   *Conv
+}
+
+// Model is the int8 RetinaNet: every conv int8 with a fused ReLU, adds in
+// fixed point, the heads' last convs dequantized to float. It is not safe
+// for concurrent use.
+type Model struct {
+	cfg          net.Config
+	input        QParams
+	stem         *Conv
+	stages       [4][]qblock
+	inner, layer [3]*Conv
+	topDown      [2]*Add // lateral[i] = inner[i] + up(lateral[i+1]), i = 0, 1
+	p6, p7       *Conv
+	cls, box     qhead
+	engine       *kernels.Engine
+	plan         *plan
+
+	// calibration describes how the activation ranges were chosen (JSON,
+	// kept in the model file's metadata); "" when unknown.
+	calibration string
+}
+
+// source supplies the parts of a model as assemble walks the network:
+// quantized from calibration, or read from a model file.
+type source interface {
+	input() (QParams, error)
+	// conv returns layer s reading an activation quantized with in and
+	// writing the activation out ("" for a head's output conv).
+	conv(s net.ArchConv, in QParams, out string) (*Conv, error)
+	// addOutput gives the output parameters of the add named name,
+	// writing activation out.
+	addOutput(name, out string) (QParams, error)
+	groupNorm(s net.ArchConv) (gamma, beta []float32, err error)
+}
+
+// addName is the name of the add that ends the block or FPN level whose
+// conv is named conv: its prefix (up to the last dot) and "add".
+func addName(conv string) string { return conv[:strings.LastIndex(conv, ".")+1] + "add" }
+
+// assemble walks the network in data order. Every activation's parameters
+// are set once, by the op that writes it, and every reader must agree
+// with them (P3..P7 share one set): a file whose convs disagree is refused.
+func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Model, error) {
+	known := map[string]QParams{}
+	m := &Model{cfg: cfg, engine: e}
+	var err error
+	if m.input, err = src.input(); err != nil {
+		return nil, err
 	}
-	conv := func(s layerSpec, inKey, outKey string) (*Conv, error) {
-		in, err := get(inKey)
+	known[keyInput] = m.input
+	set := func(key, by string, p QParams) error {
+		if old, ok := known[key]; ok && old != p {
+			return fmt.Errorf("%s writes %s with scale %g, zero %d; another op wrote it with scale %g, zero %d", by, key, p.Scale, p.Zero, old.Scale, old.Zero)
+		}
+		known[key] = p
+		return nil
+	}
+	conv := func(s net.ArchConv, in, out string) (*Conv, error) {
+		p, ok := known[in]
+		if !ok {
+			return nil, fmt.Errorf("quant: %s reads %s before it is written", s.Name, in)
+		}
+		c, err := src.conv(s, p, out)
 		if err != nil {
 			return nil, err
 		}
-		out, err := get(outKey)
-		if err != nil {
-			return nil, err
-		}
-		l := r.layers[s.name]
-		c, err := QuantizeConv(l.shape, s.oc, l.w, l.b, in, out, s.relu)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.name, err)
+		if out != "" {
+			if err := set(out, s.Name, c.Out); err != nil {
+				return nil, err
+			}
 		}
 		return c, nil
 	}
-	m := &Model{cfg: cfg, engine: e, p6FromC5: a.p6FromC5}
-	var err error
-	if m.input, err = get(keyInput); err != nil {
+	add := func(name, in1, in2, out string, relu bool) (*Add, error) {
+		po, err := src.addOutput(name, out)
+		if err != nil {
+			return nil, err
+		}
+		if err := set(out, name, po); err != nil {
+			return nil, err
+		}
+		return NewAdd(known[in1], known[in2], po, relu), nil
+	}
+	if m.stem, err = conv(a.Stem, keyInput, a.Stem.Name); err != nil {
 		return nil, err
 	}
-	if m.stem, err = conv(a.stem, keyInput, a.stem.name); err != nil {
-		return nil, err
-	}
-	key := a.stem.name
+	key := a.Stem.Name // max-pooling keeps the parameters
 	var stageKeys [4]string
-	for s, blocks := range a.stages {
+	for s, blocks := range a.Stages {
 		for _, blk := range blocks {
 			var qb qblock
 			k := key
-			for _, c := range blk.convs {
-				qc, err := conv(c, k, c.name)
+			for _, c := range blk.Convs {
+				qc, err := conv(c, k, c.Name)
 				if err != nil {
 					return nil, err
 				}
-				qb.convs = append(qb.convs, qc)
-				k = c.name
+				qb.convs, k = append(qb.convs, qc), c.Name
 			}
 			idKey := key
-			if blk.down != nil {
-				if qb.down, err = conv(*blk.down, key, blk.down.name); err != nil {
+			if blk.Down != nil {
+				if qb.down, err = conv(*blk.Down, key, blk.Down.Name); err != nil {
 					return nil, err
 				}
-				idKey = blk.down.name
+				idKey = blk.Down.Name
 			}
-			last := blk.convs[len(blk.convs)-1]
-			p1, _ := get(last.name)
-			p2, _ := get(idKey)
-			po, err := get(blockKey(last))
-			if err != nil {
+			last := blk.Convs[len(blk.Convs)-1]
+			if qb.add, err = add(addName(last.Name), k, idKey, blockKey(last), true); err != nil {
 				return nil, err
 			}
-			qb.add = NewAdd(p1, p2, po, true)
 			m.stages[s] = append(m.stages[s], qb)
 			key = blockKey(last)
 		}
 		stageKeys[s] = key
 	}
 	var latKey [3]string
-	if m.inner[2], err = conv(a.inner[2], stageKeys[3], a.inner[2].name); err != nil {
+	if m.inner[2], err = conv(a.Inner[2], stageKeys[3], a.Inner[2].Name); err != nil {
 		return nil, err
 	}
-	latKey[2] = a.inner[2].name
+	latKey[2] = a.Inner[2].Name
 	for i := 1; i >= 0; i-- {
-		if m.inner[i], err = conv(a.inner[i], stageKeys[i+1], a.inner[i].name); err != nil {
+		if m.inner[i], err = conv(a.Inner[i], stageKeys[i+1], a.Inner[i].Name); err != nil {
 			return nil, err
 		}
-		p1, _ := get(a.inner[i].name)
-		p2, _ := get(latKey[i+1])
-		po, err := get(sumKey(a.inner[i]))
-		if err != nil {
+		if m.topDown[i], err = add(addName(a.Inner[i].Name), a.Inner[i].Name, latKey[i+1], sumKey(a.Inner[i]), false); err != nil {
 			return nil, err
 		}
-		m.topDown[i] = NewAdd(p1, p2, po, false)
-		latKey[i] = sumKey(a.inner[i])
+		latKey[i] = sumKey(a.Inner[i])
 	}
 	for i := range 3 {
-		if m.layer[i], err = conv(a.layer[i], latKey[i], keyPyramid); err != nil {
+		if m.layer[i], err = conv(a.Layer[i], latKey[i], keyPyramid); err != nil {
 			return nil, err
 		}
 	}
 	p6in := keyPyramid
-	if a.p6FromC5 {
+	if cfg.P6FromC5 {
 		p6in = stageKeys[3]
 	}
-	if m.p6, err = conv(a.p6, p6in, keyPyramid); err != nil {
+	if m.p6, err = conv(a.P6, p6in, keyPyramid); err != nil {
 		return nil, err
 	}
-	if m.p7, err = conv(a.p7, keyPyramid, keyPyramid); err != nil {
+	if m.p7, err = conv(a.P7, keyPyramid, keyPyramid); err != nil {
 		return nil, err
 	}
-	tower := func(specs []layerSpec, out layerSpec) ([]*Conv, *Conv, error) {
-		var cs []*Conv
+	head := func(specs []net.ArchConv, out net.ArchConv) (qhead, error) {
+		var h qhead
 		k := keyPyramid
 		for _, s := range specs {
-			c, err := conv(s, k, s.name)
+			c, err := conv(s, k, s.Name)
 			if err != nil {
-				return nil, nil, err
+				return h, err
 			}
-			cs, k = append(cs, c), s.name
+			l := towerLayer{conv: c}
+			if s.GN != "" {
+				if l.gamma, l.beta, err = src.groupNorm(s); err != nil {
+					return h, err
+				}
+			}
+			h.tower, k = append(h.tower, l), s.Name
 		}
-		in, err := get(k)
-		if err != nil {
-			return nil, nil, err
-		}
-		l := r.layers[out.name]
-		// The output conv's own output scale is unused (RunAcc): give it the input's.
-		last, err := QuantizeConv(l.shape, out.oc, l.w, l.b, in, in, false)
-		return cs, last, err
+		var err error
+		h.out, err = conv(out, k, "")
+		return h, err
 	}
-	if m.clsTower, m.clsOut, err = tower(a.clsTower, a.clsOut); err != nil {
+	if m.cls, err = head(a.ClsTower, a.ClsOut); err != nil {
 		return nil, err
 	}
-	if m.boxTow, m.boxOut, err = tower(a.boxTower, a.boxOut); err != nil {
+	if m.box, err = head(a.BoxTower, a.BoxOut); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// Config returns the model's configuration.
+func (m *Model) Config() net.Config { return m.cfg }
+
+// Kernels returns the int8 tier the model runs on.
+func (m *Model) Kernels() *kernels.Int8Impl { return m.engine.Int8Impl() }
+
+// Close stops the model's GEMM threads; the model must not be used after.
+func (m *Model) Close() { m.engine.Close() }
+
+func (m *Model) String() string {
+	return fmt.Sprintf("int8 RetinaNet(%s, %d classes, %s kernels)", m.cfg.Backbone, m.cfg.NumClasses, m.engine.Int8Impl().Name)
 }

@@ -38,6 +38,18 @@ func ActivationParams(min, max float64) (QParams, error) {
 	return QParams{Scale: float32(scale), Zero: int32(z)}, nil
 }
 
+// check refuses parameters no op can use: a scale that is not a positive
+// finite number, a zero point outside int8.
+func (p QParams) check() error {
+	if !(p.Scale > 0) || math.IsInf(float64(p.Scale), 0) {
+		return fmt.Errorf("scale %g is not a positive finite number", p.Scale)
+	}
+	if p.Zero < -128 || p.Zero > 127 {
+		return fmt.Errorf("zero point %d is outside int8", p.Zero)
+	}
+	return nil
+}
+
 // Quantize rounds x to the nearest int8 step, saturating.
 func (p QParams) Quantize(x float32) int8 {
 	q := math.Round(float64(x)/float64(p.Scale)) + float64(p.Zero)

@@ -36,3 +36,32 @@ func TestUpsampleNearestHandComputed(t *testing.T) {
 		}
 	}
 }
+
+// MaxPool3x3s2 against the definition on odd and even sizes.
+func TestMaxPoolMatchesDefinition(t *testing.T) {
+	for _, hw := range [][2]int{{1, 1}, {1, 2}, {2, 1}, {3, 3}, {5, 8}, {8, 5}, {9, 11}, {16, 16}} {
+		h, w := hw[0], hw[1]
+		src := make([]int8, 2*h*w)
+		for i := range src {
+			src[i] = int8(i*37 + i*i*11)
+		}
+		oh, ow := PoolSize(h), PoolSize(w)
+		dst := make([]int8, 2*oh*ow)
+		MaxPool3x3s2(src, 2, h, w, dst)
+		for p := range 2 {
+			for oy := range oh {
+				for ox := range ow {
+					m := int8(-128)
+					for y := max(0, 2*oy-1); y < min(h, 2*oy+2); y++ {
+						for x := max(0, 2*ox-1); x < min(w, 2*ox+2); x++ {
+							m = max(m, src[(p*h+y)*w+x])
+						}
+					}
+					if got := dst[(p*oh+oy)*ow+ox]; got != m {
+						t.Fatalf("%dx%d plane %d (%d,%d) = %d, want %d", h, w, p, oy, ox, got, m)
+					}
+				}
+			}
+		}
+	}
+}

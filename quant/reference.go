@@ -9,28 +9,22 @@ import (
 // buffer reuse: it serves calibration, not speed). Every tensor that gets
 // int8 parameters is reported to observe under the key the int8 model uses.
 type refNet struct {
-	arch   *archLayers
-	layers map[string]*floatLayer
-	packed map[string]*kernels.PackedA
-	e      *kernels.Engine
+	arch     *net.Arch
+	p6FromC5 bool
+	layers   map[string]*floatLayer
+	e        *kernels.Engine
 }
 
-// Keys of the activations shared by several ops.
-const (
-	keyInput   = "input"
-	keyPyramid = "pyramid" // P3..P7 share one scale: the heads' convs read them all
-)
-
-func newRefNet(a *archLayers, weights map[string]net.Param, e *kernels.Engine) (*refNet, error) {
-	r := &refNet{arch: a, layers: map[string]*floatLayer{}, packed: map[string]*kernels.PackedA{}, e: e}
-	for _, s := range a.layers() {
+func newRefNet(cfg *net.Config, a *net.Arch, weights map[string]net.Param, e *kernels.Engine) (*refNet, error) {
+	r := &refNet{arch: a, p6FromC5: cfg.P6FromC5, layers: map[string]*floatLayer{}, e: e}
+	for _, s := range a.Convs() {
 		l, err := foldLayer(s, weights)
 		if err != nil {
 			return nil, err
 		}
-		k := s.ic * s.k * s.k
-		r.layers[s.name] = l
-		r.packed[s.name] = kernels.PackA(e.Impl(), false, s.oc, k, l.w, k)
+		k := s.InC * s.K * s.K
+		l.packed = kernels.PackA(e.Impl(), false, s.OutC, k, l.w, k)
+		r.layers[s.Name] = l
 	}
 	return r, nil
 }
@@ -43,17 +37,23 @@ type fmap struct {
 
 type observeFunc func(key string, x []float32)
 
-func (r *refNet) conv(s layerSpec, x fmap, relu bool) fmap {
-	l := r.layers[s.name]
+// conv runs layer s on x; the ReLU is fused unless relu is false. A layer
+// with a GroupNorm gets it (and its ReLU) after the conv.
+func (r *refNet) conv(s net.ArchConv, x fmap, relu bool) fmap {
+	l := r.layers[s.Name]
 	sh := l.shape
 	sh.H, sh.W = x.h, x.w
-	out := fmap{c: s.oc, h: sh.OutH(), w: sh.OutW()}
+	out := fmap{c: s.OutC, h: sh.OutH(), w: sh.OutW()}
 	out.data = make([]float32, out.c*out.h*out.w)
 	var col []float32
 	if !sh.IsPointwise() {
 		col = make([]float32, sh.ColRows()*sh.ColCols())
 	}
-	r.e.Conv(sh, 1, r.packed[s.name], x.data, out.data, col, kernels.Epilogue{Bias: l.b, ReLU: relu})
+	r.e.Conv(sh, 1, l.packed, x.data, out.data, col, kernels.Epilogue{Bias: l.b, ReLU: relu && l.gamma == nil})
+	if l.gamma != nil {
+		hw := out.h * out.w
+		groupNormReLU(out.data, hw, 0, hw, out.c, l.gamma, l.beta)
+	}
 	return out
 }
 
@@ -62,86 +62,76 @@ func (r *refNet) conv(s layerSpec, x fmap, relu bool) fmap {
 func (r *refNet) forward(x fmap, observe observeFunc) (cls, box []fmap) {
 	a := r.arch
 	observe(keyInput, x.data)
-	y := r.conv(a.stem, x, true)
-	observe(a.stem.name, y.data)
+	y := r.conv(a.Stem, x, true)
+	observe(a.Stem.Name, y.data)
 	pooled := fmap{c: y.c, h: PoolSize(y.h), w: PoolSize(y.w)}
 	pooled.data = make([]float32, pooled.c*pooled.h*pooled.w)
 	maxPoolFloat(y, pooled)
 	y = pooled
 	var stages [4]fmap
-	for s, blocks := range a.stages {
+	for s, blocks := range a.Stages {
 		for _, blk := range blocks {
 			in, t := y, y
-			for _, c := range blk.convs[:len(blk.convs)-1] {
-				t = r.conv(c, t, true)
-				observe(c.name, t.data)
+			for _, c := range blk.Convs {
+				t = r.conv(c, t, c.ReLU)
+				observe(c.Name, t.data)
 			}
-			last := blk.convs[len(blk.convs)-1]
-			t = r.conv(last, t, false)
-			observe(last.name, t.data)
-			if blk.down != nil {
-				in = r.conv(*blk.down, in, false)
-				observe(blk.down.name, in.data)
+			if blk.Down != nil {
+				in = r.conv(*blk.Down, in, false)
+				observe(blk.Down.Name, in.data)
 			}
 			for i := range t.data {
 				t.data[i] = max(t.data[i]+in.data[i], 0)
 			}
-			observe(blockKey(last), t.data)
+			observe(blockKey(blk.Convs[len(blk.Convs)-1]), t.data)
 			y = t
 		}
 		stages[s] = y
 	}
-	lat := r.conv(a.inner[2], stages[3], false)
-	observe(a.inner[2].name, lat.data)
 	var lateral [3]fmap
-	lateral[2] = lat
+	lateral[2] = r.conv(a.Inner[2], stages[3], false)
+	observe(a.Inner[2].Name, lateral[2].data)
 	for i := 1; i >= 0; i-- {
-		l := r.conv(a.inner[i], stages[i+1], false)
-		observe(a.inner[i].name, l.data)
+		l := r.conv(a.Inner[i], stages[i+1], false)
+		observe(a.Inner[i].Name, l.data)
 		up := upsampleFloat(lateral[i+1], l.h, l.w)
 		for j := range l.data {
 			l.data[j] += up[j]
 		}
-		observe(sumKey(a.inner[i]), l.data)
+		observe(sumKey(a.Inner[i]), l.data)
 		lateral[i] = l
 	}
 	var pyr [5]fmap
 	for i := range 3 {
-		pyr[i] = r.conv(a.layer[i], lateral[i], false)
+		pyr[i] = r.conv(a.Layer[i], lateral[i], false)
 	}
 	p6in := pyr[2]
-	if a.p6FromC5 {
+	if r.p6FromC5 {
 		p6in = stages[3]
 	}
-	pyr[3] = r.conv(a.p6, p6in, false)
+	pyr[3] = r.conv(a.P6, p6in, false)
 	relu6 := fmap{c: pyr[3].c, h: pyr[3].h, w: pyr[3].w, data: make([]float32, len(pyr[3].data))}
 	for i, v := range pyr[3].data {
 		relu6.data[i] = max(v, 0)
 	}
-	pyr[4] = r.conv(a.p7, relu6, false)
+	pyr[4] = r.conv(a.P7, relu6, false)
 	for _, p := range pyr {
 		observe(keyPyramid, p.data)
 	}
 	for _, p := range pyr {
-		cls = append(cls, r.head(a.clsTower, a.clsOut, p, observe))
-		box = append(box, r.head(a.boxTower, a.boxOut, p, observe))
+		cls = append(cls, r.head(a.ClsTower, a.ClsOut, p, observe))
+		box = append(box, r.head(a.BoxTower, a.BoxOut, p, observe))
 	}
 	return cls, box
 }
 
-func (r *refNet) head(tower []layerSpec, out layerSpec, x fmap, observe observeFunc) fmap {
+func (r *refNet) head(tower []net.ArchConv, out net.ArchConv, x fmap, observe observeFunc) fmap {
 	for _, s := range tower {
 		x = r.conv(s, x, true)
-		observe(s.name, x.data)
+		observe(s.Name, x.data)
 	}
 	return r.conv(out, x, false)
 }
-
-// blockKey names a residual block's output (after the add and ReLU).
-func blockKey(last layerSpec) string { return last.name + ".block" }
-
-// sumKey names an FPN lateral's output after the top-down add.
-func sumKey(inner layerSpec) string { return inner.name + ".sum" }
 
 func maxPoolFloat(src, dst fmap) {
 	for p := 0; p < src.c; p++ {

@@ -36,7 +36,7 @@ func TestReferenceMatchesNet(t *testing.T) {
 	}
 	e := kernels.NewEngine(kernels.Active(), 1)
 	defer e.Close()
-	r, err := newRefNet(a, weights, e)
+	r, err := newRefNet(&cfg, a, weights, e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestReferenceMatchesNet(t *testing.T) {
 			t.Errorf("level %d box deltas: %.1f dB vs net", lv, db)
 		}
 	}
-	for _, k := range []string{keyInput, keyPyramid, a.stem.name} {
+	for _, k := range []string{keyInput, keyPyramid, a.Stem.Name} {
 		if seen[k] == 0 {
 			t.Errorf("activation %s never observed", k)
 		}

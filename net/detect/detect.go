@@ -33,24 +33,68 @@ type Detection struct {
 	Box   [4]float32 `json:"box"` // x1, y1, x2, y2
 }
 
+// Network is the model a Detector runs: the float net.Model (through New)
+// or the int8 quant.Model, which implements it. Heads runs one normalised
+// 3 x h x w image and returns, per level P3..P7, the class logits and box
+// deltas as float; the slices stay valid until the next call, and calls on
+// a size already seen should allocate nothing.
+type Network interface {
+	Config() net.Config
+	Heads(h, w int, input []float32) ([]boxes.Level, error)
+}
+
+// floatNetwork adapts a net.Model to Network.
+type floatNetwork struct {
+	m      *net.Model
+	levels []boxes.Level
+}
+
+func (f *floatNetwork) Config() net.Config { return f.m.Config() }
+
+func (f *floatNetwork) Heads(h, w int, input []float32) ([]boxes.Level, error) {
+	heads, err := f.m.Forward(1, h, w, input)
+	if err != nil {
+		return nil, err
+	}
+	f.levels = f.levels[:0]
+	for _, o := range heads {
+		f.levels = append(f.levels, boxes.Level{
+			Logits: o.ClassLogits.Image(0), Deltas: o.BoxDeltas.Image(0),
+			H: o.ClassLogits.H(), W: o.ClassLogits.W(),
+		})
+	}
+	return f.levels, nil
+}
+
 // Detector owns a model and every buffer a detection needs, so that
 // detections on same-sized images allocate nothing after the first. It is
 // not safe for concurrent use.
 type Detector struct {
-	model            *net.Model
+	model            *net.Model // nil for a network that is not a float model
+	network          Network
 	cfg              net.Config
 	pre              *preprocess.Preprocessor
 	post             *boxes.Postprocessor
 	minSize, maxSize int
 	input            []float32
-	levels           []boxes.Level
 	out              []Detection
 	labels           []string // one per class, so that Detect allocates no strings
 }
 
 // New wraps model; the detector does not take ownership (close the model yourself).
 func New(model *net.Model, opts Options) (*Detector, error) {
-	cfg := model.Config()
+	d, err := NewNetwork(&floatNetwork{m: model}, opts)
+	if err != nil {
+		return nil, err
+	}
+	d.model = model
+	return d, nil
+}
+
+// NewNetwork wraps any Network (an int8 model); the detector does not take
+// ownership.
+func NewNetwork(network Network, opts Options) (*Detector, error) {
+	cfg := network.Config()
 	minSize, maxSize := cfg.MinSize, cfg.MaxSize
 	if opts.MinSize > 0 {
 		minSize = opts.MinSize
@@ -71,13 +115,17 @@ func New(model *net.Model, opts Options) (*Detector, error) {
 		}
 	}
 	return &Detector{
-		model: model, cfg: cfg, post: post, minSize: minSize, maxSize: maxSize, labels: labels,
+		network: network, cfg: cfg, post: post, minSize: minSize, maxSize: maxSize, labels: labels,
 		pre: preprocess.NewPreprocessor(minSize, maxSize, cfg.ImageMean, cfg.ImageStd),
 	}, nil
 }
 
-// Model returns the detector's model.
+// Model returns the detector's float model, or nil when it runs another
+// Network.
 func (d *Detector) Model() *net.Model { return d.model }
+
+// Network returns what the detector runs.
+func (d *Detector) Network() Network { return d.network }
 
 // Detect finds objects in img. The returned slice is reused by the next call.
 func (d *Detector) Detect(img image.Image) ([]Detection, error) {
@@ -92,18 +140,11 @@ func (d *Detector) Detect(img image.Image) ([]Detection, error) {
 	if err != nil {
 		return nil, err
 	}
-	heads, err := d.model.Forward(1, geo.PaddedH, geo.PaddedW, input)
+	levels, err := d.network.Heads(geo.PaddedH, geo.PaddedW, input)
 	if err != nil {
 		return nil, err
 	}
-	d.levels = d.levels[:0]
-	for _, h := range heads {
-		d.levels = append(d.levels, boxes.Level{
-			Logits: h.ClassLogits.Image(0), Deltas: h.BoxDeltas.Image(0),
-			H: h.ClassLogits.H(), W: h.ClassLogits.W(),
-		})
-	}
-	dets, err := d.post.Run(d.levels, geo.ResizedW, geo.ResizedH, geo.PaddedW, geo.PaddedH, kernels.Sigmoid)
+	dets, err := d.post.Run(levels, geo.ResizedW, geo.ResizedH, geo.PaddedW, geo.PaddedH, kernels.Sigmoid)
 	if err != nil {
 		return nil, err
 	}

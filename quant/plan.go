@@ -1,0 +1,169 @@
+package quant
+
+import (
+	"fmt"
+
+	"github.com/retina-edge/retina/net/boxes"
+)
+
+// numLevels is the pyramid's P3..P7.
+const numLevels = 5
+
+// maxInputPixels bounds h*w of an input (the float model's own bound on
+// 64-bit machines is larger; an int8 plan of this size is already ~8 GB).
+const maxInputPixels = 1 << 26
+
+// qmap is one contiguous int8 CHW feature map.
+type qmap struct {
+	c, h, w int
+	data    []int8
+}
+
+// plan holds every buffer of a forward pass for one input size, allocated
+// once and reused, so that later passes of that size allocate nothing.
+type plan struct {
+	h, w       int
+	input      []int8
+	stem, pool qmap
+	rowMax     []int8       // max-pool row scratch
+	stageBuf   [4][2][]int8 // each stage's blocks alternate between two outputs
+	stages     [4]qmap      // C2..C5 of the current pass (views of stageBuf)
+	scratch    [2][]int8    // block convs before the last
+	down       []int8
+	col        []int8 // im2col matrix, the largest any conv needs
+	lateral    [3]qmap
+	upRows     [2][]int32 // nearest-upsample source rows and columns of the top-down sums
+	upCols     [2][]int32
+
+	// P3..P7 and the head towers are FPNWidth x total: row c holds channel
+	// c of every level, level l in columns off[l]..off[l+1].
+	levelH, levelW [numLevels]int
+	off            [numLevels + 1]int
+	total          int
+	pyramid        []int8
+	tower          [3][]int8
+	acc            []int32   // the int32 accumulators of the heads' GroupNorm and output convs
+	norm           []float32 // GroupNorm heads: dequantized tower accumulators
+	clsOut, boxOut []float32 // per level, A*K x h x w then A*4 x h x w, levels back to back
+	levels         [numLevels]boxes.Level
+	levelList      []boxes.Level
+}
+
+// convOut is a conv's output size for an h x w input.
+func convOut(c *Conv, h, w int) (int, int) {
+	s := c.Shape
+	s.H, s.W = h, w
+	return s.OutH(), s.OutW()
+}
+
+// colSize is the im2col scratch of c on an h x w input (0 for pointwise).
+func colSize(c *Conv, h, w int) int {
+	s := c.Shape
+	s.H, s.W = h, w
+	if s.IsPointwise() {
+		return 0
+	}
+	return s.ColRows() * s.ColCols()
+}
+
+func checkInputSize(h, w, n int) error {
+	if h < 1 || w < 1 || h > maxInputPixels || w > maxInputPixels || h*w > maxInputPixels {
+		return fmt.Errorf("quant: input %dx%d out of range (1..%d pixels)", h, w, maxInputPixels)
+	}
+	if n != 3*h*w {
+		return fmt.Errorf("quant: input has %d values, want 3 x %d x %d", n, h, w)
+	}
+	return nil
+}
+
+// newPlan sizes and allocates the buffers of an h x w input.
+func (m *Model) newPlan(h, w int) *plan {
+	p := &plan{h: h, w: w, input: make([]int8, 3*h*w)}
+	col := colSize(m.stem, h, w)
+	sh, sw := convOut(m.stem, h, w)
+	p.stem = qmap{c: m.stem.OutC, h: sh, w: sw, data: make([]int8, m.stem.OutC*sh*sw)}
+	p.rowMax = make([]int8, sw)
+	ph, pw := PoolSize(sh), PoolSize(sw)
+	p.pool = qmap{c: m.stem.OutC, h: ph, w: pw, data: make([]int8, m.stem.OutC*ph*pw)}
+	var scratch [2]int
+	down := 0
+	var stageSize [4][3]int
+	h, w = ph, pw
+	for s, blocks := range m.stages {
+		for _, blk := range blocks {
+			bh, bw := h, w
+			for i, c := range blk.convs {
+				col = max(col, colSize(c, bh, bw))
+				bh, bw = convOut(c, bh, bw)
+				if i < len(blk.convs)-1 {
+					scratch[i%2] = max(scratch[i%2], c.OutC*bh*bw)
+				}
+			}
+			if blk.down != nil {
+				col = max(col, colSize(blk.down, h, w))
+				dh, dw := convOut(blk.down, h, w)
+				down = max(down, blk.down.OutC*dh*dw)
+			}
+			h, w = bh, bw
+			stageSize[s] = [3]int{blk.convs[len(blk.convs)-1].OutC, h, w}
+		}
+		n := stageSize[s][0] * stageSize[s][1] * stageSize[s][2]
+		p.stageBuf[s][0] = make([]int8, n)
+		if len(blocks) > 1 {
+			p.stageBuf[s][1] = make([]int8, n)
+		}
+	}
+	p.scratch = [2][]int8{make([]int8, scratch[0]), make([]int8, scratch[1])}
+	p.down = make([]int8, down)
+	f := m.cfg.FPNWidth
+	for i := range 3 {
+		st := stageSize[i+1]
+		col = max(col, colSize(m.inner[i], st[1], st[2]), colSize(m.layer[i], st[1], st[2]))
+		p.lateral[i] = qmap{c: f, h: st[1], w: st[2], data: make([]int8, f*st[1]*st[2])}
+		p.levelH[i], p.levelW[i] = convOut(m.layer[i], st[1], st[2])
+	}
+	for i := range 2 {
+		p.upRows[i] = make([]int32, p.lateral[i].h)
+		p.upCols[i] = make([]int32, p.lateral[i].w)
+		nearestTable(p.upRows[i], p.lateral[i+1].h)
+		nearestTable(p.upCols[i], p.lateral[i+1].w)
+	}
+	p6h, p6w := p.levelH[2], p.levelW[2]
+	if m.cfg.P6FromC5 {
+		p6h, p6w = stageSize[3][1], stageSize[3][2]
+	}
+	col = max(col, colSize(m.p6, p6h, p6w))
+	p.levelH[3], p.levelW[3] = convOut(m.p6, p6h, p6w)
+	col = max(col, colSize(m.p7, p.levelH[3], p.levelW[3]))
+	p.levelH[4], p.levelW[4] = convOut(m.p7, p.levelH[3], p.levelW[3])
+	for l := range numLevels {
+		p.off[l+1] = p.off[l] + p.levelH[l]*p.levelW[l]
+	}
+	p.total = p.off[numLevels]
+	p.pyramid = make([]int8, f*p.total)
+	// Every head conv is a 3x3 same conv over all levels at once.
+	col = max(col, 9*f*p.total)
+	for i := range p.tower {
+		if len(m.cls.tower) > 0 {
+			p.tower[i] = make([]int8, f*p.total)
+		}
+	}
+	accRows := max(m.cls.out.OutC, m.box.out.OutC)
+	if len(m.cls.tower) > 0 && m.cls.tower[0].gamma != nil {
+		accRows = max(accRows, f)
+		p.norm = make([]float32, f*p.total)
+	}
+	p.acc = make([]int32, accRows*p.total)
+	p.col = make([]int8, col)
+	p.clsOut = make([]float32, m.cls.out.OutC*p.total)
+	p.boxOut = make([]float32, m.box.out.OutC*p.total)
+	for l := range numLevels {
+		p.levels[l] = boxes.Level{
+			Logits: p.clsOut[m.cls.out.OutC*p.off[l] : m.cls.out.OutC*p.off[l+1]],
+			Deltas: p.boxOut[m.box.out.OutC*p.off[l] : m.box.out.OutC*p.off[l+1]],
+			H:      p.levelH[l], W: p.levelW[l],
+		}
+	}
+	p.levelList = p.levels[:]
+	return p
+}
