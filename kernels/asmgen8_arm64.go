@@ -1,12 +1,13 @@
 //go:build ignore
 
 // asmgen8 writes the arm64 int8 kernels: the neon and neondot GEMM tiles
-// (int8_neon_arm64.s), the NEON requantization and the B packer
-// (int8_util_arm64.s), in the packed layouts of pack8.go. The Go assembler
-// has none of SMULL, SMLAL, SADALP, SDOT, ADDP, SQRDMULH, SSHL, SRSHL,
-// SSHR, SQADD, SMAX, SMIN or XTN, so they are WORDs with the mnemonic in a
-// comment. Run with `go run asmgen8_arm64.go` in kernels/ (or
-// `GOARCH=arm64 go generate ./kernels` where arm64 binaries run).
+// (int8_neon_arm64.s), the NEON requantization, the B packer and the
+// stride-2 gather of im2col (int8_util_arm64.s), in the packed layouts of
+// pack8.go. The Go assembler has none of SMULL, SMLAL, SADALP, SDOT, ADDP,
+// SQRDMULH, SSHL, SRSHL, SSHR, SQADD, SMAX, SMIN or XTN, so they are WORDs
+// with the mnemonic in a comment. Run with `go run asmgen8_arm64.go` in
+// kernels/ (or `GOARCH=arm64 go generate ./kernels` where arm64 binaries
+// run).
 package main
 
 import (
@@ -253,6 +254,8 @@ func utils() string {
 	requant(&e)
 	e.w("")
 	packB(&e)
+	e.w("")
+	gather(&e)
 	return e.String()
 }
 
@@ -388,6 +391,25 @@ func packB(e *emitter) {
 	e.w("\tADD R5, R0, R0")
 	e.w("\tSUBS $1, R3, R3")
 	e.w("\tBNE group")
+	e.w("")
+	e.w("done:")
+	e.w("\tRET")
+}
+
+// gather: LD2 splits 32 bytes into the even and the odd ones.
+func gather(e *emitter) {
+	e.w("// func gatherEven8(dst, src *int8, blocks int)")
+	e.w("TEXT ·gatherEven8(SB), NOSPLIT, $0-24")
+	e.w("\tMOVD dst+0(FP), R0")
+	e.w("\tMOVD src+8(FP), R1")
+	e.w("\tMOVD blocks+16(FP), R2")
+	e.w("\tCBZ R2, done")
+	e.w("")
+	e.w("loop:")
+	e.w("\tVLD2.P 32(R1), [V0.B16, V1.B16]")
+	e.w("\tVST1.P [V0.B16], 16(R0)")
+	e.w("\tSUBS $1, R2, R2")
+	e.w("\tBNE loop")
 	e.w("")
 	e.w("done:")
 	e.w("\tRET")

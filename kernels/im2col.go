@@ -44,17 +44,24 @@ func (s ConvShape) Validate() error {
 // Im2col writes the (C*KH*KW) x (OutH*OutW) matrix whose row (c,ky,kx) and
 // column (oy,ox) hold src[c][oy*StrideH-PadH+ky*DilH][ox*StrideW-PadW+kx*DilW]
 // (0 outside the image). src is one C x H x W image.
-func Im2col(s ConvShape, src, col []float32) { im2col(s, src, col, 0) }
+func Im2col(s ConvShape, src, col []float32) { im2col(s, src, col, 0, gatherGo[float32]) }
 
 // Im2colInt8 is Im2col for int8 images; padding reads as zeroPoint, the
 // quantized value of a real 0.
-func Im2colInt8(s ConvShape, src []int8, zeroPoint int8, col []int8) { im2col(s, src, col, zeroPoint) }
+func Im2colInt8(s ConvShape, src []int8, zeroPoint int8, col []int8) {
+	im2col(s, src, col, zeroPoint, gatherInt8)
+}
 
-// im2col is Im2col with padding value pad.
-func im2col[T float32 | int8](s ConvShape, src, col []T, pad T) {
+// im2col is Im2col with padding value pad; gather copies every stride-th
+// value (dst[i] = src[i*stride]).
+func im2col[T float32 | int8](s ConvShape, src, col []T, pad T, gather func(dst, src []T, stride int)) {
 	oh, ow := s.OutH(), s.OutW()
 	src = src[:s.C*s.H*s.W]
 	col = col[:s.ColRows()*oh*ow]
+	// Stride 1 with the output as wide as the input (same padding): out[oy][ox]
+	// = plane[oy+dy][ox+x0] is the plane at a constant offset, one copy for
+	// the whole row of col, then the pad at the ends of each line put back.
+	flat := s.StrideH == 1 && s.StrideW == 1 && ow == s.W
 	row := 0
 	for c := 0; c < s.C; c++ {
 		plane := src[c*s.H*s.W : (c+1)*s.H*s.W]
@@ -65,6 +72,27 @@ func im2col[T float32 | int8](s ConvShape, src, col []T, pad T) {
 				x0 := kx*s.DilW - s.PadW
 				// Output columns whose input x lies inside the image.
 				lo, hi := validRange(x0, s.StrideW, s.W, ow)
+				if flat {
+					dy := ky*s.DilH - s.PadH
+					oy0, oy1 := validRange(dy, 1, s.H, oh)
+					fill(out[:oy0*ow], pad)
+					fill(out[oy1*ow:], pad)
+					if lo < hi && oy0 < oy1 {
+						a, b := oy0*ow+lo, (oy1-1)*ow+hi
+						copy(out[a:b], plane[a+dy*s.W+x0:b+dy*s.W+x0])
+					}
+					for oy := oy0; oy < oy1; oy++ {
+						// A pixel or two a line: no call.
+						line := out[oy*ow : (oy+1)*ow]
+						for ox := range line[:lo] {
+							line[ox] = pad
+						}
+						for ox := hi; ox < len(line); ox++ {
+							line[ox] = pad
+						}
+					}
+					continue
+				}
 				for oy := 0; oy < oh; oy++ {
 					line := out[oy*ow : (oy+1)*ow]
 					y := oy*s.StrideH - s.PadH + ky*s.DilH
@@ -74,12 +102,8 @@ func im2col[T float32 | int8](s ConvShape, src, col []T, pad T) {
 					}
 					in := plane[y*s.W : (y+1)*s.W]
 					fill(line[:lo], pad)
-					if s.StrideW == 1 {
-						copy(line[lo:hi], in[x0+lo:x0+hi])
-					} else {
-						for ox := lo; ox < hi; ox++ {
-							line[ox] = in[x0+ox*s.StrideW]
-						}
+					if lo < hi {
+						gather(line[lo:hi], in[x0+lo*s.StrideW:x0+(hi-1)*s.StrideW+1], s.StrideW)
 					}
 					fill(line[hi:], pad)
 				}
@@ -87,6 +111,36 @@ func im2col[T float32 | int8](s ConvShape, src, col []T, pad T) {
 		}
 	}
 }
+
+// gatherGo is the gather of im2col in Go: dst[i] = src[i*stride].
+func gatherGo[T float32 | int8](dst, src []T, stride int) {
+	if stride == 1 {
+		copy(dst, src)
+		return
+	}
+	for i := range dst {
+		dst[i] = src[i*stride]
+	}
+}
+
+// gatherInt8 is gatherGo with stride-2 runs in assembly where there is
+// some: dst[i] = src[2i] 16 at a time.
+func gatherInt8(dst, src []int8, stride int) {
+	done := 0
+	if stride == 2 && gatherEven8Fn != nil {
+		// The assembly reads 32 bytes per 16 values: src[2i+1] too, so it
+		// stops before the last value, whose odd neighbour may lie past src.
+		if blocks := (len(dst) - 1) / 16; blocks > 0 {
+			_ = src[32*blocks-1]
+			gatherEven8Fn(&dst[0], &src[0], blocks)
+			done = 16 * blocks
+		}
+	}
+	gatherGo(dst[done:], src[done*stride:], stride)
+}
+
+// gatherEven8Fn, when set, copies blocks*16 values: dst[i] = src[2i].
+var gatherEven8Fn func(dst, src *int8, blocks int)
 
 // fill sets every element of line to v; clear for zero, the common case.
 func fill[T float32 | int8](line []T, v T) {

@@ -146,3 +146,75 @@ func TestConvShapeValidate(t *testing.T) {
 		}
 	}
 }
+
+// im2colShapes adds to convShapes the cases of im2col's fast paths: same
+// padding at stride 1 (one shifted copy per row, dilated too, offsets past
+// the image), and stride-2 lines long enough for the vector gather.
+func im2colShapes() []ConvShape {
+	out := convShapes()
+	for _, s := range []ConvShape{
+		{C: 2, H: 9, W: 11, KH: 5, KW: 5, StrideH: 1, StrideW: 1, PadH: 2, PadW: 2, DilH: 1, DilW: 1},
+		{C: 2, H: 8, W: 9, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 2, PadW: 2, DilH: 2, DilW: 2},
+		{C: 1, H: 6, W: 1, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
+		{C: 1, H: 2, W: 3, KH: 1, KW: 7, StrideH: 1, StrideW: 1, PadH: 0, PadW: 3, DilH: 1, DilW: 1},
+		{C: 2, H: 7, W: 75, KH: 7, KW: 7, StrideH: 2, StrideW: 2, PadH: 3, PadW: 3, DilH: 1, DilW: 1},
+		{C: 3, H: 5, W: 66, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
+		{C: 2, H: 4, W: 64, KH: 1, KW: 1, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0, DilH: 1, DilW: 1},
+	} {
+		if err := s.Validate(); err != nil {
+			panic(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// naiveIm2col is Im2col's definition, with pad outside the image.
+func naiveIm2col[T float32 | int8](s ConvShape, src []T, pad T) []T {
+	oh, ow := s.OutH(), s.OutW()
+	col := make([]T, 0, s.ColRows()*oh*ow)
+	for c := 0; c < s.C; c++ {
+		for ky := 0; ky < s.KH; ky++ {
+			for kx := 0; kx < s.KW; kx++ {
+				for oy := 0; oy < oh; oy++ {
+					for ox := 0; ox < ow; ox++ {
+						y, x := oy*s.StrideH-s.PadH+ky*s.DilH, ox*s.StrideW-s.PadW+kx*s.DilW
+						v := pad
+						if y >= 0 && y < s.H && x >= 0 && x < s.W {
+							v = src[(c*s.H+y)*s.W+x]
+						}
+						col = append(col, v)
+					}
+				}
+			}
+		}
+	}
+	return col
+}
+
+// TestIm2colMatchesNaive checks Im2col and Im2colInt8 against the
+// definition, with a guard value past the matrix.
+func TestIm2colMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, s := range im2colShapes() {
+		src := randSlice(rng, s.C*s.H*s.W)
+		src8 := make([]int8, len(src))
+		fill8(rng, src8, "random")
+		n := s.ColRows() * s.ColCols()
+		col := make([]float32, n+1)
+		col[n] = guard
+		Im2col(s, src, col)
+		col8 := make([]int8, n+1)
+		col8[n] = guard8
+		Im2colInt8(s, src8, -7, col8)
+		want, want8 := naiveIm2col(s, src, 0), naiveIm2col(s, src8, -7)
+		for i := range want {
+			if col[i] != want[i] || col8[i] != want8[i] {
+				t.Fatalf("%+v: col[%d] = %v, %d; want %v, %d", s, i, col[i], col8[i], want[i], want8[i])
+			}
+		}
+		if col[n] != guard || col8[n] != guard8 {
+			t.Fatalf("%+v: wrote past the matrix", s)
+		}
+	}
+}

@@ -97,6 +97,15 @@ func archInt8Tiers() []*Int8Impl {
 	return out
 }
 
+// gatherEven8 copies every other byte, 16 per block:
+//
+//	for i := 0; i < 16*blocks; i++ {
+//		dst[i] = src[2*i]
+//	}
+//
+//go:noescape
+func gatherEven8(dst, src *int8, blocks int)
+
 // packB8Groups packs whole groups of four rows of B, 16, 8 or 4 columns
 // per step (SSE2, which every amd64 has):
 //
@@ -110,4 +119,7 @@ func archInt8Tiers() []*Int8Impl {
 //go:noescape
 func packB8Groups(dst *uint32, b *int8, ldb, groups, n4, nr int, flip uint32)
 
-func init() { packB8GroupsFn = packB8Groups }
+func init() {
+	packB8GroupsFn = packB8Groups
+	gatherEven8Fn = gatherEven8
+}

@@ -81,6 +81,15 @@ func int8Tile4x8NEONExact(groups int, a, b *int8, c *int32, ldc int)
 //go:noescape
 func requantNEON(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, lo, hi, zero int32)
 
+// gatherEven8 copies every other byte, 16 per block:
+//
+//	for i := 0; i < 16*blocks; i++ {
+//		dst[i] = src[2*i]
+//	}
+//
+//go:noescape
+func gatherEven8(dst, src *int8, blocks int)
+
 // packB8Groups packs whole groups of four rows of B, 8 or 4 columns per
 // step:
 //
@@ -94,7 +103,10 @@ func requantNEON(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, lo
 //go:noescape
 func packB8Groups(dst *uint32, b *int8, ldb, groups, n4, nr int, flip uint32)
 
-func init() { packB8GroupsFn = packB8Groups }
+func init() {
+	packB8GroupsFn = packB8Groups
+	gatherEven8Fn = gatherEven8
+}
 
 // archInt8Tiers returns the arm64 int8 tiers, best first: neondot when the
 // CPU reports ASIMDDP (SDOT; Cortex-A76, Raspberry Pi 5), then neon.

@@ -127,3 +127,19 @@ next:
 
 done:
 	RET
+
+// func gatherEven8(dst, src *int8, blocks int)
+TEXT ·gatherEven8(SB), NOSPLIT, $0-24
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD blocks+16(FP), R2
+	CBZ R2, done
+
+loop:
+	VLD2.P 32(R1), [V0.B16, V1.B16]
+	VST1.P [V0.B16], 16(R0)
+	SUBS $1, R2, R2
+	BNE loop
+
+done:
+	RET
