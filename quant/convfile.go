@@ -1,11 +1,7 @@
 package quant
 
 import (
-	"encoding/binary"
-	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net/safetensors"
@@ -55,6 +51,11 @@ func ReadConv(f *safetensors.File, name string, s kernels.ConvShape, outC int, r
 			return nil, fmt.Errorf("%s.act_zero: zero point %d outside int8", name, z)
 		}
 	}
+	for i, v := range w {
+		if v == -128 {
+			return nil, fmt.Errorf("%s.weight: value -128 at %d (int8 weights are symmetric, -127..127)", name, i)
+		}
+	}
 	c, err := NewConv(s, outC, QParams{act[0], zero[0]}, QParams{act[1], zero[1]}, relu, w, ws, bias)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -95,34 +96,4 @@ func tensorF32(f *safetensors.File, name string, n int) ([]float32, error) {
 		return nil, err
 	}
 	return t.Float32s()
-}
-
-// maxHeader bounds the header IsQuantized reads.
-const maxHeader = 100 << 20
-
-// IsQuantized reports whether path is a safetensors file whose metadata
-// says FormatTag; it reads the header only, so callers can sniff a model
-// before choosing the float or the int8 loader.
-func IsQuantized(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var size [8]byte
-	if _, err := io.ReadFull(f, size[:]); err != nil {
-		return false
-	}
-	n := binary.LittleEndian.Uint64(size[:])
-	if n == 0 || n > maxHeader {
-		return false
-	}
-	header := make([]byte, n)
-	if _, err := io.ReadFull(f, header); err != nil {
-		return false
-	}
-	var h struct {
-		Meta map[string]string `json:"__metadata__"`
-	}
-	return json.Unmarshal(header, &h) == nil && h.Meta["format"] == FormatTag
 }

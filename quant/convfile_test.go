@@ -2,7 +2,6 @@ package quant
 
 import (
 	"bytes"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,26 +82,5 @@ func TestReadConvMissingOrWrong(t *testing.T) {
 	f, _ := safetensors.Parse(buf.Bytes())
 	if _, err := ReadConv(f, "x", s, 4, false); err == nil || !strings.Contains(err.Error(), "x.weight") {
 		t.Errorf("wrong channel count: error %v", err)
-	}
-}
-
-func TestIsQuantized(t *testing.T) {
-	c, _ := testConv(t)
-	dir := t.TempDir()
-	q := filepath.Join(dir, "q.safetensors")
-	other := filepath.Join(dir, "f.safetensors")
-	if err := safetensors.WriteFile(q, map[string]string{"format": FormatTag}, c.Tensors("x")); err != nil {
-		t.Fatal(err)
-	}
-	if err := safetensors.WriteFile(other, map[string]string{"format": "retina-v1"}, c.Tensors("x")); err != nil {
-		t.Fatal(err)
-	}
-	if !IsQuantized(q) {
-		t.Error("quantized file not recognised")
-	}
-	for _, p := range []string{other, filepath.Join(dir, "none"), "../testdata/golden/basic_v1.safetensors"} {
-		if IsQuantized(p) {
-			t.Errorf("%s taken for a quantized model", p)
-		}
 	}
 }

@@ -20,6 +20,7 @@ type qblock struct {
 // quantized again to the conv's Out parameters.
 type towerLayer struct {
 	conv        *Conv
+	gn          string // the GroupNorm's tensor prefix, or ""
 	gamma, beta []float32
 }
 
@@ -180,7 +181,7 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 			if err != nil {
 				return h, err
 			}
-			l := towerLayer{conv: c}
+			l := towerLayer{conv: c, gn: s.GN}
 			if s.GN != "" {
 				if l.gamma, l.beta, err = src.groupNorm(s); err != nil {
 					return h, err
