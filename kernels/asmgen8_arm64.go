@@ -1,13 +1,13 @@
 //go:build ignore
 
 // asmgen8 writes the arm64 int8 kernels: the neon and neondot GEMM tiles
-// (int8_neon_arm64.s), the NEON requantization, the B packer and the
-// stride-2 gather of im2col (int8_util_arm64.s), in the packed layouts of
-// pack8.go. The Go assembler has none of SMULL, SMLAL, SADALP, SDOT, ADDP,
-// SQRDMULH, SSHL, SRSHL, SSHR, SQADD, SMAX, SMIN or XTN, so they are WORDs
-// with the mnemonic in a comment. Run with `go run asmgen8_arm64.go` in
-// kernels/ (or `GOARCH=arm64 go generate ./kernels` where arm64 binaries
-// run).
+// (int8_neon_arm64.s), the NEON requantization and row bias, the B packer
+// and the stride-2 gather of im2col (int8_util_arm64.s), in the packed
+// layouts of pack8.go. The Go assembler has none of SMULL, SMLAL, SADALP,
+// SDOT, ADDP, SQRDMULH, SSHL, SRSHL, SSHR, SQADD, SMAX, SMIN or XTN, so
+// they are WORDs with the mnemonic in a comment. Run with `go run
+// asmgen8_arm64.go` in kernels/ (or `GOARCH=arm64 go generate ./kernels`
+// where arm64 binaries run).
 package main
 
 import (
@@ -253,6 +253,8 @@ func utils() string {
 	e.header()
 	requant(&e)
 	e.w("")
+	bias(&e)
+	e.w("")
 	packB(&e)
 	e.w("")
 	gather(&e)
@@ -410,6 +412,48 @@ func gather(e *emitter) {
 	e.w("\tVST1.P [V0.B16], 16(R0)")
 	e.w("\tSUBS $1, R2, R2")
 	e.w("\tBNE loop")
+	e.w("")
+	e.w("done:")
+	e.w("\tRET")
+}
+
+// bias: dst = src + the row's add, 4 lanes a step.
+func bias(e *emitter) {
+	e.w("// func biasNEON(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)")
+	e.w("//")
+	e.w("// n is a multiple of 4.")
+	e.w("TEXT ·biasNEON(SB), NOSPLIT, $0-56")
+	e.w("\tMOVD dst+0(FP), R0")
+	e.w("\tMOVD ldd+8(FP), R1")
+	e.w("\tLSL $2, R1, R1")
+	e.w("\tMOVD src+16(FP), R2")
+	e.w("\tMOVD lds+24(FP), R3")
+	e.w("\tLSL $2, R3, R3")
+	e.w("\tMOVD rows+32(FP), R4")
+	e.w("\tMOVD n+40(FP), R5")
+	e.w("\tMOVD rp+48(FP), R6")
+	e.w("\tCBZ R4, done")
+	e.w("\tCBZ R5, done")
+	e.w("")
+	e.w("row:")
+	e.w("\tMOVW 0(R6), R7")
+	e.w("\tVDUP R7, V16.S4")
+	e.w("\tMOVD R2, R8")
+	e.w("\tMOVD R0, R9")
+	e.w("\tMOVD R5, R10")
+	e.w("")
+	e.w("vec:")
+	e.w("\tVLD1.P 16(R8), [V0.S4]")
+	e.w("\tVADD V16.S4, V0.S4, V0.S4")
+	e.w("\tVST1.P [V0.S4], 16(R9)")
+	e.w("\tSUBS $4, R10, R10")
+	e.w("\tBNE vec")
+	e.w("")
+	e.w("\tADD $32, R6, R6")
+	e.w("\tADD R3, R2, R2")
+	e.w("\tADD R1, R0, R0")
+	e.w("\tSUBS $1, R4, R4")
+	e.w("\tBNE row")
 	e.w("")
 	e.w("done:")
 	e.w("\tRET")

@@ -64,6 +64,17 @@ func (j *gemm8Job) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last
 func (j *gemm8Job) store(ws *workspace, acc []int32, i, jj, rows, cols int) {
 	im, o := j.impl, &j.out
 	nr := im.NR
+	if o.rq == nil && im.bias != nil {
+		if cols%im.rqLanes == 0 {
+			im.bias(&o.acc[i*o.ldc+jj], o.ldc, &acc[0], nr, rows, cols, &j.rows[i])
+			return
+		}
+		im.bias(&acc[0], nr, &acc[0], nr, rows, nr, &j.rows[i]) // in place, then the part inside C
+		for r := 0; r < rows; r++ {
+			copy(o.acc[(i+r)*o.ldc+jj:(i+r)*o.ldc+jj+cols], acc[r*nr:r*nr+cols])
+		}
+		return
+	}
 	if o.rq == nil {
 		for r := 0; r < rows; r++ {
 			add := j.rows[i+r].add

@@ -16,6 +16,7 @@ var avx512vnniInt8 = &Int8Impl{
 	offsetB: true,
 	tile:    int8Tile6x64VNNI,
 	requant: requantAVX512, rqLanes: 1,
+	bias: biasAVX512,
 }
 
 // avx2Int8 runs the 6x8 VPMADDWD micro-kernel for AVX2 CPUs without VNNI:
@@ -28,6 +29,7 @@ var avx2Int8 = &Int8Impl{
 	wideA:   true,
 	tile:    int8Tile6x8AVX2,
 	requant: requantAVX2, rqLanes: 8,
+	bias: biasAVX2,
 }
 
 // int8Tile6x64VNNI computes a 6x64 int32 tile from packed panels; B bytes
@@ -83,6 +85,23 @@ func requantAVX512(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, 
 //
 //go:noescape
 func requantAVX2(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, lo, hi, zero int32)
+
+// biasAVX512 adds each row's constant to rows x n int32 values, any n
+// (masked tail):
+//
+//	for r := 0; r < rows; r++ {
+//		for c := 0; c < n; c++ {
+//			dst[r*ldd+c] = src[r*lds+c] + rp[r].add
+//		}
+//	}
+//
+//go:noescape
+func biasAVX512(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
+
+// biasAVX2 is biasAVX512 in AVX2 for n a multiple of 8.
+//
+//go:noescape
+func biasAVX2(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
 
 // archInt8Tiers returns the amd64 int8 tiers this CPU supports, best first:
 // AVX-512 F+BW+VL with VNNI -> avx512vnni, AVX2 -> avx2.

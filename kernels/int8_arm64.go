@@ -15,6 +15,7 @@ var neondotInt8 = &Int8Impl{
 	MC: 128, NC: 384,
 	tile:    int8Tile8x12SDOT,
 	requant: requantNEON, rqLanes: 4,
+	bias: biasNEON,
 }
 
 // neonInt8 runs the 4x8 SMULL/SMLAL + SADALP micro-kernel for ASIMD
@@ -28,6 +29,7 @@ var neonInt8 = &Int8Impl{
 	tile:      int8Tile4x8NEON,
 	tileExact: int8Tile4x8NEONExact,
 	requant:   requantNEON, rqLanes: 4,
+	bias: biasNEON,
 }
 
 // int8Tile8x12SDOT computes an 8x12 int32 tile from packed panels:
@@ -89,6 +91,18 @@ func requantNEON(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, lo
 //
 //go:noescape
 func gatherEven8(dst, src *int8, blocks int)
+
+// biasNEON adds each row's constant to rows x n int32 values, n a
+// multiple of 4:
+//
+//	for r := 0; r < rows; r++ {
+//		for c := 0; c < n; c++ {
+//			dst[r*ldd+c] = src[r*lds+c] + rp[r].add
+//		}
+//	}
+//
+//go:noescape
+func biasNEON(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
 
 // packB8Groups packs whole groups of four rows of B, 8 or 4 columns per
 // step:

@@ -67,6 +67,45 @@ vec:
 done:
 	RET
 
+// func biasNEON(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
+//
+// n is a multiple of 4.
+TEXT ·biasNEON(SB), NOSPLIT, $0-56
+	MOVD dst+0(FP), R0
+	MOVD ldd+8(FP), R1
+	LSL $2, R1, R1
+	MOVD src+16(FP), R2
+	MOVD lds+24(FP), R3
+	LSL $2, R3, R3
+	MOVD rows+32(FP), R4
+	MOVD n+40(FP), R5
+	MOVD rp+48(FP), R6
+	CBZ R4, done
+	CBZ R5, done
+
+row:
+	MOVW 0(R6), R7
+	VDUP R7, V16.S4
+	MOVD R2, R8
+	MOVD R0, R9
+	MOVD R5, R10
+
+vec:
+	VLD1.P 16(R8), [V0.S4]
+	VADD V16.S4, V0.S4, V0.S4
+	VST1.P [V0.S4], 16(R9)
+	SUBS $4, R10, R10
+	BNE vec
+
+	ADD $32, R6, R6
+	ADD R3, R2, R2
+	ADD R1, R0, R0
+	SUBS $1, R4, R4
+	BNE row
+
+done:
+	RET
+
 // func packB8Groups(dst *uint32, b *int8, ldb, groups, n4, nr int, flip uint32)
 TEXT ·packB8Groups(SB), NOSPLIT, $0-52
 	MOVD dst+0(FP), R0

@@ -42,6 +42,10 @@ type Int8Impl struct {
 	// rqLanes.
 	requant func(dst *int8, ldd int, src *int32, lds, rows, n int, rp *rqRow, lo, hi, zero int32)
 	rqLanes int
+
+	// bias, when set, adds each row's constant to rows x n int32 values
+	// (GemmI8Acc's epilogue), n a multiple of rqLanes.
+	bias func(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
 }
 
 func (im *Int8Impl) String() string { return im.Name }

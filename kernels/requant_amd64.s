@@ -195,3 +195,102 @@ vec2:
 done2:
 	VZEROUPPER
 	RET
+
+// func biasAVX512(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
+//
+// dst[r*ldd+c] = src[r*lds+c] + rp[r].add, any n (masked tail).
+TEXT ·biasAVX512(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ rows+32(FP), R10
+	MOVQ n+40(FP), R11
+	MOVQ rp+48(FP), BX
+	MOVQ R11, CX
+	ANDQ $15, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K3
+	TESTQ R10, R10
+	JZ bdone
+
+brow:
+	VPBROADCASTD 0(BX), Z16
+	MOVQ SI, R12
+	MOVQ DI, R13
+	MOVQ R11, CX
+	CMPQ CX, $16
+	JL btail
+
+bvec:
+	VPADDD (R12), Z16, Z0
+	VMOVDQU32 Z0, (R13)
+	ADDQ $64, R12
+	ADDQ $64, R13
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE bvec
+
+btail:
+	TESTQ CX, CX
+	JZ bnext
+	VMOVDQU32.Z (R12), K3, Z0
+	VPADDD Z16, Z0, Z0
+	VMOVDQU32 Z0, K3, (R13)
+
+bnext:
+	ADDQ $32, BX
+	ADDQ R9, SI
+	ADDQ R8, DI
+	DECQ R10
+	JNZ brow
+
+bdone:
+	VZEROUPPER
+	RET
+
+// func biasAVX2(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
+//
+// biasAVX512 for n a multiple of 8.
+TEXT ·biasAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ rows+32(FP), R10
+	MOVQ n+40(FP), R11
+	MOVQ rp+48(FP), BX
+	TESTQ R10, R10
+	JZ b2done
+	TESTQ R11, R11
+	JZ b2done
+
+b2row:
+	VPBROADCASTD 0(BX), Y6
+	MOVQ SI, R12
+	MOVQ DI, R13
+	MOVQ R11, CX
+
+b2vec:
+	VPADDD (R12), Y6, Y0
+	VMOVDQU Y0, (R13)
+	ADDQ $32, R12
+	ADDQ $32, R13
+	SUBQ $8, CX
+	JNZ b2vec
+
+	ADDQ $32, BX
+	ADDQ R9, SI
+	ADDQ R8, DI
+	DECQ R10
+	JNZ b2row
+
+b2done:
+	VZEROUPPER
+	RET
