@@ -29,6 +29,7 @@ type workspace struct {
 	b8     []int8  // packed B panels (whole K)
 	tile32 []int32 // an MR x NR int32 tile
 	tile8  []int8  // an MR x NR int8 tile for the edges of C
+	stage8 []int8  // the last rows of B, padded to a group of four
 }
 
 // task is one share of a parallel job.

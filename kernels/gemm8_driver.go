@@ -33,12 +33,15 @@ func (j *gemm8Job) runTask(ws *workspace, index int) {
 		ws.tile32 = make([]int32, need)
 		ws.tile8 = make([]int8, need)
 	}
+	if cap(ws.stage8) < 4*im.NR {
+		ws.stage8 = make([]int8, 4*im.NR)
+	}
 	j.loop.run(j, ws, m0, m1, n0, n1)
 }
 
 func (j *gemm8Job) packB(ws *workspace, slot, p0, kc, j0, cols int) {
 	nr := j.impl.NR
-	packB8(ws.b8[slot*kc*nr:(slot+1)*kc*nr], nr, j.pa.K, j0, cols, j.b, j.ldb, j.impl.offsetB)
+	packB8(ws.b8[slot*kc*nr:(slot+1)*kc*nr], nr, j.pa.K, j0, cols, j.b, j.ldb, j.impl.offsetB, ws.stage8)
 }
 
 // prefetchB: the int8 B panels are a quarter of the float ones and the

@@ -55,10 +55,11 @@ func PackA8(impl *Int8Impl, m, k int, a []int8, lda int) *PackedA8 {
 }
 
 // packB8 writes columns j0..j0+cols of the k x n row-major b as one panel
-// of nr columns: dst[g*nr*4 + c*4 + t] = b[4g+t][j0+c], zero past k and cols
-// (x^0x80 in place of x when offset: unsigned bytes for VPDPBUSD; padding
-// stays 0, harmless as A's padding is 0 too).
-func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool) {
+// of nr columns: dst[g*nr*4 + c*4 + t] = b[4g+t][j0+c] (x^0x80 in place
+// of x when offset: unsigned bytes for VPDPBUSD), zero past cols. Rows past
+// k pack as zero rows would (A is zero there, so their value never counts).
+// stage is scratch of at least 4*nr values.
+func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool, stage []int8) {
 	k4 := ceilDiv(k, 4) * 4
 	dst = dst[:k4*nr]
 	var flip uint32
@@ -66,37 +67,40 @@ func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool) {
 		flip = 0x80808080
 	}
 	words := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(dst))), k4*nr/4)
-	// Whole groups of four rows, 4 columns at a time, in assembly where
-	// there is some.
-	full, c4 := k/4, 0
-	if n4 := cols / 4; packB8GroupsFn != nil && full > 0 && n4 > 0 {
-		_ = b[(4*full-1)*ldb+j0+4*n4-1] // the last byte the assembly reads
-		_ = words[(full-1)*nr+4*n4-1]
-		packB8GroupsFn(&words[0], &b[j0], ldb, full, n4, nr, flip)
-		c4 = n4 * 4
+	full, n4 := k/4, cols/4
+	if packB8GroupsFn != nil && n4 > 0 {
+		// Whole groups of four rows, 4 columns at a time, in assembly; the
+		// last, partial group from a copy padded with zero rows.
+		if full > 0 {
+			_ = b[(4*full-1)*ldb+j0+4*n4-1] // the last byte the assembly reads
+			_ = words[(full-1)*nr+4*n4-1]
+			packB8GroupsFn(&words[0], &b[j0], ldb, full, n4, nr, flip)
+		}
+		if full*4 < k {
+			stage = stage[:4*cols]
+			for t := 0; t < 4; t++ {
+				row := stage[t*cols : (t+1)*cols]
+				if r := 4*full + t; r < k {
+					copy(row, b[r*ldb+j0:r*ldb+j0+cols])
+				} else {
+					clear(row)
+				}
+			}
+			packB8GroupsFn(&words[full*nr], &stage[0], cols, 1, n4, nr, flip)
+		}
+	}
+	c4 := 0
+	if packB8GroupsFn != nil {
+		c4 = 4 * n4
 	}
 	for g := 0; g < k4/4; g++ {
-		if 4*g+4 <= k && c4 == cols && cols == nr {
-			continue // all done in assembly
-		}
 		out := words[g*nr : g*nr+nr]
-		if 4*g+4 <= k {
-			r0 := b[(4*g)*ldb+j0 : (4*g)*ldb+j0+cols]
-			r1 := b[(4*g+1)*ldb+j0 : (4*g+1)*ldb+j0+cols]
-			r2 := b[(4*g+2)*ldb+j0 : (4*g+2)*ldb+j0+cols]
-			r3 := b[(4*g+3)*ldb+j0 : (4*g+3)*ldb+j0+cols]
-			for c := c4; c < cols; c++ {
-				out[c] = (uint32(uint8(r0[c])) | uint32(uint8(r1[c]))<<8 | uint32(uint8(r2[c]))<<16 | uint32(uint8(r3[c]))<<24) ^ flip
+		for c := c4; c < cols; c++ {
+			var w uint32
+			for t := 0; t < 4 && 4*g+t < k; t++ {
+				w |= uint32(uint8(b[(4*g+t)*ldb+j0+c])) << (8 * t)
 			}
-		} else {
-			// The last, partial group: rows past k stay 0 (A is 0 there).
-			for c := 0; c < cols; c++ {
-				var w uint32
-				for t := 0; 4*g+t < k; t++ {
-					w |= (uint32(uint8(b[(4*g+t)*ldb+j0+c])) ^ flip&0xff) << (8 * t)
-				}
-				out[c] = w
-			}
+			out[c] = w ^ flip
 		}
 		clear(out[cols:])
 	}
