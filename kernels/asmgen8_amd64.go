@@ -13,8 +13,13 @@ import (
 )
 
 func main() {
+	var v emitter
+	v.header()
+	for nv := 4; nv >= 1; nv-- {
+		v.vnni(nv)
+	}
 	files := map[string]string{
-		"int8_vnni_amd64.s": vnni(),
+		"int8_vnni_amd64.s": v.String(),
 		"int8_avx2_amd64.s": avx2(),
 	}
 	for name, text := range files {
@@ -50,19 +55,20 @@ func (e *emitter) prologue(name string) {
 	e.w("\tSHLQ $2, R8 // row stride in bytes")
 }
 
-// vnni: 6 rows x 64 columns in Z0-Z23 (row r in Z4r..Z4r+3), the group's
-// B row in Z24-Z27, A's four bytes per row broadcast into Z28-Z31 in turn.
+// vnni writes the 6 x 16*nv kernel: row r in Z(nv*r)..Z(nv*r+nv-1), the
+// group's B row in Z24-Z27, A's four bytes per row broadcast into Z28-Z31
+// in turn. B panels are 64 columns wide whatever nv (the narrower kernels
+// serve the edge tiles of C), so a group of B is 256 bytes.
 // Broadcasting into a register first, rather than VPDPBUSD's embedded
 // broadcast, measured 870 against 730 GOP/s on a Zen 5 core (peak 885).
-func vnni() string {
-	const mr, nv = 6, 4
-	var e emitter
-	e.header()
-	e.w("// func int8Tile6x64VNNI(groups int, a, b *int8, c *int32, ldc int)")
+func (e *emitter) vnni(nv int) {
+	const mr = 6
+	name := fmt.Sprintf("int8Tile6x%dVNNI", 16*nv)
+	e.w("// func %s(groups int, a, b *int8, c *int32, ldc int)", name)
 	e.w("//")
 	e.w("// VPDPBUSD multiplies B's bytes as unsigned (packed as x^0x80) by A's as")
 	e.w("// signed; the driver subtracts 128*rowsum(A).")
-	e.prologue("int8Tile6x64VNNI")
+	e.prologue(name)
 	for r := 0; r < mr*nv; r++ {
 		e.w("\tVPXORD Z%d, Z%d, Z%d", r, r, r)
 	}
@@ -81,7 +87,7 @@ func vnni() string {
 		}
 	}
 	e.w("\tADDQ $%d, SI", mr*4)
-	e.w("\tADDQ $%d, DX", nv*64)
+	e.w("\tADDQ $256, DX")
 	e.w("\tDECQ CX")
 	e.w("\tJNZ  loop")
 	e.w("")
@@ -96,7 +102,7 @@ func vnni() string {
 	}
 	e.w("\tVZEROUPPER")
 	e.w("\tRET")
-	return e.String()
+	e.w("")
 }
 
 // avx2: 6 rows x 8 columns. A is packed as int16, so a row's group is one

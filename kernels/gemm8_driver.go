@@ -58,6 +58,9 @@ func (j *gemm8Job) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last
 		if j.pa.minA && im.tileExact != nil {
 			tile = im.tileExact
 		}
+		if w := ceilDiv(cols, max(im.narrowStep, 1)); cols < im.NR && w <= len(im.narrow) {
+			tile = im.narrow[w-1]
+		}
 		tile(kc/4, &j.pa.data[i*j.pa.stride], &ws.b8[slot*kc*im.NR], unsafe.SliceData(acc), im.NR)
 	}
 	j.store(ws, acc, i, jj, rows, cols)

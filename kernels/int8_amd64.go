@@ -13,9 +13,11 @@ var avx512vnniInt8 = &Int8Impl{
 	Name: "avx512vnni", level: "avx512",
 	MR: 6, NR: 64,
 	MC: 330, NC: 2048,
-	offsetB: true,
-	tile:    int8Tile6x64VNNI,
-	requant: requantAVX512, rqLanes: 1,
+	offsetB:    true,
+	tile:       int8Tile6x64VNNI,
+	narrow:     []func(int, *int8, *int8, *int32, int){int8Tile6x16VNNI, int8Tile6x32VNNI, int8Tile6x48VNNI},
+	narrowStep: 16,
+	requant:    requantAVX512, rqLanes: 1,
 	bias: biasAVX512,
 }
 
@@ -49,6 +51,19 @@ var avx2Int8 = &Int8Impl{
 //
 //go:noescape
 func int8Tile6x64VNNI(groups int, a, b *int8, c *int32, ldc int)
+
+// int8Tile6x16VNNI, int8Tile6x32VNNI and int8Tile6x48VNNI are
+// int8Tile6x64VNNI for the first 16, 32 and 48 columns of the same 64-wide
+// panels (j < 16, 32, 48 in its loop), for the edge tiles of C.
+//
+//go:noescape
+func int8Tile6x16VNNI(groups int, a, b *int8, c *int32, ldc int)
+
+//go:noescape
+func int8Tile6x32VNNI(groups int, a, b *int8, c *int32, ldc int)
+
+//go:noescape
+func int8Tile6x48VNNI(groups int, a, b *int8, c *int32, ldc int)
 
 // int8Tile6x8AVX2 computes a 6x8 int32 tile from packed panels, A as
 // int16 (little-endian byte pairs):

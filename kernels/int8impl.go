@@ -29,6 +29,12 @@ type Int8Impl struct {
 	// the neon tier).
 	tileExact func(groups int, a, b *int8, c *int32, ldc int)
 
+	// narrow[i], when set, computes only the first (i+1)*narrowStep
+	// columns of a tile from the same panels: the driver runs the
+	// narrowest that covers an edge tile of C.
+	narrow     []func(groups int, a, b *int8, c *int32, ldc int)
+	narrowStep int
+
 	// offsetB: the kernel reads B as unsigned bytes (VPDPBUSD), so B is
 	// packed as x^0x80 and the driver subtracts 128*rowsum(A) from each sum.
 	offsetB bool
