@@ -3,7 +3,6 @@ package quant
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net"
@@ -33,6 +32,7 @@ type Calibrator struct {
 	cfg    net.Config
 	ref    *refNet
 	obs    map[string]*Observer
+	order  []string // keys in the order the forward pass first wrote them
 	engine *kernels.Engine
 	images int
 }
@@ -62,6 +62,7 @@ func (c *Calibrator) Add(img Image) error {
 		if o == nil {
 			o = NewObserver()
 			c.obs[k] = o
+			c.order = append(c.order, k)
 		}
 		o.Observe(v)
 	})
@@ -71,8 +72,9 @@ func (c *Calibrator) Add(img Image) error {
 
 // Quantize chooses every activation's parameters by rule (RuleBest: the
 // least error of minmax, percentile and mse per activation) and builds the
-// int8 model, which shares the calibrator's engine: Close the model, not
-// the calibrator, afterwards.
+// int8 model; the report lists the activations in data order. The model
+// shares the calibrator's engine: Close the model, not the calibrator,
+// afterwards.
 func (c *Calibrator) Quantize(rule Rule) (*Model, []LayerReport, error) {
 	if len(c.obs) == 0 {
 		return nil, nil, fmt.Errorf("quant: no calibration images")
@@ -81,14 +83,9 @@ func (c *Calibrator) Quantize(rule Rule) (*Model, []LayerReport, error) {
 	if rule == RuleBest {
 		rules = []Rule{RuleMinMax, RulePercentile, RuleMSE}
 	}
-	keys := make([]string, 0, len(c.obs))
-	for k := range c.obs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	params := map[string]QParams{}
 	var report []LayerReport
-	for _, k := range keys {
+	for _, k := range c.order {
 		o := c.obs[k]
 		best := LayerReport{Key: k, SQNR: math.Inf(-1)}
 		for _, r := range rules {

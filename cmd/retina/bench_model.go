@@ -12,6 +12,7 @@ import (
 	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
+	"github.com/retina-edge/retina/quant"
 )
 
 // modelBench is the result of `retina bench model --json`.
@@ -26,11 +27,13 @@ type modelBench struct {
 	MsMin         float64 `json:"ms_min"`
 	PostprocessMs float64 `json:"postprocess_ms"`
 	AllocsPerRun  float64 `json:"allocs_per_run"`
+	Int8          bool    `json:"int8"`
 }
 
 func runBenchModel(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench model", "bench model [--model F | --backbone resnet18|resnet34|resnet50 --classes K] [--size S] [--threads N] [--runs N] [--json]", stderr)
-	path := fs.String("model", "", "model `FILE` to time (default: a freshly initialised --backbone model)")
+	fs := newFlags("bench model", "bench model [--model F | --backbone resnet18|resnet34|resnet50 --classes K] [--int8] [--size S] [--threads N] [--runs N] [--json]", stderr)
+	path := fs.String("model", "", "model `FILE` to time, float or int8 (default: a freshly initialised --backbone model)")
+	int8 := fs.Bool("int8", false, "time the int8 model: a float model (--model or fresh) is quantized in memory, calibrated on a few synthetic images")
 	backbone := fs.String("backbone", "resnet18", "backbone of the fresh model: resnet18, resnet34 or resnet50")
 	classes := fs.Int("classes", 80, "class count of the fresh model")
 	size := fs.Int("size", 320, "input is one preprocessed SIZE x SIZE image (a multiple of 32)")
@@ -50,23 +53,15 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	case *classes < 1 || *classes > 10000:
 		return usagef("--classes %d: want 1..10000", *classes)
 	}
-	var model *net.Model
-	var err error
-	name := *backbone
-	if *path != "" {
-		model, err = net.LoadModelFile(*path, *threads)
-		name = *path
-	} else {
-		cfg, ok := net.ResNetConfig(*backbone, *classes)
-		if !ok {
-			return usagef("--backbone %q: want resnet18, resnet34 or resnet50", *backbone)
-		}
-		model, err = net.NewInitializedModel(cfg, 1, *threads)
-	}
+	model, err := benchNetwork(*path, *backbone, *classes, *size, *threads, *int8)
 	if err != nil {
 		return err
 	}
 	defer model.Close()
+	name := *backbone
+	if *path != "" {
+		name = *path
+	}
 	cfg := model.Config()
 	post, err := boxes.NewPostprocessor(cfg.NumClasses, cfg.AnchorSizes, cfg.AspectRatios, boxes.DefaultPostprocessOptions())
 	if err != nil {
@@ -79,16 +74,8 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	}
 	var levels []boxes.Level
 	forward := func() error {
-		heads, err := model.Forward(1, *size, *size, input)
-		if err != nil {
-			return err
-		}
-		levels = levels[:0]
-		for _, h := range heads {
-			levels = append(levels, boxes.Level{Logits: h.ClassLogits.Image(0), Deltas: h.BoxDeltas.Image(0),
-				H: h.ClassLogits.H(), W: h.ClassLogits.W()})
-		}
-		return nil
+		levels, err = model.heads(*size, *size, input)
+		return err
 	}
 	postprocess := func() error {
 		_, err := post.Run(levels, *size, *size, *size, *size, kernels.Sigmoid)
@@ -121,7 +108,7 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	}
 	runtime.ReadMemStats(&after)
 	r := modelBench{
-		Backbone: name, Classes: cfg.NumClasses, Size: *size, Threads: *threads, Kernels: model.Kernels().Name, Runs: *runs,
+		Backbone: name, Classes: cfg.NumClasses, Size: *size, Threads: *threads, Kernels: model.kernels, Runs: *runs, Int8: model.int8,
 		MsMedian: ms(median(fwd)), MsMin: ms(slices.Min(fwd)), PostprocessMs: ms(median(pp)),
 		// testing.AllocsPerRun's definition: whole allocations per run, so
 		// that the runtime's own rare bookkeeping does not show as 0.3.
@@ -132,7 +119,11 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, string(b))
 		return nil
 	}
-	fmt.Fprintf(stdout, "%s, %d classes, %dx%d, %d threads, %s kernels, %d runs\n", r.Backbone, r.Classes, r.Size, r.Size, r.Threads, r.Kernels, r.Runs)
+	kind := "float"
+	if r.Int8 {
+		kind = "int8"
+	}
+	fmt.Fprintf(stdout, "%s (%s), %d classes, %dx%d, %d threads, %s kernels, %d runs\n", r.Backbone, kind, r.Classes, r.Size, r.Size, r.Threads, r.Kernels, r.Runs)
 	fmt.Fprintf(stdout, "backbone+FPN+heads: median %.1f ms, min %.1f ms; postprocess: median %.2f ms; %.1f allocations per run\n",
 		r.MsMedian, r.MsMin, r.PostprocessMs, r.AllocsPerRun)
 	return nil
@@ -145,3 +136,91 @@ func median(d []time.Duration) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// benchNet is the network bench model times: float or int8.
+type benchNet struct {
+	heads   func(h, w int, input []float32) ([]boxes.Level, error)
+	config  func() net.Config
+	close   func()
+	kernels string
+	int8    bool
+}
+
+func (b *benchNet) Config() net.Config { return b.config() }
+func (b *benchNet) Close()             { b.close() }
+
+// benchCalibImages is how many synthetic images calibrate a model that
+// --int8 quantizes in memory: enough for plausible ranges, and quick.
+const benchCalibImages = 4
+
+// benchNetwork loads --model (float or int8) or builds a fresh --backbone
+// model; with int8, a float model is quantized in memory.
+func benchNetwork(path, backbone string, classes, size, threads int, int8 bool) (*benchNet, error) {
+	var cfg net.Config
+	var weights map[string]net.Param
+	if path != "" {
+		any, err := quant.LoadAnyModelFile(path, threads)
+		if err != nil {
+			return nil, err
+		}
+		if any.Int8 != nil {
+			return int8Bench(any.Int8), nil
+		}
+		if !int8 {
+			return floatBench(any.Float), nil
+		}
+		any.Close()
+		if cfg, weights, err = net.ReadModelFile(path); err != nil {
+			return nil, err
+		}
+	} else {
+		var ok bool
+		if cfg, ok = net.ResNetConfig(backbone, classes); !ok {
+			return nil, usagef("--backbone %q: want resnet18, resnet34 or resnet50", backbone)
+		}
+		var err error
+		if weights, err = net.InitialWeights(cfg, 1); err != nil {
+			return nil, err
+		}
+		if !int8 {
+			m, err := net.NewModel(cfg, weights, threads)
+			if err != nil {
+				return nil, err
+			}
+			return floatBench(m), nil
+		}
+	}
+	// Calibrate at the benchmark's size: synthetic images preprocessed to
+	// size x size, the shape every timed run has.
+	cfg.MinSize, cfg.MaxSize = size, size
+	set, err := openCalibSet("synth", "", benchCalibImages, size)
+	if err != nil {
+		return nil, err
+	}
+	m, _, err := calibrate(cfg, weights, set, quant.RuleMinMax, threads, nil)
+	if err != nil {
+		return nil, err
+	}
+	return int8Bench(m), nil
+}
+
+func floatBench(m *net.Model) *benchNet {
+	var levels []boxes.Level
+	heads := func(h, w int, input []float32) ([]boxes.Level, error) {
+		out, err := m.Forward(1, h, w, input)
+		if err != nil {
+			return nil, err
+		}
+		levels = levels[:0]
+		for _, o := range out {
+			levels = append(levels, boxes.Level{Logits: o.ClassLogits.Image(0), Deltas: o.BoxDeltas.Image(0),
+				H: o.ClassLogits.H(), W: o.ClassLogits.W()})
+		}
+		return levels, nil
+	}
+	return &benchNet{heads: heads, config: m.Config, close: m.Close, kernels: m.Kernels().Name}
+}
+
+func int8Bench(m *quant.Model) *benchNet {
+	return &benchNet{heads: m.Heads, config: m.Config, close: m.Close, kernels: m.Kernels().Name, int8: true}
+}

@@ -25,6 +25,7 @@ func commands() []command {
 		{"eval", "score detections with the COCO metrics", runEval},
 		{"synth", "generate a synthetic shapes dataset", runSynth},
 		{"train", "fine-tune a model with focal loss", runTrain},
+		{"quantize", "quantize a float model to int8 (calibrated on images)", runQuantize},
 		{"bench", "measure kernels and models (retina bench kernels|model)", runBench},
 	}
 }

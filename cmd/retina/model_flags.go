@@ -6,6 +6,7 @@ import (
 	"github.com/retina-edge/retina"
 	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/detect"
+	"github.com/retina-edge/retina/quant"
 )
 
 // modelFlags are --model and --threads, shared by every command that runs a model.
@@ -16,19 +17,24 @@ type modelFlags struct {
 
 func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	return &modelFlags{
-		path:    fs.String("model", "", "model `FILE` (.safetensors from 'retina import' or 'retina train'; default: the embedded model)"),
+		path:    fs.String("model", "", "model `FILE` (.safetensors from 'retina import', 'retina train' or 'retina quantize'; default: the embedded model)"),
 		threads: fs.Int("threads", defaultThreads(), "threads for the network"),
 	}
 }
 
-func (f *modelFlags) load() (*net.Model, error) {
+// load opens the model file, float or int8 alike, or the embedded model.
+func (f *modelFlags) load() (*quant.AnyModel, error) {
 	if *f.threads < 1 || *f.threads > 1024 {
 		return nil, usagef("--threads %d: want 1..1024", *f.threads)
 	}
 	if *f.path == "" {
-		return loadDefaultModel(*f.threads)
+		m, err := loadDefaultModel(*f.threads)
+		if err != nil {
+			return nil, err
+		}
+		return &quant.AnyModel{Kind: quant.KindFloat, Float: m}, nil
 	}
-	return net.LoadModelFile(*f.path, *f.threads)
+	return quant.LoadAnyModelFile(*f.path, *f.threads)
 }
 
 // detector loads the model and wraps it in a Detector; call the returned
@@ -38,7 +44,7 @@ func (f *modelFlags) detector(opts detect.Options) (*detect.Detector, func(), er
 	if err != nil {
 		return nil, nil, err
 	}
-	det, err := detect.New(model, opts)
+	det, err := model.Detector(opts)
 	if err != nil {
 		model.Close()
 		return nil, nil, err
