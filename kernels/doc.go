@@ -1,12 +1,19 @@
 // Package kernels holds retina's numeric inner loops: a packed, blocked,
-// goroutine-parallel SGEMM over fixed-shape micro-kernels, im2col/col2im
-// convolution, sigmoid and the other elementwise operations the network needs.
+// goroutine-parallel GEMM over fixed-shape micro-kernels (float32 SGEMM and
+// an int8 GEMM with TFLite requantization, on one loop nest), im2col/col2im
+// convolution, sigmoid and the other elementwise operations the network
+// needs.
 //
-// It is the only package with assembly. Each instruction-set tier (generic,
-// avx2, avx512, neon) is an Impl: a micro-kernel with its tile shape and
-// blocking parameters plus a vector sigmoid. The tier is chosen once at init
-// from the CPU's features (github.com/klauspost/cpuid/v2); RETINA_KERNELS
-// forces a lower one and the purego build tag builds only the generic tier.
+// It is the only package with assembly. Each float instruction-set tier
+// (generic, avx2, avx512, neon) is an Impl: a micro-kernel with its tile
+// shape and blocking parameters plus a vector sigmoid. Each int8 tier
+// (generic, avx2: VPMADDWD; avx512vnni: VPDPBUSD with B offset by 128;
+// neon: SMULL/SMLAL + SADALP; neondot: SDOT) is an Int8Impl: its
+// micro-kernel, packing and SIMD requantization, all bit-exact with the
+// generic Go code. The tiers are chosen once at init from the CPU's
+// features (github.com/klauspost/cpuid/v2); RETINA_KERNELS forces a lower
+// one (a float tier name also caps the int8 tier at its level) and the
+// purego build tag builds only the generic tiers.
 //
 // Everything here is a pure function over slices, except Engine, which owns
 // worker goroutines and packing buffers so that steady-state calls allocate
