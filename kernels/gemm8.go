@@ -85,7 +85,7 @@ func (e *Engine) gemm8(pa *PackedA8, n int, b []int8, ldb int, out int8Out) {
 	j := &e.i8
 	*j = gemm8Job{impl: im, pa: pa, b: b, ldb: ldb, out: out,
 		loop: newGemmLoop(pa.M, n, pa.K4, im.MR, im.NR, pa.K4, im.MC, im.NC, e.threads)}
-	j.rows, j.simd = e.rowConstants(pa, out)
+	j.rows, j.simd = e.rowConstants(im, pa, out)
 	if out.rq != nil {
 		j.clamp = out.rq.clamp()
 	}
@@ -93,12 +93,12 @@ func (e *Engine) gemm8(pa *PackedA8, n int, b []int8, ldb int, out int8Out) {
 	*j = gemm8Job{}
 }
 
-// rowConstants fills the engine's per-row constants for one call: the bias
-// less the tier's offset (VNNI's 128*rowsum(A)) and the requantization's
-// multiplier and shifts. simd reports whether the tier's requantization
-// kernel serves every row (it leaves the one saturating multiplier,
-// MinInt32, to the Go loop).
-func (e *Engine) rowConstants(pa *PackedA8, out int8Out) (rows []rqRow, simd bool) {
+// rowConstants fills the engine's per-row constants for one call on tier
+// im: the bias less the tier's offset (VNNI's 128*rowsum(A)) and the
+// requantization's multiplier and shifts. simd reports whether the tier's
+// requantization kernel serves every row (it leaves the one saturating
+// multiplier, MinInt32, to the Go loop).
+func (e *Engine) rowConstants(im *Int8Impl, pa *PackedA8, out int8Out) (rows []rqRow, simd bool) {
 	if cap(e.rows8) < pa.M {
 		e.rows8 = make([]rqRow, pa.M)
 	}
@@ -107,13 +107,13 @@ func (e *Engine) rowConstants(pa *PackedA8, out int8Out) (rows []rqRow, simd boo
 	if out.rq != nil {
 		bias = out.rq.Bias
 	}
-	simd = out.rq != nil && pa.impl.requant != nil
+	simd = out.rq != nil && im.requant != nil
 	for i := range rows {
 		p := rqRow{}
 		if bias != nil {
 			p.add = bias[i]
 		}
-		if pa.impl.offsetB {
+		if im.offsetB {
 			p.add -= 128 * pa.RowSums[i]
 		}
 		if out.rq != nil {

@@ -351,6 +351,35 @@ func TestGemmI8SaturatingMultiplier(t *testing.T) {
 	}
 }
 
+// TestGemmI8SharedLayout runs A panels packed for one tier on every other
+// tier with the same layout (MR and A width): the engine's tier decides the
+// offset and the requantization.
+func TestGemmI8SharedLayout(t *testing.T) {
+	tc := gemm8Case{m: 19, n: 37, k: 23, lda: 23, ldb: 37, ldc: 40, fill: "random"}
+	a, b, rq, ref := gemm8Inputs(tc, 5)
+	for _, packed := range Int8Tiers() {
+		for _, run := range Int8Tiers() {
+			if run == packed || run.MR != packed.MR || run.wideA != packed.wideA {
+				continue
+			}
+			e := NewEngine(generic, 1)
+			e.SetInt8(run)
+			pa := PackA8(packed, tc.m, tc.k, a, tc.lda)
+			c := make([]int8, tc.m*tc.ldc)
+			e.GemmI8(pa, tc.n, b, tc.ldb, c, tc.ldc, rq)
+			for i := 0; i < tc.m; i++ {
+				for j := 0; j < tc.n; j++ {
+					q := int64(rq.OutZero) + int64(MultiplyByQuantizedMultiplier(rq.Bias[i]+ref[i*tc.n+j], rq.Multiplier[i], rq.Shift[i]))
+					if want := int8(min(max(q, int64(rq.Min)), int64(rq.Max))); c[i*tc.ldc+j] != want {
+						t.Fatalf("packed for %s, run on %s: C[%d][%d] = %d, want %d", packed.Name, run.Name, i, j, c[i*tc.ldc+j], want)
+					}
+				}
+			}
+			e.Close()
+		}
+	}
+}
+
 func TestChooseInt8(t *testing.T) {
 	if got := chooseInt8("generic"); got != generic8 {
 		t.Errorf("RETINA_KERNELS=generic gives int8 tier %s", got.Name)
