@@ -95,9 +95,21 @@ func (o *Observer) quantile(p float64) float64 {
 	return float64(o.sample[i])
 }
 
+// mseSample bounds the values bestMSE scores each candidate range on.
+const mseSample = 1 << 13
+
 // bestMSE shrinks the observed range in 1% steps (down to 20%) and keeps the
-// one whose quantize-dequantize error on the sample is least.
+// one whose quantize-dequantize error on the sample is least. The sample is
+// sorted, so every k-th value is a smaller sample of the same quantiles.
 func (o *Observer) bestMSE() (QParams, error) {
+	sample := o.sample
+	if k := len(sample) / mseSample; k > 1 {
+		sub := make([]float32, 0, len(sample)/k+1)
+		for i := 0; i < len(sample); i += k {
+			sub = append(sub, sample[i])
+		}
+		sample = sub
+	}
 	best, bestErr := QParams{}, math.Inf(1)
 	for step := 100; step >= 20; step-- {
 		f := float64(step) / 100
@@ -105,7 +117,7 @@ func (o *Observer) bestMSE() (QParams, error) {
 		if err != nil {
 			return QParams{}, err
 		}
-		if e := QuantError(o.sample, p); e < bestErr {
+		if e := QuantError(sample, p); e < bestErr {
 			best, bestErr = p, e
 		}
 	}
