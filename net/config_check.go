@@ -2,6 +2,14 @@ package net
 
 import "fmt"
 
+// MaxInputSide bounds a model file's min_size and max_size (retina train's
+// --size limit): a lying configuration must not make detect allocate inputs
+// and activations for a gigapixel image.
+const MaxInputSide = 4096
+
+// maxAnchorSize is the largest anchor side the box decoder accepts.
+const maxAnchorSize = 1 << 20
+
 // Validate reports a configuration that does not describe a network this
 // package can build exactly as torchvision would.
 func (c *Config) Validate() error {
@@ -54,8 +62,8 @@ func (c *Config) Validate() error {
 	}
 	for l, sizes := range c.AnchorSizes {
 		for _, s := range sizes {
-			if s < 1 {
-				return fmt.Errorf("config: anchor size %d at level P%d", s, l+3)
+			if s < 1 || s > maxAnchorSize {
+				return fmt.Errorf("config: anchor size %d at level P%d: want 1..%d", s, l+3, maxAnchorSize)
 			}
 		}
 	}
@@ -69,6 +77,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MinSize < 1 || c.MaxSize < 1 {
 		return fmt.Errorf("config: min_size %d and max_size %d must be positive", c.MinSize, c.MaxSize)
+	}
+	if c.MinSize > MaxInputSide || c.MaxSize > MaxInputSide {
+		return fmt.Errorf("config: min_size %d and max_size %d: want at most %d", c.MinSize, c.MaxSize, MaxInputSide)
 	}
 	for ch, s := range c.ImageStd {
 		if !(s > 0) {

@@ -102,29 +102,41 @@ type runLog struct {
 
 // openLog starts dir/train.csv afresh, or, when resuming at step, keeps the
 // rows of steps up to it (rows written after the checkpoint, and a line cut
-// short by a crash, are dropped) and rewrites the file atomically first.
+// short by a crash, are dropped) and rewrites the file atomically first. A
+// fresh run's log is only created with its first row, so that a run failing
+// before its first step (a broken image, a full disk) leaves no log behind.
+// Either way, temporaries a killed run left in dir are removed first.
 func openLog(dir string, resume bool, step int) (*runLog, error) {
 	l := &runLog{path: filepath.Join(dir, LogFileName)}
-	if resume {
-		rows, err := readLog(l.path)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			if r.Step <= step {
-				l.rows = append(l.rows, r)
-			}
-		}
-	}
-	if err := l.rewrite(); err != nil {
+	if err := removeStaleTemps(dir); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND, 0)
+	if !resume {
+		return l, nil
+	}
+	rows, err := readLog(l.path)
 	if err != nil {
 		return nil, err
 	}
+	for _, r := range rows {
+		if r.Step <= step {
+			l.rows = append(l.rows, r)
+		}
+	}
+	return l, l.start()
+}
+
+// start writes the kept rows and opens the file for appending.
+func (l *runLog) start() error {
+	if err := l.rewrite(); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return fmt.Errorf("%s: %w", l.path, err)
+	}
 	l.f, l.w = f, csv.NewWriter(f)
-	return l, nil
+	return nil
 }
 
 // readLog reads a log, skipping lines that do not parse (a crash can cut
@@ -157,12 +169,12 @@ func readLog(path string) ([]LogRow, error) {
 func (l *runLog) rewrite() error {
 	tmp, err := os.CreateTemp(filepath.Dir(l.path), "."+LogFileName+".tmp-*")
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", l.path, err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
-		return err
+		return fmt.Errorf("%s: %w", l.path, err)
 	}
 	w := csv.NewWriter(tmp)
 	w.Write(logHeader)
@@ -181,11 +193,19 @@ func (l *runLog) rewrite() error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("%s: %w", l.path, err)
 	}
-	return os.Rename(tmp.Name(), l.path)
+	if err := os.Rename(tmp.Name(), l.path); err != nil {
+		return fmt.Errorf("%s: %w", l.path, err)
+	}
+	return nil
 }
 
 // add appends one row and flushes it to the file.
 func (l *runLog) add(r LogRow) error {
+	if l.f == nil {
+		if err := l.start(); err != nil {
+			return err
+		}
+	}
 	l.rows = append(l.rows, r)
 	l.w.Write(r.record())
 	l.w.Flush()

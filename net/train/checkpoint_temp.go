@@ -1,0 +1,41 @@
+package train
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// runFiles are the files a run writes atomically (temp file, rename).
+var runFiles = []string{ModelFileName, CheckpointFileName, ResumeFileName, LogFileName, PlotFileName}
+
+// removeStaleTemps deletes the temporaries ".NAME.tmp-*" of the run's files
+// that a run killed mid-write left in dir. They are never read (a
+// checkpoint is only ever its final name), but each kill would leave up to
+// two 10 MB files behind.
+func removeStaleTemps(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !isRunTemp(e.Name()) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// isRunTemp tells a temporary of one of runFiles by its name.
+func isRunTemp(name string) bool {
+	for _, f := range runFiles {
+		if strings.HasPrefix(name, "."+f+".tmp-") {
+			return true
+		}
+	}
+	return false
+}
