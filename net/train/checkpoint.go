@@ -80,9 +80,12 @@ func SaveCheckpoint(dir string, cfg net.Config, weights map[string]net.Param, op
 	tensors = append(tensors, opt.StateTensors(params)...)
 	meta := map[string]string{"format": resumeFormat, "retina": string(js), "state": string(sj)}
 	if err := safetensors.WriteFile(filepath.Join(dir, ResumeFileName), meta, tensors); err != nil {
-		return err
+		return fmt.Errorf("checkpoint at step %d: %w", st.Iter, err)
 	}
-	return net.WriteModelFile(filepath.Join(dir, CheckpointFileName), cfg, weights)
+	if err := net.WriteModelFile(filepath.Join(dir, CheckpointFileName), cfg, weights); err != nil {
+		return fmt.Errorf("checkpoint at step %d: %w", st.Iter, err)
+	}
+	return nil
 }
 
 // LoadCheckpoint reads dir/resume.safetensors.

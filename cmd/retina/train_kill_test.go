@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/retina-edge/retina/net"
+	"github.com/retina-edge/retina/net/train"
+)
+
+// helperEnv makes the test binary act as the retina command (see
+// TestRetinaHelperProcess), so that a test can run and kill a real process.
+const helperEnv = "RETINA_TEST_HELPER"
+
+// TestRetinaHelperProcess is not a test: run by retinaProcess with
+// helperEnv set, it runs the command line after "--" and exits.
+func TestRetinaHelperProcess(t *testing.T) {
+	if os.Getenv(helperEnv) != "1" {
+		t.Skip("helper process for the kill and disk tests")
+	}
+	i := slices.Index(os.Args, "--")
+	os.Exit(run(os.Args[i+1:], os.Stdout, os.Stderr))
+}
+
+// retinaProcess is `retina args...` as a child process (the test binary
+// running main's run) with its output captured.
+func retinaProcess(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, append([]string{"-test.run=^TestRetinaHelperProcess$", "--"}, args...)...)
+	cmd.Env = append(os.Environ(), helperEnv+"=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	return cmd, &stdout, &stderr
+}
+
+// killTrainArgs is a tiny run: 24 images of 64 x 64 in batches of 4, four
+// epochs (24 steps), a checkpoint after every step.
+func killTrainArgs(data string) []string {
+	return []string{"train", "--data", data, "--epochs", "4", "--batch", "4", "--size", "64", "--threads", "1",
+		"--seed", "3", "--checkpoint-every", "1", "--quiet"}
+}
+
+// TestTrainSurvivesKills SIGKILLs `retina train` at 20 seeded random
+// moments: after random delays (start-up, mid-step, mid-write), as soon as
+// a checkpoint's temporary file appears (mid-write) and, the last time,
+// while the final model is being written. After each kill
+// every checkpoint file in the run folder loads and the run continues with
+// --resume; the finished run has the weights and log of an uninterrupted
+// run with the same seed, bit for bit, and its model detects.
+func TestTrainSurvivesKills(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, stderr := runCLI("synth", "--n", "24", "--size", "64", "--seed", "9", "--out", data, "--quiet"); code != 0 {
+		t.Fatalf("synth: %s", stderr)
+	}
+	base := killTrainArgs(data)
+
+	// The uninterrupted reference run, alongside the killed one.
+	ref := filepath.Join(t.TempDir(), "ref")
+	refDone := make(chan error, 1)
+	refCmd, _, refErr := retinaProcess(t, append(base, "--out", ref)...)
+	go func() { refDone <- refCmd.Run() }()
+
+	out := filepath.Join(t.TempDir(), "run")
+	rng := rand.New(rand.NewPCG(20, 7))
+	lastIter, midWrite := -1, 0
+	for k := range 20 {
+		args := append(slices.Clone(base), "--out", out)
+		if _, err := os.Stat(filepath.Join(out, train.ResumeFileName)); err == nil {
+			args = []string{"train", "--resume", out, "--threads", "1", "--quiet"}
+		}
+		before := tempsIn(out)
+		cmd, _, stderr := retinaProcess(t, args...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		var how string
+		switch {
+		case k == 19:
+			prefix := "." + train.ModelFileName + ".tmp-"
+			how = "when " + prefix + "* appears"
+			waitForTemp(exited, out, prefix, before, time.Minute)
+		case k%2 == 0:
+			d := time.Duration(rng.Int64N(int64(1200 * time.Millisecond)))
+			how = "after " + d.String()
+			waitOrExit(exited, d)
+		default:
+			prefix := []string{"." + train.ResumeFileName + ".tmp-", "." + train.CheckpointFileName + ".tmp-"}[rng.IntN(2)]
+			how = "when " + prefix + "* appears"
+			waitForTemp(exited, out, prefix, before, 10*time.Second)
+		}
+		cmd.Process.Kill() // no-op error if it has exited
+		err := <-exited
+		if cmd.ProcessState.Exited() && cmd.ProcessState.ExitCode() != 0 {
+			t.Fatalf("kill %d (%s): retina %v failed by itself: %v: %s", k, how, args, err, stderr)
+		}
+		if stderr.Len() > 0 {
+			t.Fatalf("kill %d (%s): stderr %q", k, how, stderr)
+		}
+		if len(tempsIn(out)) > len(before) {
+			midWrite++
+		}
+		iter := checkRunFolder(t, out, k)
+		if iter < lastIter {
+			t.Fatalf("kill %d (%s): the checkpoint went back from step %d to %d", k, how, lastIter, iter)
+		}
+		t.Logf("kill %d %s: checkpoint at step %d, temporaries %v", k, how, iter, tempsIn(out))
+		lastIter = iter
+	}
+	if midWrite == 0 {
+		t.Error("no kill landed while a checkpoint was being written")
+	}
+
+	// The last run is left alone and finishes.
+	args := append(slices.Clone(base), "--out", out)
+	if lastIter >= 0 {
+		args = []string{"train", "--resume", out, "--threads", "1", "--quiet"}
+	}
+	cmd, stdout, stderr := retinaProcess(t, args...)
+	if err := cmd.Run(); err != nil || !strings.Contains(stdout.String(), "(24 steps") {
+		t.Fatalf("final retina %v: %v, stdout %q, stderr %q", args, err, stdout, stderr)
+	}
+	if err := <-refDone; err != nil {
+		t.Fatalf("reference run: %v: %s", err, refErr)
+	}
+	if left := tempsIn(out); len(left) > 0 {
+		t.Errorf("temporaries left after the final run: %v", left)
+	}
+	checkRunFolder(t, out, 20)
+	sameWeights(t, filepath.Join(ref, train.ModelFileName), filepath.Join(out, train.ModelFileName))
+	sameFile(t, filepath.Join(ref, train.LogFileName), filepath.Join(out, train.LogFileName))
+	t.Logf("%d of 20 kills landed while a checkpoint was being written", midWrite)
+
+	img := filepath.Join(data, "images")
+	ents, err := os.ReadDir(img)
+	if err != nil || len(ents) == 0 {
+		t.Fatalf("no images in %s: %v", img, err)
+	}
+	code, dout, derr := runCLI("detect", "--model", filepath.Join(out, train.ModelFileName), "--json", filepath.Join(img, ents[0].Name()))
+	if code != 0 || !strings.HasPrefix(dout, "{") {
+		t.Fatalf("detect with the resumed model: exit %d, %q %q", code, dout, derr)
+	}
+}
+
+// waitOrExit waits d or until the process exits.
+func waitOrExit(exited chan error, d time.Duration) {
+	select {
+	case err := <-exited:
+		exited <- err // keep it for the caller's Wait
+	case <-time.After(d):
+	}
+}
+
+// waitForTemp polls dir until a temporary named prefix* that was not in
+// before appears, the process exits, or (a run whose writes are all done)
+// limit passes.
+func waitForTemp(exited chan error, dir, prefix string, before []string, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			exited <- err
+			return
+		default:
+		}
+		for _, n := range tempsIn(dir) {
+			if strings.HasPrefix(n, prefix) && !slices.Contains(before, n) {
+				return
+			}
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// tempsIn lists the temporaries (".NAME.tmp-*") in dir.
+func tempsIn(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".tmp-") {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// checkRunFolder asserts that every file of a run folder is one a run
+// writes and that each checkpoint file loads; it returns the resume
+// checkpoint's step (-1: none yet).
+func checkRunFolder(t *testing.T, dir string, kill int) int {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	known := []string{train.ModelFileName, train.CheckpointFileName, train.ResumeFileName, train.LogFileName, train.PlotFileName}
+	for _, e := range entries {
+		if !slices.Contains(known, e.Name()) && !slices.Contains(tempsIn(dir), e.Name()) {
+			t.Fatalf("after kill %d: unexpected %s in the run folder", kill, e.Name())
+		}
+	}
+	for _, name := range []string{train.ModelFileName, train.CheckpointFileName} {
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		if _, _, err := net.ReadModelFile(path); err != nil {
+			t.Fatalf("after kill %d: %v", kill, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, train.ResumeFileName)); err != nil {
+		return -1
+	}
+	ck, err := train.LoadCheckpoint(dir)
+	if err != nil {
+		t.Fatalf("after kill %d: %v", kill, err)
+	}
+	return ck.State.Iter
+}
+
+// sameWeights asserts two model files hold bit-identical weights.
+func sameWeights(t *testing.T, want, got string) {
+	t.Helper()
+	_, wa, err := net.ReadModelFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, wb, err := net.ReadModelFile(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wa) != len(wb) {
+		t.Fatalf("%d tensors, want %d", len(wb), len(wa))
+	}
+	for name, a := range wa {
+		b := wb[name]
+		if !slices.Equal(a.Shape, b.Shape) || !slices.Equal(a.Data, b.Data) {
+			t.Fatalf("tensor %s differs from the uninterrupted run's", name)
+		}
+	}
+}
+
+// sameFile asserts two files have the same bytes.
+func sameFile(t *testing.T, want, got string) {
+	t.Helper()
+	a, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatalf("%s differs from %s:\n%s\nwant\n%s", got, want, b, a)
+	}
+}
