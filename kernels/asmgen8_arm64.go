@@ -1,13 +1,13 @@
 //go:build ignore
 
 // asmgen8 writes the arm64 int8 kernels: the neon and neondot GEMM tiles
-// (int8_neon_arm64.s), the NEON requantization and row bias, the B packer
-// and the stride-2 gather of im2col (int8_util_arm64.s), in the packed
-// layouts of pack8.go. The Go assembler has none of SMULL, SMLAL, SADALP,
-// SDOT, ADDP, SQRDMULH, SSHL, SRSHL, SSHR, SQADD, SMAX, SMIN or XTN, so
-// they are WORDs with the mnemonic in a comment. Run with `go run
-// asmgen8_arm64.go` in kernels/ (or `GOARCH=arm64 go generate ./kernels`
-// where arm64 binaries run).
+// (int8_neon_arm64.s), and in int8_util_arm64.s the NEON requantization
+// and row bias, the B packer, the stride-2 gather of im2col, the quantized
+// ADD and the max pool's steps, in the layouts of pack8.go. The Go
+// assembler has none of SMULL, SMLAL, SADALP, SDOT, ADDP, SQRDMULH, SSHL,
+// SRSHL, SSHR, SQADD, SMAX, SMIN, SXTL or XTN, so they are WORDs with the
+// mnemonic in a comment. Run with `go run asmgen8_arm64.go` in kernels/ (or
+// `GOARCH=arm64 go generate ./kernels` where arm64 binaries run).
 package main
 
 import (
@@ -107,10 +107,26 @@ func sshr31(d, n int) string {
 	return word(0x4f000400|33<<16|uint32(n)<<5|uint32(d), "SSHR V%d.4S, V%d.4S, #31", d, n)
 }
 
-// xtn narrows words to halfwords (4H) and xtnb halfwords to bytes (8B).
+// xtn narrows words to halfwords (4H), xtn2 into the upper half (8H), and
+// xtnb halfwords to bytes (8B).
 func xtn(d, n int) string { return word(0x0e612800|uint32(n)<<5|uint32(d), "XTN V%d.4H, V%d.4S", d, n) }
+func xtn2(d, n int) string {
+	return word(0x4e612800|uint32(n)<<5|uint32(d), "XTN2 V%d.8H, V%d.4S", d, n)
+}
 func xtnb(d, n int) string {
 	return word(0x0e212800|uint32(n)<<5|uint32(d), "XTN V%d.8B, V%d.8H", d, n)
+}
+
+// sxtl widens signed bytes to halfwords (8B -> 8H); sxtlh the low and
+// sxtlh2 the high four halfwords to words (SSHLL #0).
+func sxtl(d, n int) string {
+	return word(0x0f08a400|uint32(n)<<5|uint32(d), "SXTL V%d.8H, V%d.8B", d, n)
+}
+func sxtlh(d, n int) string {
+	return word(0x0f10a400|uint32(n)<<5|uint32(d), "SXTL V%d.4S, V%d.4H", d, n)
+}
+func sxtlh2(d, n int) string {
+	return word(0x4f10a400|uint32(n)<<5|uint32(d), "SXTL2 V%d.4S, V%d.8H", d, n)
 }
 
 // prologue loads the tile kernels' arguments: R0 groups, R1 A, R2 B,
@@ -258,6 +274,10 @@ func utils() string {
 	packB(&e)
 	e.w("")
 	gather(&e)
+	e.w("")
+	addInt8(&e)
+	e.w("")
+	pool(&e)
 	return e.String()
 }
 
@@ -456,5 +476,126 @@ func bias(e *emitter) {
 	e.w("\tBNE row")
 	e.w("")
 	e.w("done:")
+	e.w("\tRET")
+}
+
+// addInt8: AddInt8 on 8 values a step, each rescale as requant's
+// (SQRDMULH, then SRSHL after the SQADD fix-up). The three rqRows of
+// addConsts (in1 at 0, in2 at 32, out at 64) live in V16-V27 as add, left,
+// mult, -right; the clamp (at 96) in V28-V30.
+func addInt8(e *emitter) {
+	e.w("// func addInt8NEON(dst, x, y *int8, blocks int, c *addConsts)")
+	e.w("TEXT ·addInt8NEON(SB), NOSPLIT, $0-40")
+	e.w("\tMOVD dst+0(FP), R0")
+	e.w("\tMOVD x+8(FP), R1")
+	e.w("\tMOVD y+16(FP), R2")
+	e.w("\tMOVD blocks+24(FP), R3")
+	e.w("\tMOVD c+32(FP), R4")
+	for i := 0; i < 3; i++ {
+		off, base := 32*i, 16+4*i
+		e.w("\tMOVW %d(R4), R5", off)
+		e.w("\tVDUP R5, V%d.S4", base)
+		e.w("\tMOVW %d(R4), R5", off+8)
+		e.w("\tVDUP R5, V%d.S4", base+1)
+		e.w("\tMOVW %d(R4), R5", off+4)
+		e.w("\tVDUP R5, V%d.S4", base+2)
+		e.w("\tMOVW %d(R4), R5", off+12)
+		e.w("\tNEG R5, R5")
+		e.w("\tVDUP R5, V%d.S4", base+3)
+	}
+	for i := 0; i < 3; i++ {
+		e.w("\tMOVW %d(R4), R5", 96+4*i)
+		e.w("\tVDUP R5, V%d.S4", 28+i)
+	}
+	e.w("\tCBZ R3, done")
+	e.w("")
+	e.w("loop:")
+	e.w("\tFMOVD.P 8(R1), F0")
+	e.w("\tFMOVD.P 8(R2), F1")
+	e.w("\t%s", sxtl(0, 0))
+	e.w("\t%s", sxtl(1, 1))
+	e.w("\t%s", sxtlh(2, 0))
+	e.w("\t%s", sxtlh2(3, 0))
+	e.w("\t%s", sxtlh(4, 1))
+	e.w("\t%s", sxtlh2(5, 1))
+	mbqm := func(v, set, t int) {
+		base := 16 + 4*set
+		e.w("\tVADD V%d.S4, V%d.S4, V%d.S4", base, v, v)
+		e.w("\t%s", sshl(v, v, base+1))
+		e.w("\t%s", sqrdmulh(v, v, base+2))
+		e.w("\tVAND V%d.B16, V%d.B16, V%d.B16", base+3, v, t)
+		e.w("\t%s", sshr31(t, t))
+		e.w("\t%s", sqadd(v, v, t))
+		e.w("\t%s", srshl(v, v, base+3))
+	}
+	mbqm(2, 0, 6)
+	mbqm(3, 0, 7)
+	mbqm(4, 1, 8)
+	mbqm(5, 1, 9)
+	e.w("\tVADD V4.S4, V2.S4, V2.S4")
+	e.w("\tVADD V5.S4, V3.S4, V3.S4")
+	mbqm(2, 2, 6)
+	mbqm(3, 2, 7)
+	for _, v := range []int{2, 3} {
+		e.w("\t%s", smax(v, v, 28))
+		e.w("\t%s", smin(v, v, 29))
+		e.w("\tVADD V30.S4, V%d.S4, V%d.S4", v, v)
+	}
+	e.w("\t%s", xtn(6, 2))
+	e.w("\t%s", xtn2(6, 3))
+	e.w("\t%s", xtnb(6, 6))
+	e.w("\tFMOVD.P F6, 8(R0)")
+	e.w("\tSUBS $1, R3, R3")
+	e.w("\tBNE loop")
+	e.w("")
+	e.w("done:")
+	e.w("\tRET")
+}
+
+// smaxb is SMAX on 16 signed bytes.
+func smaxb(d, n, m int) string {
+	return word(rrr(0x4e206400, d, n, m), "SMAX V%d.16B, V%d.16B, V%d.16B", d, n, m)
+}
+
+// pool: the max pool's row max (SMAX) and stride-2 three-tap max, where
+// LD2 from p and from p+1 splits out p[2i], p[2i+1] and p[2i+2].
+func pool(e *emitter) {
+	e.w("// func maxBytesNEON(dst, a, b *int8, blocks int)")
+	e.w("TEXT ·maxBytesNEON(SB), NOSPLIT, $0-32")
+	e.w("\tMOVD dst+0(FP), R0")
+	e.w("\tMOVD a+8(FP), R1")
+	e.w("\tMOVD b+16(FP), R2")
+	e.w("\tMOVD blocks+24(FP), R3")
+	e.w("\tCBZ R3, mdone")
+	e.w("")
+	e.w("mloop:")
+	e.w("\tVLD1.P 16(R1), [V0.B16]")
+	e.w("\tVLD1.P 16(R2), [V1.B16]")
+	e.w("\t%s", smaxb(0, 0, 1))
+	e.w("\tVST1.P [V0.B16], 16(R0)")
+	e.w("\tSUBS $1, R3, R3")
+	e.w("\tBNE mloop")
+	e.w("")
+	e.w("mdone:")
+	e.w("\tRET")
+	e.w("")
+	e.w("// func pool3s2NEON(dst, p *int8, blocks int)")
+	e.w("TEXT ·pool3s2NEON(SB), NOSPLIT, $0-24")
+	e.w("\tMOVD dst+0(FP), R0")
+	e.w("\tMOVD p+8(FP), R1")
+	e.w("\tMOVD blocks+16(FP), R2")
+	e.w("\tADD $1, R1, R3")
+	e.w("\tCBZ R2, pdone")
+	e.w("")
+	e.w("ploop:")
+	e.w("\tVLD2.P 32(R1), [V0.B16, V1.B16] // p[2i], p[2i+1]")
+	e.w("\tVLD2.P 32(R3), [V2.B16, V3.B16] // p[2i+1], p[2i+2]")
+	e.w("\t%s", smaxb(0, 0, 1))
+	e.w("\t%s", smaxb(0, 0, 3))
+	e.w("\tVST1.P [V0.B16], 16(R0)")
+	e.w("\tSUBS $1, R2, R2")
+	e.w("\tBNE ploop")
+	e.w("")
+	e.w("pdone:")
 	e.w("\tRET")
 }

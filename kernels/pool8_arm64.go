@@ -1,0 +1,23 @@
+//go:build !purego
+
+package kernels
+
+// maxBytesNEON is maxBytes on blocks*16 values:
+//
+//	for i := 0; i < 16*blocks; i++ {
+//		dst[i] = max(a[i], b[i])
+//	}
+//
+//go:noescape
+func maxBytesNEON(dst, a, b *int8, blocks int)
+
+// pool3s2NEON is the stride-2 three-tap max of MaxPool3x3s2Int8:
+//
+//	for i := 0; i < 16*blocks; i++ {
+//		dst[i] = max(p[2*i], p[2*i+1], p[2*i+2])
+//	}
+//
+//go:noescape
+func pool3s2NEON(dst, p *int8, blocks int)
+
+func init() { maxBytesFn, pool3s2Fn = maxBytesNEON, pool3s2NEON }
