@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,8 +55,9 @@ func killTrainArgs(data string) []string {
 
 // TestTrainSurvivesKills SIGKILLs `retina train` at 20 seeded random
 // moments: after random delays (start-up, mid-step, mid-write), as soon as
-// a checkpoint's temporary file appears (mid-write) and, the last time,
-// while the final model is being written. After each kill
+// a checkpoint's temporary file appears, a few ms after a step's log row,
+// as soon as a checkpoint file changes (all three mid-write) and, the last
+// time, while the final model is being written. After each kill
 // every checkpoint file in the run folder loads and the run continues with
 // --resume; the finished run has the weights and log of an uninterrupted
 // run with the same seed, bit for bit, and its model detects.
@@ -80,6 +83,12 @@ func TestTrainSurvivesKills(t *testing.T) {
 			args = []string{"train", "--resume", out, "--threads", "1", "--quiet"}
 		}
 		before := tempsIn(out)
+		was := map[string]os.FileInfo{}
+		for _, name := range []string{train.ResumeFileName, train.CheckpointFileName} {
+			if st, err := os.Stat(filepath.Join(out, name)); err == nil {
+				was[name] = st
+			}
+		}
 		cmd, _, stderr := retinaProcess(t, args...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -91,15 +100,28 @@ func TestTrainSurvivesKills(t *testing.T) {
 		case k == 19:
 			prefix := "." + train.ModelFileName + ".tmp-"
 			how = "when " + prefix + "* appears"
-			waitForTemp(exited, out, prefix, before, time.Minute)
-		case k%2 == 0:
+			waitFor(exited, time.Minute, func() bool { return newTemp(out, prefix, before) })
+		case k%4 == 0:
 			d := time.Duration(rng.Int64N(int64(1200 * time.Millisecond)))
 			how = "after " + d.String()
 			waitOrExit(exited, d)
-		default:
+		case k%4 == 1:
+			// The log row of a step comes just before its checkpoint.
+			step := max(lastIter, 0) + 2
+			d := time.Duration(rng.Int64N(int64(20 * time.Millisecond)))
+			how = fmt.Sprintf("%v after step %d's log row", d, step)
+			waitFor(exited, 3*time.Second, func() bool { return loggedStep(out) >= step })
+			waitOrExit(exited, d)
+		case k%4 == 2:
 			prefix := []string{"." + train.ResumeFileName + ".tmp-", "." + train.CheckpointFileName + ".tmp-"}[rng.IntN(2)]
 			how = "when " + prefix + "* appears"
-			waitForTemp(exited, out, prefix, before, 10*time.Second)
+			waitFor(exited, 3*time.Second, func() bool { return newTemp(out, prefix, before) })
+		default:
+			// Whatever the writer does, the first change a reader can see
+			// at the checkpoint's name is where a non-atomic write breaks.
+			name := []string{train.ResumeFileName, train.CheckpointFileName}[rng.IntN(2)]
+			how = "when " + name + " changes"
+			waitFor(exited, 3*time.Second, func() bool { return changed(filepath.Join(out, name), was[name]) })
 		}
 		cmd.Process.Kill() // no-op error if it has exited
 		err := <-exited
@@ -109,8 +131,11 @@ func TestTrainSurvivesKills(t *testing.T) {
 		if stderr.Len() > 0 {
 			t.Fatalf("kill %d (%s): stderr %q", k, how, stderr)
 		}
-		if len(tempsIn(out)) > len(before) {
-			midWrite++
+		for _, n := range tempsIn(out) {
+			if !slices.Contains(before, n) {
+				midWrite++
+				break
+			}
 		}
 		iter := checkRunFolder(t, out, k)
 		if iter < lastIter {
@@ -163,25 +188,55 @@ func waitOrExit(exited chan error, d time.Duration) {
 	}
 }
 
-// waitForTemp polls dir until a temporary named prefix* that was not in
-// before appears, the process exits, or (a run whose writes are all done)
-// limit passes.
-func waitForTemp(exited chan error, dir, prefix string, before []string, limit time.Duration) {
+// waitFor polls cond until it holds, the process exits, or limit passes
+// (a run that has nothing more of the kind to write).
+func waitFor(exited chan error, limit time.Duration, cond func() bool) {
 	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
+	for time.Now().Before(deadline) && !cond() {
 		select {
 		case err := <-exited:
 			exited <- err
 			return
 		default:
 		}
-		for _, n := range tempsIn(dir) {
-			if strings.HasPrefix(n, prefix) && !slices.Contains(before, n) {
-				return
-			}
-		}
 		time.Sleep(200 * time.Microsecond)
 	}
+}
+
+// newTemp tells whether dir holds a temporary named prefix* not in before.
+func newTemp(dir, prefix string, before []string) bool {
+	for _, n := range tempsIn(dir) {
+		if strings.HasPrefix(n, prefix) && !slices.Contains(before, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// changed tells whether path differs from was (nil: it did not exist) in
+// existence, identity, size or modification time.
+func changed(path string, was os.FileInfo) bool {
+	now, err := os.Stat(path)
+	if err != nil || was == nil {
+		return (err == nil) != (was != nil)
+	}
+	return !os.SameFile(was, now) || was.Size() != now.Size() || !was.ModTime().Equal(now.ModTime())
+}
+
+// loggedStep is the largest step in dir's train.csv (0: none).
+func loggedStep(dir string) int {
+	b, _ := os.ReadFile(filepath.Join(dir, train.LogFileName))
+	last := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, ",")
+		if len(f) < 2 {
+			continue
+		}
+		if s, err := strconv.Atoi(f[1]); err == nil && s > last {
+			last = s
+		}
+	}
+	return last
 }
 
 // tempsIn lists the temporaries (".NAME.tmp-*") in dir.
