@@ -19,10 +19,10 @@ type Add struct {
 	outZero              int32
 	Min, Max             int8
 
-	// Each input's rescaled term depends on its int8 value alone: tables
-	// indexed by uint8(x) replace two of the three multiplies per element.
-	term1, term2 [256]int32
-	out          fixedMul
+	// The output depends on the two int8 inputs alone: all 65536 sums are
+	// computed once, indexed by uint8(x)<<8 | uint8(y), so that adding is
+	// one lookup per element (the table stays in L2).
+	table *[1 << 16]int8
 }
 
 // NewAdd prepares the multipliers for out = in1 + in2 (ReLU when relu).
@@ -35,11 +35,20 @@ func NewAdd(in1, in2, out QParams, relu bool) *Add {
 	if relu {
 		a.Min, a.Max = out.ReluRange()
 	}
+	var term1, term2 [256]int32
 	for v := -128; v < 128; v++ {
-		a.term1[uint8(v)] = kernels.MultiplyByQuantizedMultiplier((int32(v)+a.in1Offset)<<addLeftShift, a.in1Mult, a.in1Shift)
-		a.term2[uint8(v)] = kernels.MultiplyByQuantizedMultiplier((int32(v)+a.in2Offset)<<addLeftShift, a.in2Mult, a.in2Shift)
+		term1[uint8(v)] = kernels.MultiplyByQuantizedMultiplier((int32(v)+a.in1Offset)<<addLeftShift, a.in1Mult, a.in1Shift)
+		term2[uint8(v)] = kernels.MultiplyByQuantizedMultiplier((int32(v)+a.in2Offset)<<addLeftShift, a.in2Mult, a.in2Shift)
 	}
-	a.out = newFixedMul(a.outMult, a.outShift)
+	rescale := newFixedMul(a.outMult, a.outShift)
+	lo, hi := int32(a.Min)-a.outZero, int32(a.Max)-a.outZero
+	a.table = new([1 << 16]int8)
+	for x := range 256 {
+		for y := range 256 {
+			o := rescale.of(term1[x] + term2[y])
+			a.table[x<<8|y] = int8(min(max(o, lo), hi) + a.outZero)
+		}
+	}
 	return a
 }
 
@@ -56,10 +65,9 @@ func (a *Add) One(x, y int8) int8 {
 func (a *Add) Apply(dst, x, y []int8) {
 	y = y[:len(x)]
 	dst = dst[:len(x)]
-	lo, hi := int32(a.Min)-a.outZero, int32(a.Max)-a.outZero
+	t := a.table
 	for i := range x {
-		o := a.out.of(a.term1[uint8(x[i])] + a.term2[uint8(y[i])])
-		dst[i] = int8(min(max(o, lo), hi) + a.outZero)
+		dst[i] = t[uint16(uint8(x[i]))<<8|uint16(uint8(y[i]))]
 	}
 }
 
@@ -67,7 +75,7 @@ func (a *Add) Apply(dst, x, y []int8) {
 // on dst (= x allowed): y is planes of yh x yw read through the nearest
 // source row and column tables of dst's oh x ow planes.
 func (a *Add) ApplyUpsampled(dst, x []int8, planes, oh, ow int, y []int8, yh, yw int, rows, cols []int32) {
-	lo, hi := int32(a.Min)-a.outZero, int32(a.Max)-a.outZero
+	t := a.table
 	cols = cols[:ow]
 	for p := range planes {
 		for oy := range oh {
@@ -75,8 +83,7 @@ func (a *Add) ApplyUpsampled(dst, x []int8, planes, oh, ow int, y []int8, yh, yw
 			xl := x[(p*oh+oy)*ow : (p*oh+oy+1)*ow]
 			dl := dst[(p*oh+oy)*ow : (p*oh+oy+1)*ow]
 			for i, c := range cols {
-				o := a.out.of(a.term1[uint8(xl[i])] + a.term2[uint8(src[c])])
-				dl[i] = int8(min(max(o, lo), hi) + a.outZero)
+				dl[i] = t[uint16(uint8(xl[i]))<<8|uint16(uint8(src[c]))]
 			}
 		}
 	}

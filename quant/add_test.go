@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand"
 	"testing"
+
+	"github.com/retina-edge/retina/kernels"
 )
 
 func TestAddHandComputed(t *testing.T) {
@@ -104,6 +106,22 @@ func TestApplyUpsampled(t *testing.T) {
 	for i := range want {
 		if x[i] != want[i] {
 			t.Fatalf("element %d = %d, want %d", i, x[i], want[i])
+		}
+	}
+}
+
+// fixedMul.of equals kernels.MultiplyByQuantizedMultiplier.
+func TestFixedMulMatchesKernels(t *testing.T) {
+	rng := rand.New(rand.NewSource(13))
+	for range 200000 {
+		mult, shift := kernels.QuantizeMultiplier(math.Exp(rng.Float64()*40 - 30))
+		x := int32(rng.Uint32())
+		if rng.Intn(2) == 0 {
+			x >>= uint(rng.Intn(31))
+		}
+		f := newFixedMul(mult, shift)
+		if got, want := f.of(x), kernels.MultiplyByQuantizedMultiplier(x, mult, shift); got != want {
+			t.Fatalf("x %d, multiplier %d, shift %d: %d, want %d", x, mult, shift, got, want)
 		}
 	}
 }

@@ -1,7 +1,5 @@
 package quant
 
-import "github.com/retina-edge/retina/kernels"
-
 // fixedMul is kernels.MultiplyByQuantizedMultiplier with its constants
 // split out once, for the element loops of Add: a wrapping left shift, the
 // doubling high multiply as one 64-bit multiply and shift, and the rounding
@@ -28,10 +26,4 @@ func (f *fixedMul) of(x int32) int32 {
 	high := int32((int64(x)*f.mult + 1<<30) >> 31)
 	threshold := f.half + int32(uint32(high)>>31)
 	return high>>f.right + int32(uint32(threshold-high&f.mask)>>31)
-}
-
-// reference is the same product through kernels' scalar primitives.
-func (f *fixedMul) reference(x int32) int32 {
-	shift := int(f.left) - int(f.right)
-	return kernels.MultiplyByQuantizedMultiplier(x, int32(f.mult), shift)
 }

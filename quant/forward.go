@@ -97,21 +97,18 @@ func (m *Model) fpn(p *plan) {
 	m.conv(p, m.p7, p.pyramid[p.off[3]:], t, p.levelH[3], p.levelW[3], int8(m.p6.Out.Zero), p.pyramid[p.off[4]:], t)
 }
 
-// quantizeInto writes p.Quantize(src[i]) into dst: round half away from
-// zero, saturating. The explicit float32 conversions keep the product from
-// fusing into anything, so every platform rounds alike.
+// quantizeInto writes clamp(round(src[i]/p.Scale) + p.Zero) into dst:
+// QParams.Quantize except that ties round up rather than away from zero,
+// which lets one conversion do the rounding without a branch. The explicit
+// float32 conversion keeps the product from fusing into anything, so every
+// platform rounds alike.
 func quantizeInto(dst []int8, src []float32, p QParams) {
 	inv := 1 / p.Scale
+	z := p.Zero
 	dst = dst[:len(src)]
 	for i, v := range src {
-		r := float32(v * inv)
-		r = min(max(r, -512), 512) // keeps the conversion in range
-		var q int32
-		if r >= 0 {
-			q = int32(r + 0.5)
-		} else {
-			q = -int32(-r + 0.5)
-		}
-		dst[i] = int8(min(max(q+p.Zero, -128), 127))
+		r := min(max(float32(v*inv), -512), 512) // in range for the conversion (NaN stays NaN)
+		q := int32(float64(r)+512.5) - 512       // floor(r + 0.5): truncation of a positive number
+		dst[i] = int8(min(max(q+z, -128), 127))
 	}
 }

@@ -65,15 +65,24 @@ func im2colRowSame(s kernels.ConvShape, plane []int8, ky, kx int, pad int8, out 
 	if lo < hi && srcLo < len(plane) {
 		copy(out[lo:hi], plane[srcLo:])
 	}
-	if dx == 0 {
-		return
-	}
-	for y := y0; y < y1; y++ {
-		line := out[y*w : (y+1)*w]
-		if dx < 0 {
-			fill(line[:min(-dx, w)], pad)
-		} else {
-			fill(line[max(w-dx, 0):], pad)
+	switch {
+	case dx == 0:
+	case dx == -1: // the 3x3 case: one pixel a line, no call
+		for y := y0; y < y1; y++ {
+			out[y*w] = pad
+		}
+	case dx == 1:
+		for y := y0; y < y1; y++ {
+			out[y*w+w-1] = pad
+		}
+	default:
+		for y := y0; y < y1; y++ {
+			line := out[y*w : (y+1)*w]
+			if dx < 0 {
+				fill(line[:min(-dx, w)], pad)
+			} else {
+				fill(line[max(w-dx, 0):], pad)
+			}
 		}
 	}
 }

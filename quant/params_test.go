@@ -2,6 +2,7 @@ package quant
 
 import (
 	"math"
+	"math/rand"
 	"testing"
 )
 
@@ -90,5 +91,28 @@ func TestQuantizeBiasFoldsZeroPoint(t *testing.T) {
 	}
 	if _, err := QuantizeBias([]float32{1e9}, QParams{Scale: 1e-6, Zero: 0}, []float32{1e-6}, []int8{1}, 1); err == nil {
 		t.Error("int32 overflow accepted")
+	}
+}
+
+// quantizeInto is Quantize but for ties, which it rounds up.
+func TestQuantizeIntoMatchesQuantize(t *testing.T) {
+	rng := rand.New(rand.NewSource(12))
+	p := QParams{Scale: 0.037, Zero: -11}
+	src := make([]float32, 100000)
+	for i := range src {
+		src[i] = float32(rng.NormFloat64() * 3)
+	}
+	src = append(src, 1e9, -1e9, 0, p.Scale*2.5, -p.Scale*2.5)
+	dst := make([]int8, len(src))
+	quantizeInto(dst, src, p)
+	for i, v := range src {
+		want := p.Quantize(v)
+		r := float64(v) / float64(p.Scale)
+		if tie := math.Abs(r-math.Trunc(r)) == 0.5; tie && r < 0 {
+			want++
+		}
+		if d := int(dst[i]) - int(want); d != 0 && (d > 1 || d < -1 || math.Abs(math.Abs(r-math.Floor(r))-0.5) > 1e-4) {
+			t.Fatalf("%g: quantizeInto %d, Quantize %d", v, dst[i], want)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package quant
 
-import "testing"
+import (
+	"math/rand"
+	"testing"
+)
 
 func TestMaxPoolHandComputed(t *testing.T) {
 	// 3x4 plane -> 2x2; windows rows {0,1},{1,2} x cols {0,1},{1,2,3}.
@@ -39,11 +42,12 @@ func TestUpsampleNearestHandComputed(t *testing.T) {
 
 // MaxPool3x3s2 against the definition on odd and even sizes.
 func TestMaxPoolMatchesDefinition(t *testing.T) {
-	for _, hw := range [][2]int{{1, 1}, {1, 2}, {2, 1}, {3, 3}, {5, 8}, {8, 5}, {9, 11}, {16, 16}} {
+	rng := rand.New(rand.NewSource(7))
+	for _, hw := range [][2]int{{1, 1}, {1, 2}, {2, 1}, {3, 3}, {5, 8}, {8, 5}, {9, 11}, {16, 16}, {7, 33}, {20, 34}, {3, 35}, {11, 64}, {5, 161}} {
 		h, w := hw[0], hw[1]
 		src := make([]int8, 2*h*w)
 		for i := range src {
-			src[i] = int8(i*37 + i*i*11)
+			src[i] = int8(rng.Intn(256))
 		}
 		oh, ow := PoolSize(h), PoolSize(w)
 		dst := make([]int8, 2*oh*ow)
@@ -61,6 +65,31 @@ func TestMaxPoolMatchesDefinition(t *testing.T) {
 						t.Fatalf("%dx%d plane %d (%d,%d) = %d, want %d", h, w, p, oy, ox, got, m)
 					}
 				}
+			}
+		}
+	}
+}
+
+// maxBytes is the lane-wise signed max: every pair in every lane, and
+// lanes that differ from each other.
+func TestMaxBytes(t *testing.T) {
+	for a := -128; a < 128; a++ {
+		for b := -128; b < 128; b++ {
+			x := uint64(uint8(int8(a))) * 0x0101010101010101
+			y := uint64(uint8(int8(b))) * 0x0101010101010101
+			if got := int8(uint8(maxBytes(x, y) >> 40)); got != int8(max(a, b)) {
+				t.Fatalf("max(%d, %d) = %d", a, b, got)
+			}
+		}
+	}
+	rng := rand.New(rand.NewSource(6))
+	for range 10000 {
+		x, y := rng.Uint64(), rng.Uint64()
+		got := maxBytes(x, y)
+		for lane := range 8 {
+			want := max(int8(x>>(8*lane)), int8(y>>(8*lane)))
+			if int8(got>>(8*lane)) != want {
+				t.Fatalf("maxBytes(%#x, %#x) lane %d = %d, want %d", x, y, lane, int8(got>>(8*lane)), want)
 			}
 		}
 	}
