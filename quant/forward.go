@@ -35,7 +35,9 @@ func (m *Model) conv(p *plan, c *Conv, src []int8, stride, h, w int, floor int8,
 	n := s.ColCols()
 	b := src
 	if !s.IsPointwise() || stride != h*w || floor > -128 {
-		im2col8(s, src, stride, int8(c.In.Zero), floor, p.col, n)
+		p.colJob = colJob{s: s, src: src, stride: stride, pad: int8(c.In.Zero), floor: floor, col: p.col, ldc: n}
+		m.engine.ParallelRange(&p.colJob, s.C)
+		p.colJob = colJob{}
 		b = p.col
 	}
 	m.engine.GemmI8(c.packed, n, b, n, dst, ldc, &c.rq)

@@ -33,11 +33,9 @@ func (m *Model) finishHead(p *plan, h *qhead, a []int8, out []float32) {
 // levelCol writes the 3x3 same-conv im2col of the all-levels map x into
 // p.col (9*FPNWidth x total), each level's columns from its own planes.
 func (m *Model) levelCol(p *plan, x []int8, in QParams) {
-	s := m.cls.out.Shape
-	for l := range numLevels {
-		s.H, s.W = p.levelH[l], p.levelW[l]
-		im2col8(s, x[p.off[l]:], p.total, int8(in.Zero), -128, p.col[p.off[l]:], p.total)
-	}
+	p.colJob = colJob{s: m.cls.out.Shape, src: x, pad: int8(in.Zero), floor: -128, col: p.col, levels: p}
+	m.engine.ParallelRange(&p.colJob, m.cls.out.Shape.C)
+	p.colJob = colJob{}
 }
 
 // towerConv runs one tower layer on p.col into dst (FPNWidth x total).

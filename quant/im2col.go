@@ -15,10 +15,15 @@ import (
 // values below floor read as floor (a ReLU fused into the read; -128 for
 // none).
 func im2col8(s kernels.ConvShape, src []int8, stride int, pad, floor int8, col []int8, ldc int) {
+	im2colChannels(s, src, stride, pad, floor, col, ldc, 0, s.C)
+}
+
+// im2colChannels is im2col8's rows of input channels c0..c1-1.
+func im2colChannels(s kernels.ConvShape, src []int8, stride int, pad, floor int8, col []int8, ldc, c0, c1 int) {
 	oh, ow := s.OutH(), s.OutW()
 	n := oh * ow
-	row := 0
-	for ch := 0; ch < s.C; ch++ {
+	row := c0 * s.KH * s.KW
+	for ch := c0; ch < c1; ch++ {
 		plane := src[ch*stride : ch*stride+s.H*s.W]
 		for ky := 0; ky < s.KH; ky++ {
 			for kx := 0; kx < s.KW; kx++ {
@@ -34,6 +39,31 @@ func im2col8(s kernels.ConvShape, src []int8, stride int, pad, floor int8, col [
 				}
 			}
 		}
+	}
+}
+
+// colJob is an im2col8 split over input channels between the engine's
+// threads; with levels set, it writes the heads' all-levels matrix (each
+// level's columns from its own planes, see Model.levelCol).
+type colJob struct {
+	s          kernels.ConvShape
+	src        []int8
+	stride     int
+	pad, floor int8
+	col        []int8
+	ldc        int
+	levels     *plan
+}
+
+func (j *colJob) RunRange(_, lo, hi int) {
+	if j.levels == nil {
+		im2colChannels(j.s, j.src, j.stride, j.pad, j.floor, j.col, j.ldc, lo, hi)
+		return
+	}
+	p, s := j.levels, j.s
+	for l := range numLevels {
+		s.H, s.W = p.levelH[l], p.levelW[l]
+		im2colChannels(s, j.src[p.off[l]:], p.total, j.pad, j.floor, j.col[p.off[l]:], p.total, lo, hi)
 	}
 }
 

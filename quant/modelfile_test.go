@@ -12,7 +12,8 @@ import (
 )
 
 // Writing and loading a quantized model gives the same model: the same
-// head outputs bit for bit, for v1 and v2 (GroupNorm) heads.
+// head outputs bit for bit, for v1 and v2 (GroupNorm) heads, here on two
+// threads (the int8 sums and the split im2col do not depend on them).
 func TestModelFileRoundTrip(t *testing.T) {
 	for _, path := range []string{"../testdata/golden/basic_v1.safetensors", "../testdata/golden/bottleneck_v2.safetensors"} {
 		_, m := calibratedGolden(t, path, RuleBest, 2, 96, 96)
@@ -25,7 +26,7 @@ func TestModelFileRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		any, err := LoadAnyModelFile(q, 1)
+		any, err := LoadAnyModelFile(q, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,6 +52,9 @@ func TestModelFileRoundTrip(t *testing.T) {
 					t.Fatalf("%s level %d delta %d: %g after the round trip, %g before", path, lv, i, got[lv].Deltas[i], v)
 				}
 			}
+		}
+		if n := testing.AllocsPerRun(2, func() { any.Int8.Heads(img.H, img.W, img.Data) }); n != 0 {
+			t.Errorf("%s: two-thread Heads allocates %v times per call", path, n)
 		}
 		f, err := LoadAnyModelFile(path, 1)
 		if err != nil {

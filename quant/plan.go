@@ -31,6 +31,7 @@ type plan struct {
 	scratch    [2][]int8    // block convs before the last
 	down       []int8
 	col        []int8 // im2col matrix, the largest any conv needs
+	colJob     colJob // the im2col being split over threads
 	lateral    [3]qmap
 	upRows     [2][]int32 // nearest-upsample source rows and columns of the top-down sums
 	upCols     [2][]int32
