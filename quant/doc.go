@@ -2,4 +2,21 @@
 // spec: per-output-channel symmetric int8 weights (BN folded first, zero
 // point 0), per-tensor asymmetric int8 activations, int32 biases with scale
 // s_in*s_w[c], and gemmlowp requantization (package kernels).
+//
+// A Calibrator runs images through a float reference of the model (the
+// folded weights, package net's architecture walk) and observes every
+// activation; Quantize picks each activation's range by a rule (min/max,
+// a percentile, least squared error, or the best of them per activation)
+// and builds the Model. Its forward pass (Heads) plans its buffers once per
+// input size: every conv is im2col + the int8 GEMM with the requantization
+// and a fused ReLU in its epilogue, residual and top-down sums are TFLite's
+// quantized ADD (one table lookup per element), max-pool and upsampling run
+// on int8, and the heads run over all pyramid levels at once, their last
+// convs' int32 sums dequantized to float for the sigmoid and box decoding
+// (v2's GroupNorm heads normalise in float between int8 convs). The Model
+// is a net/detect Network.
+//
+// Model.WriteFile and LoadModelFile store it as a "retina-int8-v1"
+// safetensors file (modelfile.go lists the tensors); LoadAnyModelFile opens
+// a float or an int8 model file alike.
 package quant
