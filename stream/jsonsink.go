@@ -9,19 +9,36 @@ import (
 	"github.com/retina-edge/retina/net/detect"
 )
 
-// JSONLines writes one JSON object per frame:
-// {"frame": n, "time": RFC3339Nano, "detections": [...]} with detections in
-// `retina detect`'s shape.
-type JSONLines struct {
-	w   *bufio.Writer
-	enc *json.Encoder
-	buf jsonLine
-}
-
+// jsonLine is a Result's JSON form: {"frame": n, "time": RFC3339Nano,
+// "detections": [...]} with detections in `retina detect`'s shape.
 type jsonLine struct {
 	Frame      uint64             `json:"frame"`
 	Time       string             `json:"time"`
 	Detections []detect.Detection `json:"detections"`
+}
+
+func (l *jsonLine) set(r *Result) {
+	l.Frame = r.Frame
+	l.Time = r.Time.UTC().Format(time.RFC3339Nano)
+	l.Detections = r.Detections
+	if l.Detections == nil {
+		l.Detections = []detect.Detection{}
+	}
+}
+
+// MarshalLine returns r's JSON line without the newline: exactly what
+// JSONLines writes (`retina stream --json`) and the MQTT sink publishes.
+func MarshalLine(r *Result) ([]byte, error) {
+	var l jsonLine
+	l.set(r)
+	return json.Marshal(&l)
+}
+
+// JSONLines writes one JSON line per frame (see MarshalLine).
+type JSONLines struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+	buf jsonLine
 }
 
 // NewJSONLines writes to w; each line is flushed as it is written.
@@ -31,12 +48,7 @@ func NewJSONLines(w io.Writer) *JSONLines {
 }
 
 func (j *JSONLines) Publish(r *Result) error {
-	j.buf.Frame = r.Frame
-	j.buf.Time = r.Time.UTC().Format(time.RFC3339Nano)
-	j.buf.Detections = r.Detections
-	if j.buf.Detections == nil {
-		j.buf.Detections = []detect.Detection{}
-	}
+	j.buf.set(r)
 	if err := j.enc.Encode(&j.buf); err != nil {
 		return err
 	}

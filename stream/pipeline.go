@@ -7,10 +7,10 @@ import (
 	"image"
 	"io"
 	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/retina-edge/retina/camera"
+	"github.com/retina-edge/retina/net"
+	"github.com/retina-edge/retina/net/boxes"
 	"github.com/retina-edge/retina/net/detect"
 	"github.com/retina-edge/retina/net/preprocess"
 )
@@ -21,170 +21,191 @@ const maxFramePixels = 64 << 20
 
 // Options configure a Pipeline.
 type Options struct {
+	// Detect are the detection options, as `retina detect` takes them
+	// (zero sizes: the model's own).
+	Detect detect.Options
+	// HeadThreads > 0 gives a float model's heads stage that many threads
+	// of its own, and lets it compute while the backbone+FPN stage works on
+	// the next frame. With 0 the two network stages take turns, each on
+	// all the model's threads: when those threads already fill the cores,
+	// overlapping only makes the stages compete for cores and caches. The
+	// lighter stages (decode, preprocess, postprocess) always overlap.
+	HeadThreads int
 	// DropStale puts a latest-frame policy at the capture end: a frame that a
 	// newer one supersedes before the pipeline takes it is dropped and
 	// counted. Live sources want it; files processed frame by frame do not.
 	DropStale bool
 	// OnFrame, if set, sees every processed frame's picture with its result
-	// on the detection goroutine; it must not block or keep img or r.
+	// on the publishing goroutine; it must not block or keep img or r.
 	OnFrame func(r *Result, img image.Image)
 }
 
-// Detector is what the detection stage runs: *detect.Detector, or a wrapper.
-// Its result slice may be reused by the next call.
-type Detector interface {
-	Detect(img image.Image) ([]detect.Detection, error)
-}
-
-// slot is one decoded frame travelling from the decode stage to the
-// detection stage; slots are recycled through a free list.
-type slot struct {
-	seq  uint64
-	time time.Time
-	rgba *image.RGBA // reused for raw (YUYV, NV12, ...) frames
-	img  image.Image // the picture: rgba, or a freshly decoded JPEG
-	err  error
-}
-
-// slots in flight: one being decoded while one is detected.
-const nslots = 2
-
-// Pipeline runs capture -> decode -> detect -> sinks on goroutines, so that
-// decoding frame n+1 overlaps the network's work on frame n.
+// Pipeline runs a detector over a frame source as stages on goroutines,
+// connected by bounded queues, so that consecutive frames overlap:
+//
+//	capture (camera.Latest, with DropStale) -> preprocess (decode, resize,
+//	normalise) -> backbone+FPN -> heads -> postprocess and publish
+//
+// for a float model; any other network (the int8 model) runs as one
+// network stage that also postprocesses. Each stage hands its output to the
+// next in one of two buffers it owns (a double buffer), so steady state
+// allocates nothing; frames leave in order.
 type Pipeline struct {
-	src   camera.Source
-	det   Detector
-	sinks []Sink
-	opts  Options
-
+	src    camera.Source
 	latest *camera.Latest
+	sinks  []Sink
+	opts   Options
+
+	model   *net.Model     // split into backbone+FPN and heads stages
+	network detect.Network // when model is nil: one network stage
+
+	pre    *preprocess.Preprocessor
+	post   *boxes.Postprocessor
+	labels []string // one per class, so that no stage allocates strings
+
+	netMu sync.Mutex // taken by the network stages when they take turns
+
 	st     stats
-	drops  atomic.Uint64
+	timers []*stageTimer // one per stage, capture first
 	res    Result
+
+	errMu sync.Mutex
+	err   error
 }
 
-// New builds a pipeline over src; det must not be used elsewhere while it runs.
-func New(src camera.Source, det Detector, sinks []Sink, opts Options) *Pipeline {
-	p := &Pipeline{src: src, det: det, sinks: sinks, opts: opts}
+// New builds a pipeline running a float model as separate backbone+FPN and
+// heads stages; model must not be used elsewhere while the pipeline runs.
+func New(src camera.Source, model *net.Model, sinks []Sink, opts Options) (*Pipeline, error) {
+	p, err := newPipeline(src, model.Config(), sinks, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.model = model
+	p.timers = newTimers("preprocess", "backbone+fpn", "heads", "postprocess")
+	return p, nil
+}
+
+// NewNetwork builds a pipeline running any detect.Network (the int8 model)
+// as one stage; network must not be used elsewhere while the pipeline runs.
+func NewNetwork(src camera.Source, network detect.Network, sinks []Sink, opts Options) (*Pipeline, error) {
+	p, err := newPipeline(src, network.Config(), sinks, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.network = network
+	p.timers = newTimers("preprocess", "network", "publish")
+	return p, nil
+}
+
+func newPipeline(src camera.Source, cfg net.Config, sinks []Sink, opts Options) (*Pipeline, error) {
+	minSize, maxSize := cfg.MinSize, cfg.MaxSize
+	if opts.Detect.MinSize > 0 {
+		minSize = opts.Detect.MinSize
+	}
+	if opts.Detect.MaxSize > 0 {
+		maxSize = opts.Detect.MaxSize
+	}
+	post, err := boxes.NewPostprocessor(cfg.NumClasses, cfg.AnchorSizes, cfg.AspectRatios, opts.Detect.PostprocessOptions)
+	if err != nil {
+		return nil, err
+	}
+	labels := make([]string, cfg.NumClasses)
+	for c := range labels {
+		if c < len(cfg.Labels) && cfg.Labels[c] != "" {
+			labels[c] = cfg.Labels[c]
+		} else {
+			labels[c] = fmt.Sprintf("class %d", c)
+		}
+	}
+	p := &Pipeline{src: src, sinks: sinks, opts: opts, post: post, labels: labels,
+		pre: preprocess.NewPreprocessor(minSize, maxSize, cfg.ImageMean, cfg.ImageStd)}
 	if opts.DropStale {
 		p.latest = camera.NewLatest(src)
 		p.src = p.latest
 	}
-	return p
+	return p, nil
 }
 
 // Stats returns the current figures; it is safe to call while Run runs.
 func (p *Pipeline) Stats() Stats {
-	d := p.drops.Load()
+	var d uint64
 	if p.latest != nil {
-		d += p.latest.Dropped()
+		d = p.latest.Dropped()
 	}
-	return p.st.snapshot(d)
+	st := p.st.snapshot(d)
+	for _, t := range p.timers {
+		st.Stages = append(st.Stages, t.stat())
+	}
+	return st
+}
+
+// fail records a stage's error (the first one wins) and stops the run.
+func (p *Pipeline) fail(err error, cancel context.CancelFunc) {
+	p.errMu.Lock()
+	if p.err == nil {
+		p.err = err
+	}
+	p.errMu.Unlock()
+	cancel()
 }
 
 // Run processes frames until the source ends (nil), ctx is cancelled (nil)
-// or a stage fails (the error). It does not close the source or the sinks.
+// or a stage fails (the error). A source error other than the end still
+// lets the frames before it finish. Run does not close the source or the
+// sinks.
 func (p *Pipeline) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	free := make(chan *slot, nslots)
-	full := make(chan *slot, nslots-1)
-	for range nslots {
-		free <- &slot{}
+	b := newBuffers(p.model != nil)
+	var stages []stageFunc
+	if p.model != nil {
+		st := p.model.NewStages(p.opts.HeadThreads)
+		defer st.Close()
+		stages = []stageFunc{p.backboneStage(st, b, p.timers[1]), p.headsStage(st, b, p.timers[2])}
+	} else {
+		stages = []stageFunc{p.networkStage(b, p.timers[1])}
 	}
+
 	var wg sync.WaitGroup
-	var decodeErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(full)
-		decodeErr = p.decodeLoop(ctx, free, full)
-	}()
-	var err error
-	for s := range full {
-		if err == nil && s.err != nil {
-			err = s.err
-			cancel()
-		}
-		if err == nil && ctx.Err() == nil { // once stopped, publish nothing more
-			if err = p.detectOne(s); err != nil {
-				cancel()
-			}
-		}
-		s.img = nil
-		free <- s
+	var srcErr error
+	first := make(chan *frame, 1)
+	wg.Go(func() { srcErr = p.capture(ctx, b, first) })
+	in := first
+	for _, s := range stages {
+		from, out := in, make(chan *frame, 1)
+		wg.Go(func() { p.runStage(ctx, cancel, b, from, out, s) })
+		in = out
 	}
+	p.publishAll(ctx, cancel, b, in)
 	wg.Wait()
-	if err != nil {
-		return err
+	if p.err != nil {
+		return p.err
 	}
-	if decodeErr != nil && !errors.Is(decodeErr, io.EOF) && !errors.Is(decodeErr, context.Canceled) {
-		return decodeErr
-	}
-	return nil
-}
-
-// decodeLoop reads frames and turns them into pictures in free slots.
-func (p *Pipeline) decodeLoop(ctx context.Context, free <-chan *slot, full chan<- *slot) error {
-	for {
-		var s *slot
-		select {
-		case s = <-free:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		f, err := p.src.Read(ctx)
-		if err != nil {
-			return err
-		}
-		s.seq, s.time = f.Seq, f.Time
-		s.img, s.err = p.decode(s, f)
-		f.Release()
-		select {
-		case full <- s:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
-// decode decodes JPEG frames with the same decoder as `retina detect`
-// (net/jpegdec, PIL-exact pixels) so both see identical pictures.
-func (p *Pipeline) decode(s *slot, f *camera.Frame) (image.Image, error) {
-	if f.Format == camera.MJPEG {
-		img, err := preprocess.DecodeBytes(fmt.Sprintf("frame %d", f.Seq), f.Data, maxFramePixels)
-		if err != nil {
-			return nil, fmt.Errorf("frame %d: %w", f.Seq, err)
-		}
-		return img, nil
-	}
-	if s.rgba == nil || s.rgba.Rect.Dx() != f.Width || s.rgba.Rect.Dy() != f.Height {
-		if f.Width <= 0 || f.Height <= 0 || f.Width*f.Height > maxFramePixels {
-			return nil, fmt.Errorf("frame %d: bad size %dx%d", f.Seq, f.Width, f.Height)
-		}
-		s.rgba = image.NewRGBA(image.Rect(0, 0, f.Width, f.Height))
-	}
-	if err := camera.ConvertToRGBA(s.rgba, f, camera.FullRange); err != nil {
-		return nil, fmt.Errorf("frame %d: %w", f.Seq, err)
-	}
-	return s.rgba, nil
-}
-
-func (p *Pipeline) detectOne(s *slot) error {
-	dets, err := p.det.Detect(s.img)
-	if err != nil {
-		return fmt.Errorf("frame %d: %w", s.seq, err)
-	}
-	b := s.img.Bounds()
-	p.res = Result{Frame: s.seq, Time: s.time, Width: b.Dx(), Height: b.Dy(), Detections: dets}
-	p.st.record(s.time, time.Now())
-	if p.opts.OnFrame != nil {
-		p.opts.OnFrame(&p.res, s.img)
-	}
-	for _, k := range p.sinks {
-		if err := k.Publish(&p.res); err != nil {
-			return err
-		}
+	if srcErr != nil && !errors.Is(srcErr, io.EOF) && !errors.Is(srcErr, context.Canceled) {
+		return srcErr
 	}
 	return nil
+}
+
+// stageFunc does one stage's work on a frame, moving it from the previous
+// stage's buffer to its own.
+type stageFunc func(f *frame) error
+
+// runStage applies work to each frame in order. Once the run is stopping,
+// frames are only released, so that every buffer returns to its pool and
+// no stage waits forever for one.
+func (p *Pipeline) runStage(ctx context.Context, cancel context.CancelFunc, b *buffers, in <-chan *frame, out chan<- *frame, work stageFunc) {
+	defer close(out)
+	for f := range in {
+		if ctx.Err() != nil {
+			b.release(f)
+			continue
+		}
+		if err := work(f); err != nil {
+			p.fail(err, cancel)
+			b.release(f)
+			continue
+		}
+		out <- f
+	}
 }

@@ -2,10 +2,11 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"image"
-	"io"
-	"net"
-	"net/http"
+	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,49 +14,116 @@ import (
 	"github.com/retina-edge/retina/net/detect"
 )
 
-// slowDetector stands in for a model slower than the source.
-type slowDetector struct {
-	delay time.Duration
-	dets  []detect.Detection
+// altSource alternates frames of two sources (two sizes), renumbered.
+type altSource struct {
+	a, b camera.Source
+	n    uint64
 }
 
-func (s *slowDetector) Detect(img image.Image) ([]detect.Detection, error) {
-	time.Sleep(s.delay)
-	return s.dets, nil
-}
-
-// countSink stops the pipeline after n frames.
-type countSink struct {
-	n, seen int
-	last    uint64
-	cancel  context.CancelFunc
-	t       *testing.T
-}
-
-func (c *countSink) Publish(r *Result) error {
-	if c.seen > 0 && r.Frame <= c.last {
-		c.t.Errorf("frame %d after frame %d", r.Frame, c.last)
+func (s *altSource) Read(ctx context.Context) (*camera.Frame, error) {
+	src := s.a
+	if s.n%2 == 1 {
+		src = s.b
 	}
-	c.last = r.Frame
-	c.seen++
-	if c.seen == c.n {
-		c.cancel()
+	f, err := src.Read(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	f.Seq = s.n
+	s.n++
+	return f, nil
 }
-func (c *countSink) Close() error { return nil }
+func (s *altSource) Close() error     { return errors.Join(s.a.Close(), s.b.Close()) }
+func (s *altSource) Describe() string { return "alternating" }
 
-// TestSlowModelDropsStaleFrames: with a model slower than the source the
-// latest-frame policy drops (and counts) frames instead of queueing them.
-func TestSlowModelDropsStaleFrames(t *testing.T) {
-	src, err := camera.Open("testsrc:64x48", camera.Options{})
+// The ways a pipeline runs the network: split with the network stages
+// taking turns, split and overlapping, or one network stage.
+const (
+	turns = iota
+	overlap
+	onePiece
+)
+
+var modeNames = [...]string{"turns", "overlap", "one-piece"}
+
+// newTestPipeline builds a pipeline over the test model.
+func newTestPipeline(t testing.TB, src camera.Source, mode int, sinks []Sink, opts Options) *Pipeline {
+	t.Helper()
+	m := loadModel(t, 2)
+	var p *Pipeline
+	var err error
+	switch mode {
+	case onePiece:
+		p, err = NewNetwork(src, networkOf(t, m), sinks, opts)
+	case overlap:
+		opts.HeadThreads = 1
+		p, err = New(src, m, sinks, opts)
+	default:
+		p, err = New(src, m, sinks, opts)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
+	return p
+}
+
+// Every frame's detections equal net/detect's on the same picture, in
+// every mode, across changes of frame size.
+func TestPipelineMatchesDetector(t *testing.T) {
+	for mode, name := range modeNames {
+		const n = 8
+		src := &limitSource{n: n, Source: &altSource{a: openPattern(t, "200x150", 0), b: openPattern(t, "120x200", 0)}}
+		ref, err := detect.New(loadModel(t, 1), testOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		total, frames := 0, 0
+		opts := Options{Detect: testOptions(), OnFrame: func(r *Result, img image.Image) {
+			want, err := ref.Detect(img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := img.Bounds(); r.Width != b.Dx() || r.Height != b.Dy() {
+				t.Errorf("frame %d: result says %dx%d, picture is %v", r.Frame, r.Width, r.Height, b)
+			}
+			if !reflect.DeepEqual(r.Detections, want) && len(r.Detections)+len(want) > 0 {
+				t.Errorf("%s, frame %d: pipeline found %v, detect found %v", name, r.Frame, r.Detections, want)
+			}
+			total += len(want)
+			frames++
+		}}
+		sink := &countSink{t: t}
+		p := newTestPipeline(t, src, mode, []Sink{sink}, opts)
+		if err := p.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		st := p.Stats()
+		if frames != n || sink.seen != n || st.Frames != n {
+			t.Fatalf("%s: %d frames seen, %d published, stats %+v; want %d", name, frames, sink.seen, st, n)
+		}
+		for _, s := range st.Stages {
+			if s.Frames != n || s.Busy <= 0 {
+				t.Errorf("%s: stage %+v, want %d frames and some busy time", name, s, n)
+			}
+		}
+		if total == 0 {
+			t.Fatal("no detections at all: the comparison proves nothing")
+		}
+	}
+}
+
+// With a model slower than the source the latest-frame policy drops (and
+// counts) frames instead of queueing them.
+func TestSlowModelDropsStaleFrames(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	sink := &countSink{n: 20, cancel: cancel, t: t}
-	p := New(src, &slowDetector{delay: 5 * time.Millisecond}, []Sink{sink}, Options{DropStale: true})
+	defer cancel()
+	sink := &countSink{t: t, n: 20, cancel: cancel}
+	m := loadModel(t, 1)
+	p, err := NewNetwork(openPattern(t, "64x48", 1000), &slowNetwork{Network: networkOf(t, m), delay: 5 * time.Millisecond},
+		[]Sink{sink}, Options{Detect: testOptions(), DropStale: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := p.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -71,59 +139,134 @@ func TestSlowModelDropsStaleFrames(t *testing.T) {
 	}
 }
 
-// TestSlowPreviewClientDoesNotStall: a client that never reads its MJPEG
-// stream must not block OnFrame (the pipeline's detection goroutine).
-func TestSlowPreviewClientDoesNotStall(t *testing.T) {
-	srv := NewServer(func() Stats { return Stats{} }, "", 4)
-	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := srv.HTTPServer(ln.Addr().String())
-	go hs.Serve(ln)
-	defer hs.Close()
-	stuck, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stuck.Close()
-	io.WriteString(stuck, "GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n") // and never read
-	for srv.clients.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	img := image.NewRGBA(image.Rect(0, 0, 320, 240))
-	for i := range img.Pix {
-		img.Pix[i] = byte(i * 7919 >> 3) // noise: big JPEGs fill the socket
-	}
-	r := &Result{Width: 320, Height: 240}
-	for i := range 300 {
-		r.Frame = uint64(i)
-		srv.OnFrame(r, img)
-	}
-	// A well-behaved client still gets frames.
-	resp, err := http.Get("http://" + ln.Addr().String() + "/detections")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		for i := 300; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
+// With a model slower than the source, the heap stays flat over many frames
+// (nothing queues up, nothing leaks per frame) while drops are counted.
+func TestSlowModelMemoryFlat(t *testing.T) {
+	for mode, name := range modeNames {
+		const warm, frames = 20, 150
+		ctx, cancel := context.WithCancel(context.Background())
+		var before, after runtime.MemStats
+		sink := &countSink{t: t, n: warm + frames, cancel: cancel}
+		sink.each = func(r *Result) {
+			switch sink.seen {
+			case warm:
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+			case warm + frames:
+				runtime.GC()
+				runtime.ReadMemStats(&after)
 			}
-			r2 := &Result{Frame: uint64(i), Width: 320, Height: 240}
-			srv.OnFrame(r2, img)
-			time.Sleep(time.Millisecond)
 		}
-	}()
-	buf := make([]byte, 64)
-	n, err := resp.Body.Read(buf)
-	if err != nil || n < 6 || string(buf[:6]) != "data: " {
-		t.Fatalf("SSE read %q, %v", buf[:n], err)
+		src := openPattern(t, "320x240", 1000) // a fast camera
+		var p *Pipeline
+		if mode == onePiece {
+			p2, err := NewNetwork(src, &slowNetwork{Network: networkOf(t, loadModel(t, 1)), delay: 5 * time.Millisecond},
+				[]Sink{sink}, Options{Detect: testOptions(), DropStale: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p = p2
+		} else {
+			// The split model at 160 px is far slower than the pattern source.
+			p = newTestPipeline(t, src, mode, []Sink{sink}, Options{Detect: testOptions(), DropStale: true})
+		}
+		if err := p.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		st := p.Stats()
+		grew := int64(after.HeapInuse) - int64(before.HeapInuse)
+		t.Logf("%s: heap in use %d -> %d bytes over %d frames, %d drops, %d mallocs",
+			name, before.HeapInuse, after.HeapInuse, frames, st.Drops, after.Mallocs-before.Mallocs)
+		if grew > 256<<10 {
+			t.Errorf("%s: heap grew by %d bytes over %d frames", name, grew, frames)
+		}
+		if st.Drops == 0 || st.Frames != warm+frames {
+			t.Errorf("%s: stats %+v, want %d frames and drops counted", name, st, warm+frames)
+		}
+	}
+}
+
+// stepper runs a pipeline one frame at a time: step lets one frame in and
+// waits until it is published.
+type stepper struct {
+	gate, done chan struct{}
+	errc       chan error
+	cancel     context.CancelFunc
+}
+
+func startStepper(t testing.TB, mode int, dropStale bool) *stepper {
+	t.Helper()
+	s := &stepper{gate: make(chan struct{}), done: make(chan struct{}), errc: make(chan error, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	src := &gateSource{Source: openPattern(t, "160x120", 0), gate: s.gate}
+	p := newTestPipeline(t, src, mode, []Sink{&countSink{t: t, done: s.done}}, Options{Detect: testOptions(), DropStale: dropStale})
+	go func() { s.errc <- p.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-s.errc; err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+func (s *stepper) step() {
+	s.gate <- struct{}{}
+	<-s.done
+}
+
+// After warm-up (every frame slot and stage buffer used once) a frame
+// through the whole pipeline allocates nothing, on any goroutine.
+func TestPipelineNoAllocs(t *testing.T) {
+	for mode, name := range modeNames {
+		s := startStepper(t, mode, mode != onePiece)
+		for range 2 * maxFrames {
+			s.step()
+		}
+		if a := testing.AllocsPerRun(20, s.step); a != 0 {
+			t.Errorf("%s: %v allocations per frame in steady state", name, a)
+		}
+	}
+}
+
+// A failing stage stops the run with an error naming the frame.
+func TestStageErrorStopsRun(t *testing.T) {
+	m := loadModel(t, 1)
+	sink := &countSink{t: t}
+	p, err := NewNetwork(openPattern(t, "64x48", 0), &failingNetwork{Network: networkOf(t, m), n: 3}, []Sink{sink},
+		Options{Detect: testOptions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "frame 2: out of cheese") {
+		t.Fatalf("Run: %v, want frame 2's error", err)
+	}
+	if sink.seen > 2 {
+		t.Fatalf("%d frames published after the failure", sink.seen)
+	}
+}
+
+// A source that fails mid-stream still lets the frames before it finish.
+func TestSourceErrorAfterFrames(t *testing.T) {
+	sink := &countSink{t: t}
+	src := &limitSource{Source: openPattern(t, "64x48", 0), n: 5, err: errors.New("cable pulled")}
+	p := newTestPipeline(t, src, turns, []Sink{sink}, Options{Detect: testOptions()})
+	if err := p.Run(context.Background()); err == nil || err.Error() != "cable pulled" {
+		t.Fatalf("Run: %v", err)
+	}
+	if sink.seen != 5 {
+		t.Fatalf("%d of 5 frames published", sink.seen)
+	}
+}
+
+func TestBadDetectOptions(t *testing.T) {
+	m := loadModel(t, 1)
+	o := testOptions()
+	o.TopK = -1
+	if _, err := New(openPattern(t, "64x48", 0), m, nil, Options{Detect: o}); err == nil {
+		t.Fatal("New accepted TopK -1")
 	}
 }

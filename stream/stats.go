@@ -3,6 +3,7 @@ package stream
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,6 +16,49 @@ type Stats struct {
 	Drops    uint64        // frames dropped because a newer one arrived first
 	FPS      float64       // processed frames per second since the first result
 	P50, P95 time.Duration // capture-to-result latency over the last frames
+	Stages   []StageStat   // in pipeline order, capture's preprocess first
+}
+
+// StageStat is one stage's work: the frames it finished and its busy time
+// (waits for buffers and for the next stage not counted). The slowest
+// stage's mean bounds the frame rate.
+type StageStat struct {
+	Name   string
+	Frames uint64
+	Busy   time.Duration
+}
+
+// Mean is the busy time per frame.
+func (s StageStat) Mean() time.Duration {
+	if s.Frames == 0 {
+		return 0
+	}
+	return s.Busy / time.Duration(s.Frames)
+}
+
+// stageTimer accumulates one stage's busy time; its goroutine writes, any
+// goroutine reads.
+type stageTimer struct {
+	name   string
+	frames atomic.Uint64
+	busy   atomic.Int64
+}
+
+func newTimers(names ...string) []*stageTimer {
+	t := make([]*stageTimer, len(names))
+	for i, n := range names {
+		t[i] = &stageTimer{name: n}
+	}
+	return t
+}
+
+func (t *stageTimer) add(start time.Time) {
+	t.busy.Add(int64(time.Since(start)))
+	t.frames.Add(1)
+}
+
+func (t *stageTimer) stat() StageStat {
+	return StageStat{Name: t.name, Frames: t.frames.Load(), Busy: time.Duration(t.busy.Load())}
 }
 
 // stats accumulates figures; the pipeline writes, any goroutine reads.

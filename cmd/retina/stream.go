@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/retina-edge/retina/camera"
 	"github.com/retina-edge/retina/stream"
+	"github.com/retina-edge/retina/stream/mqttsink"
 )
 
 // maxPreviewClients caps concurrent MJPEG and SSE streams.
@@ -35,6 +37,10 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print one JSON line per processed frame")
 	httpAddr := fs.String("http", "", "serve the live preview on `ADDR` (e.g. 127.0.0.1:8080)")
 	token := fs.String("http-token", "", "require this `TOKEN` (?token= or Bearer) on every preview request")
+	mqttURL := fs.String("mqtt", "", "publish each frame's JSON line to the MQTT broker at `URL` (tcp://[user:pass@]host:1883)")
+	topic := fs.String("topic", "", "MQTT `TOPIC` to publish to (with --mqtt)")
+	clientID := fs.String("mqtt-client-id", "", "MQTT client `ID` (default retina-HOSTNAME-PID; unique per broker)")
+	mqttQoS := fs.Int("mqtt-qos", 0, "MQTT QoS `0|1`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,11 +67,17 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 			return usagef("--http %q: want HOST:PORT, e.g. 127.0.0.1:8080", *httpAddr)
 		}
 	}
-	det, closeModel, err := mf.detector(opts)
+	if (*mqttURL == "") != (*topic == "") {
+		return usagef("--mqtt and --topic go together")
+	}
+	if *mqttQoS != 0 && *mqttQoS != 1 {
+		return usagef("--mqtt-qos %d: want 0 or 1", *mqttQoS)
+	}
+	model, err := mf.load()
 	if err != nil {
 		return err
 	}
-	defer closeModel()
+	defer model.Close()
 	src, err := camera.Open(*source, copts)
 	if err != nil {
 		return err
@@ -79,19 +91,40 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		sinks = append(sinks, stream.NewJSONLines(stdout))
 	}
-	var popts stream.Options
+	if *mqttURL != "" {
+		id := *clientID
+		if id == "" {
+			id = defaultClientID()
+		}
+		k, err := mqttsink.New(*mqttURL, *topic, id, mqttsink.Options{QoS: byte(*mqttQoS)})
+		if err != nil {
+			return err
+		}
+		sinks = append(sinks, k)
+	}
 	// Files and folders are processed frame by frame; live sources keep
 	// only the newest frame.
-	popts.DropStale = !isFileSource(*source)
-	var p *stream.Pipeline
+	popts := stream.Options{Detect: opts, DropStale: !isFileSource(*source)}
 	var srv *stream.Server
+	if *httpAddr != "" {
+		popts.OnFrame = func(r *stream.Result, img image.Image) { srv.OnFrame(r, img) }
+	}
+	var p *stream.Pipeline
+	if model.Float != nil {
+		p, err = stream.New(src, model.Float, sinks, popts)
+	} else {
+		p, err = stream.NewNetwork(src, model.Int8, sinks, popts)
+	}
+	if err != nil {
+		return closeSinks(sinks, err)
+	}
 	var hs *http.Server
 	if *httpAddr != "" {
-		srv = stream.NewServer(func() stream.Stats { return p.Stats() }, *token, maxPreviewClients)
-		popts.OnFrame = srv.OnFrame
+		srv = stream.NewServer(p.Stats, *token, maxPreviewClients)
 		ln, err := net.Listen("tcp", *httpAddr)
 		if err != nil {
-			return fmt.Errorf("--http: %w", err)
+			srv.Close()
+			return closeSinks(sinks, fmt.Errorf("--http: %w", err))
 		}
 		hs = srv.HTTPServer(*httpAddr)
 		go hs.Serve(ln)
@@ -100,7 +133,6 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 			streamReady(ln.Addr().String())
 		}
 	}
-	p = stream.New(src, det, sinks, popts)
 	runErr := p.Run(ctx)
 	if srv != nil {
 		srv.Close()
@@ -108,14 +140,29 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 		hs.Shutdown(sctx)
 		cancel()
 	}
-	var closeErr error
-	for _, k := range sinks {
-		closeErr = errors.Join(closeErr, k.Close())
-	}
 	st := p.Stats()
 	fmt.Fprintf(stderr, "retina stream: %d frames, %d dropped, %.1f fps, latency p50 %.1f ms p95 %.1f ms\n",
 		st.Frames, st.Drops, st.FPS, float64(st.P50)/1e6, float64(st.P95)/1e6)
-	return errors.Join(runErr, closeErr)
+	return closeSinks(sinks, runErr)
+}
+
+// closeSinks closes every sink and joins their errors to err.
+func closeSinks(sinks []stream.Sink, err error) error {
+	for _, k := range sinks {
+		err = errors.Join(err, k.Close())
+	}
+	return err
+}
+
+// defaultClientID names this process to the broker: brokers disconnect the
+// older of two clients with one ID, so the pid keeps two streams on one
+// host apart.
+func defaultClientID() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown"
+	}
+	return fmt.Sprintf("retina-%s-%d", host, os.Getpid())
 }
 
 // isFileSource: MJPEG files, folders and single images (not stdin, HTTP,

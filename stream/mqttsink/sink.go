@@ -1,7 +1,6 @@
 package mqttsink
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -10,7 +9,6 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/retina-edge/retina/net/detect"
 	"github.com/retina-edge/retina/stream"
 )
 
@@ -34,14 +32,6 @@ type Sink struct {
 }
 
 var _ stream.Sink = (*Sink)(nil)
-
-type message struct {
-	Frame      uint64             `json:"frame"`
-	Time       string             `json:"time"`
-	Width      int                `json:"width"`
-	Height     int                `json:"height"`
-	Detections []detect.Detection `json:"detections"`
-}
 
 // New connects to brokerURL (e.g. tcp://user:pass@host:1883) and publishes
 // each Result to topic. The first connection must succeed within
@@ -97,20 +87,11 @@ func New(brokerURL, topic, clientID string, opts Options) (*Sink, error) {
 	return s, nil
 }
 
-// Publish encodes r and queues it; it never waits for the network. When the
-// queue is full the oldest message is dropped and counted.
+// Publish encodes r as its JSON line (stream.MarshalLine: what
+// `retina stream --json` prints) and queues it; it never waits for the
+// network. When the queue is full the oldest message is dropped and counted.
 func (s *Sink) Publish(r *stream.Result) error {
-	m := message{
-		Frame:      r.Frame,
-		Time:       r.Time.UTC().Format(time.RFC3339Nano),
-		Width:      r.Width,
-		Height:     r.Height,
-		Detections: r.Detections,
-	}
-	if m.Detections == nil {
-		m.Detections = []detect.Detection{}
-	}
-	b, err := json.Marshal(&m)
+	b, err := stream.MarshalLine(r)
 	if err != nil {
 		return fmt.Errorf("mqtt: encoding frame %d: %v", r.Frame, err)
 	}
