@@ -60,7 +60,7 @@ func TestPublishRoundTrip(t *testing.T) {
 		}
 		var want string
 		if n <= 5 {
-			want = `{"frame":` + string(rune('0'+n)) + `,"time":"2026-11-28T15:00:00.00000` + string(rune('0'+n)) + `Z","width":640,"height":480,` +
+			want = `{"frame":` + string(rune('0'+n)) + `,"time":"2026-11-28T15:00:00.00000` + string(rune('0'+n)) + `Z",` +
 				`"detections":[{"class":1,"label":"person","score":0.875,"box":[1,2.5,30,40]}]}`
 		} else {
 			want = `{"frame":6,"time":"1970-01-01T00:00:00Z","detections":[]}`
