@@ -66,6 +66,9 @@ func (l *RateLimiter) Read(ctx context.Context) (*Frame, error) {
 				return nil, err
 			}
 			t = l.now()
+			// A paced frame happens at its slot, not when it was read
+			// ahead: latency figures start from here.
+			f.Time = t
 		}
 		// Schedule from the slot, not from t, so the average rate holds; but
 		// never bank more than one slot of credit after a stall.

@@ -63,12 +63,20 @@ func TestRateLimiterDropsEarlyFrames(t *testing.T) {
 func TestRateLimiterPaces(t *testing.T) {
 	// A file source that reads instantly, paced to 20 fps: 50 ms apart.
 	l, sleeps := fakeLimiter(t, 0, 20, Pace)
+	var times []time.Time
 	for i := 0; i < 4; i++ {
 		f, err := l.Read(context.Background())
 		if err != nil || f.Seq != uint64(i) {
 			t.Fatalf("frame %d: %v %v", i, f, err)
 		}
+		times = append(times, f.Time)
 		f.Release()
+	}
+	// Held frames are stamped with their slot.
+	for i := 2; i < 4; i++ {
+		if d := times[i].Sub(times[i-1]); d != 50*time.Millisecond {
+			t.Errorf("frames %d and %d stamped %v apart, want 50ms", i-1, i, d)
+		}
 	}
 	want := []time.Duration{50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond}
 	if !equalDurations(*sleeps, want) || l.Dropped() != 0 {
