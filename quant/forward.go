@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net/boxes"
 )
 
@@ -54,7 +55,7 @@ func (m *Model) run(p *plan, c *Conv, x qmap, dst []int8) qmap {
 // backbone computes C2..C5 into p.stages.
 func (m *Model) backbone(p *plan) {
 	x := m.run(p, m.stem, qmap{c: 3, h: p.h, w: p.w, data: p.input}, p.stem.data)
-	maxPool(x.data, x.c, x.h, x.w, p.pool.data, p.rowMax)
+	kernels.MaxPool3x3s2Int8(x.data, x.c, x.h, x.w, p.pool.data, p.rowMax)
 	x = p.pool
 	for s, blocks := range m.stages {
 		for b, blk := range blocks {

@@ -3,6 +3,7 @@ package quant
 import (
 	"fmt"
 
+	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net/boxes"
 )
 
@@ -84,7 +85,7 @@ func (m *Model) newPlan(h, w int) *plan {
 	sh, sw := convOut(m.stem, h, w)
 	p.stem = qmap{c: m.stem.OutC, h: sh, w: sw, data: make([]int8, m.stem.OutC*sh*sw)}
 	p.rowMax = make([]int8, sw)
-	ph, pw := PoolSize(sh), PoolSize(sw)
+	ph, pw := kernels.PoolSize(sh), kernels.PoolSize(sw)
 	p.pool = qmap{c: m.stem.OutC, h: ph, w: pw, data: make([]int8, m.stem.OutC*ph*pw)}
 	var scratch [2]int
 	down := 0

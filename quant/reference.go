@@ -64,7 +64,7 @@ func (r *refNet) forward(x fmap, observe observeFunc) (cls, box []fmap) {
 	observe(keyInput, x.data)
 	y := r.conv(a.Stem, x, true)
 	observe(a.Stem.Name, y.data)
-	pooled := fmap{c: y.c, h: PoolSize(y.h), w: PoolSize(y.w)}
+	pooled := fmap{c: y.c, h: kernels.PoolSize(y.h), w: kernels.PoolSize(y.w)}
 	pooled.data = make([]float32, pooled.c*pooled.h*pooled.w)
 	maxPoolFloat(y, pooled)
 	y = pooled
