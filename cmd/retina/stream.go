@@ -73,6 +73,12 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if *mqttQoS != 0 && *mqttQoS != 1 {
 		return usagef("--mqtt-qos %d: want 0 or 1", *mqttQoS)
 	}
+	mqttOpts := mqttsink.Options{QoS: byte(*mqttQoS)}
+	if *mqttURL != "" {
+		if err := mqttsink.Check(*mqttURL, *topic, mqttOpts); err != nil {
+			return usageError{err.Error()}
+		}
+	}
 	model, err := mf.load()
 	if err != nil {
 		return err
@@ -96,7 +102,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 		if id == "" {
 			id = defaultClientID()
 		}
-		k, err := mqttsink.New(*mqttURL, *topic, id, mqttsink.Options{QoS: byte(*mqttQoS)})
+		k, err := mqttsink.New(*mqttURL, *topic, id, mqttOpts)
 		if err != nil {
 			return err
 		}

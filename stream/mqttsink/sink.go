@@ -33,27 +33,34 @@ type Sink struct {
 
 var _ stream.Sink = (*Sink)(nil)
 
+// Check validates a broker URL, a topic and the options without
+// connecting, so that a command line can be refused before anything starts.
+func Check(brokerURL, topic string, opts Options) error {
+	if opts.QoS > 1 {
+		return fmt.Errorf("--mqtt: QoS %d not supported (use 0 or 1)", opts.QoS)
+	}
+	if topic == "" {
+		return errors.New("--mqtt: empty --topic")
+	}
+	for _, c := range topic {
+		if c == '+' || c == '#' {
+			return fmt.Errorf("--mqtt: topic %q contains wildcard %q, not allowed when publishing", topic, c)
+		}
+	}
+	_, _, _, err := brokerAddr(brokerURL)
+	return err
+}
+
 // New connects to brokerURL (e.g. tcp://user:pass@host:1883) and publishes
 // each Result to topic. The first connection must succeed within
 // opts.ConnectTimeout, so a wrong address fails at start-up; after that the
 // client reconnects on its own and messages queue (bounded) meanwhile.
 func New(brokerURL, topic, clientID string, opts Options) (*Sink, error) {
 	opts = opts.withDefaults()
-	if opts.QoS > 1 {
-		return nil, fmt.Errorf("--mqtt: QoS %d not supported (use 0 or 1)", opts.QoS)
-	}
-	if topic == "" {
-		return nil, errors.New("--mqtt: empty --topic")
-	}
-	for _, c := range topic {
-		if c == '+' || c == '#' {
-			return nil, fmt.Errorf("--mqtt: topic %q contains wildcard %q, not allowed when publishing", topic, c)
-		}
-	}
-	server, user, pass, err := brokerAddr(brokerURL)
-	if err != nil {
+	if err := Check(brokerURL, topic, opts); err != nil {
 		return nil, err
 	}
+	server, user, pass, _ := brokerAddr(brokerURL)
 	co := mqtt.NewClientOptions().
 		AddBroker(server).
 		SetClientID(clientID).
