@@ -281,5 +281,9 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "# HELP retina_latency_seconds Capture-to-result latency over recent frames.\n# TYPE retina_latency_seconds summary\n")
 	fmt.Fprintf(w, "retina_latency_seconds{quantile=\"0.5\"} %s\n", f(st.P50.Seconds(), 'g', -1, 64))
 	fmt.Fprintf(w, "retina_latency_seconds{quantile=\"0.95\"} %s\n", f(st.P95.Seconds(), 'g', -1, 64))
-	fmt.Fprintf(w, "retina_clients %d\n", s.clients.Load())
+	fmt.Fprintf(w, "# HELP retina_stage_busy_seconds_total Time each pipeline stage spent working (waits excluded).\n# TYPE retina_stage_busy_seconds_total counter\n")
+	for _, sg := range st.Stages {
+		fmt.Fprintf(w, "retina_stage_busy_seconds_total{stage=%q} %s\n", sg.Name, f(sg.Busy.Seconds(), 'g', -1, 64))
+	}
+	fmt.Fprintf(w, "# HELP retina_clients Open preview streams.\n# TYPE retina_clients gauge\nretina_clients %d\n", s.clients.Load())
 }

@@ -149,6 +149,16 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	st := p.Stats()
 	fmt.Fprintf(stderr, "retina stream: %d frames, %d dropped, %.1f fps, latency p50 %.1f ms p95 %.1f ms\n",
 		st.Frames, st.Drops, st.FPS, float64(st.P50)/1e6, float64(st.P95)/1e6)
+	if st.Frames > 0 {
+		var b strings.Builder
+		for i, sg := range st.Stages {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s %.1f", sg.Name, float64(sg.Mean())/1e6)
+		}
+		fmt.Fprintf(stderr, "retina stream: ms per frame by stage: %s\n", b.String())
+	}
 	return closeSinks(sinks, runErr)
 }
 

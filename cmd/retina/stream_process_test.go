@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// streamHelperEnv makes the test binary act as the retina command (see
+// TestRetinaStreamHelper), so that a test can run and signal a real
+// `retina stream` process.
+const streamHelperEnv = "RETINA_STREAM_TEST_HELPER"
+
+// TestRetinaStreamHelper is not a test: run by startStreamProcess with
+// streamHelperEnv set, it runs the command line after "--" and exits.
+func TestRetinaStreamHelper(t *testing.T) {
+	if os.Getenv(streamHelperEnv) != "1" {
+		t.Skip("helper process for the stream process tests")
+	}
+	i := slices.Index(os.Args, "--")
+	os.Exit(run(os.Args[i+1:], os.Stdout, os.Stderr))
+}
+
+// streamProcess is a running `retina stream --http ...` child process.
+type streamProcess struct {
+	cmd    *exec.Cmd
+	addr   string // the preview server's host:port
+	stdout bytes.Buffer
+	mu     sync.Mutex
+	stderr strings.Builder
+	done   chan struct{} // closed when stderr is fully read
+}
+
+var previewLine = regexp.MustCompile(`preview on http://(\S+)/`)
+
+// startStreamProcess runs `retina stream args...` and waits until its
+// preview server listens.
+func startStreamProcess(t *testing.T, args ...string) *streamProcess {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &streamProcess{done: make(chan struct{})}
+	p.cmd = exec.Command(exe, append([]string{"-test.run=^TestRetinaStreamHelper$", "--", "stream"}, args...)...)
+	p.cmd.Env = append(os.Environ(), streamHelperEnv+"=1")
+	p.cmd.Stdout = &p.stdout
+	errPipe, err := p.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			p.cmd.Process.Kill()
+			p.cmd.Wait()
+		}
+	})
+	found := make(chan string, 1)
+	go func() {
+		defer close(p.done)
+		sc := bufio.NewScanner(errPipe)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.stderr.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+			if m := previewLine.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+		io.Copy(io.Discard, errPipe)
+	}()
+	select {
+	case p.addr = <-found:
+	case <-p.done:
+		t.Fatalf("retina stream ended before serving: %s", p.errText())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("retina stream did not start serving within a minute: %s", p.errText())
+	}
+	return p
+}
+
+func (p *streamProcess) errText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.String()
+}
+
+// stop sends SIGTERM and returns the exit code and everything on stderr.
+func (p *streamProcess) stop(t *testing.T) (int, string) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	<-p.done
+	err := p.cmd.Wait()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, p.errText()
+}
