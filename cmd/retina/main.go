@@ -27,6 +27,7 @@ func commands() []command {
 		{"train", "fine-tune a model with focal loss", runTrain},
 		{"quantize", "quantize a float model to int8 (calibrated on images)", runQuantize},
 		{"bench", "measure kernels and models (retina bench kernels|model)", runBench},
+		{"version", "print the version (also retina --version)", runVersion},
 	}
 }
 
@@ -42,6 +43,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if len(args) == 0 {
 			return 2
 		}
+		return 0
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		fmt.Fprintln(stdout, versionLine())
 		return 0
 	}
 	for _, c := range commands() {
