@@ -18,7 +18,10 @@ func (m *Model) Heads(h, w int, input []float32) ([]boxes.Level, error) {
 	p := m.plan
 	if p == nil || p.h != h || p.w != w {
 		m.plan = nil // drop the old buffers before allocating new ones
-		p = m.newPlan(h, w)
+		var err error
+		if p, err = m.newPlan(h, w); err != nil {
+			return nil, err
+		}
 		m.plan = p
 	}
 	quantizeInto(p.input, input, m.input)

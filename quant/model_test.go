@@ -117,4 +117,11 @@ func TestHeadsReplanAndNoAllocs(t *testing.T) {
 	if _, err := m.Heads(4, 4, make([]float32, 47)); err == nil {
 		t.Error("accepted 47 values for a 3 x 4 x 4 input")
 	}
+	// Sizes whose products overflow an int on 32-bit machines, or whose
+	// buffers could not be allocated, are refused before planning.
+	for _, hw := range [][2]int{{1 << 16, 1 << 16}, {1 << 13, 1 << 13}, {0, 5}} {
+		if _, err := m.Heads(hw[0], hw[1], nil); err == nil {
+			t.Errorf("accepted a %dx%d input", hw[0], hw[1])
+		}
+	}
 }

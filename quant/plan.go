@@ -10,9 +10,15 @@ import (
 // numLevels is the pyramid's P3..P7.
 const numLevels = 5
 
-// maxInputPixels bounds h*w of an input (the float model's own bound on
-// 64-bit machines is larger; an int8 plan of this size is already ~8 GB).
-const maxInputPixels = 1 << 26
+// maxInputPixels bounds h*w of an input, and maxPlanElements any one
+// buffer of its plan (2^31 values; 2^28 on 32-bit machines, where every
+// size computed from them must still fit an int), as package net bounds
+// the float model's.
+const (
+	is64            = ^uint(0) >> 63
+	maxInputPixels  = 1 << 26
+	maxPlanElements = 1 << (28 + 3*is64)
+)
 
 // qmap is one contiguous int8 CHW feature map.
 type qmap struct {
@@ -58,18 +64,8 @@ func convOut(c *Conv, h, w int) (int, int) {
 	return s.OutH(), s.OutW()
 }
 
-// colSize is the im2col scratch of c on an h x w input (0 for pointwise).
-func colSize(c *Conv, h, w int) int {
-	s := c.Shape
-	s.H, s.W = h, w
-	if s.IsPointwise() {
-		return 0
-	}
-	return s.ColRows() * s.ColCols()
-}
-
 func checkInputSize(h, w, n int) error {
-	if h < 1 || w < 1 || h > maxInputPixels || w > maxInputPixels || h*w > maxInputPixels {
+	if h < 1 || w < 1 || h > maxInputPixels || w > maxInputPixels/h {
 		return fmt.Errorf("quant: input %dx%d out of range (1..%d pixels)", h, w, maxInputPixels)
 	}
 	if n != 3*h*w {
@@ -78,15 +74,42 @@ func checkInputSize(h, w, n int) error {
 	return nil
 }
 
-// newPlan sizes and allocates the buffers of an h x w input.
-func (m *Model) newPlan(h, w int) *plan {
+// sizer multiplies buffer sizes, remembering the first that passes
+// maxPlanElements (the factors themselves always fit an int).
+type sizer struct{ err error }
+
+func (z *sizer) mul(a, b int) int {
+	if a > 0 && b > maxPlanElements/a {
+		if z.err == nil {
+			z.err = fmt.Errorf("quant: the input needs a buffer of %d x %d values, over %d", a, b, maxPlanElements)
+		}
+		return 0
+	}
+	return a * b
+}
+
+// col is the im2col scratch of c on an h x w input (0 for pointwise).
+func (z *sizer) col(c *Conv, h, w int) int {
+	s := c.Shape
+	s.H, s.W = h, w
+	if s.IsPointwise() {
+		return 0
+	}
+	return z.mul(s.ColRows(), s.ColCols())
+}
+
+// newPlan sizes and allocates the buffers of an h x w input (checked by
+// checkInputSize), refusing one whose buffers would be too large before
+// allocating the largest of them.
+func (m *Model) newPlan(h, w int) (*plan, error) {
+	var z sizer
 	p := &plan{h: h, w: w, input: make([]int8, 3*h*w)}
-	col := colSize(m.stem, h, w)
+	col := z.col(m.stem, h, w)
 	sh, sw := convOut(m.stem, h, w)
-	p.stem = qmap{c: m.stem.OutC, h: sh, w: sw, data: make([]int8, m.stem.OutC*sh*sw)}
+	p.stem = qmap{c: m.stem.OutC, h: sh, w: sw, data: make([]int8, z.mul(m.stem.OutC, sh*sw))}
 	p.rowMax = make([]int8, sw)
 	ph, pw := kernels.PoolSize(sh), kernels.PoolSize(sw)
-	p.pool = qmap{c: m.stem.OutC, h: ph, w: pw, data: make([]int8, m.stem.OutC*ph*pw)}
+	p.pool = qmap{c: m.stem.OutC, h: ph, w: pw, data: make([]int8, z.mul(m.stem.OutC, ph*pw))}
 	var scratch [2]int
 	down := 0
 	var stageSize [4][3]int
@@ -95,21 +118,24 @@ func (m *Model) newPlan(h, w int) *plan {
 		for _, blk := range blocks {
 			bh, bw := h, w
 			for i, c := range blk.convs {
-				col = max(col, colSize(c, bh, bw))
+				col = max(col, z.col(c, bh, bw))
 				bh, bw = convOut(c, bh, bw)
 				if i < len(blk.convs)-1 {
-					scratch[i%2] = max(scratch[i%2], c.OutC*bh*bw)
+					scratch[i%2] = max(scratch[i%2], z.mul(c.OutC, bh*bw))
 				}
 			}
 			if blk.down != nil {
-				col = max(col, colSize(blk.down, h, w))
+				col = max(col, z.col(blk.down, h, w))
 				dh, dw := convOut(blk.down, h, w)
-				down = max(down, blk.down.OutC*dh*dw)
+				down = max(down, z.mul(blk.down.OutC, dh*dw))
 			}
 			h, w = bh, bw
 			stageSize[s] = [3]int{blk.convs[len(blk.convs)-1].OutC, h, w}
 		}
-		n := stageSize[s][0] * stageSize[s][1] * stageSize[s][2]
+		n := z.mul(stageSize[s][0], stageSize[s][1]*stageSize[s][2])
+		if z.err != nil {
+			return nil, z.err
+		}
 		p.stageBuf[s][0] = make([]int8, n)
 		if len(blocks) > 1 {
 			p.stageBuf[s][1] = make([]int8, n)
@@ -120,8 +146,8 @@ func (m *Model) newPlan(h, w int) *plan {
 	f := m.cfg.FPNWidth
 	for i := range 3 {
 		st := stageSize[i+1]
-		col = max(col, colSize(m.inner[i], st[1], st[2]), colSize(m.layer[i], st[1], st[2]))
-		p.lateral[i] = qmap{c: f, h: st[1], w: st[2], data: make([]int8, f*st[1]*st[2])}
+		col = max(col, z.col(m.inner[i], st[1], st[2]), z.col(m.layer[i], st[1], st[2]))
+		p.lateral[i] = qmap{c: f, h: st[1], w: st[2], data: make([]int8, z.mul(f, st[1]*st[2]))}
 		p.levelH[i], p.levelW[i] = convOut(m.layer[i], st[1], st[2])
 	}
 	for i := range 2 {
@@ -134,25 +160,28 @@ func (m *Model) newPlan(h, w int) *plan {
 	if m.cfg.P6FromC5 {
 		p6h, p6w = stageSize[3][1], stageSize[3][2]
 	}
-	col = max(col, colSize(m.p6, p6h, p6w))
+	col = max(col, z.col(m.p6, p6h, p6w))
 	p.levelH[3], p.levelW[3] = convOut(m.p6, p6h, p6w)
-	col = max(col, colSize(m.p7, p.levelH[3], p.levelW[3]))
+	col = max(col, z.col(m.p7, p.levelH[3], p.levelW[3]))
 	p.levelH[4], p.levelW[4] = convOut(m.p7, p.levelH[3], p.levelW[3])
 	for l := range numLevels {
 		p.off[l+1] = p.off[l] + p.levelH[l]*p.levelW[l]
 	}
 	p.total = p.off[numLevels]
-	p.pyramid = make([]int8, f*p.total)
 	// Every head conv is a 3x3 same conv over all levels at once.
-	col = max(col, 9*f*p.total)
+	col = max(col, z.mul(9*f, p.total))
+	accRows := max(m.cls.out.OutC, m.box.out.OutC, f)
+	z.mul(accRows, p.total)
+	if z.err != nil {
+		return nil, z.err
+	}
+	p.pyramid = make([]int8, f*p.total)
 	for i := range p.tower {
 		if len(m.cls.tower) > 0 {
 			p.tower[i] = make([]int8, f*p.total)
 		}
 	}
-	accRows := max(m.cls.out.OutC, m.box.out.OutC)
 	if len(m.cls.tower) > 0 && m.cls.tower[0].gamma != nil {
-		accRows = max(accRows, f)
 		p.norm = make([]float32, f*p.total)
 	}
 	p.acc = make([]int32, accRows*p.total)
@@ -167,5 +196,5 @@ func (m *Model) newPlan(h, w int) *plan {
 		}
 	}
 	p.levelList = p.levels[:]
-	return p
+	return p, nil
 }
