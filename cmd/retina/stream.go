@@ -41,6 +41,8 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	topic := fs.String("topic", "", "MQTT `TOPIC` to publish to (with --mqtt)")
 	clientID := fs.String("mqtt-client-id", "", "MQTT client `ID` (default retina-HOSTNAME-PID; unique per broker)")
 	mqttQoS := fs.Int("mqtt-qos", 0, "MQTT QoS `0|1`")
+	headThreads := fs.Int("head-threads", 0, "give a float model's heads stage `N` threads of its own, overlapping with the backbone "+
+		"(for cores to spare, e.g. --threads 2 --head-threads 2 on 4 cores); 0: the network stages take turns on --threads")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,6 +68,9 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 		if _, _, err := net.SplitHostPort(*httpAddr); err != nil {
 			return usagef("--http %q: want HOST:PORT, e.g. 127.0.0.1:8080", *httpAddr)
 		}
+	}
+	if *headThreads < 0 || *headThreads > 1024 {
+		return usagef("--head-threads %d: want 0..1024", *headThreads)
 	}
 	if (*mqttURL == "") != (*topic == "") {
 		return usagef("--mqtt and --topic go together")
@@ -110,7 +115,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	}
 	// Files and folders are processed frame by frame; live sources keep
 	// only the newest frame.
-	popts := stream.Options{Detect: opts, DropStale: !isFileSource(*source)}
+	popts := stream.Options{Detect: opts, HeadThreads: *headThreads, DropStale: !isFileSource(*source)}
 	var srv *stream.Server
 	if *httpAddr != "" {
 		popts.OnFrame = func(r *stream.Result, img image.Image) { srv.OnFrame(r, img) }

@@ -60,50 +60,53 @@ func writeMJPEGFrames(t *testing.T, dir string, n int) (mjpeg string, stills []s
 }
 
 // TestStreamMatchesDetect: every frame of an MJPEG file gets exactly the
-// detections `retina detect` finds in the same frame saved as a .jpg.
+// detections `retina detect` finds in the same frame saved as a .jpg, with
+// the network stages taking turns and overlapping (--head-threads).
 func TestStreamMatchesDetect(t *testing.T) {
 	const n = 6
 	clip, stills := writeMJPEGFrames(t, t.TempDir(), n)
 	flags := []string{"--model", tinyModel, "--json", "--threads", "2", "--score-threshold", "0.05", "--min-size", "96", "--max-size", "160"}
-	code, stdout, stderr := runCLI(append([]string{"stream", "--source", "mjpeg:" + clip}, flags...)...)
-	if code != 0 {
-		t.Fatalf("stream: exit %d: %s", code, stderr)
-	}
-	if !strings.Contains(stderr, fmt.Sprintf("%d frames, 0 dropped", n)) {
-		t.Fatalf("stream summary %q, want %d frames and no drops", stderr, n)
-	}
-	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != n {
-		t.Fatalf("%d JSON lines for %d frames:\n%s", len(lines), n, stdout)
-	}
 	code, dout, derr := runCLI(append(append([]string{"detect"}, flags...), stills...)...)
 	if code != 0 {
 		t.Fatalf("detect: exit %d: %s", code, derr)
 	}
 	want := strings.Split(strings.TrimSpace(dout), "\n")
-	total := 0
-	for i, line := range lines {
-		var got streamLine
-		if err := json.Unmarshal([]byte(line), &got); err != nil {
-			t.Fatalf("line %d not JSON: %q", i, line)
+	for _, extra := range [][]string{nil, {"--head-threads", "1"}} {
+		code, stdout, stderr := runCLI(append(append([]string{"stream", "--source", "mjpeg:" + clip}, flags...), extra...)...)
+		if code != 0 {
+			t.Fatalf("stream %v: exit %d: %s", extra, code, stderr)
 		}
-		if got.Frame != uint64(i) {
-			t.Fatalf("line %d has frame %d", i, got.Frame)
+		if !strings.Contains(stderr, fmt.Sprintf("%d frames, 0 dropped", n)) {
+			t.Fatalf("stream %v: summary %q, want %d frames and no drops", extra, stderr, n)
 		}
-		if _, err := time.Parse(time.RFC3339Nano, got.Time); err != nil {
-			t.Fatalf("line %d: time %q: %v", i, got.Time, err)
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		if len(lines) != n {
+			t.Fatalf("stream %v: %d JSON lines for %d frames:\n%s", extra, len(lines), n, stdout)
 		}
-		var d imageResult
-		if err := json.Unmarshal([]byte(want[i]), &d); err != nil {
-			t.Fatal(err)
+		total := 0
+		for i, line := range lines {
+			var got streamLine
+			if err := json.Unmarshal([]byte(line), &got); err != nil {
+				t.Fatalf("line %d not JSON: %q", i, line)
+			}
+			if got.Frame != uint64(i) {
+				t.Fatalf("line %d has frame %d", i, got.Frame)
+			}
+			if _, err := time.Parse(time.RFC3339Nano, got.Time); err != nil {
+				t.Fatalf("line %d: time %q: %v", i, got.Time, err)
+			}
+			var d imageResult
+			if err := json.Unmarshal([]byte(want[i]), &d); err != nil {
+				t.Fatal(err)
+			}
+			if got.Detections == nil || !reflect.DeepEqual(got.Detections, d.Detections) {
+				t.Fatalf("stream %v, frame %d: stream found %v, detect found %v", extra, i, got.Detections, d.Detections)
+			}
+			total += len(got.Detections)
 		}
-		if got.Detections == nil || !reflect.DeepEqual(got.Detections, d.Detections) {
-			t.Fatalf("frame %d: stream found %v, detect found %v", i, got.Detections, d.Detections)
+		if total == 0 {
+			t.Fatal("no detections in any frame: the comparison proves nothing")
 		}
-		total += len(got.Detections)
-	}
-	if total == 0 {
-		t.Fatal("no detections in any frame: the comparison proves nothing")
 	}
 }
 
@@ -112,5 +115,6 @@ func TestStreamBadFlags(t *testing.T) {
 	expectFailure(t, 2, []string{"--size"}, "stream", "--model", tinyModel, "--size", "big")
 	expectFailure(t, 2, []string{"--fps"}, "stream", "--model", tinyModel, "--fps", "-3")
 	expectFailure(t, 2, []string{"--http"}, "stream", "--model", tinyModel, "--http", "nowhere")
+	expectFailure(t, 2, []string{"--head-threads"}, "stream", "--model", tinyModel, "--head-threads", "-1")
 	expectFailure(t, 1, []string{"nosuch.mjpg"}, "stream", "--model", tinyModel, "--source", "mjpeg:nosuch.mjpg")
 }
