@@ -1,5 +1,3 @@
-// Package stream runs RetinaNet over a camera or video stream as a pipeline of
-// stages on goroutines and hands each frame's detections to sinks.
 package stream
 
 import (
