@@ -34,7 +34,11 @@ func BenchmarkHeadsResNet18(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	cpu := processCPUTime()
 	for range b.N {
 		m.Heads(320, 320, img.Data)
 	}
+	cpu = processCPUTime() - cpu
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1e3/float64(b.N), "ms/op")
+	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 }
