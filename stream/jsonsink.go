@@ -13,13 +13,27 @@ import (
 // "detections": [...]} with detections in `retina detect`'s shape.
 type jsonLine struct {
 	Frame      uint64             `json:"frame"`
-	Time       string             `json:"time"`
+	Time       jsonTime           `json:"time"`
 	Detections []detect.Detection `json:"detections"`
+}
+
+// jsonTime encodes as an RFC3339Nano string in UTC, formatted into a reused
+// buffer: a string field would allocate one per frame.
+type jsonTime struct {
+	t   time.Time
+	buf []byte
+}
+
+func (j *jsonTime) MarshalJSON() ([]byte, error) {
+	j.buf = append(j.buf[:0], '"')
+	j.buf = j.t.UTC().AppendFormat(j.buf, time.RFC3339Nano)
+	j.buf = append(j.buf, '"')
+	return j.buf, nil
 }
 
 func (l *jsonLine) set(r *Result) {
 	l.Frame = r.Frame
-	l.Time = r.Time.UTC().Format(time.RFC3339Nano)
+	l.Time.t = r.Time
 	l.Detections = r.Detections
 	if l.Detections == nil {
 		l.Detections = []detect.Detection{}
