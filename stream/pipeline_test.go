@@ -270,3 +270,34 @@ func TestBadDetectOptions(t *testing.T) {
 		t.Fatal("New accepted TopK -1")
 	}
 }
+
+// badFrames delivers two good raw frames, then a broken JPEG.
+type badFrames struct {
+	camera.Source
+	n uint64
+}
+
+func (b *badFrames) Read(ctx context.Context) (*camera.Frame, error) {
+	if b.n < 2 {
+		b.n++
+		return b.Source.Read(ctx)
+	}
+	return &camera.Frame{Seq: 2, Format: camera.MJPEG, Width: 8, Height: 8, Data: []byte("\xff\xd8 not a jpeg \xff\xd9")}, nil
+}
+
+func (b *badFrames) Describe() string { return "bad-camera" }
+
+// A frame that does not decode ends the run with an error naming the source
+// and the frame, after the frames before it.
+func TestBadFrameNamesSourceAndFrame(t *testing.T) {
+	sink := &countSink{t: t}
+	p := newTestPipeline(t, &badFrames{Source: openPattern(t, "64x48", 0)}, turns, []Sink{sink}, Options{Detect: testOptions()})
+	err := p.Run(context.Background())
+	if err == nil || !strings.HasPrefix(err.Error(), "bad-camera: frame 2: ") || strings.Count(err.Error(), "frame") != 1 {
+		t.Fatalf("Run: %v", err)
+	}
+	if sink.seen != 2 {
+		t.Fatalf("%d of the 2 good frames published", sink.seen)
+	}
+	t.Log(err)
+}

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"time"
@@ -54,20 +55,23 @@ func (p *Pipeline) capture(ctx context.Context, b *buffers, out chan<- *frame) e
 // frames are converted into the slot's own picture.
 func (p *Pipeline) decode(f *frame, cf *camera.Frame) (image.Image, error) {
 	if cf.Format == camera.MJPEG {
-		img, err := preprocess.DecodeBytes(fmt.Sprintf("frame %d", cf.Seq), cf.Data, maxFramePixels)
+		img, err := preprocess.DecodeBytes("frame", cf.Data, maxFramePixels)
 		if err != nil {
-			return nil, fmt.Errorf("frame %d: %w", cf.Seq, err)
+			if inner := errors.Unwrap(err); inner != nil {
+				err = inner // the name is given here, with the number
+			}
+			return nil, fmt.Errorf("%s: frame %d: %w", p.src.Describe(), cf.Seq, err)
 		}
 		return img, nil
 	}
 	if f.rgba == nil || f.rgba.Rect.Dx() != cf.Width || f.rgba.Rect.Dy() != cf.Height {
 		if cf.Width <= 0 || cf.Height <= 0 || cf.Width*cf.Height > maxFramePixels {
-			return nil, fmt.Errorf("frame %d: bad size %dx%d", cf.Seq, cf.Width, cf.Height)
+			return nil, fmt.Errorf("%s: frame %d: bad size %dx%d", p.src.Describe(), cf.Seq, cf.Width, cf.Height)
 		}
 		f.rgba = image.NewRGBA(image.Rect(0, 0, cf.Width, cf.Height))
 	}
 	if err := camera.ConvertToRGBA(f.rgba, cf, camera.FullRange); err != nil {
-		return nil, fmt.Errorf("frame %d: %w", cf.Seq, err)
+		return nil, fmt.Errorf("%s: frame %d: %w", p.src.Describe(), cf.Seq, err)
 	}
 	return f.rgba, nil
 }
