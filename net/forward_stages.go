@@ -6,21 +6,22 @@ import (
 	"github.com/retina-edge/retina/kernels"
 )
 
-// Stages runs a Model's forward pass on one image as two stages that can
-// work on consecutive frames at the same time: Backbone (the backbone and
-// the FPN) on the model's engine, and Heads (both heads over all levels)
-// on an engine of its own, since an engine serves one caller at a time.
-// A frame's P3..P7 pass from one stage to the other in a Pyramid and the
-// heads write into a HeadBuffers, both owned by the caller: with two of
-// each, the stages overlap and neither allocates in steady state.
+// Stages runs a Model's forward pass on one image as two stages, so that a
+// pipeline can put consecutive frames through them: Backbone (the backbone
+// and the FPN) and Heads (both heads over all levels). A frame's P3..P7
+// pass from one stage to the other in a Pyramid and the heads write into a
+// HeadBuffers, both owned by the caller: with two of each, the stages can
+// work on different frames and neither allocates in steady state.
 //
-// Backbone may run while Heads runs (on another Pyramid), but neither
-// concurrently with itself, and the Model's Forward must not run while the
-// Stages are in use (they share its engine). Results equal Forward's bit for
-// bit: same code, same tier, and sums do not depend on the thread count.
+// Neither stage may run concurrently with itself, and the Model's Forward
+// must not run while the Stages are in use (they share the model's engine).
+// Whether Backbone and Heads may run at the same time depends on
+// NewStages. Results equal Forward's bit for bit: same code, same tier, and
+// sums do not depend on the thread count.
 type Stages struct {
 	m     *Model
 	heads Model // m's layers on the heads' engine
+	own   bool  // heads has an engine of its own
 
 	// base holds the planned buffers for the current input size. It is
 	// never written after planning; each stage works on its own copy of
@@ -32,17 +33,28 @@ type Stages struct {
 	hviewOf *plan
 }
 
-// NewStages prepares m for staged use with headThreads threads for the
-// heads (< 1: 1). Close stops the heads' threads; m stays usable.
+// NewStages prepares m for staged use. With headThreads > 0 the heads get
+// an engine of their own with that many threads, and Backbone and Heads may
+// run at the same time (on different pyramids). With headThreads < 1 the
+// heads run on the model's engine, and the caller must let the two stages
+// take turns. Close stops the heads' own threads; m stays usable.
 func (m *Model) NewStages(headThreads int) *Stages {
 	s := &Stages{m: m, heads: *m}
-	s.heads.engine = kernels.NewEngine(m.engine.Impl(), headThreads)
+	if headThreads > 0 {
+		s.heads.engine = kernels.NewEngine(m.engine.Impl(), headThreads)
+		s.own = true
+	}
 	s.heads.plan = nil
 	return s
 }
 
-// Close stops the heads' engine. The Stages must not be used after.
-func (s *Stages) Close() { s.heads.engine.Close() }
+// Close stops the heads' own engine, if any. The Stages must not be used
+// after.
+func (s *Stages) Close() {
+	if s.own {
+		s.heads.engine.Close()
+	}
+}
 
 // Pyramid is one frame's FPN output (P3..P7 of every channel side by side),
 // written by Backbone and read by Heads. The zero value is ready to use;

@@ -1,6 +1,7 @@
 package net
 
 import (
+	"fmt"
 	"math/rand"
 	"sync"
 	"testing"
@@ -45,30 +46,37 @@ func stagesConfigs() map[string]Config {
 	return map[string]Config{"plain": tinyConfig(), "groupnorm": gn}
 }
 
-// Backbone then Heads gives Forward's outputs bit for bit, with a different
-// thread count for the heads, across a change of input size.
+// Backbone then Heads gives Forward's outputs bit for bit, with the heads
+// on the model's engine or on their own with another thread count, across a
+// change of input size.
 func TestStagesMatchForward(t *testing.T) {
 	for name, cfg := range stagesConfigs() {
-		m, err := NewInitializedModel(cfg, 5, 2)
+		for _, headThreads := range []int{0, 1} {
+			testStagesMatchForward(t, name, cfg, headThreads)
+		}
+	}
+}
+
+func testStagesMatchForward(t *testing.T, name string, cfg Config, headThreads int) {
+	m, err := NewInitializedModel(cfg, 5, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	s := m.NewStages(headThreads)
+	defer s.Close()
+	var pyr Pyramid
+	var hb HeadBuffers
+	for _, sz := range [][2]int{{70, 45}, {33, 31}, {70, 45}} {
+		in := randomInput(3 * sz[0] * sz[1])
+		if err := s.Backbone(sz[0], sz[1], in, &pyr); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Heads(&pyr, &hb)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := m.NewStages(1)
-		var pyr Pyramid
-		var hb HeadBuffers
-		for _, sz := range [][2]int{{70, 45}, {33, 31}, {70, 45}} {
-			in := randomInput(3 * sz[0] * sz[1])
-			if err := s.Backbone(sz[0], sz[1], in, &pyr); err != nil {
-				t.Fatal(err)
-			}
-			got, err := s.Heads(&pyr, &hb)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameOutputs(t, name, got, forwardCopy(t, m, sz[0], sz[1], in))
-		}
-		s.Close()
-		m.Close()
+		sameOutputs(t, fmt.Sprintf("%s, head threads %d", name, headThreads), got, forwardCopy(t, m, sz[0], sz[1], in))
 	}
 }
 
