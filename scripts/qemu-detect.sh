@@ -13,7 +13,7 @@ command -v qemu-arm >/dev/null || { echo "qemu-detect.sh: qemu-arm not found (ap
 scripts/release.sh arm64 armv7 amd64
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-set -- detect --json --model testdata/golden/basic_v1.safetensors --min-size 96 --max-size 160 testdata/images/astronaut.jpg
+set -- detect --json --score-threshold 0.05 --model testdata/golden/basic_v1.safetensors --min-size 96 --max-size 160 testdata/images/astronaut.jpg
 dist/retina-linux-amd64 "$@" >"$out/amd64.jsonl"
 qemu-aarch64 -cpu cortex-a72 dist/retina-linux-arm64 "$@" >"$out/a72.jsonl"
 qemu-aarch64 -cpu cortex-a76 dist/retina-linux-arm64 "$@" >"$out/a76.jsonl"
