@@ -38,3 +38,17 @@ func BenchmarkStdlibDecode640x480(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecoder640x480 is BenchmarkDecode640x480 with one reused
+// Decoder, as a Motion-JPEG stream decodes.
+func BenchmarkDecoder640x480(b *testing.B) {
+	data := benchFile(b)
+	b.SetBytes(640 * 480 * 3)
+	b.ReportAllocs()
+	var dec Decoder
+	for b.Loop() {
+		if _, err := dec.DecodeBytes(data, 1<<20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

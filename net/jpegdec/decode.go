@@ -20,17 +20,11 @@ func Decode(r io.Reader, maxPixels int) (*image.RGBA, error) {
 	return DecodeBytes(data, maxPixels)
 }
 
-// DecodeBytes is Decode for a file already in memory.
+// DecodeBytes is Decode for a file already in memory. To decode a stream
+// of frames without allocating, use a Decoder.
 func DecodeBytes(data []byte, maxPixels int) (*image.RGBA, error) {
-	d := &decoder{maxPixels: maxPixels}
-	d.data = data
-	if err := d.run(); err != nil {
-		return nil, err
-	}
-	if d.f.progressive {
-		d.progressiveIDCT()
-	}
-	return d.toRGBA()
+	var dec Decoder
+	return dec.DecodeInto(nil, data, maxPixels)
 }
 
 // DecodeConfig reads only the header of a JPEG file: its size, with the
@@ -44,6 +38,7 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 	if b[0] != 0xFF || b[1] != mSOI {
 		return image.Config{}, FormatError("missing SOI marker (not a JPEG file)")
 	}
+	d := &decoder{headerOnly: true, st: new(store)}
 	for {
 		m, err := readMarker(br)
 		if err != nil {
@@ -66,7 +61,6 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 		if _, err := io.ReadFull(br, p); err != nil {
 			return image.Config{}, ErrTruncated
 		}
-		d := &decoder{headerOnly: true}
 		if _, err := d.handle(m, p); err != nil {
 			return image.Config{}, err
 		}
@@ -111,7 +105,7 @@ func (d *decoder) progressiveIDCT() {
 		if q == nil {
 			// Never in a scan: all coefficients are zero, and the
 			// table does not matter.
-			q = new([64]uint16)
+			q = &zeroQuant
 		}
 		for by := 0; by < c.bh; by++ {
 			for bx := 0; bx < c.bw; bx++ {
@@ -122,22 +116,28 @@ func (d *decoder) progressiveIDCT() {
 	}
 }
 
-// toRGBA upsamples the planes and converts them to RGB.
-func (d *decoder) toRGBA() (*image.RGBA, error) {
+// zeroQuant stands in for the table of a component no scan coded.
+var zeroQuant [64]uint16
+
+// toRGBA upsamples the planes and converts them to RGB, into dst when it
+// is an image of exactly the frame's size and into a new image otherwise.
+func (d *decoder) toRGBA(dst *image.RGBA) (*image.RGBA, error) {
 	f := d.f
-	ups := make([]*upsampler, len(f.comps))
+	ups := d.st.ups[:len(f.comps)]
 	for i := range f.comps {
-		u, err := newUpsampler(f, &f.comps[i])
-		if err != nil {
+		if err := ups[i].init(f, &f.comps[i]); err != nil {
 			return nil, err
 		}
-		ups[i] = u
 	}
-	img := image.NewRGBA(image.Rect(0, 0, f.width, f.height))
+	img := dst
+	if r := image.Rect(0, 0, f.width, f.height); img == nil || img.Rect != r || img.Stride != 4*f.width || len(img.Pix) < 4*f.width*f.height {
+		img = image.NewRGBA(r)
+	}
 	space := f.space(d.jfif, d.adobe, d.adobeTransform)
 	var tmp []byte
 	if space == spaceYCCK {
-		tmp = make([]byte, 3*f.width)
+		d.st.tmp = reuse(d.st.tmp, 3*f.width)
+		tmp = d.st.tmp
 	}
 	for y := 0; y < f.height; y++ {
 		out := img.Pix[y*img.Stride : y*img.Stride+4*f.width]

@@ -40,7 +40,8 @@ type decoder struct {
 	eobRun         int
 	insufficient   bool // the scan's data ran into a marker (libjpeg's insufficient_data)
 	maxPixels      int
-	headerOnly     bool // DecodeConfig: parse the SOF, allocate nothing
+	headerOnly     bool   // DecodeConfig: parse the SOF, allocate nothing
+	st             *store // the memory the pointers above point into
 }
 
 // nextMarker skips to the next marker as libjpeg's next_marker does
@@ -126,10 +127,10 @@ func (d *decoder) handle(m byte, p []byte) (done bool, err error) {
 		if d.f != nil {
 			return false, FormatError("second SOF marker")
 		}
-		d.f, err = parseSOF(p, m == mSOF2)
-		if err != nil {
+		if err := parseSOF(&d.st.fr, &d.st.comps, p, m == mSOF2); err != nil {
 			return false, err
 		}
+		d.f = &d.st.fr
 		if d.headerOnly {
 			return false, nil
 		}
@@ -181,7 +182,7 @@ func (d *decoder) parseDQT(p []byte) error {
 		if len(p) < 1+n {
 			return FormatError("DQT segment too short")
 		}
-		q := new([64]uint16)
+		q := &d.st.quant[slot]
 		for k := 0; k < 64; k++ {
 			if prec == 0 {
 				q[zigzag[k]] = uint16(p[1+k])
@@ -196,7 +197,8 @@ func (d *decoder) parseDQT(p []byte) error {
 }
 
 // allocate checks the image size against the limit and then makes the
-// sample planes (and, for progressive files, the coefficient arrays).
+// sample planes (and, for progressive files, the coefficient arrays),
+// reusing (cleared) the ones of the previous decode when they are big enough.
 func (d *decoder) allocate() error {
 	f := d.f
 	if int64(f.width)*int64(f.height) > int64(d.maxPixels) {
@@ -204,9 +206,9 @@ func (d *decoder) allocate() error {
 	}
 	for i := range f.comps {
 		c := &f.comps[i]
-		c.plane = make([]byte, c.gw*8*c.gh*8)
+		c.plane = reuse(c.plane, c.gw*8*c.gh*8)
 		if f.progressive {
-			c.coefs = make([]int16, c.gw*c.gh*64)
+			c.coefs = reuse(c.coefs, c.gw*c.gh*64)
 		}
 	}
 	return nil

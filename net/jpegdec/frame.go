@@ -26,13 +26,14 @@ type component struct {
 	bw, bh int // blocks covering dw x dh (a non-interleaved scan's grid)
 	gw, gh int // blocks of the MCU-padded grid (an interleaved scan's grid)
 
-	quant   *[64]uint16 // latched at the component's first scan, natural order
-	coefs   []int16     // progressive only: gw*gh blocks of 64 natural-order coefficients
-	plane   []byte      // samples, gw*8 wide and gh*8 tall
-	dcPred  int32
-	dcTbl   int
-	acTbl   int
-	scanned bool
+	quant    *[64]uint16 // latched at the component's first scan, natural order: &quantBuf
+	quantBuf [64]uint16
+	coefs    []int16 // progressive only: gw*gh blocks of 64 natural-order coefficients
+	plane    []byte  // samples, gw*8 wide and gh*8 tall
+	dcPred   int32
+	dcTbl    int
+	acTbl    int
+	scanned  bool
 	// coefBits is libjpeg's coef_bits: the Al of the last scan that coded
 	// each coefficient, -1 before any.
 	coefBits [64]int
@@ -47,51 +48,54 @@ type frame struct {
 	mcusX, mcusY  int
 }
 
-// parseSOF reads an SOF segment's payload (after the length).
-func parseSOF(p []byte, progressive bool) (*frame, error) {
+// parseSOF reads an SOF segment's payload (after the length) into f, whose
+// components are placed in comps; their planes and coefficient arrays are
+// kept for allocate to reuse.
+func parseSOF(f *frame, comps *[4]component, p []byte, progressive bool) error {
 	if len(p) < 6 {
-		return nil, FormatError("SOF segment too short")
+		return FormatError("SOF segment too short")
 	}
 	if p[0] != 8 {
-		return nil, UnsupportedError(fmt.Sprintf("%d-bit samples (only 8-bit JPEG is decoded)", p[0]))
+		return UnsupportedError(fmt.Sprintf("%d-bit samples (only 8-bit JPEG is decoded)", p[0]))
 	}
-	f := &frame{
+	*f = frame{
 		height:      int(p[1])<<8 | int(p[2]),
 		width:       int(p[3])<<8 | int(p[4]),
 		progressive: progressive,
 	}
 	n := int(p[5])
 	if f.height == 0 {
-		return nil, UnsupportedError("image height 0 (height given by a DNL marker)")
+		return UnsupportedError("image height 0 (height given by a DNL marker)")
 	}
 	if f.width == 0 {
-		return nil, FormatError("image width is 0")
+		return FormatError("image width is 0")
 	}
 	if f.width > maxDimension || f.height > maxDimension {
-		return nil, FormatError(fmt.Sprintf("image is %dx%d, more than %d on a side", f.width, f.height, maxDimension))
+		return FormatError(fmt.Sprintf("image is %dx%d, more than %d on a side", f.width, f.height, maxDimension))
 	}
 	if n != 1 && n != 3 && n != 4 {
-		return nil, UnsupportedError(fmt.Sprintf("%d components (only 1, 3 or 4)", n))
+		return UnsupportedError(fmt.Sprintf("%d components (only 1, 3 or 4)", n))
 	}
 	if len(p) != 6+3*n {
-		return nil, FormatError("SOF segment length does not match its component count")
+		return FormatError("SOF segment length does not match its component count")
 	}
-	f.comps = make([]component, n)
+	f.comps = comps[:n]
 	for i := range f.comps {
 		c := &f.comps[i]
+		*c = component{plane: c.plane, coefs: c.coefs}
 		q := p[6+3*i:]
 		c.id = q[0]
 		c.h, c.v = int(q[1]>>4), int(q[1]&15)
 		c.tq = int(q[2])
 		if c.h < 1 || c.h > 4 || c.v < 1 || c.v > 4 {
-			return nil, FormatError(fmt.Sprintf("component %d has sampling factors %dx%d", i, c.h, c.v))
+			return FormatError(fmt.Sprintf("component %d has sampling factors %dx%d", i, c.h, c.v))
 		}
 		if c.tq > 3 {
-			return nil, FormatError(fmt.Sprintf("component %d uses quantisation table %d", i, c.tq))
+			return FormatError(fmt.Sprintf("component %d uses quantisation table %d", i, c.tq))
 		}
 		for j := 0; j < i; j++ {
 			if f.comps[j].id == c.id {
-				return nil, FormatError(fmt.Sprintf("component id %d appears twice", c.id))
+				return FormatError(fmt.Sprintf("component id %d appears twice", c.id))
 			}
 		}
 		f.hmax = max(f.hmax, c.h)
@@ -111,7 +115,7 @@ func parseSOF(p []byte, progressive bool) (*frame, error) {
 			c.coefBits[k] = -1
 		}
 	}
-	return f, nil
+	return nil
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }

@@ -17,11 +17,11 @@ type huffTable struct {
 	vals    [256]byte
 }
 
-// buildHuff builds a table from the 16 code-length counts and the symbols,
+// buildHuff builds t from the 16 code-length counts and the symbols,
 // rejecting tables whose codes overflow as libjpeg's jpeg_make_d_derived_tbl
 // does; isDC also rejects DC symbols above 15.
-func buildHuff(counts *[16]byte, symbols []byte, isDC bool) (*huffTable, error) {
-	t := &huffTable{}
+func buildHuff(t *huffTable, counts *[16]byte, symbols []byte, isDC bool) error {
+	*t = huffTable{}
 	copy(t.vals[:], symbols)
 	code, k := int32(0), int32(0)
 	for l := 1; l <= 16; l++ {
@@ -29,7 +29,7 @@ func buildHuff(counts *[16]byte, symbols []byte, isDC bool) (*huffTable, error) 
 		// The codes must fit in l bits, and libjpeg also refuses an
 		// all-ones code.
 		if code+n >= 1<<l && n > 0 {
-			return nil, FormatError("Huffman table has more codes than fit their lengths")
+			return FormatError("Huffman table has more codes than fit their lengths")
 		}
 		if n == 0 {
 			t.maxCode[l] = -1
@@ -53,11 +53,11 @@ func buildHuff(counts *[16]byte, symbols []byte, isDC bool) (*huffTable, error) 
 	if isDC {
 		for _, s := range symbols {
 			if s > 15 {
-				return nil, FormatError(fmt.Sprintf("DC Huffman table has symbol %d", s))
+				return FormatError(fmt.Sprintf("DC Huffman table has symbol %d", s))
 			}
 		}
 	}
-	return t, nil
+	return nil
 }
 
 // parseDHT reads a DHT segment's payload into the decoder's tables.
@@ -79,15 +79,15 @@ func (d *decoder) parseDHT(p []byte) error {
 		if total > 256 || 17+total > len(p) {
 			return FormatError("DHT segment has more symbols than fit")
 		}
-		t, err := buildHuff(&counts, p[17:17+total], class == 0)
-		if err != nil {
+		// The slot's table is rebuilt in place: a later DHT replaces it.
+		tables, t := &d.dcTables, &d.st.dc[slot]
+		if class == 1 {
+			tables, t = &d.acTables, &d.st.ac[slot]
+		}
+		if err := buildHuff(t, &counts, p[17:17+total], class == 0); err != nil {
 			return err
 		}
-		if class == 0 {
-			d.dcTables[slot] = t
-		} else {
-			d.acTables[slot] = t
-		}
+		tables[slot] = t
 		p = p[17+total:]
 	}
 	return nil
@@ -97,28 +97,36 @@ func (d *decoder) parseDHT(p []byte) error {
 // JPEG standard's section K.3, as libjpeg-turbo does for Motion-JPEG frames
 // that leave them out.
 func (d *decoder) setDefaultHuffman() {
+	for slot := range 2 {
+		if d.dcTables[slot] == nil {
+			d.dcTables[slot] = &stdTables[slot]
+		}
+		if d.acTables[slot] == nil {
+			d.acTables[slot] = &stdTables[2+slot]
+		}
+	}
+}
+
+// stdTables are the K.3 tables, built once and only read: DC luma, DC
+// chroma, AC luma, AC chroma.
+var stdTables = func() (t [4]huffTable) {
 	std := []struct {
-		tables *[4]*huffTable
-		slot   int
 		counts [16]byte
 		vals   []byte
 		isDC   bool
 	}{
-		{&d.dcTables, 0, [16]byte{0, 1, 5, 1, 1, 1, 1, 1, 1}, stdDCVals, true},
-		{&d.dcTables, 1, [16]byte{0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, stdDCVals, true},
-		{&d.acTables, 0, [16]byte{0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d}, stdACLumaVals, false},
-		{&d.acTables, 1, [16]byte{0, 2, 1, 2, 4, 4, 3, 4, 7, 5, 4, 4, 0, 1, 2, 0x77}, stdACChromaVals, false},
+		{[16]byte{0, 1, 5, 1, 1, 1, 1, 1, 1}, stdDCVals, true},
+		{[16]byte{0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, stdDCVals, true},
+		{[16]byte{0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d}, stdACLumaVals, false},
+		{[16]byte{0, 2, 1, 2, 4, 4, 3, 4, 7, 5, 4, 4, 0, 1, 2, 0x77}, stdACChromaVals, false},
 	}
-	for _, s := range std {
-		if s.tables[s.slot] == nil {
-			t, err := buildHuff(&s.counts, s.vals, s.isDC)
-			if err != nil {
-				panic(err) // the standard tables are valid
-			}
-			s.tables[s.slot] = t
+	for i, s := range std {
+		if err := buildHuff(&t[i], &s.counts, s.vals, s.isDC); err != nil {
+			panic(err) // the standard tables are valid
 		}
 	}
-}
+	return t
+}()
 
 var stdDCVals = []byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
 

@@ -17,7 +17,8 @@ func (d *decoder) parseSOS(p []byte) (*scanHeader, error) {
 	if n < 1 || n > 4 || len(p) != 4+2*n {
 		return nil, FormatError(fmt.Sprintf("SOS segment with %d components has length %d", n, len(p)+2))
 	}
-	s := &scanHeader{}
+	s := &d.st.sh
+	*s = scanHeader{comps: d.st.shComps[:0]}
 	blocks := 0
 	for i := 0; i < n; i++ {
 		id, tbl := p[1+2*i], p[2+2*i]
@@ -67,8 +68,8 @@ func (d *decoder) scan(p []byte) (done bool, err error) {
 			if d.quant[c.tq] == nil {
 				return false, FormatError(fmt.Sprintf("quantisation table %d is not defined", c.tq))
 			}
-			q := *d.quant[c.tq]
-			c.quant = &q
+			c.quantBuf = *d.quant[c.tq]
+			c.quant = &c.quantBuf
 		}
 	}
 	if d.f.progressive {

@@ -21,13 +21,14 @@ type upsampler struct {
 	buf        []byte
 }
 
-func newUpsampler(f *frame, c *component) (*upsampler, error) {
-	u := &upsampler{c: c, stride: c.gw * 8}
+// init sets u up for component c, keeping u's row buffer for reuse.
+func (u *upsampler) init(f *frame, c *component) error {
+	*u = upsampler{c: c, stride: c.gw * 8, buf: u.buf}
 	fancyOK := c.dw > 2 // libjpeg's fancy h2 filters need 3 or more columns
 	switch {
 	case c.h == f.hmax && c.v == f.vmax:
 		u.kind = upFull
-		return u, nil
+		return nil
 	case c.h*2 == f.hmax && c.v == f.vmax && fancyOK:
 		u.kind = upH2V1Fancy
 	case c.h == f.hmax && c.v*2 == f.vmax:
@@ -38,10 +39,10 @@ func newUpsampler(f *frame, c *component) (*upsampler, error) {
 		u.kind = upReplicate
 		u.hexp, u.vexp = f.hmax/c.h, f.vmax/c.v
 	default:
-		return nil, UnsupportedError("fractional sampling factors")
+		return UnsupportedError("fractional sampling factors")
 	}
-	u.buf = make([]byte, c.dw*f.hmax+f.width)
-	return u, nil
+	u.buf = reuse(u.buf, c.dw*f.hmax+f.width)
+	return nil
 }
 
 // row returns output row y of the component, at least width samples.
