@@ -26,6 +26,20 @@ func BenchmarkPipelineFrame(b *testing.B) {
 	}
 }
 
+// BenchmarkPipelineFrameMJPEG is BenchmarkPipelineFrame on Motion-JPEG
+// frames (160x120), decoded in the capture stage.
+func BenchmarkPipelineFrameMJPEG(b *testing.B) {
+	s := startStepperOn(b, newMJPEGSource(b, "160x120", 3), turns, true)
+	for range 2 * maxFrames {
+		s.step()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		s.step()
+	}
+}
+
 // BenchmarkThroughputResNet18 compares the pipeline's frame rate with
 // back-to-back detection (convert, detect, one frame after the other) on
 // the same 640x480 frames: RetinaNet ResNet-18-FPN, 80 classes, 320 px, two

@@ -197,10 +197,16 @@ type stepper struct {
 
 func startStepper(t testing.TB, mode int, dropStale bool) *stepper {
 	t.Helper()
+	return startStepperOn(t, openPattern(t, "160x120", 0), mode, dropStale)
+}
+
+// startStepperOn is startStepper on the given source.
+func startStepperOn(t testing.TB, inner camera.Source, mode int, dropStale bool) *stepper {
+	t.Helper()
 	s := &stepper{gate: make(chan struct{}), done: make(chan struct{}), errc: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	src := &gateSource{Source: openPattern(t, "160x120", 0), gate: s.gate}
+	src := &gateSource{Source: inner, gate: s.gate}
 	p := newTestPipeline(t, src, mode, []Sink{&countSink{t: t, done: s.done}}, Options{Detect: testOptions(), DropStale: dropStale})
 	go func() { s.errc <- p.Run(ctx) }()
 	t.Cleanup(func() {
@@ -218,15 +224,24 @@ func (s *stepper) step() {
 }
 
 // After warm-up (every frame slot and stage buffer used once) a frame
-// through the whole pipeline allocates nothing, on any goroutine.
+// through the whole pipeline allocates nothing, on any goroutine, from a
+// raw source or a Motion-JPEG one.
 func TestPipelineNoAllocs(t *testing.T) {
-	for mode, name := range modeNames {
-		s := startStepper(t, mode, mode != onePiece)
-		for range 2 * maxFrames {
-			s.step()
-		}
-		if a := testing.AllocsPerRun(20, s.step); a != 0 {
-			t.Errorf("%s: %v allocations per frame in steady state", name, a)
+	for _, mjpeg := range []bool{false, true} {
+		for mode, name := range modeNames {
+			var s *stepper
+			if mjpeg {
+				name += " MJPEG"
+				s = startStepperOn(t, newMJPEGSource(t, "160x120", 3), mode, mode != onePiece)
+			} else {
+				s = startStepper(t, mode, mode != onePiece)
+			}
+			for range 2 * maxFrames {
+				s.step()
+			}
+			if a := testing.AllocsPerRun(20, s.step); a != 0 {
+				t.Errorf("%s: %v allocations per frame in steady state", name, a)
+			}
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 // gets is the newest one at the moment the pipeline can take it.
 func (p *Pipeline) capture(ctx context.Context, b *buffers, out chan<- *frame) error {
 	defer close(out)
+	var jpegs preprocess.JPEGFrames // this stage's only: its buffers outlive each frame
 	for {
 		var f *frame
 		select {
@@ -36,7 +37,7 @@ func (p *Pipeline) capture(ctx context.Context, b *buffers, out chan<- *frame) e
 		}
 		start := time.Now()
 		f.seq, f.time = cf.Seq, cf.Time
-		f.img, err = p.decode(f, cf)
+		f.img, err = p.decode(&jpegs, f, cf)
 		cf.Release()
 		if err == nil {
 			err = p.preprocess(f)
@@ -52,16 +53,19 @@ func (p *Pipeline) capture(ctx context.Context, b *buffers, out chan<- *frame) e
 
 // decode decodes JPEG frames with the same decoder as `retina detect`
 // (net/jpegdec, PIL-exact pixels) so both see identical pictures; raw
-// frames are converted into the slot's own picture.
-func (p *Pipeline) decode(f *frame, cf *camera.Frame) (image.Image, error) {
+// frames are converted. Either way the picture goes into the slot's own
+// image, which no other stage touches until the slot comes back to the
+// pool, so a steady stream decodes without allocating.
+func (p *Pipeline) decode(jpegs *preprocess.JPEGFrames, f *frame, cf *camera.Frame) (image.Image, error) {
 	if cf.Format == camera.MJPEG {
-		img, err := preprocess.DecodeBytes("frame", cf.Data, maxFramePixels)
+		img, err := jpegs.DecodeInto("frame", f.rgba, cf.Data, maxFramePixels)
 		if err != nil {
 			if inner := errors.Unwrap(err); inner != nil {
 				err = inner // the name is given here, with the number
 			}
 			return nil, fmt.Errorf("%s: frame %d: %w", p.src.Describe(), cf.Seq, err)
 		}
+		f.rgba = img
 		return img, nil
 	}
 	if f.rgba == nil || f.rgba.Rect.Dx() != cf.Width || f.rgba.Rect.Dy() != cf.Height {

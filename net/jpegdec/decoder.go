@@ -202,7 +202,7 @@ func (d *decoder) parseDQT(p []byte) error {
 func (d *decoder) allocate() error {
 	f := d.f
 	if int64(f.width)*int64(f.height) > int64(d.maxPixels) {
-		return fmt.Errorf("jpeg: image is %dx%d, more than the limit of %d pixels", f.width, f.height, d.maxPixels)
+		return &LimitError{f.width, f.height, d.maxPixels}
 	}
 	for i := range f.comps {
 		c := &f.comps[i]

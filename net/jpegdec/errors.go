@@ -1,6 +1,9 @@
 package jpegdec
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // ErrTruncated is returned (wrapped) when the data ends before the image is
 // complete, where PIL raises "image file is truncated".
@@ -15,3 +18,13 @@ func (e FormatError) Error() string { return "jpeg: invalid data: " + string(e) 
 type UnsupportedError string
 
 func (e UnsupportedError) Error() string { return "jpeg: not supported: " + string(e) }
+
+// LimitError reports an image of more pixels than the caller's limit,
+// found in its SOF before anything is allocated for it.
+type LimitError struct {
+	Width, Height, Limit int
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("jpeg: image is %dx%d, more than the limit of %d pixels", e.Width, e.Height, e.Limit)
+}

@@ -2,6 +2,7 @@ package jpegdec
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"os"
 	"path/filepath"
@@ -117,5 +118,28 @@ func TestDecoderNoAllocs(t *testing.T) {
 		if a != 0 {
 			t.Errorf("%s: %v allocations per decode with a warm Decoder", name, a)
 		}
+	}
+}
+
+// An image over the limit is refused with its size, reusable or not.
+func TestLimitError(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(fixtureDir, "pil_420_q75_37x23.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dec Decoder
+	for _, decode := range []func() (*image.RGBA, error){
+		func() (*image.RGBA, error) { return DecodeBytes(data, 37*23-1) },
+		func() (*image.RGBA, error) { return dec.DecodeBytes(data, 37*23-1) },
+	} {
+		_, err := decode()
+		var le *LimitError
+		if !errors.As(err, &le) || *le != (LimitError{37, 23, 37*23 - 1}) ||
+			err.Error() != "jpeg: image is 37x23, more than the limit of 850 pixels" {
+			t.Errorf("got %v", err)
+		}
+	}
+	if _, err := dec.DecodeBytes(data, 37*23); err != nil {
+		t.Errorf("at the limit: %v", err)
 	}
 }
