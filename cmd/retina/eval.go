@@ -8,9 +8,7 @@ import (
 	"github.com/retina-edge/retina/net/cocoeval"
 	"github.com/retina-edge/retina/net/dataset"
 	"github.com/retina-edge/retina/net/detect"
-	"github.com/retina-edge/retina/net/preprocess"
 	"github.com/retina-edge/retina/net/train"
-	"github.com/retina-edge/retina/quant"
 )
 
 // evalReport is `retina eval --json`: the 12 COCO numbers and per-class AP.
@@ -86,45 +84,11 @@ func evalModel(mf *modelFlags, data, format string) (*cocoeval.Result, error) {
 		return nil, err
 	}
 	defer model.Close()
-	if model.Float != nil {
-		return train.Evaluate(model.Float, ds, maxImagePixels)
-	}
-	return evalDetector(model, ds)
-}
-
-// evalDetector is train.Evaluate for any model: the model's resize rule,
-// torchvision's postprocess defaults, the COCO metrics; image ids are
-// sample index + 1 and category ids class index + 1, as train.GroundTruth
-// numbers them.
-func evalDetector(model *quant.AnyModel, ds *dataset.Dataset) (*cocoeval.Result, error) {
-	if n := model.Config().NumClasses; len(ds.Classes) > n {
-		return nil, fmt.Errorf("the dataset has %d classes, the model %d", len(ds.Classes), n)
-	}
 	det, err := model.Detector(detect.DefaultOptions())
 	if err != nil {
 		return nil, err
 	}
-	var dts []cocoeval.Detection
-	for i, s := range ds.Samples {
-		img, err := preprocess.DecodeFile(s.ImagePath, maxImagePixels)
-		if err != nil {
-			return nil, err
-		}
-		found, err := det.Detect(img)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.ImagePath, err)
-		}
-		for _, d := range found {
-			if d.Class >= len(ds.Classes) {
-				continue // a logit the dataset has no category for
-			}
-			b := d.Box
-			dts = append(dts, cocoeval.Detection{ImageID: int64(i + 1), CategoryID: int64(d.Class + 1),
-				Box:   [4]float64{float64(b[0]), float64(b[1]), float64(b[2] - b[0]), float64(b[3] - b[1])},
-				Score: float64(d.Score)})
-		}
-	}
-	return cocoeval.Evaluate(train.GroundTruth(ds), dts, cocoeval.DefaultParams())
+	return train.EvaluateDetector(det, ds, maxImagePixels)
 }
 
 func printEval(res *cocoeval.Result, asJSON bool, stdout io.Writer) error {

@@ -34,20 +34,26 @@ func GroundTruth(ds *dataset.Dataset) *cocoeval.Dataset {
 	return gt
 }
 
-// Evaluate runs an inference model over a dataset as detection does (the
-// model's resize rule, torchvision's postprocess) and scores the detections
-// with the COCO metrics. The dataset's classes must be the model's.
+// Evaluate scores a float model on a dataset through EvaluateDetector.
 func Evaluate(model *net.Model, ds *dataset.Dataset, maxPixels int) (*cocoeval.Result, error) {
-	cfg := model.Config()
-	if len(ds.Classes) > cfg.NumClasses {
-		return nil, fmt.Errorf("validation set has %d classes, the model %d", len(ds.Classes), cfg.NumClasses)
-	}
-	if maxPixels <= 0 {
-		maxPixels = defaultMaxPixels
-	}
 	det, err := detect.New(model, detect.DefaultOptions())
 	if err != nil {
 		return nil, err
+	}
+	return EvaluateDetector(det, ds, maxPixels)
+}
+
+// EvaluateDetector runs a detector, float or int8, over a dataset as
+// detection does (the model's resize rule, the detector's postprocess) and
+// scores the detections with the COCO metrics; image and category ids are
+// numbered as GroundTruth numbers them. The dataset's classes must be the
+// model's; maxPixels <= 0 means the training default.
+func EvaluateDetector(det *detect.Detector, ds *dataset.Dataset, maxPixels int) (*cocoeval.Result, error) {
+	if n := det.Network().Config().NumClasses; len(ds.Classes) > n {
+		return nil, fmt.Errorf("the dataset has %d classes, the model %d", len(ds.Classes), n)
+	}
+	if maxPixels <= 0 {
+		maxPixels = defaultMaxPixels
 	}
 	var dts []cocoeval.Detection
 	for i, s := range ds.Samples {
@@ -61,7 +67,7 @@ func Evaluate(model *net.Model, ds *dataset.Dataset, maxPixels int) (*cocoeval.R
 		}
 		for _, d := range found {
 			if d.Class >= len(ds.Classes) {
-				continue // a logit the validation set has no category for
+				continue // a logit the dataset has no category for
 			}
 			b := d.Box
 			dts = append(dts, cocoeval.Detection{ImageID: int64(i + 1), CategoryID: int64(d.Class + 1),
