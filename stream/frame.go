@@ -16,8 +16,8 @@ import (
 type frame struct {
 	seq  uint64
 	time time.Time
-	rgba *image.RGBA // this slot's own picture for raw (YUYV, NV12, ...) frames
-	img  image.Image // the picture: rgba, or a freshly decoded JPEG
+	rgba *image.RGBA // this slot's own picture: raw frames are converted and JPEGs decoded into it
+	img  image.Image // the picture (rgba, or a new image when a frame changes size)
 	geo  preprocess.Geometry
 
 	in   *[]float32         // preprocess -> backbone (or network)
