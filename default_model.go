@@ -4,7 +4,11 @@
 // `retina stream` run with nothing but an input.
 package retina
 
-import _ "embed"
+import (
+	_ "embed"
+
+	"github.com/retina-edge/retina/net"
+)
 
 // DefaultModelName names the embedded model in messages.
 const DefaultModelName = "embedded default model (testdata/default/model.safetensors)"
@@ -12,6 +16,8 @@ const DefaultModelName = "embedded default model (testdata/default/model.safeten
 //go:embed testdata/default/model.safetensors
 var defaultModel []byte
 
-// DefaultModel returns the embedded default model file's bytes (a
-// retina-float-v1 safetensors file). The slice is shared: do not modify it.
-func DefaultModel() []byte { return defaultModel }
+// DefaultModelWeights parses the embedded model: its configuration and
+// state_dict tensors, checked as a model file read from disk is.
+func DefaultModelWeights() (net.Config, map[string]net.Param, error) {
+	return net.ParseModel(DefaultModelName, defaultModel)
+}

@@ -4,6 +4,8 @@ import (
 	"math/rand"
 	"testing"
 	"time"
+
+	"github.com/retina-edge/retina/internal/cputime"
 )
 
 // BenchmarkForwardResNet18_320 times backbone+FPN+heads of RetinaNet
@@ -34,11 +36,11 @@ func benchmarkForward(b *testing.B, backbone string, size, threads int) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	cpu := processCPUTime()
+	cpu := cputime.Process()
 	for range b.N {
 		m.Forward(1, size, size, in)
 	}
-	cpu = processCPUTime() - cpu
+	cpu = cputime.Process() - cpu
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1e3/float64(b.N), "ms/op")
 	// CPU time over all threads: the figure to compare on a shared machine.
 	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
@@ -62,15 +64,15 @@ func BenchmarkForwardResNet18_320_Parts(b *testing.B) {
 	var parts [3]time.Duration
 	b.ResetTimer()
 	for range b.N {
-		t := processCPUTime()
+		t := cputime.Process()
 		m.backbone(p, x)
-		t1 := processCPUTime()
+		t1 := cputime.Process()
 		m.fpn(p)
-		t2 := processCPUTime()
+		t2 := cputime.Process()
 		parts[0] += t1 - t
 		parts[1] += t2 - t1
 		m.heads(p, 0)
-		parts[2] += processCPUTime() - t2
+		parts[2] += cputime.Process() - t2
 	}
 	for i, name := range []string{"backbone", "fpn", "heads"} {
 		b.ReportMetric(float64(parts[i].Microseconds())/1e3/float64(b.N), name+"-ms")

@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/retina-edge/retina/internal/cputime"
 	"github.com/retina-edge/retina/net"
 )
 
@@ -34,11 +35,11 @@ func BenchmarkHeadsResNet18(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	cpu := processCPUTime()
+	cpu := cputime.Process()
 	for range b.N {
 		m.Heads(320, 320, img.Data)
 	}
-	cpu = processCPUTime() - cpu
+	cpu = cputime.Process() - cpu
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1e3/float64(b.N), "ms/op")
 	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/retina-edge/retina/camera"
+	"github.com/retina-edge/retina/internal/cputime"
 	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/detect"
 )
@@ -108,19 +109,19 @@ func benchmarkThroughput(b *testing.B, cfg net.Config, size, threads, pipeThread
 				b.Fatal(err)
 			}
 			if i == 0 {
-				start, cpu = time.Now(), processCPUTime()
+				start, cpu = time.Now(), cputime.Process()
 			}
 		}
 		seq.intervals += throughputRound - 1
 		seq.wall += time.Since(start)
-		seq.cpu += processCPUTime() - cpu
+		seq.cpu += cputime.Process() - cpu
 
 		// The pipeline (the model is free again: Detect has returned).
 		var first time.Time
 		sink := &countSink{t: b}
 		sink.each = func(r *Result) {
 			if sink.seen == 1 {
-				first, cpu = time.Now(), processCPUTime()
+				first, cpu = time.Now(), cputime.Process()
 			}
 		}
 		p, err := New(&limitSource{Source: src, n: throughputRound}, pm, []Sink{sink},
@@ -133,7 +134,7 @@ func benchmarkThroughput(b *testing.B, cfg net.Config, size, threads, pipeThread
 		}
 		// Run returns right after the last frame is published.
 		pipe.wall += time.Since(first)
-		pipe.cpu += processCPUTime() - cpu
+		pipe.cpu += cputime.Process() - cpu
 		pipe.intervals += throughputRound - 1
 		last = p
 	}

@@ -3,7 +3,6 @@ package stream
 import (
 	"context"
 	"errors"
-	"fmt"
 	"image"
 	"io"
 	"sync"
@@ -98,27 +97,11 @@ func NewNetwork(src camera.Source, network detect.Network, sinks []Sink, opts Op
 }
 
 func newPipeline(src camera.Source, cfg net.Config, sinks []Sink, opts Options) (*Pipeline, error) {
-	minSize, maxSize := cfg.MinSize, cfg.MaxSize
-	if opts.Detect.MinSize > 0 {
-		minSize = opts.Detect.MinSize
-	}
-	if opts.Detect.MaxSize > 0 {
-		maxSize = opts.Detect.MaxSize
-	}
-	post, err := boxes.NewPostprocessor(cfg.NumClasses, cfg.AnchorSizes, cfg.AspectRatios, opts.Detect.PostprocessOptions)
+	st, err := detect.NewStages(cfg, opts.Detect)
 	if err != nil {
 		return nil, err
 	}
-	labels := make([]string, cfg.NumClasses)
-	for c := range labels {
-		if c < len(cfg.Labels) && cfg.Labels[c] != "" {
-			labels[c] = cfg.Labels[c]
-		} else {
-			labels[c] = fmt.Sprintf("class %d", c)
-		}
-	}
-	p := &Pipeline{src: src, sinks: sinks, opts: opts, post: post, labels: labels,
-		pre: preprocess.NewPreprocessor(minSize, maxSize, cfg.ImageMean, cfg.ImageStd)}
+	p := &Pipeline{src: src, sinks: sinks, opts: opts, post: st.Post, labels: st.Labels, pre: st.Pre}
 	if opts.DropStale {
 		p.latest = camera.NewLatest(src)
 		p.src = p.latest

@@ -54,7 +54,7 @@ func (f *modelFlags) detector(opts detect.Options) (*detect.Detector, func(), er
 
 // loadDefaultModel builds the model embedded in the binary.
 func loadDefaultModel(threads int) (*net.Model, error) {
-	cfg, weights, err := net.ParseModel(retina.DefaultModelName, retina.DefaultModel())
+	cfg, weights, err := retina.DefaultModelWeights()
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ func runQuantize(args []string, stdout, stderr io.Writer) error {
 	if *model != "" {
 		cfg, weights, err = net.ReadModelFile(*model)
 	} else {
-		cfg, weights, err = net.ParseModel(retina.DefaultModelName, retina.DefaultModel())
+		cfg, weights, err = retina.DefaultModelWeights()
 	}
 	if err != nil {
 		return err

@@ -2,65 +2,19 @@ package main
 
 import (
 	"fmt"
-	"net"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/retina-edge/retina/internal/mosquittotest"
 )
-
-// startMosquitto runs a real mosquitto on 127.0.0.1 at a free port and
-// returns its URL. It fails (never skips) when mosquitto is missing: CI
-// installs it.
-func startMosquitto(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("mosquitto")
-	if err != nil {
-		if _, e := exec.LookPath("/usr/sbin/mosquitto"); e == nil {
-			bin, err = "/usr/sbin/mosquitto", nil
-		}
-	}
-	if err != nil {
-		t.Fatalf("mosquitto not found: install it (apt-get install mosquitto): %v", err)
-	}
-	port := freePort(t)
-	cmd := exec.Command(bin, "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting mosquitto: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	for range 500 {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return "tcp://" + addr
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("mosquitto does not listen on %s", addr)
-	return ""
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // TestStreamMQTT: `retina stream --mqtt` publishes every frame's --json
 // line, byte for byte, to a real broker; a subscriber reads them back.
 func TestStreamMQTT(t *testing.T) {
 	const n, topic = 5, "retina/test/cam1"
-	url := startMosquitto(t)
+	url := mosquittotest.Start(t, 0).URL()
 	msgs := make(chan string, 2*n)
 	sub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID("retina-test-sub"))
 	if tok := sub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
@@ -107,7 +61,7 @@ func TestStreamMQTT(t *testing.T) {
 // stdout.
 func TestStreamMQTTBrokerDown(t *testing.T) {
 	clip, _ := writeMJPEGFrames(t, t.TempDir(), 1)
-	url := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
+	url := fmt.Sprintf("tcp://127.0.0.1:%d", mosquittotest.FreePort(t))
 	expectFailure(t, 1, []string{"--mqtt", "connecting to " + url},
 		"stream", "--source", "mjpeg:"+clip, "--model", tinyModel, "--json", "--mqtt", url, "--topic", "t")
 	code, stdout, _ := runCLI("stream", "--source", "mjpeg:"+clip, "--model", tinyModel, "--json", "--mqtt", url, "--topic", "t")

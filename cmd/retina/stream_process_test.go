@@ -4,31 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"os"
 	"os/exec"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
-
-// streamHelperEnv makes the test binary act as the retina command (see
-// TestRetinaStreamHelper), so that a test can run and signal a real
-// `retina stream` process.
-const streamHelperEnv = "RETINA_STREAM_TEST_HELPER"
-
-// TestRetinaStreamHelper is not a test: run by startStreamProcess with
-// streamHelperEnv set, it runs the command line after "--" and exits.
-func TestRetinaStreamHelper(t *testing.T) {
-	if os.Getenv(streamHelperEnv) != "1" {
-		t.Skip("helper process for the stream process tests")
-	}
-	i := slices.Index(os.Args, "--")
-	os.Exit(run(os.Args[i+1:], os.Stdout, os.Stderr))
-}
 
 // streamProcess is a running `retina stream --http ...` child process.
 type streamProcess struct {
@@ -46,13 +29,8 @@ var previewLine = regexp.MustCompile(`preview on http://(\S+)/`)
 // preview server listens.
 func startStreamProcess(t *testing.T, args ...string) *streamProcess {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	p := &streamProcess{done: make(chan struct{})}
-	p.cmd = exec.Command(exe, append([]string{"-test.run=^TestRetinaStreamHelper$", "--", "stream"}, args...)...)
-	p.cmd.Env = append(os.Environ(), streamHelperEnv+"=1")
+	p.cmd = retinaCommand(t, append([]string{"stream"}, args...)...)
 	p.cmd.Stdout = &p.stdout
 	errPipe, err := p.cmd.StderrPipe()
 	if err != nil {

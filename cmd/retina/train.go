@@ -332,7 +332,7 @@ func initialModel(f *trainFlags, classes []string) (net.Config, map[string]net.P
 		}
 		cfg, weights = c, w
 	case *f.backbone == "":
-		c, w, err := net.ParseModel(retina.DefaultModelName, retina.DefaultModel())
+		c, w, err := retina.DefaultModelWeights()
 		if err != nil {
 			return cfg, nil, false, err
 		}

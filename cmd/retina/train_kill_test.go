@@ -17,30 +17,11 @@ import (
 	"github.com/retina-edge/retina/net/train"
 )
 
-// helperEnv makes the test binary act as the retina command (see
-// TestRetinaHelperProcess), so that a test can run and kill a real process.
-const helperEnv = "RETINA_TEST_HELPER"
-
-// TestRetinaHelperProcess is not a test: run by retinaProcess with
-// helperEnv set, it runs the command line after "--" and exits.
-func TestRetinaHelperProcess(t *testing.T) {
-	if os.Getenv(helperEnv) != "1" {
-		t.Skip("helper process for the kill and disk tests")
-	}
-	i := slices.Index(os.Args, "--")
-	os.Exit(run(os.Args[i+1:], os.Stdout, os.Stderr))
-}
-
 // retinaProcess is `retina args...` as a child process (the test binary
 // running main's run) with its output captured.
 func retinaProcess(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, append([]string{"-test.run=^TestRetinaHelperProcess$", "--"}, args...)...)
-	cmd.Env = append(os.Environ(), helperEnv+"=1")
+	cmd := retinaCommand(t, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	return cmd, &stdout, &stderr

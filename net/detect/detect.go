@@ -5,7 +5,6 @@
 package detect
 
 import (
-	"fmt"
 	"image"
 
 	"github.com/retina-edge/retina/kernels"
@@ -95,28 +94,12 @@ func New(model *net.Model, opts Options) (*Detector, error) {
 // ownership.
 func NewNetwork(network Network, opts Options) (*Detector, error) {
 	cfg := network.Config()
-	minSize, maxSize := cfg.MinSize, cfg.MaxSize
-	if opts.MinSize > 0 {
-		minSize = opts.MinSize
-	}
-	if opts.MaxSize > 0 {
-		maxSize = opts.MaxSize
-	}
-	post, err := boxes.NewPostprocessor(cfg.NumClasses, cfg.AnchorSizes, cfg.AspectRatios, opts.PostprocessOptions)
+	st, err := NewStages(cfg, opts)
 	if err != nil {
 		return nil, err
 	}
-	labels := make([]string, cfg.NumClasses)
-	for c := range labels {
-		if c < len(cfg.Labels) && cfg.Labels[c] != "" {
-			labels[c] = cfg.Labels[c]
-		} else {
-			labels[c] = fmt.Sprintf("class %d", c)
-		}
-	}
 	return &Detector{
-		network: network, cfg: cfg, post: post, minSize: minSize, maxSize: maxSize, labels: labels,
-		pre: preprocess.NewPreprocessor(minSize, maxSize, cfg.ImageMean, cfg.ImageStd),
+		network: network, cfg: cfg, post: st.Post, minSize: st.MinSize, maxSize: st.MaxSize, labels: st.Labels, pre: st.Pre,
 	}, nil
 }
 

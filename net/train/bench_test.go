@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/retina-edge/retina/internal/cputime"
 	"github.com/retina-edge/retina/net"
 )
 
@@ -63,11 +64,11 @@ func BenchmarkTrainStep(b *testing.B) {
 				step()
 				b.ReportAllocs()
 				b.ResetTimer()
-				cpu := processCPUTime()
+				cpu := cputime.Process()
 				for range b.N {
 					step()
 				}
-				cpu = processCPUTime() - cpu
+				cpu = cputime.Process() - cpu
 				b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 			})
 		}

@@ -9,6 +9,7 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/retina-edge/retina/internal/mosquittotest"
 	"github.com/retina-edge/retina/net/detect"
 	"github.com/retina-edge/retina/stream"
 )
@@ -37,9 +38,9 @@ func result(n uint64) *stream.Result {
 }
 
 func TestPublishRoundTrip(t *testing.T) {
-	b := startBroker(t, 0)
-	msgs := subscribe(t, b.url(), "cams/test")
-	s, err := New(b.url(), "cams/test", "test-pub", Options{QoS: 1})
+	b := mosquittotest.Start(t, 0)
+	msgs := subscribe(t, b.URL(), "cams/test")
+	s, err := New(b.URL(), "cams/test", "test-pub", Options{QoS: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestPublishRoundTrip(t *testing.T) {
 // A broker that is down at start-up makes New fail with the address in the
 // error, rather than queueing forever.
 func TestBrokerDownAtStart(t *testing.T) {
-	port := freePort(t)
+	port := mosquittotest.FreePort(t)
 	_, err := New("tcp://127.0.0.1:"+itoa(port), "t", "c", Options{ConnectTimeout: time.Second})
 	if err == nil || !strings.Contains(err.Error(), "--mqtt: connecting to tcp://127.0.0.1:"+itoa(port)) {
 		t.Fatalf("err = %v", err)
@@ -98,15 +99,15 @@ func TestBrokerDownAtStart(t *testing.T) {
 // stays bounded (oldest dropped, counted) and Close gives up after its
 // timeout reporting the unsent messages.
 func TestBrokerKilledMidRun(t *testing.T) {
-	b := startBroker(t, 0)
-	s, err := New(b.url(), "cams/test", "test-pub", Options{QueueLen: 4, CloseTimeout: 200 * time.Millisecond})
+	b := mosquittotest.Start(t, 0)
+	s, err := New(b.URL(), "cams/test", "test-pub", Options{QueueLen: 4, CloseTimeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Publish(result(1)); err != nil {
 		t.Fatal(err)
 	}
-	b.stop()
+	b.Stop()
 	waitDisconnected(t, s)
 	for n := uint64(2); n <= 21; n++ {
 		if err := s.Publish(result(n)); err != nil {
@@ -128,19 +129,19 @@ func TestBrokerKilledMidRun(t *testing.T) {
 
 // The sink reconnects by itself when the broker comes back on the same port.
 func TestReconnect(t *testing.T) {
-	b := startBroker(t, 0)
-	s, err := New(b.url(), "cams/test", "test-pub", Options{QoS: 1})
+	b := mosquittotest.Start(t, 0)
+	s, err := New(b.URL(), "cams/test", "test-pub", Options{QoS: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	b.stop()
+	b.Stop()
 	waitDisconnected(t, s)
 	if err := s.Publish(result(3)); err != nil {
 		t.Fatal(err)
 	}
-	b2 := startBroker(t, b.port)
-	msgs := subscribe(t, b2.url(), "cams/test")
+	b2 := mosquittotest.Start(t, b.Port)
+	msgs := subscribe(t, b2.URL(), "cams/test")
 	if err := s.Publish(result(4)); err != nil {
 		t.Fatal(err)
 	}

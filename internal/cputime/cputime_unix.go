@@ -1,15 +1,15 @@
 //go:build unix
 
-package quant
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPUTime is the user+system CPU time this process has used: on a
-// busy machine it tracks the work done better than the wall clock does.
-func processCPUTime() time.Duration {
+// Process is the user+system CPU time of this process so far (0 if the
+// system will not say).
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

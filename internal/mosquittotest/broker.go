@@ -1,4 +1,7 @@
-package mqttsink
+// Package mosquittotest runs a real mosquitto broker on 127.0.0.1 for the
+// tests that publish over MQTT. A missing mosquitto fails the test, never
+// skips it: CI installs it.
+package mosquittotest
 
 import (
 	"fmt"
@@ -8,17 +11,18 @@ import (
 	"time"
 )
 
-// broker is a real mosquitto on 127.0.0.1 at a free port.
-type broker struct {
+// Broker is a running mosquitto on 127.0.0.1.
+type Broker struct {
 	cmd  *exec.Cmd
-	port int
+	Port int
 }
 
-func (b *broker) url() string { return fmt.Sprintf("tcp://127.0.0.1:%d", b.port) }
+// URL is the broker's tcp:// address.
+func (b *Broker) URL() string { return fmt.Sprintf("tcp://127.0.0.1:%d", b.Port) }
 
-// startBroker fails the test (never skips) when mosquitto is not installed:
-// CI must provide it.
-func startBroker(t *testing.T, port int) *broker {
+// Start runs mosquitto on port (0: a free one) and waits until it listens;
+// the test's cleanup stops it.
+func Start(t testing.TB, port int) *Broker {
 	t.Helper()
 	bin, err := exec.LookPath("mosquitto")
 	if err != nil {
@@ -33,17 +37,16 @@ func startBroker(t *testing.T, port int) *broker {
 		t.Fatalf("mosquitto not found (apt-get install -y mosquitto): %v", err)
 	}
 	if port == 0 {
-		port = freePort(t)
+		port = FreePort(t)
 	}
 	cmd := exec.Command(bin, "-p", fmt.Sprint(port))
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting mosquitto: %v", err)
 	}
-	b := &broker{cmd: cmd, port: port}
-	t.Cleanup(b.stop)
-	for i := 0; i < 200; i++ {
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err == nil {
+	b := &Broker{cmd: cmd, Port: port}
+	t.Cleanup(b.Stop)
+	for range 500 {
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
 			c.Close()
 			return b
 		}
@@ -53,14 +56,16 @@ func startBroker(t *testing.T, port int) *broker {
 	return nil
 }
 
-func (b *broker) stop() {
+// Stop kills the broker (a broker going away mid-run, for reconnect tests).
+func (b *Broker) Stop() {
 	if b.cmd.Process != nil && b.cmd.ProcessState == nil {
 		b.cmd.Process.Kill()
 		b.cmd.Wait()
 	}
 }
 
-func freePort(t *testing.T) int {
+// FreePort is a TCP port on 127.0.0.1 that nothing listened on a moment ago.
+func FreePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

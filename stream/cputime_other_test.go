@@ -1,8 +1,0 @@
-//go:build !unix
-
-package stream
-
-import "time"
-
-// processCPUTime is unavailable here; benchmarks then report 0 CPU time.
-func processCPUTime() time.Duration { return 0 }
