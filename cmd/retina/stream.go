@@ -35,7 +35,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	size := fs.String("size", "", "camera frame size `WxH` (V4L2; default 640x480)")
 	fps := fs.Float64("fps", 0, "frame rate asked of the source (0: as fast as frames come)")
 	asJSON := fs.Bool("json", false, "print one JSON line per processed frame")
-	httpAddr := fs.String("http", "", "serve the live preview on `ADDR` (e.g. 127.0.0.1:8080)")
+	httpAddr := fs.String("http", "", "serve the live preview on `ADDR`: PORT or :PORT (127.0.0.1), HOST:PORT (e.g. 0.0.0.0:8080 for every interface)")
 	token := fs.String("http-token", "", "require this `TOKEN` (?token= or Bearer) on every preview request")
 	mqttURL := fs.String("mqtt", "", "publish each frame's JSON line to the MQTT broker at `URL` (tcp://[user:pass@]host:1883)")
 	topic := fs.String("topic", "", "MQTT `TOPIC` to publish to (with --mqtt)")
@@ -65,9 +65,11 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 		copts.Width, copts.Height = w, h
 	}
 	if *httpAddr != "" {
-		if _, _, err := net.SplitHostPort(*httpAddr); err != nil {
-			return usagef("--http %q: want HOST:PORT, e.g. 127.0.0.1:8080", *httpAddr)
+		addr, err := previewAddr(*httpAddr)
+		if err != nil {
+			return err
 		}
+		*httpAddr = addr
 	}
 	if *headThreads < 0 || *headThreads > 1024 {
 		return usagef("--head-threads %d: want 0..1024", *headThreads)
@@ -140,6 +142,9 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 		hs = srv.HTTPServer(*httpAddr)
 		go hs.Serve(ln)
 		fmt.Fprintf(stderr, "retina stream: preview on http://%s/\n", ln.Addr())
+		if *token == "" && !isLoopback(*httpAddr) {
+			fmt.Fprintf(stderr, "retina stream: warning: the preview is open to the network without --http-token\n")
+		}
 		if streamReady != nil {
 			streamReady(ln.Addr().String())
 		}
