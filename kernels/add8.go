@@ -63,9 +63,8 @@ func (a *AddInt8) Apply(dst, x, y []int8) {
 	x, y = x[:len(dst)], y[:len(dst)]
 	c := a.consts()
 	done := 0
-	if addInt8Fn != nil && a.Mult1 != minInt32 && a.Mult2 != minInt32 && a.MultOut != minInt32 {
-		if blocks := len(dst) / addLanes; blocks > 0 {
-			addInt8Fn(&dst[0], &x[0], &y[0], blocks, &c)
+	if a.Mult1 != minInt32 && a.Mult2 != minInt32 && a.MultOut != minInt32 {
+		if blocks := len(dst) / addLanes; blocks > 0 && addInt8Vec(&dst[0], &x[0], &y[0], blocks, &c) {
 			done = addLanes * blocks
 		}
 	}
@@ -85,8 +84,6 @@ func (a *AddInt8) one(x, y int8, c *addConsts) int8 {
 	return int8(min(max(o, c.clamp.lo), c.clamp.hi) + c.clamp.zero)
 }
 
-// addInt8Fn, when set, runs AddInt8 on blocks*addLanes values.
-var (
-	addInt8Fn func(dst, x, y *int8, blocks int, c *addConsts)
-	addLanes  = 8
-)
+// addLanes is how many values a block of addInt8Vec (a direct call, not a
+// func value, so that the constants stay on the stack) holds.
+var addLanes = 8

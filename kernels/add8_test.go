@@ -39,7 +39,12 @@ func randomAdd(rng *rand.Rand) *AddInt8 {
 
 // TestAddInt8 checks Apply (vector kernels and Go tail) against the scalar
 // definition on every length up to 70, with guard bytes, in place too.
-func TestAddInt8(t *testing.T) {
+func TestAddInt8(t *testing.T) { checkAddInt8(t) }
+
+// checkAddInt8 runs AddInt8 on the current kernel against the formula, on
+// odd lengths with guard bands, and in place.
+func checkAddInt8(t *testing.T) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(21, 22))
 	for trial := 0; trial < 300; trial++ {
 		a := randomAdd(rng)
@@ -108,5 +113,15 @@ func TestAddInt8BadConstants(t *testing.T) {
 			}()
 			a.Apply(make([]int8, 3), make([]int8, 3), make([]int8, 3))
 		}()
+	}
+}
+
+// TestAddInt8NoAllocs: the constants handed to the kernel stay on the stack.
+func TestAddInt8NoAllocs(t *testing.T) {
+	a := randomAdd(rand.New(rand.NewPCG(3, 4)))
+	a.Mult1, a.Mult2, a.MultOut = 1<<30, 1<<30, 1<<30
+	x, y, dst := make([]int8, 100), make([]int8, 100), make([]int8, 100)
+	if n := testing.AllocsPerRun(50, func() { a.Apply(dst, x, y) }); n != 0 {
+		t.Fatalf("AddInt8.Apply: %v allocations per call, want 0", n)
 	}
 }
