@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,4 +171,29 @@ func TestEvalModelOnData(t *testing.T) {
 		t.Fatalf("bad report %+v", rep)
 	}
 	expectFailure(t, 1, []string{"nothing-here"}, "eval", "--model", tinyModel, "--data", filepath.Join(t.TempDir(), "nothing-here"))
+	expectFailure(t, 2, []string{"--min-size"}, "eval", "--model", tinyModel, "--data", dir, "--min-size", "10")
+}
+
+// TestEvalInputSize: --min-size/--max-size reach the detector (the embedded
+// model scores a synth set differently at half its input size).
+func TestEvalInputSize(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ds")
+	if code, _, stderr := runCLI("synth", "--out", dir, "--n", "6", "--seed", "13", "--quiet"); code != 0 {
+		t.Fatalf("synth: %s", stderr)
+	}
+	stats := map[string]string{}
+	for _, size := range []string{"0", "128"} {
+		code, stdout, stderr := runCLI("eval", "--data", dir, "--json", "--min-size", size, "--max-size", size)
+		if code != 0 {
+			t.Fatalf("eval at %s: exit %d: %s", size, code, stderr)
+		}
+		var rep evalReport
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatal(err)
+		}
+		stats[size] = fmt.Sprint(rep.Stats)
+	}
+	if stats["0"] == stats["128"] {
+		t.Fatalf("the same numbers at the model's size and at 128: %s", stats["0"])
+	}
 }

@@ -29,7 +29,7 @@ type imageResult struct {
 func runDetect(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("detect", "detect [flags] IMAGE...", stderr)
 	mf := addModelFlags(fs)
-	df := addDetectFlags(fs)
+	df := addDetectFlags(fs, displayScoreThresh)
 	asJSON := fs.Bool("json", false, "print one JSON object per image")
 	outDir := fs.String("out", "", "write each image with its boxes drawn into `DIR`")
 	if err := parseFlags(fs, args); err != nil {
@@ -142,10 +142,10 @@ const displayScoreThresh = 0.3
 func addDetectFlags(fs interface {
 	Float64(string, float64, string) *float64
 	Int(string, int, string) *int
-}) *detectFlags {
+}, score float64) *detectFlags {
 	d := detect.DefaultOptions()
 	return &detectFlags{
-		score:   fs.Float64("score-threshold", displayScoreThresh, "keep detections scoring above this (torchvision uses 0.05, for evaluation)"),
+		score:   fs.Float64("score-threshold", score, "keep detections scoring above this (torchvision uses 0.05, for evaluation)"),
 		nms:     fs.Float64("nms-threshold", d.NMSThresh, "IoU above which a box of the same class is suppressed"),
 		maxDets: fs.Int("max-detections", d.MaxDetections, "detections kept per image"),
 		topk:    fs.Int("topk", d.TopK, "candidates kept per pyramid level before NMS"),

@@ -27,10 +27,11 @@ type classReport struct {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("eval", "eval (--model F --data PATH | --gt instances.json --dt results.json) [--json] [--plot FILE.png]", stderr)
+	fs := newFlags("eval", "eval (--model F --data PATH [--min-size N --max-size N] | --gt instances.json --dt results.json) [--json] [--plot FILE.png]", stderr)
 	gtPath := fs.String("gt", "", "COCO ground truth `FILE` (instances JSON)")
 	dtPath := fs.String("dt", "", "COCO results `FILE` ([{image_id, category_id, bbox, score}])")
 	mf := addModelFlags(fs)
+	df := addDetectFlags(fs, float64(detect.DefaultOptions().ScoreThresh))
 	data := fs.String("data", "", "dataset to run the model on: a COCO JSON, a VOC folder or a YOLO folder")
 	format := fs.String("format", "", "dataset format: coco, voc or yolo (default: detected)")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
@@ -38,11 +39,14 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	opts, err := df.options()
+	if err != nil {
+		return err
+	}
 	var res *cocoeval.Result
-	var err error
 	switch {
 	case *data != "" && *gtPath == "" && *dtPath == "":
-		res, err = evalModel(mf, *data, *format)
+		res, err = evalModel(mf, *data, *format, opts)
 	case *data == "" && *gtPath != "" && *dtPath != "":
 		res, err = evalFiles(*gtPath, *dtPath)
 	default:
@@ -74,7 +78,7 @@ func evalFiles(gtPath, dtPath string) (*cocoeval.Result, error) {
 
 // evalModel runs a model, float or int8, over a dataset and scores its
 // detections.
-func evalModel(mf *modelFlags, data, format string) (*cocoeval.Result, error) {
+func evalModel(mf *modelFlags, data, format string, opts detect.Options) (*cocoeval.Result, error) {
 	ds, err := dataset.Load(data, dataset.LoadOptions{Format: format})
 	if err != nil {
 		return nil, err
@@ -84,7 +88,7 @@ func evalModel(mf *modelFlags, data, format string) (*cocoeval.Result, error) {
 		return nil, err
 	}
 	defer model.Close()
-	det, err := model.Detector(detect.DefaultOptions())
+	det, err := model.Detector(opts)
 	if err != nil {
 		return nil, err
 	}

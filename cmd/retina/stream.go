@@ -30,7 +30,7 @@ var streamReady func(addr string)
 func runStream(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("stream", "stream [flags]", stderr)
 	mf := addModelFlags(fs)
-	df := addDetectFlags(fs)
+	df := addDetectFlags(fs, displayScoreThresh)
 	source := fs.String("source", "v4l2:/dev/video0", "frame `SOURCE`: "+camera.SpecForms)
 	size := fs.String("size", "", "camera frame size `WxH` (V4L2; default 640x480)")
 	fps := fs.Float64("fps", 0, "frame rate asked of the source (0: as fast as frames come)")
