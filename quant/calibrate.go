@@ -3,14 +3,31 @@ package quant
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net"
 )
 
-// RuleBest picks, per activation, the rule with the least quantization
-// error on what calibration observed.
+// RuleBest builds the int8 model four ways (per activation the rule with
+// the least error on the observed sample; minmax, percentile and mse
+// everywhere) and keeps the one whose head outputs are closest to the float
+// model's on the first calibration images. The per-activation choice alone
+// favours clipping: a sample rarely holds the few large values, which
+// carry signal (large objects' boxes) that a clipped range loses.
 const RuleBest Rule = "best"
+
+// checkImages is how many calibration images RuleBest keeps to compare
+// whole models.
+const checkImages = 4
+
+// Candidate is one model RuleBest weighed: its activation rules and the
+// SQNR of its class logits and box deltas against the float model's.
+type Candidate struct {
+	Name           string // "per-activation", or the rule used everywhere
+	ClassDB, BoxDB float64
+	Kept           bool
+}
 
 // Image is one normalised 3 x H x W input (what net/preprocess produces).
 type Image struct {
@@ -35,6 +52,10 @@ type Calibrator struct {
 	order  []string // keys in the order the forward pass first wrote them
 	engine *kernels.Engine
 	images int
+	checks []Image // copies of the first checkImages images
+
+	// Candidates lists what the last Quantize(RuleBest) compared.
+	Candidates []Candidate
 }
 
 // NewCalibrator prepares the float reference of a model (v1 heads only).
@@ -66,23 +87,61 @@ func (c *Calibrator) Add(img Image) error {
 		}
 		o.Observe(v)
 	})
+	if len(c.checks) < checkImages {
+		c.checks = append(c.checks, Image{H: img.H, W: img.W, Data: slices.Clone(img.Data)})
+	}
 	c.images++
 	return nil
 }
 
-// Quantize chooses every activation's parameters by rule (RuleBest: the
-// least error of minmax, percentile and mse per activation) and builds the
-// int8 model; the report lists the activations in data order. The model
-// shares the calibrator's engine: Close the model, not the calibrator,
-// afterwards.
+// Quantize chooses every activation's parameters by rule (RuleBest: see
+// there) and builds the int8 model; the report lists the activations in
+// data order. The model shares the calibrator's engine: Close the model,
+// not the calibrator, afterwards.
 func (c *Calibrator) Quantize(rule Rule) (*Model, []LayerReport, error) {
 	if len(c.obs) == 0 {
 		return nil, nil, fmt.Errorf("quant: no calibration images")
 	}
-	rules := []Rule{rule}
-	if rule == RuleBest {
-		rules = []Rule{RuleMinMax, RulePercentile, RuleMSE}
+	if rule != RuleBest {
+		return c.build(rule, []Rule{rule})
 	}
+	c.Candidates = nil
+	var (
+		best       *Model
+		bestReport []LayerReport
+		bestDB     = math.Inf(-1)
+		kept       int
+	)
+	for _, cand := range []struct {
+		name  string
+		rules []Rule
+	}{
+		{"per-activation", []Rule{RuleMinMax, RulePercentile, RuleMSE}},
+		{string(RuleMinMax), []Rule{RuleMinMax}},
+		{string(RulePercentile), []Rule{RulePercentile}},
+		{string(RuleMSE), []Rule{RuleMSE}},
+	} {
+		m, report, err := c.build(rule, cand.rules)
+		if err != nil {
+			return nil, nil, err
+		}
+		cls, box, err := c.outputSQNR(m)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.Candidates = append(c.Candidates, Candidate{Name: cand.name, ClassDB: cls, BoxDB: box})
+		// The weaker of the two outputs decides: a detection needs both.
+		if db := min(cls, box); db > bestDB {
+			best, bestReport, bestDB, kept = m, report, db, len(c.Candidates)-1
+		}
+		// The others share the engine and are left to the collector.
+	}
+	c.Candidates[kept].Kept = true
+	return best, bestReport, nil
+}
+
+// build quantizes with, per activation, the least-error rule of rules.
+func (c *Calibrator) build(rule Rule, rules []Rule) (*Model, []LayerReport, error) {
 	params := map[string]QParams{}
 	var report []LayerReport
 	for _, k := range c.order {
@@ -110,6 +169,65 @@ func (c *Calibrator) Quantize(rule Rule) (*Model, []LayerReport, error) {
 	}
 	m.calibration = calibrationJSON(rule, c.images, report)
 	return m, report, nil
+}
+
+// foregroundLogit is the float logit (score 0.05, torchvision's threshold)
+// above which an (anchor, class) counts for outputSQNR.
+const foregroundLogit = -2.944
+
+// outputSQNR compares m's class logits and box deltas with the float
+// model's over the kept calibration images, on what detection uses: the
+// (anchor, class) logits the float model scores above 0.05 and the deltas
+// of those anchors (all of them when nothing scores that high, as in a
+// random-weight model). Signal and noise are summed over images and levels.
+func (c *Calibrator) outputSQNR(m *Model) (cls, box float64, err error) {
+	k := c.cfg.NumClasses
+	for _, all := range []bool{false, true} {
+		var sig, noise [2]float64
+		add := func(i int, ref, got float32) {
+			d := float64(ref) - float64(got)
+			sig[i] += float64(ref) * float64(ref)
+			noise[i] += d * d
+		}
+		for _, img := range c.checks {
+			fc, fb := c.ref.forward(fmap{c: 3, h: img.H, w: img.W, data: img.Data}, func(string, []float32) {})
+			levels, err := m.Heads(img.H, img.W, img.Data)
+			if err != nil {
+				return 0, 0, err
+			}
+			for lv, l := range levels {
+				hw := fc[lv].h * fc[lv].w
+				for a := range len(fc[lv].data) / (k * hw) {
+					for pos := range hw {
+						fg := all
+						for j := range k {
+							if i := (a*k+j)*hw + pos; all || fc[lv].data[i] > foregroundLogit {
+								add(0, fc[lv].data[i], l.Logits[i])
+								fg = true
+							}
+						}
+						if fg {
+							for j := range 4 {
+								i := (a*4+j)*hw + pos
+								add(1, fb[lv].data[i], l.Deltas[i])
+							}
+						}
+					}
+				}
+			}
+		}
+		if sig[0] == 0 && !all {
+			continue // no foreground: compare everything
+		}
+		db := func(i int) float64 {
+			if noise[i] == 0 {
+				return math.Inf(1)
+			}
+			return 10 * math.Log10(sig[i]/noise[i])
+		}
+		return db(0), db(1), nil
+	}
+	return 0, 0, nil
 }
 
 // Images is the number of calibration images observed.

@@ -49,13 +49,39 @@ func TestCalibratorBestRule(t *testing.T) {
 		t.Fatalf("%d and %d report lines", len(best), len(minmax))
 	}
 	rules := map[Rule]int{}
-	for i, l := range best {
-		if l.SQNR < minmax[i].SQNR {
-			t.Errorf("%s: best rule %s at %.1f dB is worse than minmax %.1f dB", l.Key, l.Rule, l.SQNR, minmax[i].SQNR)
-		}
+	for _, l := range best {
 		rules[l.Rule]++
 	}
 	t.Logf("rules kept: %v", rules)
+	// Rule best keeps the whole model whose weaker output is best.
+	if len(c.Candidates) != 4 {
+		t.Fatalf("%d candidates, want 4", len(c.Candidates))
+	}
+	var kept *Candidate
+	for i, cd := range c.Candidates {
+		t.Logf("%s: class %.1f dB, box %.1f dB, kept %v", cd.Name, cd.ClassDB, cd.BoxDB, cd.Kept)
+		if cd.Kept {
+			if kept != nil {
+				t.Fatal("two candidates kept")
+			}
+			kept = &c.Candidates[i]
+		}
+	}
+	if kept == nil {
+		t.Fatal("no candidate kept")
+	}
+	for _, cd := range c.Candidates {
+		if min(cd.ClassDB, cd.BoxDB) > min(kept.ClassDB, kept.BoxDB) {
+			t.Errorf("kept %s (%.1f / %.1f dB) over the better %s (%.1f / %.1f dB)", kept.Name, kept.ClassDB, kept.BoxDB, cd.Name, cd.ClassDB, cd.BoxDB)
+		}
+	}
+	if kept.Name == string(RuleMinMax) {
+		for i, l := range best {
+			if l.Rule != RuleMinMax || l.SQNR != minmax[i].SQNR {
+				t.Errorf("%s: minmax kept, but the report says %s at %.1f dB", l.Key, l.Rule, l.SQNR)
+			}
+		}
+	}
 	cls, _ := compareHeads(t, c, m, img())
 	for lv, db := range cls {
 		t.Logf("level %d class logits %.1f dB", lv, db)

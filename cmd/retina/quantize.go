@@ -26,7 +26,7 @@ func runQuantize(args []string, stdout, stderr io.Writer) error {
 	model := fs.String("model", "", "float model `FILE` to quantize (default: the embedded model)")
 	calib := fs.String("calib", "", "calibration images: an image folder, a dataset, or 'synth' (required)")
 	out := fs.String("out", "", "int8 model `FILE` to write (required; written atomically)")
-	rule := fs.String("rule", "best", "activation range rule: best (per activation, the least error of the other three), minmax, percentile or mse")
+	rule := fs.String("rule", "best", "activation range rule: best (of four whole models: per activation the least-error rule, or minmax, percentile or mse everywhere, the one closest to float on the detection outputs), minmax, percentile or mse")
 	n := fs.Int("n", 32, "calibration images (spread over a larger set)")
 	format := fs.String("format", "", "dataset format for --calib: coco, voc or yolo (default: detected)")
 	threads := fs.Int("threads", defaultThreads(), "threads for the float model")

@@ -105,13 +105,20 @@ func spread(items []string, n int) []string {
 	return out
 }
 
+// calibration is what calibrate chose: per activation, and (rule best)
+// the whole models it compared.
+type calibration struct {
+	layers     []quant.LayerReport
+	candidates []quant.Candidate
+}
+
 // calibrate runs the set through the float model, preprocessed with the
 // model's own resize rule and normalisation, and quantizes it by rule.
 // progress, when set, is called after each image.
-func calibrate(cfg net.Config, weights map[string]net.Param, set *calibSet, rule quant.Rule, threads int, progress func(done int)) (*quant.Model, []quant.LayerReport, error) {
+func calibrate(cfg net.Config, weights map[string]net.Param, set *calibSet, rule quant.Rule, threads int, progress func(done int)) (*quant.Model, calibration, error) {
 	cal, err := quant.NewCalibrator(cfg, weights, threads)
 	if err != nil {
-		return nil, nil, err
+		return nil, calibration{}, err
 	}
 	pre := preprocess.NewPreprocessor(cfg.MinSize, cfg.MaxSize, cfg.ImageMean, cfg.ImageStd)
 	var buf []float32
@@ -119,7 +126,7 @@ func calibrate(cfg net.Config, weights map[string]net.Param, set *calibSet, rule
 		img, err := set.image(i)
 		if err != nil {
 			cal.Close()
-			return nil, nil, err
+			return nil, calibration{}, err
 		}
 		b := img.Bounds()
 		pw, ph := preprocess.PaddedSize(preprocess.ResizedSize(b.Dx(), b.Dy(), cfg.MinSize, cfg.MaxSize))
@@ -129,24 +136,37 @@ func calibrate(cfg net.Config, weights map[string]net.Param, set *calibSet, rule
 		geo, err := pre.Run(img, buf[:3*pw*ph])
 		if err != nil {
 			cal.Close()
-			return nil, nil, err
+			return nil, calibration{}, err
 		}
 		if err := cal.Add(quant.Image{H: geo.PaddedH, W: geo.PaddedW, Data: buf[:3*geo.PaddedH*geo.PaddedW]}); err != nil {
 			cal.Close()
-			return nil, nil, err
+			return nil, calibration{}, err
 		}
 		if progress != nil {
 			progress(i + 1)
 		}
 	}
 	// The model takes over the calibrator's engine (closed with the model).
-	return cal.Quantize(rule)
+	m, layers, err := cal.Quantize(rule)
+	return m, calibration{layers, cal.Candidates}, err
 }
 
-// printReport writes the per-activation calibration outcome.
-func printReport(w io.Writer, report []quant.LayerReport) {
+// printReport writes the per-activation calibration outcome, then the
+// whole models rule best compared.
+func printReport(w io.Writer, report calibration) {
 	fmt.Fprintf(w, "%-48s %-10s %8s %10s %5s\n", "activation", "rule", "SQNR dB", "scale", "zero")
-	for _, l := range report {
+	for _, l := range report.layers {
 		fmt.Fprintf(w, "%-48s %-10s %8.1f %10.4g %5d\n", l.Key, l.Rule, l.SQNR, l.Params.Scale, l.Params.Zero)
+	}
+	if len(report.candidates) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%-16s %14s %14s\n", "whole model", "class logits", "box deltas")
+	for _, c := range report.candidates {
+		kept := ""
+		if c.Kept {
+			kept = "  kept"
+		}
+		fmt.Fprintf(w, "%-16s %11.1f dB %11.1f dB%s\n", c.Name, c.ClassDB, c.BoxDB, kept)
 	}
 }
