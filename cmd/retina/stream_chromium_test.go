@@ -89,7 +89,11 @@ type pageState struct {
 // frame the <img> shows now and to count its non-black pixels.
 const pageProbe = `(function(){
   var img = document.getElementById('preview'), h = 0, lit = 0;
-  if (!img) return JSON.stringify({ready: document.readyState}); // not loaded yet
+  // The page may still be parsing: wait until every element the probe reads exists.
+  var ids = ['preview', 'updates', 'frame', 'fps', 'drops', 'detections'];
+  for (var k = 0; k < ids.length; k++) {
+    if (!document.getElementById(ids[k])) return JSON.stringify({ready: document.readyState});
+  }
   if (img.naturalWidth > 0) {
     var c = document.createElement('canvas');
     c.width = img.naturalWidth; c.height = img.naturalHeight;
