@@ -5,20 +5,9 @@ Usage: compare-detections.py A.jsonl B.jsonl
 Each expected detection must be matched by one of the same class with a score
 within 1e-4 and IoU >= 0.999 (or corners within 1e-3 px for degenerate boxes);
 the counts must be equal. Prints a summary line; exits 1 on any difference."""
-import json
 import sys
 
-
-def load(path):
-    return [json.loads(l) for l in open(path) if l.strip().startswith("{")]
-
-
-def iou(a, b):
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
+from detjson import iou, load
 
 
 def same(e, g):

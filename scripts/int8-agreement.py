@@ -7,20 +7,9 @@ detection of the same class overlaps it at IoU >= --iou (each int8
 detection matches at most one float detection, best IoU first). Prints the
 matched count and fraction, also at IoU 0.5 for context."""
 import argparse
-import json
 import sys
 
-
-def load(path):
-    return [json.loads(l) for l in open(path) if l.strip().startswith("{")]
-
-
-def iou(a, b):
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
+from detjson import iou, load
 
 
 def matched(floats, ints, score, thresh):
