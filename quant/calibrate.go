@@ -270,6 +270,25 @@ func (c *calibrated) conv(s net.ArchConv, in QParams, out string) (*Conv, error)
 	return q, nil
 }
 
+func (c *calibrated) headConv(s net.ArchConv, in [numLevels]QParams, out [numLevels]string) (levelConv, error) {
+	po := in // an output conv keeps its accumulators: its output scale is unused
+	for l, k := range out {
+		if k != "" {
+			var err error
+			if po[l], err = c.get(k); err != nil {
+				return levelConv{}, err
+			}
+		}
+	}
+	l := c.ref.layers[s.Name]
+	q, err := quantizeLevelConv(l.shape, s.OutC, l.w, l.b, in, po, s.ReLU && s.GN == "")
+	if err != nil {
+		return q, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	q.setName(s.Name)
+	return q, nil
+}
+
 func (c *calibrated) addOutput(_, out string) (QParams, error) { return c.get(out) }
 
 func (c *calibrated) groupNorm(s net.ArchConv) ([]float32, []float32, error) {

@@ -27,7 +27,7 @@ type Conv struct {
 // QuantizeConv quantizes a float conv: w is OutC x (C*KH*KW), b may be nil.
 func QuantizeConv(s kernels.ConvShape, outC int, w, b []float32, in, out QParams, relu bool) (*Conv, error) {
 	k := s.ColRows()
-	wq, ws, err := QuantizeWeights(w, outC, k)
+	wq, ws, err := quantizeWeights(w, outC, k, weightScaleFloor(b, in.Scale))
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +41,12 @@ func QuantizeConv(s kernels.ConvShape, outC int, w, b []float32, in, out QParams
 // NewConv builds the requantization of already quantized weights (what a
 // model file holds) and packs them for the active int8 tier.
 func NewConv(s kernels.ConvShape, outC int, in, out QParams, relu bool, wq []int8, ws []float32, bias []int32) (*Conv, error) {
+	return newConv(s, outC, in, out, relu, wq, ws, bias, nil)
+}
+
+// newConv is NewConv reusing packed, the packing of wq, when it is set
+// (the pyramid levels of a head conv share their weights).
+func newConv(s kernels.ConvShape, outC int, in, out QParams, relu bool, wq []int8, ws []float32, bias []int32, packed *kernels.PackedA8) (*Conv, error) {
 	k := s.ColRows()
 	if outC <= 0 || len(wq) != outC*k || len(ws) != outC || len(bias) != outC {
 		return nil, fmt.Errorf("quant: conv has %d weights, %d scales, %d biases for %d x %d", len(wq), len(ws), len(bias), outC, k)
@@ -63,7 +69,10 @@ func NewConv(s kernels.ConvShape, outC int, in, out QParams, relu bool, wq []int
 	if relu {
 		c.rq.Min, c.rq.Max = out.ReluRange()
 	}
-	c.packed = kernels.PackA8(kernels.ActiveInt8(), outC, k, wq, k)
+	c.packed = packed
+	if packed == nil {
+		c.packed = kernels.PackA8(kernels.ActiveInt8(), outC, k, wq, k)
+	}
 	return c, nil
 }
 

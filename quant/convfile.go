@@ -7,8 +7,13 @@ import (
 	"github.com/retina-edge/retina/net/safetensors"
 )
 
-// FormatTag is the "format" metadata of a quantized model file.
-const FormatTag = "retina-int8-v1"
+// FormatTag is the "format" metadata of the quantized model files Model
+// writes; formatV1 files, whose head convs hold one set of parameters for
+// every pyramid level, still load.
+const (
+	FormatTag = "retina-int8-v2"
+	formatV1  = "retina-int8-v1"
+)
 
 // Tensors are a conv's entries in a quantized model file: int8 weights
 // (OutC x C x KH x KW), F32 per-channel weight scales, I32 biases (input
@@ -26,41 +31,95 @@ func (c *Conv) Tensors(name string) []safetensors.Tensor {
 
 // ReadConv loads the conv name of shape s from a quantized model file.
 func ReadConv(f *safetensors.File, name string, s kernels.ConvShape, outC int, relu bool) (*Conv, error) {
-	w, err := tensorI8(f, name+".weight", outC*s.ColRows())
+	w, ws, bias, act, err := readConvTensors(f, name, s, outC, 1)
 	if err != nil {
 		return nil, err
 	}
-	ws, err := tensorF32(f, name+".weight_scale", outC)
-	if err != nil {
-		return nil, err
-	}
-	bias, err := tensorI32(f, name+".bias", outC)
-	if err != nil {
-		return nil, err
-	}
-	act, err := tensorF32(f, name+".act_scale", 2)
-	if err != nil {
-		return nil, err
-	}
-	zero, err := tensorI32(f, name+".act_zero", 2)
-	if err != nil {
-		return nil, err
-	}
-	for _, z := range zero {
-		if z < -128 || z > 127 {
-			return nil, fmt.Errorf("%s.act_zero: zero point %d outside int8", name, z)
-		}
-	}
-	for i, v := range w {
-		if v == -128 {
-			return nil, fmt.Errorf("%s.weight: value -128 at %d (int8 weights are symmetric, -127..127)", name, i)
-		}
-	}
-	c, err := NewConv(s, outC, QParams{act[0], zero[0]}, QParams{act[1], zero[1]}, relu, w, ws, bias)
+	c, err := NewConv(s, outC, act[0], act[1], relu, w, ws, bias)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return c, nil
+}
+
+// levelTensors are a head conv's entries: the weights once, then per level
+// (rows P3..P7) the bias, [numLevels, OutC], and the input and output
+// scales and zero points, [numLevels, 2].
+func (lc levelConv) tensors(name string) []safetensors.Tensor {
+	c, s := lc[0], lc[0].Shape
+	bias := make([]int32, 0, numLevels*c.OutC)
+	act := make([]float32, 0, 2*numLevels)
+	zero := make([]int32, 0, 2*numLevels)
+	for _, l := range lc {
+		bias = append(bias, l.Bias...)
+		act = append(act, l.In.Scale, l.Out.Scale)
+		zero = append(zero, l.In.Zero, l.Out.Zero)
+	}
+	return []safetensors.Tensor{
+		safetensors.I8(name+".weight", []int{c.OutC, s.C, s.KH, s.KW}, c.Weights),
+		safetensors.F32(name+".weight_scale", []int{c.OutC}, c.WScales),
+		safetensors.I32(name+".bias", []int{numLevels, c.OutC}, bias),
+		safetensors.F32(name+".act_scale", []int{numLevels, 2}, act),
+		safetensors.I32(name+".act_zero", []int{numLevels, 2}, zero),
+	}
+}
+
+// readLevelConv loads head conv name holding sets of per-level parameters
+// (1 in a v1 file, used on every level; numLevels in a v2 file).
+func readLevelConv(f *safetensors.File, name string, s kernels.ConvShape, outC int, relu bool, sets int) (levelConv, error) {
+	w, ws, bias, act, err := readConvTensors(f, name, s, outC, sets)
+	if err != nil {
+		return levelConv{}, err
+	}
+	var in, out [numLevels]QParams
+	var b [numLevels][]int32
+	for l := range numLevels {
+		i := l % sets
+		in[l], out[l], b[l] = act[2*i], act[2*i+1], bias[i*outC:(i+1)*outC]
+	}
+	lc, err := newLevelConv(s, outC, in, out, relu, w, ws, b)
+	if err != nil {
+		return lc, fmt.Errorf("%s: %w", name, err)
+	}
+	return lc, nil
+}
+
+// readConvTensors reads a conv's weights and sets of (bias, input and
+// output parameters), refusing zero points outside int8 and weights of
+// -128.
+func readConvTensors(f *safetensors.File, name string, s kernels.ConvShape, outC, sets int) (w []int8, ws []float32, bias []int32, act []QParams, err error) {
+	if w, err = tensorI8(f, name+".weight", outC*s.ColRows()); err != nil {
+		return
+	}
+	if ws, err = tensorF32(f, name+".weight_scale", outC); err != nil {
+		return
+	}
+	if bias, err = tensorI32(f, name+".bias", sets*outC); err != nil {
+		return
+	}
+	scale, err := tensorF32(f, name+".act_scale", 2*sets)
+	if err != nil {
+		return
+	}
+	zero, err := tensorI32(f, name+".act_zero", 2*sets)
+	if err != nil {
+		return
+	}
+	for _, z := range zero {
+		if z < -128 || z > 127 {
+			return nil, nil, nil, nil, fmt.Errorf("%s.act_zero: zero point %d outside int8", name, z)
+		}
+	}
+	for i, v := range w {
+		if v == -128 {
+			return nil, nil, nil, nil, fmt.Errorf("%s.weight: value -128 at %d (int8 weights are symmetric, -127..127)", name, i)
+		}
+	}
+	act = make([]QParams, 2*sets)
+	for i := range act {
+		act[i] = QParams{scale[i], zero[i]}
+	}
+	return w, ws, bias, act, nil
 }
 
 func lookup(f *safetensors.File, name, dtype string, n int) (*safetensors.Tensor, error) {

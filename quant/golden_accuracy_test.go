@@ -215,7 +215,7 @@ func TestGoldenInt8MatchesFloat(t *testing.T) {
 	}
 }
 
-// forEachConv visits every conv of the model.
+// forEachConv visits every conv of the model, each level of a head conv.
 func (m *Model) forEachConv(f func(*Conv)) {
 	f(m.stem)
 	for _, st := range m.stages {
@@ -236,9 +236,13 @@ func (m *Model) forEachConv(f func(*Conv)) {
 	f(m.p7)
 	for _, h := range []qhead{m.cls, m.box} {
 		for _, l := range h.tower {
-			f(l.conv)
+			for _, c := range l.conv {
+				f(c)
+			}
 		}
-		f(h.out)
+		for _, c := range h.out {
+			f(c)
+		}
 	}
 }
 

@@ -1,16 +1,17 @@
 package quant
 
-// heads runs both heads on every level at once: each 3x3 head conv is one
-// GEMM over the columns of all five levels, and the two towers' first
-// convs share one im2col of the pyramid.
+// heads runs both heads on every level: the two towers' first convs share
+// one im2col of the pyramid, and each 3x3 head conv is one im2col over the
+// columns of all five levels, then one GEMM per level (the weights are
+// shared, the bias and requantization are the level's own).
 func (m *Model) heads(p *plan) {
 	if len(m.cls.tower) == 0 {
-		m.levelCol(p, p.pyramid, m.cls.out.In)
+		m.levelCol(p, p.pyramid, m.cls.out)
 		m.headOutput(p, m.cls.out, p.clsOut)
 		m.headOutput(p, m.box.out, p.boxOut)
 		return
 	}
-	m.levelCol(p, p.pyramid, m.cls.tower[0].conv.In)
+	m.levelCol(p, p.pyramid, m.cls.tower[0].conv)
 	m.towerConv(p, m.cls.tower[0], p.tower[0])
 	m.towerConv(p, m.box.tower[0], p.tower[1])
 	m.finishHead(p, &m.cls, p.tower[0], p.clsOut)
@@ -22,52 +23,63 @@ func (m *Model) heads(p *plan) {
 func (m *Model) finishHead(p *plan, h *qhead, a []int8, out []float32) {
 	other := p.tower[2]
 	for _, l := range h.tower[1:] {
-		m.levelCol(p, a, l.conv.In)
+		m.levelCol(p, a, l.conv)
 		m.towerConv(p, l, other)
 		a, other = other, a
 	}
-	m.levelCol(p, a, h.out.In)
+	m.levelCol(p, a, h.out)
 	m.headOutput(p, h.out, out)
 }
 
 // levelCol writes the 3x3 same-conv im2col of the all-levels map x into
-// p.col (9*FPNWidth x total), each level's columns from its own planes.
-func (m *Model) levelCol(p *plan, x []int8, in QParams) {
-	p.colJob = colJob{s: m.cls.out.Shape, src: x, pad: int8(in.Zero), floor: -128, col: p.col, levels: p}
-	m.engine.ParallelRange(&p.colJob, m.cls.out.Shape.C)
+// p.col (9*FPNWidth x total), each level's columns from its own planes,
+// padded with the level's input zero point (the real zero).
+func (m *Model) levelCol(p *plan, x []int8, c levelConv) {
+	p.colJob = colJob{s: c[0].Shape, src: x, floor: -128, col: p.col, levels: p}
+	for l, lc := range c {
+		p.colJob.pads[l] = int8(lc.In.Zero)
+	}
+	m.engine.ParallelRange(&p.colJob, c[0].Shape.C)
 	p.colJob = colJob{}
 }
 
 // towerConv runs one tower layer on p.col into dst (FPNWidth x total).
 func (m *Model) towerConv(p *plan, l towerLayer, dst []int8) {
-	c, t := l.conv, p.total
+	t := p.total
 	if l.gamma == nil {
-		m.engine.GemmI8(c.packed, t, p.col, t, dst, t, &c.rq)
+		for lv, c := range l.conv {
+			lo := p.off[lv]
+			m.engine.GemmI8(c.packed, p.off[lv+1]-lo, p.col[lo:], t, dst[lo:], t, &c.rq)
+		}
 		return
 	}
 	// GroupNorm has no int8 form: normalise the dequantized sums in float.
-	acc := p.acc[:c.OutC*t]
-	m.engine.GemmI8Acc(c.packed, t, p.col, t, acc, t, c.Bias)
-	for ch := range c.OutC {
-		dequantize(p.norm[ch*t:(ch+1)*t], acc[ch*t:(ch+1)*t], c.accScale[ch])
+	outC := l.conv[0].OutC
+	for lv, c := range l.conv {
+		lo, hw := p.off[lv], p.off[lv+1]-p.off[lv]
+		acc := p.acc[lo:]
+		m.engine.GemmI8Acc(c.packed, hw, p.col[lo:], t, acc, t, c.Bias)
+		for ch := range outC {
+			dequantize(p.norm[ch*t+lo:ch*t+lo+hw], acc[ch*t:ch*t+hw], c.accScale[ch])
+		}
+		groupNormReLU(p.norm, t, lo, hw, outC, l.gamma, l.beta)
+		for ch := range outC {
+			quantizeInto(dst[ch*t+lo:ch*t+lo+hw], p.norm[ch*t+lo:ch*t+lo+hw], c.Out)
+		}
 	}
-	for l2 := range numLevels {
-		groupNormReLU(p.norm, t, p.off[l2], p.off[l2+1]-p.off[l2], c.OutC, l.gamma, l.beta)
-	}
-	quantizeInto(dst[:c.OutC*t], p.norm[:c.OutC*t], c.Out)
 }
 
 // headOutput runs an output conv on p.col and dequantizes its accumulators
 // into out, level by level in boxes.Level's layout.
-func (m *Model) headOutput(p *plan, c *Conv, out []float32) {
-	t := p.total
-	acc := p.acc[:c.OutC*t]
-	m.engine.GemmI8Acc(c.packed, t, p.col, t, acc, t, c.Bias)
-	for l := range numLevels {
+func (m *Model) headOutput(p *plan, c levelConv, out []float32) {
+	t, outC := p.total, c[0].OutC
+	for l, lc := range c {
 		lo, hw := p.off[l], p.off[l+1]-p.off[l]
-		dst := out[c.OutC*lo : c.OutC*(lo+hw)]
-		for ch := range c.OutC {
-			dequantize(dst[ch*hw:(ch+1)*hw], acc[ch*t+lo:ch*t+lo+hw], c.accScale[ch])
+		acc := p.acc[lo:]
+		m.engine.GemmI8Acc(lc.packed, hw, p.col[lo:], t, acc, t, lc.Bias)
+		dst := out[outC*lo : outC*(lo+hw)]
+		for ch := range outC {
+			dequantize(dst[ch*hw:(ch+1)*hw], acc[ch*t:ch*t+hw], lc.accScale[ch])
 		}
 	}
 }

@@ -44,7 +44,8 @@ func im2colChannels(s kernels.ConvShape, src []int8, stride int, pad, floor int8
 
 // colJob is an im2col8 split over input channels between the engine's
 // threads; with levels set, it writes the heads' all-levels matrix (each
-// level's columns from its own planes, see Model.levelCol).
+// level's columns from its own planes, padded with pads[level], see
+// Model.levelCol).
 type colJob struct {
 	s          kernels.ConvShape
 	src        []int8
@@ -53,6 +54,7 @@ type colJob struct {
 	col        []int8
 	ldc        int
 	levels     *plan
+	pads       [numLevels]int8
 }
 
 func (j *colJob) RunRange(_, lo, hi int) {
@@ -72,7 +74,7 @@ func (j *colJob) RunRange(_, lo, hi int) {
 	p, s := j.levels, j.s
 	for l := range numLevels {
 		s.H, s.W = p.levelH[l], p.levelW[l]
-		im2colChannels(s, j.src[p.off[l]:], p.total, j.pad, j.floor, j.col[p.off[l]:], p.total, lo, hi)
+		im2colChannels(s, j.src[p.off[l]:], p.total, j.pads[l], j.floor, j.col[p.off[l]:], p.total, lo, hi)
 	}
 }
 

@@ -17,9 +17,9 @@ type qblock struct {
 
 // towerLayer is one head tower conv; with a GroupNorm (v2 heads) its
 // accumulators are dequantized, normalised in float with the ReLU, and
-// quantized again to the conv's Out parameters.
+// quantized again to the level's Out parameters.
 type towerLayer struct {
-	conv        *Conv
+	conv        levelConv
 	gn          string // the GroupNorm's tensor prefix, or ""
 	gamma, beta []float32
 }
@@ -28,7 +28,7 @@ type towerLayer struct {
 // are dequantized for the sigmoid and box decoding.
 type qhead struct {
 	tower []towerLayer
-	out   *Conv
+	out   levelConv
 }
 
 // Model is the int8 RetinaNet: every conv int8 with a fused ReLU, adds in
@@ -58,6 +58,10 @@ type source interface {
 	// conv returns layer s reading an activation quantized with in and
 	// writing the activation out ("" for a head's output conv).
 	conv(s net.ArchConv, in QParams, out string) (*Conv, error)
+	// headConv returns head conv s reading, on each pyramid level, an
+	// activation quantized with in[l] and writing out[l] ("" for the
+	// output conv).
+	headConv(s net.ArchConv, in [numLevels]QParams, out [numLevels]string) (levelConv, error)
 	// addOutput gives the output parameters of the add named name,
 	// writing activation out.
 	addOutput(name, out string) (QParams, error)
@@ -70,7 +74,8 @@ func addName(conv string) string { return conv[:strings.LastIndex(conv, ".")+1] 
 
 // assemble walks the network in data order. Every activation's parameters
 // are set once, by the op that writes it, and every reader must agree
-// with them (P3..P7 share one set): a file whose convs disagree is refused.
+// with them (each pyramid level and each level of a head tower is an
+// activation of its own): a file whose convs disagree is refused.
 func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Model, error) {
 	known := map[string]QParams{}
 	m := &Model{cfg: cfg, engine: e}
@@ -159,25 +164,52 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 		latKey[i] = sumKey(a.Inner[i])
 	}
 	for i := range 3 {
-		if m.layer[i], err = conv(a.Layer[i], latKey[i], keyPyramid); err != nil {
+		if m.layer[i], err = conv(a.Layer[i], latKey[i], levelKey(keyPyramid, i)); err != nil {
 			return nil, err
 		}
 	}
-	p6in := keyPyramid
+	p6in := levelKey(keyPyramid, 2)
 	if cfg.P6FromC5 {
 		p6in = stageKeys[3]
 	}
-	if m.p6, err = conv(a.P6, p6in, keyPyramid); err != nil {
+	if m.p6, err = conv(a.P6, p6in, levelKey(keyPyramid, 3)); err != nil {
 		return nil, err
 	}
-	if m.p7, err = conv(a.P7, keyPyramid, keyPyramid); err != nil {
+	if m.p7, err = conv(a.P7, levelKey(keyPyramid, 3), levelKey(keyPyramid, 4)); err != nil {
 		return nil, err
+	}
+	// headConv is conv on every level: base's level keys in, s's out.
+	headConv := func(s net.ArchConv, base string, write bool) (levelConv, error) {
+		var in [numLevels]QParams
+		var out [numLevels]string
+		for l := range numLevels {
+			p, ok := known[levelKey(base, l)]
+			if !ok {
+				return levelConv{}, fmt.Errorf("quant: %s reads %s before it is written", s.Name, levelKey(base, l))
+			}
+			in[l] = p
+			if write {
+				out[l] = levelKey(s.Name, l)
+			}
+		}
+		c, err := src.headConv(s, in, out)
+		if err != nil {
+			return c, err
+		}
+		for l, k := range out {
+			if k != "" {
+				if err := set(k, s.Name, c[l].Out); err != nil {
+					return c, err
+				}
+			}
+		}
+		return c, nil
 	}
 	head := func(specs []net.ArchConv, out net.ArchConv) (qhead, error) {
 		var h qhead
 		k := keyPyramid
 		for _, s := range specs {
-			c, err := conv(s, k, s.Name)
+			c, err := headConv(s, k, true)
 			if err != nil {
 				return h, err
 			}
@@ -190,7 +222,7 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 			h.tower, k = append(h.tower, l), s.Name
 		}
 		var err error
-		h.out, err = conv(out, k, "")
+		h.out, err = headConv(out, k, false)
 		return h, err
 	}
 	if m.cls, err = head(a.ClsTower, a.ClsOut); err != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/retina-edge/retina/net/safetensors"
 )
 
-// A quantized model file ("retina-int8-v1") is a safetensors file like the
+// A quantized model file ("retina-int8-v2") is a safetensors file like the
 // float one: __metadata__ holds "format", the net.Config JSON under
 // "retina" and, optionally, how calibration chose the ranges under
 // "calibration". Its tensors, all named after torchvision's state_dict:
@@ -20,12 +20,21 @@ import (
 //	<conv>.bias          I32 [OutC]             scale In*weight_scale, input zero point folded in
 //	<conv>.act_scale     F32 [2]                input and output activation scales
 //	<conv>.act_zero      I32 [2]                input and output zero points
+//	<head>.bias          I32 [5, OutC]          a head conv's: per level P3..P7
+//	<head>.act_scale     F32 [5, 2]             (the weights are shared)
+//	<head>.act_zero      I32 [5, 2]
 //	<gn>.weight, .bias   F32 [OutC]             v2 heads' GroupNorm (run in float)
 //	<block>.add.act_*    F32/I32 [1]            a residual or top-down sum's output
 //	input.act_*          F32/I32 [1]            the normalised image's parameters
 //
-// Every activation's parameters are written by one op and must be what
-// each reader's act_* say it reads: the loader checks that.
+// Head convs are the towers' and the output convs of both heads; the FPN's
+// output convs, P6 and P7 each write their own level. A "retina-int8-v1"
+// file is the same but for the head convs, which hold the plain [OutC] and
+// [2] tensors used on every level (v1 shared one set over P3..P7).
+//
+// Every activation's parameters (per level for the pyramid and the head
+// towers) are written by one op and must be what each reader's act_* say
+// it reads: the loader checks that.
 
 // Calibration metadata key.
 const metaCalibration = "calibration"
@@ -36,29 +45,44 @@ type tensorSpec struct {
 	shape       []int
 }
 
-// fileSpecs lists every tensor of a configuration's int8 model file.
-func fileSpecs(a *net.Arch) []tensorSpec {
+// fileSpecs lists every tensor of a configuration's int8 model file whose
+// head convs hold sets sets of parameters (1 in v1, numLevels in v2).
+func fileSpecs(a *net.Arch, sets int) []tensorSpec {
 	out := []tensorSpec{{"input.act_scale", "F32", []int{1}}, {"input.act_zero", "I32", []int{1}}}
-	act := func(prefix string, n int) {
-		out = append(out, tensorSpec{prefix + ".act_scale", "F32", []int{n}}, tensorSpec{prefix + ".act_zero", "I32", []int{n}})
+	act := func(prefix string, shape []int) {
+		out = append(out, tensorSpec{prefix + ".act_scale", "F32", shape}, tensorSpec{prefix + ".act_zero", "I32", shape})
 	}
+	head := headConvs(a)
 	for _, c := range a.Convs() {
+		bias, acts := []int{c.OutC}, []int{2}
+		if head[c.Name] && sets > 1 {
+			bias, acts = []int{sets, c.OutC}, []int{sets, 2}
+		}
 		out = append(out,
 			tensorSpec{c.Name + ".weight", "I8", []int{c.OutC, c.InC, c.K, c.K}},
 			tensorSpec{c.Name + ".weight_scale", "F32", []int{c.OutC}},
-			tensorSpec{c.Name + ".bias", "I32", []int{c.OutC}})
-		act(c.Name, 2)
+			tensorSpec{c.Name + ".bias", "I32", bias})
+		act(c.Name, acts)
 		if c.GN != "" {
 			out = append(out, tensorSpec{c.GN + ".weight", "F32", []int{c.OutC}}, tensorSpec{c.GN + ".bias", "F32", []int{c.OutC}})
 		}
 	}
 	for _, st := range a.Stages {
 		for _, b := range st {
-			act(addName(b.Convs[len(b.Convs)-1].Name), 1)
+			act(addName(b.Convs[len(b.Convs)-1].Name), []int{1})
 		}
 	}
 	for i := range 2 {
-		act(addName(a.Inner[i].Name), 1)
+		act(addName(a.Inner[i].Name), []int{1})
+	}
+	return out
+}
+
+// headConvs names the convs that run on every pyramid level.
+func headConvs(a *net.Arch) map[string]bool {
+	out := map[string]bool{a.ClsOut.Name: true, a.BoxOut.Name: true}
+	for _, s := range append(slices.Clone(a.ClsTower), a.BoxTower...) {
+		out[s.Name] = true
 	}
 	return out
 }
@@ -130,16 +154,17 @@ func (m *Model) WriteFile(path string) error {
 	}
 	conv(m.p6)
 	conv(m.p7)
+	headConv := func(c levelConv) { tensors = append(tensors, c.tensors(c[0].Name)...) }
 	for _, h := range []qhead{m.cls, m.box} {
 		for _, l := range h.tower {
-			conv(l.conv)
+			headConv(l.conv)
 			if l.gn != "" {
 				tensors = append(tensors,
 					safetensors.F32(l.gn+".weight", []int{len(l.gamma)}, l.gamma),
 					safetensors.F32(l.gn+".bias", []int{len(l.beta)}, l.beta))
 			}
 		}
-		conv(h.out)
+		headConv(h.out)
 	}
 	return safetensors.WriteFile(path, meta, tensors)
 }
@@ -161,8 +186,13 @@ func LoadModelFile(path string, threads int) (*Model, error) {
 // loadParsed checks a parsed file completely (format, configuration,
 // every tensor's name, dtype and shape) before decoding anything.
 func loadParsed(f *safetensors.File, threads int) (*Model, error) {
-	if got := f.Metadata["format"]; got != FormatTag {
-		return nil, fmt.Errorf("metadata format is %q, want %q (not a retina int8 model file)", got, FormatTag)
+	sets := numLevels
+	switch got := f.Metadata["format"]; got {
+	case FormatTag:
+	case formatV1:
+		sets = 1
+	default:
+		return nil, fmt.Errorf("metadata format is %q, want %q or %q (not a retina int8 model file)", got, FormatTag, formatV1)
 	}
 	raw, ok := f.Metadata["retina"]
 	if !ok {
@@ -176,11 +206,11 @@ func loadParsed(f *safetensors.File, threads int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFileTensors(f, fileSpecs(a)); err != nil {
+	if err := checkFileTensors(f, fileSpecs(a, sets)); err != nil {
 		return nil, err
 	}
 	e := kernels.NewEngine(kernels.Active(), max(threads, 1))
-	m, err := assemble(cfg, a, &fileSource{f: f}, e)
+	m, err := assemble(cfg, a, &fileSource{f: f, sets: sets}, e)
 	if err != nil {
 		e.Close()
 		return nil, err
@@ -189,8 +219,12 @@ func loadParsed(f *safetensors.File, threads int) (*Model, error) {
 	return m, nil
 }
 
-// fileSource reads a model's parts from a checked file.
-type fileSource struct{ f *safetensors.File }
+// fileSource reads a model's parts from a checked file whose head convs
+// hold sets sets of parameters.
+type fileSource struct {
+	f    *safetensors.File
+	sets int
+}
 
 // act reads n activation parameters at prefix.
 func (s *fileSource) act(prefix string, n int) ([]QParams, error) {
@@ -234,6 +268,21 @@ func (s *fileSource) conv(l net.ArchConv, in QParams, _ string) (*Conv, error) {
 		return nil, err
 	}
 	c.Name = l.Name
+	return c, nil
+}
+
+func (s *fileSource) headConv(l net.ArchConv, in [numLevels]QParams, _ [numLevels]string) (levelConv, error) {
+	c, err := readLevelConv(s.f, l.Name, convShape(l), l.OutC, l.ReLU && l.GN == "", s.sets)
+	if err != nil {
+		return c, err
+	}
+	for lv, p := range c.ins() {
+		if p != in[lv] {
+			return c, fmt.Errorf("%s.act_scale/act_zero: level %s input scale %g, zero %d, but its input was written with scale %g, zero %d",
+				l.Name, levelName(lv), p.Scale, p.Zero, in[lv].Scale, in[lv].Zero)
+		}
+	}
+	c.setName(l.Name)
 	return c, nil
 }
 

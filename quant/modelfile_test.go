@@ -112,6 +112,11 @@ func TestModelFileRejectsBadFiles(t *testing.T) {
 		return nil
 	}
 	const stem = "backbone.body.conv1"
+	a, err := newArch(&m.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tower, p7 := a.ClsTower[0].Name, a.P7.Name
 	cases := []struct {
 		name, want string
 		data       []byte
@@ -163,6 +168,23 @@ func TestModelFileRejectsBadFiles(t *testing.T) {
 		})},
 		{"inconsistent", "backbone.body.layer1.0.conv1.act_scale/act_zero: input scale", edit(func(_ map[string]string, ts []safetensors.Tensor) []safetensors.Tensor {
 			find(ts, "backbone.body.layer1.0.conv1.act_zero").Data[0]++
+			return ts
+		})},
+		{"head level inconsistent", tower + ".act_scale/act_zero: level P6 input scale", edit(func(_ map[string]string, ts []safetensors.Tensor) []safetensors.Tensor {
+			find(ts, tower+".act_zero").Data[4*2*3]++ // P6's input zero point
+			return ts
+		})},
+		{"p7 reads p6", p7 + ".act_scale/act_zero: input scale", edit(func(_ map[string]string, ts []safetensors.Tensor) []safetensors.Tensor {
+			find(ts, p7+".act_scale").Data[0]++
+			return ts
+		})},
+		{"head bias shape", tower + ".bias is I32 [8], want I32 [5 8]", edit(func(_ map[string]string, ts []safetensors.Tensor) []safetensors.Tensor {
+			b := find(ts, tower+".bias")
+			b.Shape, b.Data = b.Shape[1:], b.Data[:len(b.Data)/numLevels]
+			return ts
+		})},
+		{"v1 tag on v2 tensors", tower + ".bias is I32 [5 8], want I32 [8]", edit(func(meta map[string]string, ts []safetensors.Tensor) []safetensors.Tensor {
+			meta["format"] = formatV1
 			return ts
 		})},
 		{"zero point", "outside int8", edit(func(_ map[string]string, ts []safetensors.Tensor) []safetensors.Tensor {

@@ -26,8 +26,8 @@ type AnyModel struct {
 }
 
 // LoadAnyModelFile opens a retina model file, float ("retina-float-v1") or
-// int8 ("retina-int8-v1") as its metadata says, and builds it on threads
-// GEMM threads. Errors name the file.
+// int8 ("retina-int8-v2", or the older "retina-int8-v1") as its metadata
+// says, and builds it on threads GEMM threads. Errors name the file.
 func LoadAnyModelFile(path string, threads int) (*AnyModel, error) {
 	f, err := safetensors.ReadFile(path)
 	if err != nil {
@@ -44,7 +44,7 @@ func LoadAnyModelFile(path string, threads int) (*AnyModel, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		return &AnyModel{Kind: KindFloat, Float: m}, nil
-	case FormatTag:
+	case FormatTag, formatV1:
 		m, err := loadParsed(f, threads)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)

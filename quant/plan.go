@@ -170,7 +170,7 @@ func (m *Model) newPlan(h, w int) (*plan, error) {
 	p.total = p.off[numLevels]
 	// Every head conv is a 3x3 same conv over all levels at once.
 	col = max(col, z.mul(9*f, p.total))
-	accRows := max(m.cls.out.OutC, m.box.out.OutC, f)
+	accRows := max(m.cls.out[0].OutC, m.box.out[0].OutC, f)
 	z.mul(accRows, p.total)
 	if z.err != nil {
 		return nil, z.err
@@ -186,12 +186,13 @@ func (m *Model) newPlan(h, w int) (*plan, error) {
 	}
 	p.acc = make([]int32, accRows*p.total)
 	p.col = make([]int8, col)
-	p.clsOut = make([]float32, m.cls.out.OutC*p.total)
-	p.boxOut = make([]float32, m.box.out.OutC*p.total)
+	nc, nb := m.cls.out[0].OutC, m.box.out[0].OutC
+	p.clsOut = make([]float32, nc*p.total)
+	p.boxOut = make([]float32, nb*p.total)
 	for l := range numLevels {
 		p.levels[l] = boxes.Level{
-			Logits: p.clsOut[m.cls.out.OutC*p.off[l] : m.cls.out.OutC*p.off[l+1]],
-			Deltas: p.boxOut[m.box.out.OutC*p.off[l] : m.box.out.OutC*p.off[l+1]],
+			Logits: p.clsOut[nc*p.off[l] : nc*p.off[l+1]],
+			Deltas: p.boxOut[nb*p.off[l] : nb*p.off[l+1]],
 			H:      p.levelH[l], W: p.levelW[l],
 		}
 	}

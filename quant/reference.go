@@ -115,20 +115,21 @@ func (r *refNet) forward(x fmap, observe observeFunc) (cls, box []fmap) {
 		relu6.data[i] = max(v, 0)
 	}
 	pyr[4] = r.conv(a.P7, relu6, false)
-	for _, p := range pyr {
-		observe(keyPyramid, p.data)
+	for l, p := range pyr {
+		observe(levelKey(keyPyramid, l), p.data)
 	}
-	for _, p := range pyr {
-		cls = append(cls, r.head(a.ClsTower, a.ClsOut, p, observe))
-		box = append(box, r.head(a.BoxTower, a.BoxOut, p, observe))
+	for l, p := range pyr {
+		cls = append(cls, r.head(a.ClsTower, a.ClsOut, p, l, observe))
+		box = append(box, r.head(a.BoxTower, a.BoxOut, p, l, observe))
 	}
 	return cls, box
 }
 
-func (r *refNet) head(tower []net.ArchConv, out net.ArchConv, x fmap, observe observeFunc) fmap {
+// head runs one head on pyramid level l, observing its tower per level.
+func (r *refNet) head(tower []net.ArchConv, out net.ArchConv, x fmap, l int, observe observeFunc) fmap {
 	for _, s := range tower {
 		x = r.conv(s, x, true)
-		observe(s.Name, x.data)
+		observe(levelKey(s.Name, l), x.data)
 	}
 	return r.conv(out, x, false)
 }

@@ -50,7 +50,11 @@ func TestReferenceMatchesNet(t *testing.T) {
 			t.Errorf("level %d box deltas: %.1f dB vs net", lv, db)
 		}
 	}
-	for _, k := range []string{keyInput, keyPyramid, a.Stem.Name} {
+	keys := []string{keyInput, a.Stem.Name}
+	for l := range numLevels {
+		keys = append(keys, levelKey(keyPyramid, l), levelKey(a.ClsTower[0].Name, l), levelKey(a.BoxTower[0].Name, l))
+	}
+	for _, k := range keys {
 		if seen[k] == 0 {
 			t.Errorf("activation %s never observed", k)
 		}

@@ -5,10 +5,36 @@ import (
 	"math"
 )
 
+// maxBiasSteps bounds a quantized bias (before the zero-point fold): the
+// rest of int32 holds the fold and the products the GEMM adds to it.
+const maxBiasSteps = 1 << 30
+
 // QuantizeWeights quantizes an outC x k float matrix per output channel,
 // symmetrically into [-127, 127] (zero point 0, as TFLite requires for
 // weights). A channel of zeros gets scale 1 so its multiplier stays finite.
 func QuantizeWeights(w []float32, outC, k int) (q []int8, scales []float32, err error) {
+	return quantizeWeights(w, outC, k, nil)
+}
+
+// weightScaleFloor is, per output channel, the least weight scale whose
+// bias b fits maxBiasSteps steps of inScale * scale (nil when b is nil).
+// A pyramid level whose activations are tiny (P7 of an untrained model)
+// gets a tiny input scale that would overflow the bias; TFLite raises the
+// weight scale the same way.
+func weightScaleFloor(b []float32, inScale float32) []float64 {
+	if b == nil {
+		return nil
+	}
+	out := make([]float64, len(b))
+	for c, v := range b {
+		out[c] = math.Abs(float64(v)) / (float64(inScale) * maxBiasSteps)
+	}
+	return out
+}
+
+// quantizeWeights is QuantizeWeights with channel c's scale at least
+// floor[c] (floor may be nil).
+func quantizeWeights(w []float32, outC, k int, floor []float64) (q []int8, scales []float32, err error) {
 	if outC <= 0 || k <= 0 || len(w) != outC*k {
 		return nil, nil, fmt.Errorf("quant: weights have %d values, want %d x %d", len(w), outC, k)
 	}
@@ -24,6 +50,9 @@ func QuantizeWeights(w []float32, outC, k int) (q []int8, scales []float32, err 
 			maxAbs = math.Max(maxAbs, math.Abs(float64(v)))
 		}
 		s := maxAbs / 127
+		if c < len(floor) && floor[c] > s && !math.IsInf(floor[c], 0) {
+			s = floor[c]
+		}
 		if s == 0 {
 			s = 1
 		}

@@ -10,7 +10,8 @@ import (
 )
 
 const quantizeHelp = `Quantize a float model to int8 (TFLite's scheme: per-channel int8 weights with the batch
-norms folded, per-tensor int8 activations, int32 biases). The calibration images run through the
+norms folded, per-tensor int8 activations, int32 biases; the FPN outputs and the head convs have
+parameters per pyramid level, whose ranges differ widely). The calibration images run through the
 float model, preprocessed as detection does, and each activation's range is chosen by --rule.
 The int8 file loads wherever a model does: retina detect, stream, eval and bench model --model.
 

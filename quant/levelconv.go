@@ -1,0 +1,68 @@
+package quant
+
+import (
+	"fmt"
+
+	"github.com/retina-edge/retina/kernels"
+)
+
+// levelConv is a head conv, which runs on every pyramid level: the levels
+// share its weights and their packing, but each level has its own input
+// and output parameters, int32 bias (the input zero point is folded in)
+// and requantization, because P3..P7 span very different ranges (P7's can
+// be 20 times P3's) that one scale would either clip or coarsen.
+type levelConv [numLevels]*Conv
+
+// newLevelConv builds a head conv from quantized weights and, per level,
+// the activation parameters and bias.
+func newLevelConv(s kernels.ConvShape, outC int, in, out [numLevels]QParams, relu bool, wq []int8, ws []float32, bias [numLevels][]int32) (levelConv, error) {
+	var lc levelConv
+	for l := range numLevels {
+		var packed *kernels.PackedA8
+		if l > 0 {
+			packed = lc[0].packed
+		}
+		c, err := newConv(s, outC, in[l], out[l], relu, wq, ws, bias[l], packed)
+		if err != nil {
+			return lc, fmt.Errorf("level %s: %w", levelName(l), err)
+		}
+		lc[l] = c
+	}
+	return lc, nil
+}
+
+// quantizeLevelConv quantizes a float head conv (w is OutC x C*K*K, b may
+// be nil) once for its weights and per level for its bias.
+func quantizeLevelConv(s kernels.ConvShape, outC int, w, b []float32, in, out [numLevels]QParams, relu bool) (levelConv, error) {
+	k := s.ColRows()
+	minIn := in[0].Scale // the levels share the weights: the finest input decides
+	for _, p := range in {
+		minIn = min(minIn, p.Scale)
+	}
+	wq, ws, err := quantizeWeights(w, outC, k, weightScaleFloor(b, minIn))
+	if err != nil {
+		return levelConv{}, err
+	}
+	var bias [numLevels][]int32
+	for l := range numLevels {
+		if bias[l], err = QuantizeBias(b, in[l], ws, wq, k); err != nil {
+			return levelConv{}, fmt.Errorf("level %s: %w", levelName(l), err)
+		}
+	}
+	return newLevelConv(s, outC, in, out, relu, wq, ws, bias)
+}
+
+// setName names every level's conv.
+func (lc levelConv) setName(name string) {
+	for _, c := range lc {
+		c.Name = name
+	}
+}
+
+// ins are the levels' input parameters.
+func (lc levelConv) ins() (p [numLevels]QParams) {
+	for l, c := range lc {
+		p[l] = c.In
+	}
+	return p
+}
