@@ -11,12 +11,7 @@ import (
 // the level's requantization, and for GroupNorm layers and the output
 // convs the level's accumulators dequantized with its own scales.
 func TestHeadsPerLevelMatchLevelsAlone(t *testing.T) {
-	spread := spreadCalibrator(t, 8)
-	m1, _, err := spread.Quantize(RuleMinMax)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m1.Close()
+	_, m1 := spreadModel(t)
 	_, m2 := calibratedGolden(t, "../testdata/golden/bottleneck_v2.safetensors", RuleMinMax, 2, 128, 160)
 	for _, m := range []*Model{m1, m2} {
 		img := randomImage(rand.New(rand.NewSource(4)), 128, 160)

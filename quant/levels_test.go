@@ -45,6 +45,18 @@ func spreadCalibrator(t *testing.T, f float32) *Calibrator {
 
 // sharedModel is the model of one set of parameters for all levels (what
 // the int8 model had before per-level parameters): each level key gets
+// spreadModel is spreadCalibrator(t, 8) and its per-level minmax model,
+// closed when the test ends.
+func spreadModel(t *testing.T) (*Calibrator, *Model) {
+	c := spreadCalibrator(t, 8)
+	m, _, err := c.Quantize(RuleMinMax)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	return c, m
+}
+
 // the min/max range of all its levels together.
 func sharedModel(t *testing.T, c *Calibrator) *Model {
 	t.Helper()
@@ -88,12 +100,7 @@ func levelBase(k string) string {
 // own range, and the int8 heads track the float ones better than with one
 // set shared by all levels, on every level.
 func TestPerLevelParamsFollowTheirRange(t *testing.T) {
-	c := spreadCalibrator(t, 8)
-	m, _, err := c.Quantize(RuleMinMax)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	c, m := spreadModel(t)
 	written := [numLevels]QParams{m.layer[0].Out, m.layer[1].Out, m.layer[2].Out, m.p6.Out, m.p7.Out}
 	lo, hi := math.Inf(1), 0.0
 	for l, p := range written {

@@ -45,12 +45,7 @@ func writeV1(t *testing.T, m *Model, src, dst string) {
 // runs exactly as the model it was written from; a v1 file whose pyramid
 // levels disagree with the heads' single set is refused.
 func TestModelFileLoadsV1(t *testing.T) {
-	c := spreadCalibrator(t, 8)
-	perLevel, _, err := c.Quantize(RuleMinMax)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer perLevel.Close()
+	c, perLevel := spreadModel(t)
 	shared := sharedModel(t, c)
 	dir := t.TempDir()
 	img := randomImage(rand.New(rand.NewSource(6)), 96, 128)
