@@ -46,7 +46,7 @@ type tensorSpec struct {
 }
 
 // fileSpecs lists every tensor of a configuration's int8 model file whose
-// head convs hold sets sets of parameters (1 in v1, numLevels in v2).
+// head convs each hold `sets` sets of parameters (1 in v1, numLevels in v2).
 func fileSpecs(a *net.Arch, sets int) []tensorSpec {
 	out := []tensorSpec{{"input.act_scale", "F32", []int{1}}, {"input.act_zero", "I32", []int{1}}}
 	act := func(prefix string, shape []int) {
