@@ -253,13 +253,20 @@ func (c *calibrated) get(key string) (QParams, error) {
 
 func (c *calibrated) input() (QParams, error) { return c.get(keyInput) }
 
+// outParams are the calibrated parameters of activation out, or in for a
+// head's output conv (out ""), which keeps its accumulators: its output
+// scale is unused.
+func (c *calibrated) outParams(in QParams, out string) (QParams, error) {
+	if out == "" {
+		return in, nil
+	}
+	return c.get(out)
+}
+
 func (c *calibrated) conv(s net.ArchConv, in QParams, out string) (*Conv, error) {
-	po := in // a head's output conv keeps its accumulators: its output scale is unused
-	if out != "" {
-		var err error
-		if po, err = c.get(out); err != nil {
-			return nil, err
-		}
+	po, err := c.outParams(in, out)
+	if err != nil {
+		return nil, err
 	}
 	l := c.ref.layers[s.Name]
 	q, err := QuantizeConv(l.shape, s.OutC, l.w, l.b, in, po, s.ReLU && s.GN == "")
@@ -271,13 +278,11 @@ func (c *calibrated) conv(s net.ArchConv, in QParams, out string) (*Conv, error)
 }
 
 func (c *calibrated) headConv(s net.ArchConv, in [numLevels]QParams, out [numLevels]string) (levelConv, error) {
-	po := in // an output conv keeps its accumulators: its output scale is unused
+	var po [numLevels]QParams
 	for l, k := range out {
-		if k != "" {
-			var err error
-			if po[l], err = c.get(k); err != nil {
-				return levelConv{}, err
-			}
+		var err error
+		if po[l], err = c.outParams(in[l], k); err != nil {
+			return levelConv{}, err
 		}
 	}
 	l := c.ref.layers[s.Name]

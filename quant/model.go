@@ -91,10 +91,17 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 		known[key] = p
 		return nil
 	}
-	conv := func(s net.ArchConv, in, out string) (*Conv, error) {
-		p, ok := known[in]
+	read := func(key, by string) (QParams, error) {
+		p, ok := known[key]
 		if !ok {
-			return nil, fmt.Errorf("quant: %s reads %s before it is written", s.Name, in)
+			return p, fmt.Errorf("quant: %s reads %s before it is written", by, key)
+		}
+		return p, nil
+	}
+	conv := func(s net.ArchConv, in, out string) (*Conv, error) {
+		p, err := read(in, s.Name)
+		if err != nil {
+			return nil, err
 		}
 		c, err := src.conv(s, p, out)
 		if err != nil {
@@ -183,11 +190,10 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 		var in [numLevels]QParams
 		var out [numLevels]string
 		for l := range numLevels {
-			p, ok := known[levelKey(base, l)]
-			if !ok {
-				return levelConv{}, fmt.Errorf("quant: %s reads %s before it is written", s.Name, levelKey(base, l))
+			var err error
+			if in[l], err = read(levelKey(base, l), s.Name); err != nil {
+				return levelConv{}, err
 			}
-			in[l] = p
 			if write {
 				out[l] = levelKey(s.Name, l)
 			}

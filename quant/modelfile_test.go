@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/retina-edge/retina/net/boxes"
 	"github.com/retina-edge/retina/net/safetensors"
 )
 
@@ -41,18 +42,7 @@ func TestModelFileRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for lv := range want {
-			for i, v := range want[lv].Logits {
-				if got[lv].Logits[i] != v {
-					t.Fatalf("%s level %d logit %d: %g after the round trip, %g before", path, lv, i, got[lv].Logits[i], v)
-				}
-			}
-			for i, v := range want[lv].Deltas {
-				if got[lv].Deltas[i] != v {
-					t.Fatalf("%s level %d delta %d: %g after the round trip, %g before", path, lv, i, got[lv].Deltas[i], v)
-				}
-			}
-		}
+		sameHeads(t, path+" after the round trip", got, want)
 		if n := testing.AllocsPerRun(2, func() { any.Int8.Heads(img.H, img.W, img.Data) }); n != 0 {
 			t.Errorf("%s: two-thread Heads allocates %v times per call", path, n)
 		}
@@ -231,5 +221,23 @@ func TestWriteFileAtomic(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 0 {
 		t.Errorf("left %d files behind", len(entries))
+	}
+}
+
+// sameHeads fails unless got's logits and deltas equal want's bit for bit
+// on every level; what names got in the message.
+func sameHeads(t *testing.T, what string, got, want []boxes.Level) {
+	t.Helper()
+	for l := range want {
+		for i, v := range want[l].Logits {
+			if got[l].Logits[i] != v {
+				t.Fatalf("%s: %s logit %d is %g, want %g", what, levelName(l), i, got[l].Logits[i], v)
+			}
+		}
+		for i, v := range want[l].Deltas {
+			if got[l].Deltas[i] != v {
+				t.Fatalf("%s: %s delta %d is %g, want %g", what, levelName(l), i, got[l].Deltas[i], v)
+			}
+		}
 	}
 }

@@ -84,17 +84,6 @@ func TestModelFileLoadsV1(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for l := range want {
-			for i, v := range want[l].Logits {
-				if out[l].Logits[i] != v {
-					t.Fatalf("%s %s logit %d: %g from the v1 file, %g before", tc.name, levelName(l), i, out[l].Logits[i], v)
-				}
-			}
-			for i, v := range want[l].Deltas {
-				if out[l].Deltas[i] != v {
-					t.Fatalf("%s %s delta %d: %g from the v1 file, %g before", tc.name, levelName(l), i, out[l].Deltas[i], v)
-				}
-			}
-		}
+		sameHeads(t, tc.name+" from the v1 file", out, want)
 	}
 }
