@@ -38,7 +38,7 @@ stage "$out/run2" --data "$out/train/annotations.json" --model "$out/run/model.s
 stage "$out/run3" --data "$out/train/annotations.json" --model "$out/run2/model.safetensors" --freeze-backbone -1 \
   --epochs 3 --seed 3 --size 320 --lr 3e-4 --warmup 100
 
-# Every size step costs ~17% more work per frame: keep the smallest size whose
+# Every size step costs 16-21% more work per frame: keep the smallest size whose
 # validation AP is within 0.01 of the best size's.
 aps=()
 for size in 320 352 384 416 448; do
