@@ -19,13 +19,20 @@ const (
 // (OutC x C x KH x KW), F32 per-channel weight scales, I32 biases (input
 // zero point folded in) and the input/output scales and zero points.
 func (c *Conv) Tensors(name string) []safetensors.Tensor {
+	return append(c.weightTensors(name),
+		safetensors.I32(name+".bias", []int{c.OutC}, c.Bias),
+		safetensors.F32(name+".act_scale", []int{2}, []float32{c.In.Scale, c.Out.Scale}),
+		safetensors.I32(name+".act_zero", []int{2}, []int32{c.In.Zero, c.Out.Zero}),
+	)
+}
+
+// weightTensors are the int8 weights and their per-channel scales, the
+// entries a plain conv and a head conv (one weight set for all levels) share.
+func (c *Conv) weightTensors(name string) []safetensors.Tensor {
 	s := c.Shape
 	return []safetensors.Tensor{
 		safetensors.I8(name+".weight", []int{c.OutC, s.C, s.KH, s.KW}, c.Weights),
 		safetensors.F32(name+".weight_scale", []int{c.OutC}, c.WScales),
-		safetensors.I32(name+".bias", []int{c.OutC}, c.Bias),
-		safetensors.F32(name+".act_scale", []int{2}, []float32{c.In.Scale, c.Out.Scale}),
-		safetensors.I32(name+".act_zero", []int{2}, []int32{c.In.Zero, c.Out.Zero}),
 	}
 }
 
@@ -46,7 +53,7 @@ func ReadConv(f *safetensors.File, name string, s kernels.ConvShape, outC int, r
 // (rows P3..P7) the bias, [numLevels, OutC], and the input and output
 // scales and zero points, [numLevels, 2].
 func (lc levelConv) tensors(name string) []safetensors.Tensor {
-	c, s := lc[0], lc[0].Shape
+	c := lc[0]
 	bias := make([]int32, 0, numLevels*c.OutC)
 	act := make([]float32, 0, 2*numLevels)
 	zero := make([]int32, 0, 2*numLevels)
@@ -55,13 +62,11 @@ func (lc levelConv) tensors(name string) []safetensors.Tensor {
 		act = append(act, l.In.Scale, l.Out.Scale)
 		zero = append(zero, l.In.Zero, l.Out.Zero)
 	}
-	return []safetensors.Tensor{
-		safetensors.I8(name+".weight", []int{c.OutC, s.C, s.KH, s.KW}, c.Weights),
-		safetensors.F32(name+".weight_scale", []int{c.OutC}, c.WScales),
+	return append(c.weightTensors(name),
 		safetensors.I32(name+".bias", []int{numLevels, c.OutC}, bias),
 		safetensors.F32(name+".act_scale", []int{numLevels, 2}, act),
 		safetensors.I32(name+".act_zero", []int{numLevels, 2}, zero),
-	}
+	)
 }
 
 // readLevelConv loads head conv name holding sets of per-level parameters
