@@ -3,7 +3,7 @@ package retina
 import "testing"
 
 // The embedded model is the documented edge net for the five synth shapes
-// (run at 384, the input size scripts/train-default.sh chose)
+// (run at 448, the input size scripts/train-default.sh chose)
 // and within the 8 MB budget.
 func TestDefaultModelWeights(t *testing.T) {
 	if len(defaultModel) > 8<<20 {
@@ -22,8 +22,8 @@ func TestDefaultModelWeights(t *testing.T) {
 			t.Fatalf("labels %v, want %v", cfg.Labels, want)
 		}
 	}
-	if cfg.MinSize != 384 || cfg.MaxSize != 384 || !cfg.HeadGroupNorm || cfg.FPNWidth != 64 {
-		t.Fatalf("not the edge configuration at 384: %+v", cfg)
+	if cfg.MinSize != 448 || cfg.MaxSize != 448 || !cfg.HeadGroupNorm || cfg.FPNWidth != 64 {
+		t.Fatalf("not the edge configuration at 448: %+v", cfg)
 	}
 	if _, ok := weights["head.classification_head.cls_logits.weight"]; !ok {
 		t.Fatal("no class logits among the weights")
