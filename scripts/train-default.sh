@@ -10,7 +10,7 @@
 #   5. the smallest input size within 0.01 of the best validation AP is
 #      stored in the model (the weights are unchanged)
 # On 2 cores about 0.35-0.45 s per step at 256, 0.85 s at 384:
-# ~45 min + ~1 h 45 min + ~30 min + ~1 h 25 min.
+# ~45 min + ~1 h 45 min + ~30 min + ~1 h 30 min.
 # Resumable: run it again with the same OUT and it continues from the last
 # checkpoint (retina train --resume).
 # Usage: scripts/train-default.sh [OUT]   (default /tmp/def)
