@@ -43,8 +43,6 @@ func spreadCalibrator(t *testing.T, f float32) *Calibrator {
 	return c
 }
 
-// sharedModel is the model of one set of parameters for all levels (what
-// the int8 model had before per-level parameters): each level key gets
 // spreadModel is spreadCalibrator(t, 8) and its per-level minmax model,
 // closed when the test ends.
 func spreadModel(t *testing.T) (*Calibrator, *Model) {
@@ -57,6 +55,8 @@ func spreadModel(t *testing.T) (*Calibrator, *Model) {
 	return c, m
 }
 
+// sharedModel is the model of one set of parameters for all levels (what
+// the int8 model had before per-level parameters): each level key gets
 // the min/max range of all its levels together.
 func sharedModel(t *testing.T, c *Calibrator) *Model {
 	t.Helper()

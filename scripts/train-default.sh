@@ -9,7 +9,7 @@
 #      a last cosine cycle from lr 4e-4
 #   5. the smallest input size within 0.01 of the best validation AP is
 #      stored in the model (the weights are unchanged)
-# On 2 cores about 0.35-0.45 s per step at 256, 0.85 s at 384:
+# On 2 cores about 0.35-0.45 s per step at 256, 0.83 s at 384:
 # ~45 min + ~1 h 45 min + ~30 min + ~1 h 30 min.
 # Resumable: run it again with the same OUT and it continues from the last
 # checkpoint (retina train --resume).
