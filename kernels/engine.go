@@ -1,7 +1,5 @@
 package kernels
 
-import "sync"
-
 // Engine runs kernels on a fixed number of threads with one tier. It owns
 // its worker goroutines and packing buffers, so calls allocate nothing in
 // steady state. An Engine is not safe for concurrent use: give each
@@ -10,11 +8,12 @@ type Engine struct {
 	impl    *Impl
 	impl8   *Int8Impl
 	threads int
-	spaces  []*workspace // spaces[0] belongs to the calling goroutine
-	starts  []chan task  // one per worker goroutine (threads-1 of them)
-	wg      sync.WaitGroup
-	abuf    []float32 // A packed per call when the caller did not pre-pack it
+	spaces  []*workspace  // spaces[0] belongs to the calling goroutine
+	starts  []chan task   // one per worker goroutine (threads-1 of them), buffered
+	done    chan struct{} // a worker's task is finished; buffered for all of them
+	abuf    []float32     // A packed per call when the caller did not pre-pack it
 	sgemm   sgemmJob
+	batch   sgemmBatchJob
 	i8      gemm8Job
 	rows8   []rqRow // per-row int8 constants of the current call
 	ranges  rangeTask
@@ -50,7 +49,8 @@ func NewEngine(impl *Impl, threads int) *Engine {
 		impl = active
 	}
 	threads = max(1, threads)
-	e := &Engine{impl: impl, impl8: activeInt8, threads: threads}
+	e := &Engine{impl: impl, impl8: activeInt8, threads: threads, done: make(chan struct{}, threads)}
+	e.batch.gemms = make([]sgemmJob, threads)
 	for i := 0; i < threads; i++ {
 		e.spaces = append(e.spaces, &workspace{
 			bbuf: make([]float32, impl.KC*ceilDiv(impl.NC, impl.NR)*impl.NR),
@@ -58,7 +58,7 @@ func NewEngine(impl *Impl, threads int) *Engine {
 		})
 	}
 	for i := 1; i < threads; i++ {
-		ch := make(chan task)
+		ch := make(chan task, 1) // a send never waits for the worker to wake
 		e.starts = append(e.starts, ch)
 		go e.serve(e.spaces[i], ch)
 	}
@@ -91,18 +91,23 @@ func (e *Engine) Close() {
 }
 
 func (e *Engine) serve(ws *workspace, start chan task) {
-	for t := range start {
+	for {
+		t, ok := receive(start)
+		if !ok {
+			return
+		}
 		t.job.runTask(ws, t.index)
-		e.wg.Done()
+		e.done <- struct{}{}
 	}
 }
 
 // run executes tasks 0..n-1 of job, n <= threads, task 0 on the caller.
 func (e *Engine) run(job taskRunner, n int) {
-	e.wg.Add(n - 1)
 	for i := 1; i < n; i++ {
 		e.starts[i-1] <- task{job: job, index: i}
 	}
 	job.runTask(e.spaces[0], 0)
-	e.wg.Wait()
+	for i := 1; i < n; i++ {
+		receive(e.done)
+	}
 }

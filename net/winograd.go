@@ -198,9 +198,7 @@ func winogradOutputRange(m []float32, total, off, th, tw int, bias []float32, re
 
 // products runs the 16 GEMMs: m[p] = U[p] * v[p] over total tile columns.
 func (wc *winogradConv) products(e *kernels.Engine, v, m []float32, total int) {
-	for p, u := range wc.u {
-		e.SgemmPacked(u, false, total, 1, v[p*wc.ic*total:], total, 0, m[p*wc.oc*total:], total, kernels.Epilogue{})
-	}
+	e.SgemmPackedBatch(wc.u[:], total, v, wc.ic*total, total, m, wc.oc*total, total)
 }
 
 // runWinograd computes c on one image's h x w map: src in, dst out (with
