@@ -23,6 +23,9 @@ type Impl struct {
 
 	// sigmoid writes 1/(1+exp(-x)) for each x of src into dst (same length).
 	sigmoid func(dst, src []float32)
+
+	// winogradInput is WinogradInputRow without the argument checks.
+	winogradInput func(rows []float32, pw, tw int, out []float32, stride int)
 }
 
 func (im *Impl) String() string { return im.Name }
@@ -35,6 +38,8 @@ var generic = &Impl{
 	KC: 256, MC: 128, NC: 2048,
 	sgemmTile: sgemmTileGeneric,
 	sigmoid:   sigmoidGeneric,
+
+	winogradInput: winogradInputGeneric,
 }
 
 // tiers lists the tiers this CPU can run, best first; the generic tier is

@@ -14,6 +14,8 @@ var avx2Tier = &Impl{
 	KC: 256, MC: 144, NC: 2048,
 	sgemmTile: sgemm6x16AVX2,
 	sigmoid:   sigmoidAVX2,
+
+	winogradInput: winogradInputRowAVX2,
 }
 
 // avx512Tier runs the 6x64 AVX-512F micro-kernel: 24 ZMM accumulators, 4
@@ -28,6 +30,8 @@ var avx512Tier = &Impl{
 	KC: 128, MC: 330, NC: 2048,
 	sgemmTile: sgemm6x64AVX512,
 	sigmoid:   sigmoidAVX512,
+
+	winogradInput: winogradInputRowAVX512,
 }
 
 // sgemm6x16AVX2 computes a 6x16 tile of C from packed panels:

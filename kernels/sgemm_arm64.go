@@ -16,6 +16,8 @@ var neonTier = &Impl{
 	KC: 288, MC: 128, NC: 384,
 	sgemmTile: sgemm8x12NEON,
 	sigmoid:   sigmoidNEON,
+
+	winogradInput: winogradInputGeneric, // no NEON transform yet
 }
 
 // sgemm8x12NEON computes an 8x12 tile of C from packed panels:

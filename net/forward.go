@@ -137,7 +137,7 @@ func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *co
 // winogradIn transforms one image's FPNWidth x total buffer, all levels,
 // into p.sc.wv.
 func (m *Model) winogradIn(p *plan, img []float32) {
-	p.winoIn = winoInJob{p: p, img: img, c: m.cfg.FPNWidth}
+	p.winoIn = winoInJob{im: m.engine.Impl(), p: p, img: img, c: m.cfg.FPNWidth}
 	m.engine.ParallelRange(&p.winoIn, m.cfg.FPNWidth)
 }
 

@@ -1,6 +1,10 @@
 package net
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/retina-edge/retina/kernels"
+)
 
 // is64 is 1 where int has 64 bits, 0 where it has 32.
 const is64 = ^uint(0) >> 63
@@ -127,7 +131,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	// The heads' Winograd convs run over all levels' tiles at once.
 	grow(&s.wv, 16*f*s.tiles.total())
 	grow(&s.wm, 16*max(2*f, a*m.cfg.NumClasses, a*4)*s.tiles.total())
-	grow(&s.wRows, 4*(2*s.tiles.tw[0]+2))
+	grow(&s.wRows, 4*kernels.WinogradRowWidth(s.tiles.tw[0]))
 	return s
 }
 

@@ -74,20 +74,21 @@ func newTileGrid(h, w [numLevels]int) tileGrid {
 }
 
 // winogradInput writes B^T d B of every 4x4 input tile of src (one level,
-// tiles starting at column off) into v: position p's ic x total matrix is
-// v[p*ic*total:], row c, column off + ty*tw + tx. rows is scratch of
-// 4*(2*tw+2) floats: each tile row's four input rows, zero-padded, so the
-// inner loop needs no bounds logic.
-func winogradInput(src planes, v []float32, total, off, th, tw int, rows []float32) {
-	winogradInputRange(src, 0, src.c, v, total, off, th, tw, rows)
+// tiles starting at column off) into v with im's transform: position p's
+// ic x total matrix is v[p*ic*total:], row c, column off + ty*tw + tx.
+// rows is scratch of 4*kernels.WinogradRowWidth(tw) floats: each tile
+// row's four input rows, zero-padded, so the transform needs no bounds
+// logic.
+func winogradInput(im *kernels.Impl, src planes, v []float32, total, off, th, tw int, rows []float32) {
+	winogradInputRange(im, src, 0, src.c, v, total, off, th, tw, rows)
 }
 
 // winogradInputRange is winogradInput on channels [c0, c1) only, so that
 // threads can share a transform.
-func winogradInputRange(src planes, c0, c1 int, v []float32, total, off, th, tw int, rows []float32) {
+func winogradInputRange(im *kernels.Impl, src planes, c0, c1 int, v []float32, total, off, th, tw int, rows []float32) {
 	h, w := src.h, src.w
 	stride := src.c * total
-	pw := 2*tw + 2
+	pw := kernels.WinogradRowWidth(tw)
 	rows = rows[:4*pw]
 	for c := c0; c < c1; c++ {
 		in := src.plane(c)
@@ -103,26 +104,8 @@ func winogradInputRange(src planes, c0, c1 int, v []float32, total, off, th, tw 
 				copy(buf[1:], in[y*w:(y+1)*w])
 				clear(buf[1+w:])
 			}
-			r0, r1, r2, r3 := rows[:pw], rows[pw:2*pw], rows[2*pw:3*pw], rows[3*pw:]
 			i := c*total + off + ty*tw
-			var o [16][]float32
-			for q := range o {
-				o[q] = v[q*stride+i : q*stride+i+tw]
-			}
-			for tx := range tw {
-				j := 2 * tx
-				d0, d1, d2, d3 := r0[j:j+4:j+4], r1[j:j+4:j+4], r2[j:j+4:j+4], r3[j:j+4:j+4]
-				// t = B^T d, one column k at a time.
-				t00, t10, t20, t30 := d0[0]-d2[0], d1[0]+d2[0], d2[0]-d1[0], d1[0]-d3[0]
-				t01, t11, t21, t31 := d0[1]-d2[1], d1[1]+d2[1], d2[1]-d1[1], d1[1]-d3[1]
-				t02, t12, t22, t32 := d0[2]-d2[2], d1[2]+d2[2], d2[2]-d1[2], d1[2]-d3[2]
-				t03, t13, t23, t33 := d0[3]-d2[3], d1[3]+d2[3], d2[3]-d1[3], d1[3]-d3[3]
-				// v = t B, one row at a time.
-				o[0][tx], o[1][tx], o[2][tx], o[3][tx] = t00-t02, t01+t02, t02-t01, t01-t03
-				o[4][tx], o[5][tx], o[6][tx], o[7][tx] = t10-t12, t11+t12, t12-t11, t11-t13
-				o[8][tx], o[9][tx], o[10][tx], o[11][tx] = t20-t22, t21+t22, t22-t21, t21-t23
-				o[12][tx], o[13][tx], o[14][tx], o[15][tx] = t30-t32, t31+t32, t32-t31, t31-t33
-			}
+			im.WinogradInputRow(rows, pw, tw, v[i:], stride)
 		}
 	}
 }
@@ -206,7 +189,7 @@ func (wc *winogradConv) products(e *kernels.Engine, v, m []float32, total int) {
 func (c *conv) runWinograd(e *kernels.Engine, src, dst planes, sc *convScratch, accumulate bool) {
 	th, tw := (src.h+1)/2, (src.w+1)/2
 	t := th * tw
-	winogradInput(src, sc.wv, t, 0, th, tw, sc.wRows)
+	winogradInput(e.Impl(), src, sc.wv, t, 0, th, tw, sc.wRows)
 	c.wino.products(e, sc.wv, sc.wm, t)
 	winogradOutput(sc.wm, t, 0, th, tw, c.bias, c.relu, accumulate, dst)
 }
@@ -215,5 +198,5 @@ func (c *conv) runWinograd(e *kernels.Engine, src, dst planes, sc *convScratch, 
 // oc outputs: transformed input, products and padded rows.
 func winogradScratch(ic, oc, h, w int) (v, m, rows int) {
 	t := ((h + 1) / 2) * ((w + 1) / 2)
-	return 16 * ic * t, 16 * oc * t, 4 * (2*((w+1)/2) + 2)
+	return 16 * ic * t, 16 * oc * t, 4 * kernels.WinogradRowWidth((w+1)/2)
 }

@@ -1,8 +1,11 @@
 package net
 
+import "github.com/retina-edge/retina/kernels"
+
 // winoInJob is the heads' Winograd input transform of one image buffer
 // (c channels, all levels), split over threads by channel.
 type winoInJob struct {
+	im  *kernels.Impl
 	p   *plan
 	img []float32
 	c   int
@@ -10,10 +13,10 @@ type winoInJob struct {
 
 func (j *winoInJob) RunRange(part, lo, hi int) {
 	g, p := &j.p.tiles, j.p
-	n := 4 * (2*g.tw[0] + 2) // each part's scratch, as planned for the widest level
+	n := 4 * kernels.WinogradRowWidth(g.tw[0]) // each part's scratch, as planned for the widest level
 	rows := p.sc.wRows[part*n : (part+1)*n]
 	for l := range numLevels {
-		winogradInputRange(p.levelPlanes(j.img, l, j.c), lo, hi, p.sc.wv, g.total(), g.off[l], g.th[l], g.tw[l], rows)
+		winogradInputRange(j.im, p.levelPlanes(j.img, l, j.c), lo, hi, p.sc.wv, g.total(), g.off[l], g.th[l], g.tw[l], rows)
 	}
 }
 

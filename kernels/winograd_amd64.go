@@ -1,0 +1,42 @@
+//go:build !purego
+
+package kernels
+
+// winogradInputAVX512 is WinogradInputRow for 16 tiles a vector (masked
+// stores for the last block; pw >= WinogradRowWidth(tw) keeps the loads
+// inside the rows):
+//
+//	for tx := 0; tx < tw; tx++ {
+//		d := the 4x4 window of rows at columns 2tx..2tx+3
+//		for k := 0; k < 4; k++ { // t = B^T d
+//			t[0][k], t[1][k] = d[0][k]-d[2][k], d[1][k]+d[2][k]
+//			t[2][k], t[3][k] = d[2][k]-d[1][k], d[1][k]-d[3][k]
+//		}
+//		for i := 0; i < 4; i++ { // out = t B
+//			out[(4*i+0)*stride+tx] = t[i][0] - t[i][2]
+//			out[(4*i+1)*stride+tx] = t[i][1] + t[i][2]
+//			out[(4*i+2)*stride+tx] = t[i][2] - t[i][1]
+//			out[(4*i+3)*stride+tx] = t[i][1] - t[i][3]
+//		}
+//	}
+//
+//go:noescape
+func winogradInputAVX512(rows *float32, pw, tw int, out *float32, stride int)
+
+// winogradInputAVX2 is the same loop on blocks*8 tiles, 8 tiles a vector
+// (whole blocks only; the caller transforms the rest).
+//
+//go:noescape
+func winogradInputAVX2(rows *float32, pw, blocks int, out *float32, stride int)
+
+func winogradInputRowAVX512(rows []float32, pw, tw int, out []float32, stride int) {
+	winogradInputAVX512(&rows[0], pw, tw, &out[0], stride)
+}
+
+func winogradInputRowAVX2(rows []float32, pw, tw int, out []float32, stride int) {
+	blocks := tw / 8
+	if blocks > 0 {
+		winogradInputAVX2(&rows[0], pw, blocks, &out[0], stride)
+	}
+	winogradInputTiles(rows, pw, blocks*8, tw, out, stride)
+}

@@ -1,0 +1,229 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Permutation indexes for VPERMI2PS: the even and the odd columns of two
+// 16-float vectors, in order (column 0 of 16 tiles, column 1 of 16 tiles).
+DATA winoEven<>+0(SB)/4, $0
+DATA winoEven<>+4(SB)/4, $2
+DATA winoEven<>+8(SB)/4, $4
+DATA winoEven<>+12(SB)/4, $6
+DATA winoEven<>+16(SB)/4, $8
+DATA winoEven<>+20(SB)/4, $10
+DATA winoEven<>+24(SB)/4, $12
+DATA winoEven<>+28(SB)/4, $14
+DATA winoEven<>+32(SB)/4, $16
+DATA winoEven<>+36(SB)/4, $18
+DATA winoEven<>+40(SB)/4, $20
+DATA winoEven<>+44(SB)/4, $22
+DATA winoEven<>+48(SB)/4, $24
+DATA winoEven<>+52(SB)/4, $26
+DATA winoEven<>+56(SB)/4, $28
+DATA winoEven<>+60(SB)/4, $30
+GLOBL winoEven<>(SB), RODATA|NOPTR, $64
+
+DATA winoOdd<>+0(SB)/4, $1
+DATA winoOdd<>+4(SB)/4, $3
+DATA winoOdd<>+8(SB)/4, $5
+DATA winoOdd<>+12(SB)/4, $7
+DATA winoOdd<>+16(SB)/4, $9
+DATA winoOdd<>+20(SB)/4, $11
+DATA winoOdd<>+24(SB)/4, $13
+DATA winoOdd<>+28(SB)/4, $15
+DATA winoOdd<>+32(SB)/4, $17
+DATA winoOdd<>+36(SB)/4, $19
+DATA winoOdd<>+40(SB)/4, $21
+DATA winoOdd<>+44(SB)/4, $23
+DATA winoOdd<>+48(SB)/4, $25
+DATA winoOdd<>+52(SB)/4, $27
+DATA winoOdd<>+56(SB)/4, $29
+DATA winoOdd<>+60(SB)/4, $31
+GLOBL winoOdd<>(SB), RODATA|NOPTR, $64
+
+// WROW512 loads row ptr's columns 2tx..2tx+33 (byte offset BX) as the
+// four columns of 16 tiles: c0 = even(cols 0..31), c1 = odd(cols 0..31),
+// c2 = even(cols 2..33), c3 = odd(cols 2..33). Clobbers Z24-Z27.
+#define WROW512(ptr, c0, c1, c2, c3) \
+	VMOVUPS   (ptr)(BX*1), Z24   \
+	VMOVUPS   64(ptr)(BX*1), Z25 \
+	VMOVUPS   8(ptr)(BX*1), Z26  \
+	VMOVUPS   72(ptr)(BX*1), Z27 \
+	VMOVAPS   Z30, c0            \
+	VPERMI2PS Z25, Z24, c0       \
+	VMOVAPS   Z31, c1            \
+	VPERMI2PS Z25, Z24, c1       \
+	VMOVAPS   Z30, c2            \
+	VPERMI2PS Z27, Z26, c2       \
+	VMOVAPS   Z31, c3            \
+	VPERMI2PS Z27, Z26, c3
+
+// WOUT512 finishes output row i from t[i][0..3] and stores its four
+// values (masked by K1) at DX, DX+stride, ...; DX moves past them.
+#define WOUT512(t0, t1, t2, t3) \
+	VSUBPS  t2, t0, Z24        \
+	VADDPS  t2, t1, Z25        \
+	VSUBPS  t1, t2, Z26        \
+	VSUBPS  t3, t1, Z27        \
+	VMOVUPS Z24, K1, (DX)      \
+	ADDQ    R9, DX             \
+	VMOVUPS Z25, K1, (DX)      \
+	ADDQ    R9, DX             \
+	VMOVUPS Z26, K1, (DX)      \
+	ADDQ    R9, DX             \
+	VMOVUPS Z27, K1, (DX)      \
+	ADDQ    R9, DX
+
+// func winogradInputAVX512(rows *float32, pw, tw int, out *float32, stride int)
+TEXT ·winogradInputAVX512(SB), NOSPLIT, $0-40
+	MOVQ    rows+0(FP), SI
+	MOVQ    pw+8(FP), R8
+	MOVQ    tw+16(FP), R13
+	MOVQ    out+24(FP), DI
+	MOVQ    stride+32(FP), R9
+	SHLQ    $2, R8                 // row width in bytes
+	SHLQ    $2, R9                 // output stride in bytes
+	LEAQ    (SI)(R8*1), R10        // row 1
+	LEAQ    (R10)(R8*1), R11       // row 2
+	LEAQ    (R11)(R8*1), R12       // row 3
+	VMOVUPS winoEven<>(SB), Z30
+	VMOVUPS winoOdd<>(SB), Z31
+	XORQ    AX, AX                 // first tile of the block
+	XORQ    BX, BX                 // its byte offset in a row: 8 per tile
+
+block512:
+	CMPQ    AX, R13
+	JGE     done512
+	MOVQ    R13, CX
+	SUBQ    AX, CX                 // tiles left
+	MOVL    $0xffff, R15
+	CMPQ    CX, $16
+	JGE     mask512
+	MOVL    $1, R15
+	SHLL    CX, R15
+	DECL    R15                    // the low CX bits
+
+mask512:
+	KMOVW   R15, K1
+	WROW512(SI, Z0, Z1, Z2, Z3)
+	WROW512(R10, Z4, Z5, Z6, Z7)
+	WROW512(R11, Z8, Z9, Z10, Z11)
+	WROW512(R12, Z12, Z13, Z14, Z15)
+
+	// t = B^T d per column k: t0k = d0k-d2k (into Z0+k), t1k = d1k+d2k
+	// (Z16+k), t2k = d2k-d1k (Z20+k), t3k = d1k-d3k (Z12+k).
+	VSUBPS  Z8, Z0, Z0
+	VSUBPS  Z9, Z1, Z1
+	VSUBPS  Z10, Z2, Z2
+	VSUBPS  Z11, Z3, Z3
+	VADDPS  Z8, Z4, Z16
+	VADDPS  Z9, Z5, Z17
+	VADDPS  Z10, Z6, Z18
+	VADDPS  Z11, Z7, Z19
+	VSUBPS  Z4, Z8, Z20
+	VSUBPS  Z5, Z9, Z21
+	VSUBPS  Z6, Z10, Z22
+	VSUBPS  Z7, Z11, Z23
+	VSUBPS  Z12, Z4, Z12
+	VSUBPS  Z13, Z5, Z13
+	VSUBPS  Z14, Z6, Z14
+	VSUBPS  Z15, Z7, Z15
+
+	// out = t B, row i at outputs 4i..4i+3.
+	MOVQ    DI, DX
+	WOUT512(Z0, Z1, Z2, Z3)
+	WOUT512(Z16, Z17, Z18, Z19)
+	WOUT512(Z20, Z21, Z22, Z23)
+	WOUT512(Z12, Z13, Z14, Z15)
+
+	ADDQ    $16, AX
+	ADDQ    $128, BX
+	ADDQ    $64, DI
+	JMP     block512
+
+done512:
+	VZEROUPPER
+	RET
+
+// WROW256 loads row ptr's columns 2tx..2tx+17 (byte offset BX) as the
+// four columns of 8 tiles into c0..c3. Clobbers Y12-Y15.
+#define WROW256(ptr, c0, c1, c2, c3) \
+	VMOVUPS (ptr)(BX*1), Y12            \
+	VMOVUPS 32(ptr)(BX*1), Y13          \
+	VSHUFPS $0x88, Y13, Y12, c0         \
+	VSHUFPS $0xdd, Y13, Y12, c1         \
+	VPERMPD $0xd8, c0, c0               \
+	VPERMPD $0xd8, c1, c1               \
+	VMOVUPS 8(ptr)(BX*1), Y14           \
+	VMOVUPS 40(ptr)(BX*1), Y15          \
+	VSHUFPS $0x88, Y15, Y14, c2         \
+	VSHUFPS $0xdd, Y15, Y14, c3         \
+	VPERMPD $0xd8, c2, c2               \
+	VPERMPD $0xd8, c3, c3
+
+// WOUT256 finishes output row i from t[i][0..3] (Y8-Y11) and stores it at
+// DX, DX+stride, ...; DX moves past them. Clobbers Y12-Y15.
+#define WOUT256 \
+	VSUBPS  Y10, Y8, Y12 \
+	VADDPS  Y10, Y9, Y13 \
+	VSUBPS  Y9, Y10, Y14 \
+	VSUBPS  Y11, Y9, Y15 \
+	VMOVUPS Y12, (DX)    \
+	ADDQ    R9, DX       \
+	VMOVUPS Y13, (DX)    \
+	ADDQ    R9, DX       \
+	VMOVUPS Y14, (DX)    \
+	ADDQ    R9, DX       \
+	VMOVUPS Y15, (DX)    \
+	ADDQ    R9, DX
+
+// func winogradInputAVX2(rows *float32, pw, blocks int, out *float32, stride int)
+TEXT ·winogradInputAVX2(SB), NOSPLIT, $0-40
+	MOVQ    rows+0(FP), SI
+	MOVQ    pw+8(FP), R8
+	MOVQ    blocks+16(FP), R13
+	MOVQ    out+24(FP), DI
+	MOVQ    stride+32(FP), R9
+	SHLQ    $2, R8
+	SHLQ    $2, R9
+	LEAQ    (SI)(R8*1), R10
+	LEAQ    (R10)(R8*1), R11
+	LEAQ    (R11)(R8*1), R12
+	XORQ    BX, BX
+
+block256:
+	TESTQ   R13, R13
+	JEQ     done256
+	// Rows 1 and 2 stay in Y0-Y7; rows 0 and 3 pass through Y8-Y11.
+	WROW256(R10, Y0, Y1, Y2, Y3)
+	WROW256(R11, Y4, Y5, Y6, Y7)
+	MOVQ    DI, DX
+	WROW256(SI, Y8, Y9, Y10, Y11)
+	VSUBPS  Y4, Y8, Y8             // t0k = d0k - d2k
+	VSUBPS  Y5, Y9, Y9
+	VSUBPS  Y6, Y10, Y10
+	VSUBPS  Y7, Y11, Y11
+	WOUT256
+	VADDPS  Y4, Y0, Y8             // t1k = d1k + d2k
+	VADDPS  Y5, Y1, Y9
+	VADDPS  Y6, Y2, Y10
+	VADDPS  Y7, Y3, Y11
+	WOUT256
+	VSUBPS  Y0, Y4, Y8             // t2k = d2k - d1k
+	VSUBPS  Y1, Y5, Y9
+	VSUBPS  Y2, Y6, Y10
+	VSUBPS  Y3, Y7, Y11
+	WOUT256
+	WROW256(R12, Y8, Y9, Y10, Y11)
+	VSUBPS  Y8, Y0, Y8             // t3k = d1k - d3k
+	VSUBPS  Y9, Y1, Y9
+	VSUBPS  Y10, Y2, Y10
+	VSUBPS  Y11, Y3, Y11
+	WOUT256
+	DECQ    R13
+	ADDQ    $64, BX
+	ADDQ    $32, DI
+	JMP     block256
+
+done256:
+	VZEROUPPER
+	RET

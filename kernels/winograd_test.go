@@ -1,0 +1,87 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestWinogradInputRowTiers: every tier gives the generic tier's bits for
+// widths around each tier's block sizes, writes nothing in out but the 16
+// rows of tw values (the guards between and after them keep their values),
+// and is not disturbed by NaN in the rows' padding past column 2*tw+1.
+func TestWinogradInputRowTiers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, tw := range []int{1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 40, 57} {
+		pw := WinogradRowWidth(tw) + rng.IntN(3)
+		rows := randSlice(rng, 4*pw)
+		for r := range 4 {
+			for c := 2*tw + 2; c < pw; c++ {
+				rows[r*pw+c] = float32(math.NaN())
+			}
+		}
+		stride := tw + 1 + rng.IntN(5)
+		guard := randSlice(rng, 16*stride+7)
+		want := append([]float32(nil), guard...)
+		generic.WinogradInputRow(rows, pw, tw, want, stride)
+		checkWinogradReference(t, rows, pw, tw, want, guard, stride)
+		for _, im := range tiers {
+			got := append([]float32(nil), guard...)
+			im.WinogradInputRow(rows, pw, tw, got, stride)
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%s, %d tiles: out[%d] = %g, generic %g", im.Name, tw, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// checkWinogradReference holds the generic tier to B^T d B in float64 and
+// to leaving the guards alone.
+func checkWinogradReference(t *testing.T, rows []float32, pw, tw int, got, guard []float32, stride int) {
+	t.Helper()
+	bt := [4][4]float64{{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}}
+	written := make([]bool, len(got))
+	for tx := range tw {
+		for i := range 4 {
+			for j := range 4 {
+				var s float64
+				for r := range 4 {
+					for k := range 4 {
+						s += bt[i][r] * float64(rows[r*pw+2*tx+k]) * bt[j][k]
+					}
+				}
+				at := (4*i+j)*stride + tx
+				written[at] = true
+				if math.Abs(float64(got[at])-s) > 1e-6*(1+math.Abs(s)) {
+					t.Fatalf("generic, %d tiles: tile %d (%d,%d) = %g, want %g", tw, tx, i, j, got[at], s)
+				}
+			}
+		}
+	}
+	for i := range got {
+		if !written[i] && math.Float32bits(got[i]) != math.Float32bits(guard[i]) {
+			t.Fatalf("generic, %d tiles: out[%d] outside the tiles changed", tw, i)
+		}
+	}
+}
+
+// TestWinogradInputRowBadShapes: short rows or outputs panic with a message.
+func TestWinogradInputRowBadShapes(t *testing.T) {
+	for name, f := range map[string]func(){
+		"narrow rows": func() { generic.WinogradInputRow(make([]float32, 4*10), 10, 5, make([]float32, 16*5), 5) },
+		"short rows":  func() { generic.WinogradInputRow(make([]float32, 3*34), 34, 5, make([]float32, 16*5), 5) },
+		"short out":   func() { generic.WinogradInputRow(make([]float32, 4*34), 34, 5, make([]float32, 15*5), 5) },
+		"stride":      func() { generic.WinogradInputRow(make([]float32, 4*34), 34, 5, make([]float32, 16*5), 4) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}
