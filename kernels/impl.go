@@ -26,6 +26,9 @@ type Impl struct {
 
 	// winogradInput is WinogradInputRow without the argument checks.
 	winogradInput func(rows []float32, pw, tw int, out []float32, stride int)
+
+	// winogradOutput is WinogradOutputRow without the argument checks.
+	winogradOutput func(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32)
 }
 
 func (im *Impl) String() string { return im.Name }
@@ -39,7 +42,8 @@ var generic = &Impl{
 	sgemmTile: sgemmTileGeneric,
 	sigmoid:   sigmoidGeneric,
 
-	winogradInput: winogradInputGeneric,
+	winogradInput:  winogradInputGeneric,
+	winogradOutput: winogradOutputGeneric,
 }
 
 // tiers lists the tiers this CPU can run, best first; the generic tier is

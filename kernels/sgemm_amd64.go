@@ -15,7 +15,8 @@ var avx2Tier = &Impl{
 	sgemmTile: sgemm6x16AVX2,
 	sigmoid:   sigmoidAVX2,
 
-	winogradInput: winogradInputRowAVX2,
+	winogradInput:  winogradInputRowAVX2,
+	winogradOutput: winogradOutputRowAVX2,
 }
 
 // avx512Tier runs the 6x64 AVX-512F micro-kernel: 24 ZMM accumulators, 4
@@ -31,7 +32,8 @@ var avx512Tier = &Impl{
 	sgemmTile: sgemm6x64AVX512,
 	sigmoid:   sigmoidAVX512,
 
-	winogradInput: winogradInputRowAVX512,
+	winogradInput:  winogradInputRowAVX512,
+	winogradOutput: winogradOutputRowAVX512,
 }
 
 // sgemm6x16AVX2 computes a 6x16 tile of C from packed panels:

@@ -17,7 +17,8 @@ var neonTier = &Impl{
 	sgemmTile: sgemm8x12NEON,
 	sigmoid:   sigmoidNEON,
 
-	winogradInput: winogradInputGeneric, // no NEON transform yet
+	winogradInput:  winogradInputGeneric, // no NEON transforms yet
+	winogradOutput: winogradOutputGeneric,
 }
 
 // sgemm8x12NEON computes an 8x12 tile of C from packed panels:

@@ -57,3 +57,76 @@ func winogradInputTiles(rows []float32, pw, t0, t1 int, out []float32, stride in
 }
 
 func roundUp(a, b int) int { return ceilDiv(a, b) * b }
+
+// Flags of the output transform's assembly.
+const (
+	winoAccumulate = 1 << iota
+	winoReLU
+)
+
+// WinogradOutputRow is the output transform of Winograd F(2x2, 3x3) for one
+// row of tw tiles. Tile tx's 16 products are m[k*stride+tx], k < 16; its
+// 2x2 result Y = A^T M A + bias (plus what the rows hold, with accumulate;
+// then 0 where negative, with relu, NaN kept) goes to row0[2tx],
+// row0[2tx+1], row1[2tx] and row1[2tx+1]. Both rows hold at least 2*tw
+// floats, of which only the first 2*tw are written. All tiers give the
+// same bits.
+func (im *Impl) WinogradOutputRow(m []float32, stride, tw int, bias float32, relu, accumulate bool, row0, row1 []float32) {
+	if tw <= 0 {
+		return
+	}
+	if stride < tw || len(m) < 15*stride+tw {
+		panic(fmt.Sprintf("kernels: WinogradOutputRow: %d products with stride %d for %d tiles", len(m), stride, tw))
+	}
+	if len(row0) < 2*tw || len(row1) < 2*tw {
+		panic(fmt.Sprintf("kernels: WinogradOutputRow: rows of %d and %d floats for %d tiles, want %d", len(row0), len(row1), tw, 2*tw))
+	}
+	flags := 0
+	if accumulate {
+		flags |= winoAccumulate
+	}
+	if relu {
+		flags |= winoReLU
+	}
+	im.winogradOutput(m, stride, tw, bias, flags, row0, row1)
+}
+
+// winogradOutputGeneric is the reference output transform.
+func winogradOutputGeneric(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32) {
+	winogradOutputTiles(m, stride, 0, tw, bias, flags, row0, row1)
+}
+
+// winogradOutputTiles transforms tiles [t0, t1) of the row: the reference,
+// and the tail after a tier's whole vector blocks.
+func winogradOutputTiles(m []float32, stride, t0, t1 int, bias float32, flags int, row0, row1 []float32) {
+	var q [16][]float32
+	for k := range q {
+		q[k] = m[k*stride : k*stride+t1]
+	}
+	acc, relu := flags&winoAccumulate != 0, flags&winoReLU != 0
+	for tx := t0; tx < t1; tx++ {
+		// s = A^T M, one column k at a time.
+		s00 := q[0][tx] + q[4][tx] + q[8][tx]
+		s01 := q[1][tx] + q[5][tx] + q[9][tx]
+		s02 := q[2][tx] + q[6][tx] + q[10][tx]
+		s03 := q[3][tx] + q[7][tx] + q[11][tx]
+		s10 := q[4][tx] - q[8][tx] - q[12][tx]
+		s11 := q[5][tx] - q[9][tx] - q[13][tx]
+		s12 := q[6][tx] - q[10][tx] - q[14][tx]
+		s13 := q[7][tx] - q[11][tx] - q[15][tx]
+		y := [4]float32{s00 + s01 + s02 + bias, s01 - s02 - s03 + bias, s10 + s11 + s12 + bias, s11 - s12 - s13 + bias}
+		x := 2 * tx
+		r0, r1 := row0[x:x+2:x+2], row1[x:x+2:x+2]
+		if acc {
+			y[0], y[1], y[2], y[3] = y[0]+r0[0], y[1]+r0[1], y[2]+r1[0], y[3]+r1[1]
+		}
+		if relu {
+			for i, v := range y {
+				if v < 0 { // not max(v, 0): the SIMD tiers' max keeps -0 as -0
+					y[i] = 0
+				}
+			}
+		}
+		r0[0], r0[1], r1[0], r1[1] = y[0], y[1], y[2], y[3]
+	}
+}

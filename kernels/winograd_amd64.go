@@ -40,3 +40,52 @@ func winogradInputRowAVX2(rows []float32, pw, tw int, out []float32, stride int)
 	}
 	winogradInputTiles(rows, pw, blocks*8, tw, out, stride)
 }
+
+// winogradOutputAVX512 is WinogradOutputRow for 16 tiles a vector (masked
+// loads and stores for the last block), flags winoAccumulate|winoReLU:
+//
+//	for tx := 0; tx < tw; tx++ {
+//		q := func(k int) float32 { return m[k*stride+tx] }
+//		for k := 0; k < 4; k++ { // s = A^T M
+//			s[0][k] = q(k) + q(4+k) + q(8+k)
+//			s[1][k] = q(4+k) - q(8+k) - q(12+k)
+//		}
+//		for i := 0; i < 2; i++ { // Y = s A + bias
+//			y0 := s[i][0] + s[i][1] + s[i][2] + bias
+//			y1 := s[i][1] - s[i][2] - s[i][3] + bias
+//			row := [2][]float32{row0, row1}[i]
+//			if flags&winoAccumulate != 0 {
+//				y0, y1 = y0+row[2*tx], y1+row[2*tx+1]
+//			}
+//			if flags&winoReLU != 0 { // NaN and -0 stay as they are
+//				if y0 < 0 {
+//					y0 = 0
+//				}
+//				if y1 < 0 {
+//					y1 = 0
+//				}
+//			}
+//			row[2*tx], row[2*tx+1] = y0, y1
+//		}
+//	}
+//
+//go:noescape
+func winogradOutputAVX512(m *float32, stride, tw int, bias float32, flags int, row0, row1 *float32)
+
+// winogradOutputAVX2 is the same loop on blocks*8 tiles, 8 tiles a vector
+// (whole blocks only; the caller transforms the rest).
+//
+//go:noescape
+func winogradOutputAVX2(m *float32, stride, blocks int, bias float32, flags int, row0, row1 *float32)
+
+func winogradOutputRowAVX512(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32) {
+	winogradOutputAVX512(&m[0], stride, tw, bias, flags, &row0[0], &row1[0])
+}
+
+func winogradOutputRowAVX2(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32) {
+	blocks := tw / 8
+	if blocks > 0 {
+		winogradOutputAVX2(&m[0], stride, blocks, bias, flags, &row0[0], &row1[0])
+	}
+	winogradOutputTiles(m, stride, blocks*8, tw, bias, flags, row0, row1)
+}

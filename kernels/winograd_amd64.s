@@ -227,3 +227,281 @@ block256:
 done256:
 	VZEROUPPER
 	RET
+
+// Interleaving indexes for VPERMI2PS: a0 b0 a1 b1 ... a7 b7, then a8 b8 ...
+// a15 b15 (a the first table, b the second).
+DATA winoZipLo<>+0(SB)/4, $0
+DATA winoZipLo<>+4(SB)/4, $16
+DATA winoZipLo<>+8(SB)/4, $1
+DATA winoZipLo<>+12(SB)/4, $17
+DATA winoZipLo<>+16(SB)/4, $2
+DATA winoZipLo<>+20(SB)/4, $18
+DATA winoZipLo<>+24(SB)/4, $3
+DATA winoZipLo<>+28(SB)/4, $19
+DATA winoZipLo<>+32(SB)/4, $4
+DATA winoZipLo<>+36(SB)/4, $20
+DATA winoZipLo<>+40(SB)/4, $5
+DATA winoZipLo<>+44(SB)/4, $21
+DATA winoZipLo<>+48(SB)/4, $6
+DATA winoZipLo<>+52(SB)/4, $22
+DATA winoZipLo<>+56(SB)/4, $7
+DATA winoZipLo<>+60(SB)/4, $23
+GLOBL winoZipLo<>(SB), RODATA|NOPTR, $64
+
+DATA winoZipHi<>+0(SB)/4, $8
+DATA winoZipHi<>+4(SB)/4, $24
+DATA winoZipHi<>+8(SB)/4, $9
+DATA winoZipHi<>+12(SB)/4, $25
+DATA winoZipHi<>+16(SB)/4, $10
+DATA winoZipHi<>+20(SB)/4, $26
+DATA winoZipHi<>+24(SB)/4, $11
+DATA winoZipHi<>+28(SB)/4, $27
+DATA winoZipHi<>+32(SB)/4, $12
+DATA winoZipHi<>+36(SB)/4, $28
+DATA winoZipHi<>+40(SB)/4, $13
+DATA winoZipHi<>+44(SB)/4, $29
+DATA winoZipHi<>+48(SB)/4, $14
+DATA winoZipHi<>+52(SB)/4, $30
+DATA winoZipHi<>+56(SB)/4, $15
+DATA winoZipHi<>+60(SB)/4, $31
+GLOBL winoZipHi<>(SB), RODATA|NOPTR, $64
+
+// LOWBITS sets reg to the low n bits (n in CX, 0..16): 1<<n - 1.
+#define LOWBITS(reg) \
+	MOVL $1, reg \
+	SHLL CX, reg \
+	DECL reg
+
+// func winogradOutputAVX512(m *float32, stride, tw int, bias float32, flags int, row0, row1 *float32)
+TEXT ·winogradOutputAVX512(SB), NOSPLIT, $0-56
+	MOVQ         m+0(FP), SI
+	MOVQ         stride+8(FP), R9
+	MOVQ         tw+16(FP), R13
+	VBROADCASTSS bias+24(FP), Z28
+	MOVQ         flags+32(FP), R12
+	MOVQ         row0+40(FP), DI
+	MOVQ         row1+48(FP), R10
+	SHLQ         $2, R9
+	VMOVUPS      winoZipLo<>(SB), Z29
+	VMOVUPS      winoZipHi<>(SB), Z30
+	VPXORD       Z31, Z31, Z31
+	XORQ         AX, AX
+
+oblock512:
+	CMPQ    AX, R13
+	JGE     odone512
+	MOVQ    R13, CX
+	SUBQ    AX, CX                 // tiles left
+	CMPQ    CX, $16
+	JGE     ofull512
+	LOWBITS(R15)
+	KMOVW   R15, K1                // the tiles
+	SHLQ    $1, CX                 // their output columns, 2..30
+	CMPQ    CX, $16
+	JGE     otwo512
+	LOWBITS(R15)
+	KMOVW   R15, K2
+	KXORW   K3, K3, K3
+	JMP     oload512
+
+otwo512:
+	SUBQ    $16, CX
+	MOVL    $0xffff, R15
+	KMOVW   R15, K2
+	LOWBITS(R15)
+	KMOVW   R15, K3
+	JMP     oload512
+
+ofull512:
+	MOVL    $0xffff, R15
+	KMOVW   R15, K1
+	KMOVW   R15, K2
+	KMOVW   R15, K3
+
+oload512:
+	MOVQ    SI, DX
+	VMOVUPS.Z (DX), K1, Z0
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z1
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z2
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z3
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z4
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z5
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z6
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z7
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z8
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z9
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z10
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z11
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z12
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z13
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z14
+	ADDQ    R9, DX
+	VMOVUPS.Z (DX), K1, Z15
+
+	// s0k = q[k] + q[4+k] + q[8+k], s1k = q[4+k] - q[8+k] - q[12+k].
+	VADDPS  Z4, Z0, Z16
+	VADDPS  Z8, Z16, Z16
+	VADDPS  Z5, Z1, Z17
+	VADDPS  Z9, Z17, Z17
+	VADDPS  Z6, Z2, Z18
+	VADDPS  Z10, Z18, Z18
+	VADDPS  Z7, Z3, Z19
+	VADDPS  Z11, Z19, Z19
+	VSUBPS  Z8, Z4, Z20
+	VSUBPS  Z12, Z20, Z20
+	VSUBPS  Z9, Z5, Z21
+	VSUBPS  Z13, Z21, Z21
+	VSUBPS  Z10, Z6, Z22
+	VSUBPS  Z14, Z22, Z22
+	VSUBPS  Z11, Z7, Z23
+	VSUBPS  Z15, Z23, Z23
+
+	// y00 = s00+s01+s02+b, y01 = s01-s02-s03+b; y10, y11 from s1k alike.
+	VADDPS  Z17, Z16, Z24
+	VADDPS  Z18, Z24, Z24
+	VADDPS  Z28, Z24, Z24
+	VSUBPS  Z18, Z17, Z25
+	VSUBPS  Z19, Z25, Z25
+	VADDPS  Z28, Z25, Z25
+	VADDPS  Z21, Z20, Z26
+	VADDPS  Z22, Z26, Z26
+	VADDPS  Z28, Z26, Z26
+	VSUBPS  Z22, Z21, Z27
+	VSUBPS  Z23, Z27, Z27
+	VADDPS  Z28, Z27, Z27
+
+	// Interleave into the two output rows, 32 columns each.
+	VMOVAPS   Z29, Z0
+	VPERMI2PS Z25, Z24, Z0
+	VMOVAPS   Z30, Z1
+	VPERMI2PS Z25, Z24, Z1
+	VMOVAPS   Z29, Z2
+	VPERMI2PS Z27, Z26, Z2
+	VMOVAPS   Z30, Z3
+	VPERMI2PS Z27, Z26, Z3
+
+	TESTQ     $1, R12              // winoAccumulate
+	JEQ       orelu512
+	VMOVUPS.Z (DI), K2, Z4
+	VMOVUPS.Z 64(DI), K3, Z5
+	VMOVUPS.Z (R10), K2, Z6
+	VMOVUPS.Z 64(R10), K3, Z7
+	VADDPS    Z4, Z0, Z0
+	VADDPS    Z5, Z1, Z1
+	VADDPS    Z6, Z2, Z2
+	VADDPS    Z7, Z3, Z3
+
+orelu512:
+	TESTQ   $2, R12                // winoReLU
+	JEQ     ostore512
+	VMAXPS  Z0, Z31, Z0            // (0 > y) ? 0 : y, so NaN stays NaN
+	VMAXPS  Z1, Z31, Z1
+	VMAXPS  Z2, Z31, Z2
+	VMAXPS  Z3, Z31, Z3
+
+ostore512:
+	VMOVUPS Z0, K2, (DI)
+	VMOVUPS Z1, K3, 64(DI)
+	VMOVUPS Z2, K2, (R10)
+	VMOVUPS Z3, K3, 64(R10)
+
+	ADDQ    $16, AX
+	ADDQ    $64, SI
+	ADDQ    $128, DI
+	ADDQ    $128, R10
+	JMP     oblock512
+
+odone512:
+	VZEROUPPER
+	RET
+
+// OCOL256 loads q[k], q[4+k], q[8+k], q[12+k] (k from DX, which moves on
+// by one row) and leaves s0k in s0, s1k in s1. Clobbers Y8-Y11.
+#define OCOL256(s0, s1) \
+	VMOVUPS (DX), Y8           \
+	VMOVUPS (DX)(R9*4), Y9     \
+	VMOVUPS (DX)(R9*8), Y10    \
+	VMOVUPS (DX)(R11*4), Y11   \
+	VADDPS  Y9, Y8, s0         \
+	VADDPS  Y10, s0, s0        \
+	VSUBPS  Y10, Y9, s1        \
+	VSUBPS  Y11, s1, s1        \
+	ADDQ    R9, DX
+
+// OROW256 interleaves ya, yb into 16 columns at ptr, adds what they held
+// (winoAccumulate), applies the ReLU (winoReLU) and stores. Clobbers the
+// inputs and Y14, Y15.
+#define OROW256(ya, yb, ptr) \
+	VUNPCKLPS  yb, ya, Y14         \
+	VUNPCKHPS  yb, ya, Y15         \
+	VPERM2F128 $0x20, Y15, Y14, ya \
+	VPERM2F128 $0x31, Y15, Y14, yb \
+	TESTQ      $1, R12             \
+	JEQ        3(PC)               \
+	VADDPS     (ptr), ya, ya       \
+	VADDPS     32(ptr), yb, yb     \
+	TESTQ      $2, R12             \
+	JEQ        3(PC)               \
+	VMAXPS     ya, Y13, ya         \
+	VMAXPS     yb, Y13, yb         \
+	VMOVUPS    ya, (ptr)           \
+	VMOVUPS    yb, 32(ptr)
+
+// func winogradOutputAVX2(m *float32, stride, blocks int, bias float32, flags int, row0, row1 *float32)
+TEXT ·winogradOutputAVX2(SB), NOSPLIT, $0-56
+	MOVQ         m+0(FP), SI
+	MOVQ         stride+8(FP), R9
+	MOVQ         blocks+16(FP), R13
+	VBROADCASTSS bias+24(FP), Y12
+	MOVQ         flags+32(FP), R12
+	MOVQ         row0+40(FP), DI
+	MOVQ         row1+48(FP), R10
+	SHLQ         $2, R9            // stride in bytes
+	LEAQ         (R9)(R9*2), R11   // 3*stride: q[12+k] is at DX + 4*R11
+	VXORPS       Y13, Y13, Y13
+
+oblock256:
+	TESTQ   R13, R13
+	JEQ     odone256
+	MOVQ    SI, DX
+	OCOL256(Y0, Y4)
+	OCOL256(Y1, Y5)
+	OCOL256(Y2, Y6)
+	OCOL256(Y3, Y7)
+	VADDPS  Y1, Y0, Y8             // y00 = s00+s01+s02+b
+	VADDPS  Y2, Y8, Y8
+	VADDPS  Y12, Y8, Y8
+	VSUBPS  Y2, Y1, Y9             // y01 = s01-s02-s03+b
+	VSUBPS  Y3, Y9, Y9
+	VADDPS  Y12, Y9, Y9
+	VADDPS  Y5, Y4, Y10            // y10 = s10+s11+s12+b
+	VADDPS  Y6, Y10, Y10
+	VADDPS  Y12, Y10, Y10
+	VSUBPS  Y6, Y5, Y11            // y11 = s11-s12-s13+b
+	VSUBPS  Y7, Y11, Y11
+	VADDPS  Y12, Y11, Y11
+	OROW256(Y8, Y9, DI)
+	OROW256(Y10, Y11, R10)
+	DECQ    R13
+	ADDQ    $32, SI
+	ADDQ    $64, DI
+	ADDQ    $64, R10
+	JMP     oblock256
+
+odone256:
+	VZEROUPPER
+	RET

@@ -85,3 +85,74 @@ func TestWinogradInputRowBadShapes(t *testing.T) {
 		}()
 	}
 }
+
+// TestWinogradOutputRowTiers: every tier gives the generic tier's bits for
+// widths around the block sizes, with and without accumulate and ReLU,
+// with NaN in the products, and writes nothing past 2*tw in the rows or
+// outside m.
+func TestWinogradOutputRowTiers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, tw := range []int{1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 40, 57} {
+		stride := tw + rng.IntN(5)
+		m := randSlice(rng, 15*stride+tw) // exactly as long as needed
+		m[rng.IntN(len(m))] = float32(math.NaN())
+		bias := rng.Float32() - 0.5
+		rows := randSlice(rng, 2*(2*tw+9))
+		for _, flags := range []int{0, winoAccumulate, winoReLU, winoAccumulate | winoReLU} {
+			relu, acc := flags&winoReLU != 0, flags&winoAccumulate != 0
+			want := append([]float32(nil), rows...)
+			generic.WinogradOutputRow(m, stride, tw, bias, relu, acc, want[:2*tw], want[2*tw+9:4*tw+9])
+			checkWinogradOutputReference(t, m, stride, tw, bias, flags, rows, want)
+			for _, im := range tiers {
+				got := append([]float32(nil), rows...)
+				mc := append([]float32(nil), m...)
+				im.WinogradOutputRow(mc, stride, tw, bias, relu, acc, got[:2*tw], got[2*tw+9:4*tw+9])
+				for i := range got {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s, %d tiles, flags %d: rows[%d] = %g, generic %g", im.Name, tw, flags, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// checkWinogradOutputReference holds the generic tier to A^T M A + bias in
+// float64 (with the rows' old values and the ReLU as flags say) and to
+// leaving the 9 floats after each row alone.
+func checkWinogradOutputReference(t *testing.T, m []float32, stride, tw int, bias float32, flags int, old, got []float32) {
+	t.Helper()
+	at := [2][4]float64{{1, 1, 1, 0}, {0, 1, -1, -1}}
+	for tx := range tw {
+		for i := range 2 {
+			for j := range 2 {
+				s := float64(bias)
+				for r := range 4 {
+					for k := range 4 {
+						if c := at[i][r] * at[j][k]; c != 0 { // 0*NaN would be NaN
+							s += c * float64(m[(4*r+k)*stride+tx])
+						}
+					}
+				}
+				idx := i*(2*tw+9) + 2*tx + j
+				if flags&winoAccumulate != 0 {
+					s += float64(old[idx])
+				}
+				if flags&winoReLU != 0 && s < 0 {
+					s = 0
+				}
+				g := float64(got[idx])
+				if math.IsNaN(s) != math.IsNaN(g) || math.Abs(g-s) > 1e-5*(1+math.Abs(s)) {
+					t.Fatalf("generic, %d tiles, flags %d: tile %d (%d,%d) = %g, want %g", tw, flags, tx, i, j, g, s)
+				}
+			}
+		}
+	}
+	for i := range 9 {
+		for _, idx := range []int{2*tw + i, 4*tw + 9 + i} {
+			if math.Float32bits(got[idx]) != math.Float32bits(old[idx]) {
+				t.Fatalf("generic, %d tiles: rows[%d] past the tiles changed", tw, idx)
+			}
+		}
+	}
+}

@@ -146,7 +146,7 @@ func (m *Model) winogradIn(p *plan, img []float32) {
 func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
 	g := &p.tiles
 	c.wino.products(m.engine, p.sc.wv, p.sc.wm, g.total())
-	p.winoOut = winoOutJob{p: p, c: c, img: img}
+	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, img: img}
 	m.engine.ParallelRange(&p.winoOut, c.oc)
 }
 
@@ -155,6 +155,6 @@ func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
 func (m *Model) headOutput(p *plan, b int, c *conv, cls bool) {
 	g := &p.tiles
 	c.wino.products(m.engine, p.sc.wv, p.sc.wm, g.total())
-	p.winoOut = winoOutJob{p: p, c: c, head: true, cls: cls, b: b}
+	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, head: true, cls: cls, b: b}
 	m.engine.ParallelRange(&p.winoOut, c.oc)
 }

@@ -111,18 +111,21 @@ func winogradInputRange(im *kernels.Impl, src planes, c0, c1 int, v []float32, t
 }
 
 // winogradOutput turns the 16 products of every tile of one level (m:
-// position p's oc x total matrix at m[p*oc*total:]) into A^T M A, adds what
-// dst holds (with accumulate: a residual) and the bias, applies the ReLU
-// if set and writes the 2x2 tiles into dst, cropped to its size.
-func winogradOutput(m []float32, total, off, th, tw int, bias []float32, relu, accumulate bool, dst planes) {
-	winogradOutputRange(m, total, off, th, tw, bias, relu, accumulate, dst, 0, dst.c)
+// position p's oc x total matrix at m[p*oc*total:]) into A^T M A with im's
+// transform, adds what dst holds (with accumulate: a residual) and the
+// bias, applies the ReLU if set and writes the 2x2 tiles into dst, cropped
+// to its size. rows is scratch of at least 4*tw floats.
+func winogradOutput(im *kernels.Impl, m []float32, total, off, th, tw int, bias []float32, relu, accumulate bool, dst planes, rows []float32) {
+	winogradOutputRange(im, m, total, off, th, tw, bias, relu, accumulate, dst, 0, dst.c, rows)
 }
 
 // winogradOutputRange is winogradOutput on output channels [o0, o1) only.
-func winogradOutputRange(m []float32, total, off, th, tw int, bias []float32, relu, accumulate bool, dst planes, o0, o1 int) {
+func winogradOutputRange(im *kernels.Impl, m []float32, total, off, th, tw int, bias []float32, relu, accumulate bool, dst planes, o0, o1 int, rows []float32) {
 	h, w := dst.h, dst.w
 	stride := dst.c * total
-	full := w / 2 // tiles whose two columns are both inside
+	// An odd-sized map's last tile column or row falls outside it: those
+	// rows go through scratch rows of 2*tw.
+	s0, s1 := rows[:2*tw], rows[2*tw:4*tw]
 	for o := o0; o < o1; o++ {
 		out := dst.plane(o)
 		var b float32
@@ -130,51 +133,24 @@ func winogradOutputRange(m []float32, total, off, th, tw int, bias []float32, re
 			b = bias[o]
 		}
 		for ty := range th {
-			i := o*total + off + ty*tw
-			var q [16][]float32
-			for k := range q {
-				q[k] = m[k*stride+i : k*stride+i+tw]
-			}
+			q := m[o*total+off+ty*tw:]
 			y := 2 * ty
 			row0 := out[y*w : (y+1)*w]
-			row1 := row0 // written first, then overwritten by row0's values when h is odd
+			if w%2 == 0 && y+1 < h {
+				im.WinogradOutputRow(q, stride, tw, b, relu, accumulate, row0, out[(y+1)*w:(y+2)*w])
+				continue
+			}
+			var row1 []float32
 			if y+1 < h {
 				row1 = out[(y+1)*w : (y+2)*w]
 			}
-			for tx := range tw {
-				// s = A^T M, one column k at a time.
-				s00 := q[0][tx] + q[4][tx] + q[8][tx]
-				s01 := q[1][tx] + q[5][tx] + q[9][tx]
-				s02 := q[2][tx] + q[6][tx] + q[10][tx]
-				s03 := q[3][tx] + q[7][tx] + q[11][tx]
-				s10 := q[4][tx] - q[8][tx] - q[12][tx]
-				s11 := q[5][tx] - q[9][tx] - q[13][tx]
-				s12 := q[6][tx] - q[10][tx] - q[14][tx]
-				s13 := q[7][tx] - q[11][tx] - q[15][tx]
-				y00, y01 := s00+s01+s02+b, s01-s02-s03+b
-				y10, y11 := s10+s11+s12+b, s11-s12-s13+b
-				x := 2 * tx
-				if tx < full {
-					r0, r1 := row0[x:x+2:x+2], row1[x:x+2:x+2]
-					if accumulate {
-						y00, y01, y10, y11 = y00+r0[0], y01+r0[1], y10+r1[0], y11+r1[1]
-					}
-					if relu {
-						y00, y01, y10, y11 = max(y00, 0), max(y01, 0), max(y10, 0), max(y11, 0)
-					}
-					r1[0], r1[1] = y10, y11
-					r0[0], r0[1] = y00, y01
-				} else {
-					if accumulate {
-						y00, y10 = y00+row0[x], y10+row1[x]
-					}
-					if relu {
-						y00, y10 = max(y00, 0), max(y10, 0)
-					}
-					row1[x] = y10
-					row0[x] = y00
-				}
+			if accumulate {
+				copy(s0, row0)
+				copy(s1, row1)
 			}
+			im.WinogradOutputRow(q, stride, tw, b, relu, accumulate, s0, s1)
+			copy(row0, s0)
+			copy(row1, s1)
 		}
 	}
 }
@@ -191,7 +167,7 @@ func (c *conv) runWinograd(e *kernels.Engine, src, dst planes, sc *convScratch, 
 	t := th * tw
 	winogradInput(e.Impl(), src, sc.wv, t, 0, th, tw, sc.wRows)
 	c.wino.products(e, sc.wv, sc.wm, t)
-	winogradOutput(sc.wm, t, 0, th, tw, c.bias, c.relu, accumulate, dst)
+	winogradOutput(e.Impl(), sc.wm, t, 0, th, tw, c.bias, c.relu, accumulate, dst, sc.wRows)
 }
 
 // winogradScratch is what runWinograd needs for an ic x h x w input and

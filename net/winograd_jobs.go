@@ -24,6 +24,7 @@ func (j *winoInJob) RunRange(part, lo, hi int) {
 // output channel, into one image buffer (img) or, for the heads' last
 // convs (head), into image b's class or box outputs of every level.
 type winoOutJob struct {
+	im   *kernels.Impl
 	p    *plan
 	c    *conv
 	img  []float32
@@ -32,8 +33,10 @@ type winoOutJob struct {
 	b    int
 }
 
-func (j *winoOutJob) RunRange(_, lo, hi int) {
+func (j *winoOutJob) RunRange(part, lo, hi int) {
 	g, p, c := &j.p.tiles, j.p, j.c
+	n := 4 * kernels.WinogradRowWidth(g.tw[0]) // the input job's scratch, free now
+	rows := p.sc.wRows[part*n : (part+1)*n]
 	for l := range numLevels {
 		var dst planes
 		switch {
@@ -44,6 +47,6 @@ func (j *winoOutJob) RunRange(_, lo, hi int) {
 		default:
 			dst = imagePlanes(p.outputs[l].BoxDeltas, j.b)
 		}
-		winogradOutputRange(p.sc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, dst, lo, hi)
+		winogradOutputRange(j.im, p.sc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, dst, lo, hi, rows)
 	}
 }

@@ -44,7 +44,7 @@ func TestWinogradMatchesDirectConv(t *testing.T) {
 			}
 			wc.products(e, v, m, g.total())
 			for l := range numLevels {
-				winogradOutput(m, g.total(), g.off[l], g.th[l], g.tw[l], bias, relu, false, levelPlanes(out, l, oc))
+				winogradOutput(impl, m, g.total(), g.off[l], g.th[l], g.tw[l], bias, relu, false, levelPlanes(out, l, oc), make([]float32, 4*g.tw[l]))
 			}
 			e.Close()
 			for l := range numLevels {
