@@ -17,8 +17,8 @@ var neonTier = &Impl{
 	sgemmTile: sgemm8x12NEON,
 	sigmoid:   sigmoidNEON,
 
-	winogradInput:  winogradInputGeneric, // no NEON transforms yet
-	winogradOutput: winogradOutputGeneric,
+	winogradInput:  winogradInputRowNEON,
+	winogradOutput: winogradOutputRowNEON,
 }
 
 // sgemm8x12NEON computes an 8x12 tile of C from packed panels:
