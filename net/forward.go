@@ -135,7 +135,7 @@ func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *co
 }
 
 // winogradIn transforms one image's FPNWidth x total buffer, all levels,
-// into p.sc.wv.
+// into p.hsc.wv.
 func (m *Model) winogradIn(p *plan, img []float32) {
 	p.winoIn = winoInJob{im: m.engine.Impl(), p: p, img: img, c: m.cfg.FPNWidth}
 	m.engine.ParallelRange(&p.winoIn, m.cfg.FPNWidth)
@@ -145,7 +145,7 @@ func (m *Model) winogradIn(p *plan, img []float32) {
 // c.oc x total buffer.
 func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
 	g := &p.tiles
-	c.wino.products(m.engine, p.sc.wv, p.sc.wm, g.total())
+	c.wino.products(m.engine, p.hsc.wv, p.hsc.wm, g.total())
 	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, img: img}
 	m.engine.ParallelRange(&p.winoOut, c.oc)
 }
@@ -154,7 +154,7 @@ func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
 // input into each level's NCHW outputs for image b.
 func (m *Model) headOutput(p *plan, b int, c *conv, cls bool) {
 	g := &p.tiles
-	c.wino.products(m.engine, p.sc.wv, p.sc.wm, g.total())
+	c.wino.products(m.engine, p.hsc.wv, p.hsc.wm, g.total())
 	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, head: true, cls: cls, b: b}
 	m.engine.ParallelRange(&p.winoOut, c.oc)
 }

@@ -26,7 +26,8 @@ type plan struct {
 	stem, pool Tensor
 	stages     [4]Tensor // C2..C5; stages[0] may share pool's memory
 	scratch    [2][]float32
-	sc         convScratch
+	sc         convScratch // the backbone's and the FPN's convs
+	hsc        convScratch // the heads' Winograd scratch: apart from sc, so the two stages can overlap
 
 	lateral [3]Tensor // the FPN's last_inner at C3..C5 resolution
 	p6ReLU  Tensor    // relu(P6), P7's input
@@ -60,8 +61,10 @@ type planSizes struct {
 	levels     [numLevels][4]int
 	pyramid    int // batch x FPNWidth x total
 	tiles      tileGrid
-	wv, wm     int // Winograd scratch
+	wv, wm     int // Winograd scratch of the backbone and FPN convs
 	wRows      int
+	hwv, hwm   int // Winograd scratch of the heads, over all levels
+	hwRows     int
 }
 
 func (m *Model) planSizes(batch, h, w int) planSizes {
@@ -129,9 +132,9 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	}
 	s.tiles = newTileGrid(lh, lw)
 	// The heads' Winograd convs run over all levels' tiles at once.
-	grow(&s.wv, 16*f*s.tiles.total())
-	grow(&s.wm, 16*max(2*f, a*m.cfg.NumClasses, a*4)*s.tiles.total())
-	grow(&s.wRows, 4*kernels.WinogradRowWidth(s.tiles.tw[0]))
+	s.hwv = 16 * f * s.tiles.total()
+	s.hwm = 16 * max(2*f, a*m.cfg.NumClasses, a*4) * s.tiles.total()
+	s.hwRows = 4 * kernels.WinogradRowWidth(s.tiles.tw[0])
 	return s
 }
 
@@ -139,7 +142,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 // sizes whose buffers would not fit in memory before allocating any.
 func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 	s := m.planSizes(batch, h, w)
-	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wv, s.wm}
+	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wv, s.wm, s.hwv, s.hwm}
 	for _, st := range s.stages {
 		big = append(big, shapeSize(st[:]))
 	}
@@ -161,8 +164,11 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 	for i := range p.scratch {
 		p.scratch[i] = make([]float32, s.scratch[i])
 	}
+	// wRows holds one slice per thread of the Winograd transform jobs.
 	p.sc = convScratch{col: make([]float32, s.col), wv: make([]float32, s.wv), wm: make([]float32, s.wm),
-		wRows: make([]float32, s.wRows*m.engine.Threads())} // one slice per thread of the Winograd input job
+		wRows: make([]float32, s.wRows*m.engine.Threads())}
+	p.hsc = convScratch{wv: make([]float32, s.hwv), wm: make([]float32, s.hwm),
+		wRows: make([]float32, s.hwRows*m.engine.Threads())}
 	for i := range 3 {
 		p.lateral[i] = newTensorShape(s.levels[i])
 	}

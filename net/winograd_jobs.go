@@ -14,9 +14,9 @@ type winoInJob struct {
 func (j *winoInJob) RunRange(part, lo, hi int) {
 	g, p := &j.p.tiles, j.p
 	n := 4 * kernels.WinogradRowWidth(g.tw[0]) // each part's scratch, as planned for the widest level
-	rows := p.sc.wRows[part*n : (part+1)*n]
+	rows := p.hsc.wRows[part*n : (part+1)*n]
 	for l := range numLevels {
-		winogradInputRange(j.im, p.levelPlanes(j.img, l, j.c), lo, hi, p.sc.wv, g.total(), g.off[l], g.th[l], g.tw[l], rows)
+		winogradInputRange(j.im, p.levelPlanes(j.img, l, j.c), lo, hi, p.hsc.wv, g.total(), g.off[l], g.th[l], g.tw[l], rows)
 	}
 }
 
@@ -36,7 +36,7 @@ type winoOutJob struct {
 func (j *winoOutJob) RunRange(part, lo, hi int) {
 	g, p, c := &j.p.tiles, j.p, j.c
 	n := 4 * kernels.WinogradRowWidth(g.tw[0]) // the input job's scratch, free now
-	rows := p.sc.wRows[part*n : (part+1)*n]
+	rows := p.hsc.wRows[part*n : (part+1)*n]
 	for l := range numLevels {
 		var dst planes
 		switch {
@@ -47,6 +47,6 @@ func (j *winoOutJob) RunRange(part, lo, hi int) {
 		default:
 			dst = imagePlanes(p.outputs[l].BoxDeltas, j.b)
 		}
-		winogradOutputRange(j.im, p.sc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, dst, lo, hi, rows)
+		winogradOutputRange(j.im, p.hsc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, dst, lo, hi, rows)
 	}
 }
