@@ -19,6 +19,7 @@ type conv struct {
 type convScratch struct {
 	col, wv, wm, wRows []float32
 	im2col             im2colJob
+	wino               mapWinoJob
 }
 
 // im2colJob fills the im2col matrix on every thread, split by input channel.

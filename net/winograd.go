@@ -73,18 +73,12 @@ func newTileGrid(h, w [numLevels]int) tileGrid {
 	return g
 }
 
-// winogradInput writes B^T d B of every 4x4 input tile of src (one level,
-// tiles starting at column off) into v with im's transform: position p's
-// ic x total matrix is v[p*ic*total:], row c, column off + ty*tw + tx.
-// rows is scratch of 4*kernels.WinogradRowWidth(tw) floats: each tile
-// row's four input rows, zero-padded, so the transform needs no bounds
-// logic.
-func winogradInput(im *kernels.Impl, src planes, v []float32, total, off, th, tw int, rows []float32) {
-	winogradInputRange(im, src, 0, src.c, v, total, off, th, tw, rows)
-}
-
-// winogradInputRange is winogradInput on channels [c0, c1) only, so that
-// threads can share a transform.
+// winogradInputRange writes B^T d B of every 4x4 input tile of src's
+// channels [c0, c1) (one level, tiles starting at column off) into v with
+// im's transform: position p's ic x total matrix is v[p*ic*total:], row c,
+// column off + ty*tw + tx. rows is scratch of 4*kernels.WinogradRowWidth(tw)
+// floats: each tile row's four input rows, zero-padded, so the transform
+// needs no bounds logic. Threads share a transform by channel ranges.
 func winogradInputRange(im *kernels.Impl, src planes, c0, c1 int, v []float32, total, off, th, tw int, rows []float32) {
 	h, w := src.h, src.w
 	stride := src.c * total
@@ -110,16 +104,12 @@ func winogradInputRange(im *kernels.Impl, src planes, c0, c1 int, v []float32, t
 	}
 }
 
-// winogradOutput turns the 16 products of every tile of one level (m:
+// winogradOutputRange turns the 16 products of every tile of one level (m:
 // position p's oc x total matrix at m[p*oc*total:]) into A^T M A with im's
-// transform, adds what dst holds (with accumulate: a residual) and the
-// bias, applies the ReLU if set and writes the 2x2 tiles into dst, cropped
-// to its size. rows is scratch of at least 4*tw floats.
-func winogradOutput(im *kernels.Impl, m []float32, total, off, th, tw int, bias []float32, relu, accumulate bool, dst planes, rows []float32) {
-	winogradOutputRange(im, m, total, off, th, tw, bias, relu, accumulate, dst, 0, dst.c, rows)
-}
-
-// winogradOutputRange is winogradOutput on output channels [o0, o1) only.
+// transform for output channels [o0, o1), adds what dst holds (with
+// accumulate: a residual) and the bias, applies the ReLU if set and writes
+// the 2x2 tiles into dst, cropped to its size. rows is scratch of at least
+// 4*tw floats.
 func winogradOutputRange(im *kernels.Impl, m []float32, total, off, th, tw int, bias []float32, relu, accumulate bool, dst planes, o0, o1 int, rows []float32) {
 	h, w := dst.h, dst.w
 	stride := dst.c * total
@@ -164,10 +154,13 @@ func (wc *winogradConv) products(e *kernels.Engine, v, m []float32, total int) {
 // accumulate, dst's values are added before the bias and ReLU).
 func (c *conv) runWinograd(e *kernels.Engine, src, dst planes, sc *convScratch, accumulate bool) {
 	th, tw := (src.h+1)/2, (src.w+1)/2
-	t := th * tw
-	winogradInput(e.Impl(), src, sc.wv, t, 0, th, tw, sc.wRows)
-	c.wino.products(e, sc.wv, sc.wm, t)
-	winogradOutput(e.Impl(), sc.wm, t, 0, th, tw, c.bias, c.relu, accumulate, dst, sc.wRows)
+	j := &sc.wino
+	*j = mapWinoJob{c: c, im: e.Impl(), src: src, dst: dst, sc: sc, th: th, tw: tw, rows: len(sc.wRows) / e.Threads()}
+	e.ParallelRange(j, src.c)
+	c.wino.products(e, sc.wv, sc.wm, th*tw)
+	j.output, j.accumulate = true, accumulate
+	e.ParallelRange(j, dst.c)
+	*j = mapWinoJob{} // drop references to the maps
 }
 
 // winogradScratch is what runWinograd needs for an ic x h x w input and

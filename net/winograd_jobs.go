@@ -50,3 +50,24 @@ func (j *winoOutJob) RunRange(part, lo, hi int) {
 		winogradOutputRange(j.im, p.hsc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, dst, lo, hi, rows)
 	}
 }
+
+// mapWinoJob is runWinograd's input transform (output false) or output
+// transform of one map, split over threads by channel; each part has rows
+// floats of sc.wRows.
+type mapWinoJob struct {
+	c                  *conv
+	im                 *kernels.Impl
+	src, dst           planes
+	sc                 *convScratch
+	th, tw, rows       int
+	output, accumulate bool
+}
+
+func (j *mapWinoJob) RunRange(part, lo, hi int) {
+	rows, t := j.sc.wRows[part*j.rows:(part+1)*j.rows], j.th*j.tw
+	if !j.output {
+		winogradInputRange(j.im, j.src, lo, hi, j.sc.wv, t, 0, j.th, j.tw, rows)
+		return
+	}
+	winogradOutputRange(j.im, j.sc.wm, t, 0, j.th, j.tw, j.c.bias, j.c.relu, j.accumulate, j.dst, lo, hi, rows)
+}

@@ -40,11 +40,11 @@ func TestWinogradMatchesDirectConv(t *testing.T) {
 			m := make([]float32, 16*oc*g.total())
 			out := make([]float32, oc*total)
 			for l := range numLevels {
-				winogradInput(impl, levelPlanes(in, l, ic), v, g.total(), g.off[l], g.th[l], g.tw[l], make([]float32, 4*kernels.WinogradRowWidth(g.tw[l])))
+				winogradInputRange(impl, levelPlanes(in, l, ic), 0, ic, v, g.total(), g.off[l], g.th[l], g.tw[l], make([]float32, 4*kernels.WinogradRowWidth(g.tw[l])))
 			}
 			wc.products(e, v, m, g.total())
 			for l := range numLevels {
-				winogradOutput(impl, m, g.total(), g.off[l], g.th[l], g.tw[l], bias, relu, false, levelPlanes(out, l, oc), make([]float32, 4*g.tw[l]))
+				winogradOutputRange(impl, m, g.total(), g.off[l], g.th[l], g.tw[l], bias, relu, false, levelPlanes(out, l, oc), 0, oc, make([]float32, 4*g.tw[l]))
 			}
 			e.Close()
 			for l := range numLevels {
