@@ -1,7 +1,8 @@
 //go:build ignore
 
 // asmgen writes the arm64 NEON kernels (sgemm_neon_arm64.s,
-// pack_neon_arm64.s, sigmoid_neon_arm64.s and winograd_neon_arm64.s). The Go assembler lacks the by-element FMLA and most
+// pack_neon_arm64.s, sigmoid_neon_arm64.s, winograd_neon_arm64.s and
+// gather_neon_arm64.s). The Go assembler lacks the by-element FMLA and most
 // floating-point vector instructions (FADD, FMUL, FDIV, FMAX, FRINTN,
 // FCVTZS, FCMGE, FCMGT), so those are emitted as WORDs with the mnemonic in
 // a comment; generating them keeps the encodings in one checked place.
@@ -21,6 +22,7 @@ func main() {
 		"pack_neon_arm64.s":     packKernel(),
 		"sigmoid_neon_arm64.s":  sigmoidKernel(),
 		"winograd_neon_arm64.s": winogradKernels(),
+		"gather_neon_arm64.s":   gatherEvenKernel(),
 	}
 	for name, text := range files {
 		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
@@ -364,6 +366,25 @@ func winogradKernels() string {
 	winogradInputNEON(&e)
 	e.w("")
 	winogradOutputNEON(&e)
+	return e.String()
+}
+
+// gatherEvenKernel: LD2 splits 8 floats into the even and the odd ones.
+func gatherEvenKernel() string {
+	var e emitter
+	e.header()
+	e.w("// func gatherEvenNEON(dst, src *float32, blocks int)")
+	e.w("TEXT ·gatherEvenNEON(SB), NOSPLIT, $0-24")
+	e.w("\tMOVD dst+0(FP), R0")
+	e.w("\tMOVD src+8(FP), R1")
+	e.w("\tMOVD blocks+16(FP), R2")
+	e.w("")
+	e.w("geven:")
+	e.w("\tVLD2.P 32(R1), [V0.S4, V1.S4]")
+	e.w("\tVST1.P [V0.S4], 16(R0)")
+	e.w("\tSUB $1, R2, R2")
+	e.w("\tCBNZ R2, geven")
+	e.w("\tRET")
 	return e.String()
 }
 

@@ -45,3 +45,42 @@ func TestSigmoidAsmStaysInSlices(t *testing.T) {
 		}
 	}
 }
+
+// TestGatherEvenAsmStaysInSlices: a source of exactly 2n-1 floats and n
+// outputs, each against a guard page.
+func TestGatherEvenAsmStaysInSlices(t *testing.T) {
+	for _, im := range asmTiers() {
+		for n := 1; n <= 40; n++ {
+			src, dst := guardedFloats(t, 2*n-1), guardedFloats(t, n)
+			for i := range src {
+				src[i] = float32(i)
+			}
+			im.GatherEven(dst, src)
+			for i, v := range dst {
+				if v != float32(2*i) {
+					t.Fatalf("%s: n %d: dst[%d] = %g", im.Name, n, i, v)
+				}
+			}
+		}
+	}
+}
+
+// TestWinogradAsmStaysInSlices: the transforms' rows, products and
+// outputs each end at a guard page, as short as the contracts allow.
+func TestWinogradAsmStaysInSlices(t *testing.T) {
+	for _, im := range asmTiers() {
+		for tw := 1; tw <= 40; tw++ {
+			pw := WinogradRowWidth(tw)
+			rows, out := guardedFloats(t, 4*pw), guardedFloats(t, 15*tw+tw)
+			im.WinogradInputRow(rows, pw, tw, out, tw)
+			m := guardedFloats(t, 15*tw+tw)
+			row0, row1 := guardedFloats(t, 2*tw), guardedFloats(t, 2*tw)
+			im.WinogradOutputRow(m, tw, tw, 0.5, true, true, row0, row1)
+			for i, v := range row1 {
+				if v != 0.5 { // zero products and rows: the bias
+					t.Fatalf("%s: %d tiles: row1[%d] = %g, want the bias", im.Name, tw, i, v)
+				}
+			}
+		}
+	}
+}

@@ -29,6 +29,9 @@ type Impl struct {
 
 	// winogradOutput is WinogradOutputRow without the argument checks.
 	winogradOutput func(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32)
+
+	// gatherEven is GatherEven without the argument checks.
+	gatherEven func(dst, src []float32)
 }
 
 func (im *Impl) String() string { return im.Name }
@@ -44,6 +47,7 @@ var generic = &Impl{
 
 	winogradInput:  winogradInputGeneric,
 	winogradOutput: winogradOutputGeneric,
+	gatherEven:     gatherEvenGeneric,
 }
 
 // tiers lists the tiers this CPU can run, best first; the generic tier is

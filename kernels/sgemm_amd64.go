@@ -17,6 +17,7 @@ var avx2Tier = &Impl{
 
 	winogradInput:  winogradInputRowAVX2,
 	winogradOutput: winogradOutputRowAVX2,
+	gatherEven:     gatherEvenRowAVX2,
 }
 
 // avx512Tier runs the 6x64 AVX-512F micro-kernel: 24 ZMM accumulators, 4
@@ -34,6 +35,7 @@ var avx512Tier = &Impl{
 
 	winogradInput:  winogradInputRowAVX512,
 	winogradOutput: winogradOutputRowAVX512,
+	gatherEven:     gatherEvenRowAVX512,
 }
 
 // sgemm6x16AVX2 computes a 6x16 tile of C from packed panels:

@@ -19,6 +19,7 @@ var neonTier = &Impl{
 
 	winogradInput:  winogradInputRowNEON,
 	winogradOutput: winogradOutputRowNEON,
+	gatherEven:     gatherEvenRowNEON,
 }
 
 // sgemm8x12NEON computes an 8x12 tile of C from packed panels:

@@ -22,15 +22,16 @@ type convScratch struct {
 	wino               mapWinoJob
 }
 
-// im2colJob fills the im2col matrix on every thread, split by input channel.
+// im2colJob fills the im2col matrix on every thread, split by rows.
 type im2colJob struct {
+	im  *kernels.Impl
 	s   kernels.ConvShape
 	src planes
 	col []float32
 	ld  int
 }
 
-func (j *im2colJob) RunRange(_, lo, hi int) { im2colRange(j.s, j.src, j.col, j.ld, lo, hi) }
+func (j *im2colJob) RunRange(_, lo, hi int) { im2colRange(j.im, j.s, j.src, j.col, j.ld, lo, hi) }
 
 // shape is the kernels' description of this conv over an h x w input.
 func (c *conv) shape(h, w int) kernels.ConvShape {
@@ -71,8 +72,8 @@ func (c *conv) runPlanes(e *kernels.Engine, src, dst planes, sc *convScratch, ac
 	n := c.outSize(src.h) * c.outSize(src.w)
 	bm, ldb := src.data, src.stride
 	if !c.pointwise() {
-		sc.im2col = im2colJob{s: c.shape(src.h, src.w), src: src, col: sc.col, ld: n}
-		e.ParallelRange(&sc.im2col, c.ic)
+		sc.im2col = im2colJob{im: e.Impl(), s: c.shape(src.h, src.w), src: src, col: sc.col, ld: n}
+		e.ParallelRange(&sc.im2col, c.ic*c.k*c.k)
 		bm, ldb = sc.col, n
 	}
 	c.gemm(e, n, bm, ldb, dst.data, dst.stride, accumulate)

@@ -24,42 +24,42 @@ func (p planes) plane(c int) []float32 { return p.data[c*p.stride : c*p.stride+p
 // col with row stride ldcol: row (c,ky,kx), column (oy,ox) holds
 // src[c][oy*stride-pad+ky][ox*stride-pad+kx], 0 outside the image (as
 // kernels.Im2col, with strided planes in and a strided matrix out).
-// Stride-1 rows are copies.
-func im2col(s kernels.ConvShape, src planes, col []float32, ldcol int) {
-	im2colRange(s, src, col, ldcol, 0, s.C)
+// Stride-1 rows are copies, stride-2 rows im's GatherEven.
+func im2col(im *kernels.Impl, s kernels.ConvShape, src planes, col []float32, ldcol int) {
+	im2colRange(im, s, src, col, ldcol, 0, s.C*s.KH*s.KW)
 }
 
-// im2colRange is im2col for input channels [c0, c1) only: their KH*KW rows.
-func im2colRange(s kernels.ConvShape, src planes, col []float32, ldcol int, c0, c1 int) {
+// im2colRange is im2col for rows [r0, r1) only, so that threads can share
+// it evenly even when there are few channels (a stem conv has 3, and 147
+// rows).
+func im2colRange(im *kernels.Impl, s kernels.ConvShape, src planes, col []float32, ldcol int, r0, r1 int) {
 	oh, ow := s.OutH(), s.OutW()
-	row := c0 * s.KH * s.KW
-	for c := c0; c < c1; c++ {
+	for row := r0; row < r1; row++ {
+		c, ky, kx := row/(s.KH*s.KW), row/s.KW%s.KH, row%s.KW
 		in := src.plane(c)
-		for ky := range s.KH {
-			for kx := range s.KW {
-				out := col[row*ldcol : row*ldcol+oh*ow]
-				row++
-				x0 := kx*s.DilW - s.PadW
-				lo, hi := validCols(x0, s.StrideW, s.W, ow)
-				for oy := range oh {
-					line := out[oy*ow : (oy+1)*ow]
-					y := oy*s.StrideH - s.PadH + ky*s.DilH
-					if y < 0 || y >= s.H {
-						clear(line)
-						continue
-					}
-					clear(line[:lo])
-					clear(line[hi:])
-					if lo >= hi {
-						continue
-					}
-					first := y*s.W + x0 + lo*s.StrideW
-					if s.StrideW == 1 {
-						copy(line[lo:hi], in[first:first+hi-lo])
-						continue
-					}
-					gatherStrided(line[lo:hi], in[first:first+(hi-lo-1)*s.StrideW+1], s.StrideW)
-				}
+		out := col[row*ldcol : row*ldcol+oh*ow]
+		x0 := kx*s.DilW - s.PadW
+		lo, hi := validCols(x0, s.StrideW, s.W, ow)
+		for oy := range oh {
+			line := out[oy*ow : (oy+1)*ow]
+			y := oy*s.StrideH - s.PadH + ky*s.DilH
+			if y < 0 || y >= s.H {
+				clear(line)
+				continue
+			}
+			clear(line[:lo])
+			clear(line[hi:])
+			if lo >= hi {
+				continue
+			}
+			first := y*s.W + x0 + lo*s.StrideW
+			switch s.StrideW {
+			case 1:
+				copy(line[lo:hi], in[first:first+hi-lo])
+			case 2: // the rest of the plane lets the vector tiers read whole vectors
+				im.GatherEven(line[lo:hi], in[first:])
+			default:
+				gatherStrided(line[lo:hi], in[first:first+(hi-lo-1)*s.StrideW+1], s.StrideW)
 			}
 		}
 	}
@@ -67,13 +67,6 @@ func im2colRange(s kernels.ConvShape, src planes, col []float32, ldcol int, c0, 
 
 // gatherStrided sets dst[i] = src[i*stride]; len(src) == (len(dst)-1)*stride+1.
 func gatherStrided(dst, src []float32, stride int) {
-	if stride == 2 {
-		src = src[:2*len(dst)-1]
-		for i := range dst {
-			dst[i] = src[2*i]
-		}
-		return
-	}
 	for i := range dst {
 		dst[i] = src[i*stride]
 	}

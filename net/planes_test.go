@@ -8,10 +8,20 @@ import (
 )
 
 // im2col over strided planes into a strided matrix equals kernels.Im2col on
-// packed planes, and writes nothing between the rows or the planes.
+// packed planes on every tier (stride-2 rows are the tier's GatherEven, so
+// some rows are long enough for whole vectors), and writes nothing between
+// the rows or the planes.
 func TestIm2colStridedMatchesKernels(t *testing.T) {
+	for _, im := range kernels.Tiers() {
+		testIm2colStrided(t, im)
+	}
+}
+
+func testIm2colStrided(t *testing.T, im *kernels.Impl) {
 	rng := rand.New(rand.NewSource(5))
 	for _, s := range []kernels.ConvShape{
+		{C: 3, H: 9, W: 70, KH: 7, KW: 7, StrideH: 2, StrideW: 2, PadH: 3, PadW: 3, DilH: 1, DilW: 1},
+		{C: 2, H: 6, W: 67, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
 		{C: 3, H: 13, W: 11, KH: 7, KW: 7, StrideH: 2, StrideW: 2, PadH: 3, PadW: 3, DilH: 1, DilW: 1},
 		{C: 2, H: 5, W: 6, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
 		{C: 2, H: 1, W: 1, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
@@ -36,16 +46,16 @@ func TestIm2colStridedMatchesKernels(t *testing.T) {
 		for i := range col {
 			col[i] = sentinel
 		}
-		im2col(s, planes{data: strided, c: s.C, h: s.H, w: s.W, stride: hw + gap}, col, ld)
+		im2col(im, s, planes{data: strided, c: s.C, h: s.H, w: s.W, stride: hw + gap}, col, ld)
 		for r := range s.ColRows() {
 			for j := range ld {
 				got := col[r*ld+j]
 				if j >= n {
 					if got != sentinel {
-						t.Fatalf("%+v: wrote past row %d", s, r)
+						t.Fatalf("%s %+v: wrote past row %d", im.Name, s, r)
 					}
 				} else if got != want[r*n+j] {
-					t.Fatalf("%+v: row %d col %d: got %g, want %g", s, r, j, got, want[r*n+j])
+					t.Fatalf("%s %+v: row %d col %d: got %g, want %g", im.Name, s, r, j, got, want[r*n+j])
 				}
 			}
 		}
