@@ -125,9 +125,9 @@ func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *co
 			a, other = other, a
 		}
 		if l.gn != nil {
-			for lv := range numLevels {
-				l.gn.applyReLU(p.levelPlanes(a, lv, m.cfg.FPNWidth))
-			}
+			p.gn = groupNormJob{gn: l.gn, p: p, buf: a, c: m.cfg.FPNWidth}
+			m.engine.ParallelRange(&p.gn, l.gn.groups)
+			p.gn = groupNormJob{}
 		}
 	}
 	m.winogradIn(p, a)

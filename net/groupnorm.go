@@ -11,14 +11,15 @@ type groupNorm struct {
 	gamma, beta []float32
 }
 
-// applyReLU normalises one image's planes in place per group (biased
-// variance over the group's channels and pixels, statistics in float64),
-// applies the per-channel affine and then a ReLU.
-func (g *groupNorm) applyReLU(x planes) {
+// applyReLURange normalises groups [g0, g1) of one image's planes in place
+// (biased variance over the group's channels and pixels, statistics in
+// float64), applies the per-channel affine and then a ReLU. Threads share
+// a layer by group ranges.
+func (g *groupNorm) applyReLURange(x planes, g0, g1 int) {
 	per := x.c / g.groups
 	hw := x.h * x.w
 	count := float64(per * hw)
-	for gr := range g.groups {
+	for gr := g0; gr < g1; gr++ {
 		var sum, sq float64
 		for c := gr * per; c < (gr+1)*per; c++ {
 			for _, v := range x.plane(c) {
@@ -41,5 +42,20 @@ func (g *groupNorm) applyReLU(x planes) {
 				plane[j] = max(v*scale+shift, 0)
 			}
 		}
+	}
+}
+
+// groupNormJob is a head tower's GroupNorm and ReLU on every level of one
+// buffer, split over threads by group.
+type groupNormJob struct {
+	gn  *groupNorm
+	p   *plan
+	buf []float32
+	c   int
+}
+
+func (j *groupNormJob) RunRange(_, lo, hi int) {
+	for l := range numLevels {
+		j.gn.applyReLURange(j.p.levelPlanes(j.buf, l, j.c), lo, hi)
 	}
 }

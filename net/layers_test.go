@@ -145,7 +145,7 @@ func TestGroupNormReLU(t *testing.T) {
 	orig := append([]float32(nil), x.Data...)
 	g := &groupNorm{groups: groups, gamma: randomSlice(rng, c), beta: randomSlice(rng, c)}
 	for b := range n {
-		g.applyReLU(imagePlanes(x, b))
+		g.applyReLURange(imagePlanes(x, b), 0, g.groups)
 	}
 	per := c / groups * hw
 	for b := range n {

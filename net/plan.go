@@ -45,6 +45,7 @@ type plan struct {
 	tiles          tileGrid  // the heads' Winograd tiles, all levels side by side
 	winoIn         winoInJob // the Winograd transforms, split over threads by channel
 	winoOut        winoOutJob
+	gn             groupNormJob // a tower's GroupNorm, split over threads by group
 
 	outputs [numLevels]HeadOutput
 	outList []HeadOutput // outputs[:], handed to callers
