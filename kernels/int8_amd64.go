@@ -18,7 +18,8 @@ var avx512vnniInt8 = &Int8Impl{
 	narrow:     []func(int, *int8, *int8, *int32, int){int8Tile6x16VNNI, int8Tile6x32VNNI, int8Tile6x48VNNI},
 	narrowStep: 16,
 	requant:    requantAVX512, rqLanes: 1,
-	bias: biasAVX512,
+	bias:     biasAVX512,
+	quantize: quantizeAVX512, qLanes: 16,
 }
 
 // avx2Int8 runs the 6x8 VPMADDWD micro-kernel for AVX2 CPUs without VNNI:
@@ -31,7 +32,8 @@ var avx2Int8 = &Int8Impl{
 	wideA:   true,
 	tile:    int8Tile6x8AVX2,
 	requant: requantAVX2, rqLanes: 8,
-	bias: biasAVX2,
+	bias:     biasAVX2,
+	quantize: quantizeAVX2, qLanes: 8,
 }
 
 // int8Tile6x64VNNI computes a 6x64 int32 tile from packed panels; B bytes

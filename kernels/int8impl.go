@@ -52,6 +52,11 @@ type Int8Impl struct {
 	// bias, when set, adds each row's constant to rows x n int32 values
 	// (GemmI8Acc's epilogue), n a multiple of rqLanes.
 	bias func(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
+
+	// quantize, when set, is Quantize on n floats, n a positive multiple of
+	// qLanes (quantizeGo does the rest).
+	quantize func(dst *int8, src *float32, n int, inv float32, zero int32)
+	qLanes   int
 }
 
 func (im *Int8Impl) String() string { return im.Name }

@@ -24,7 +24,7 @@ func (m *Model) Heads(h, w int, input []float32) ([]boxes.Level, error) {
 		}
 		m.plan = p
 	}
-	quantizeInto(p.input, input, m.input)
+	quantizeInto(m.engine.Int8Impl(), p.input, input, m.input)
 	m.backbone(p)
 	m.fpn(p)
 	m.heads(p)
@@ -103,18 +103,10 @@ func (m *Model) fpn(p *plan) {
 	m.conv(p, m.p7, p.pyramid[p.off[3]:], t, p.levelH[3], p.levelW[3], int8(m.p6.Out.Zero), p.pyramid[p.off[4]:], t)
 }
 
-// quantizeInto writes clamp(round(src[i]/p.Scale) + p.Zero) into dst:
-// QParams.Quantize except that ties round up rather than away from zero,
-// which lets one conversion do the rounding without a branch. The explicit
-// float32 conversion keeps the product from fusing into anything, so every
-// platform rounds alike.
-func quantizeInto(dst []int8, src []float32, p QParams) {
-	inv := 1 / p.Scale
-	z := p.Zero
-	dst = dst[:len(src)]
-	for i, v := range src {
-		r := min(max(float32(v*inv), -512), 512) // in range for the conversion (NaN stays NaN)
-		q := int32(float64(r)+512.5) - 512       // floor(r + 0.5): truncation of a positive number
-		dst[i] = int8(min(max(q+z, -128), 127))
-	}
+// quantizeInto writes clamp(round(src[i]/p.Scale) + p.Zero) into dst with
+// im's Quantize: QParams.Quantize except that ties round up rather than
+// away from zero, which lets one conversion do the rounding without a
+// branch.
+func quantizeInto(im *kernels.Int8Impl, dst []int8, src []float32, p QParams) {
+	im.Quantize(dst[:len(src)], src, 1/p.Scale, p.Zero)
 }

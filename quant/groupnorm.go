@@ -12,10 +12,15 @@ import (
 // side, one level at offset off). Statistics in float64 with the biased
 // variance, the affine folded per channel, as package net computes them.
 func groupNormReLU(x []float32, stride, off, hw, c int, gamma, beta []float32) {
+	groupNormReLURange(x, stride, off, hw, c, gamma, beta, 0, net.GroupNormGroups)
+}
+
+// groupNormReLURange is groupNormReLU on groups [g0, g1) only.
+func groupNormReLURange(x []float32, stride, off, hw, c int, gamma, beta []float32, g0, g1 int) {
 	per := c / net.GroupNormGroups
 	count := float64(per * hw)
 	plane := func(ch int) []float32 { return x[ch*stride+off : ch*stride+off+hw] }
-	for g := range net.GroupNormGroups {
+	for g := g0; g < g1; g++ {
 		var sum, sq float64
 		for ch := g * per; ch < (g+1)*per; ch++ {
 			for _, v := range plane(ch) {

@@ -1,5 +1,10 @@
 package quant
 
+import (
+	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
+)
+
 // heads runs both heads on every level: the two towers' first convs share
 // one im2col of the pyramid, and each 3x3 head conv is one im2col over the
 // columns of all five levels, then one GEMM per level (the weights are
@@ -53,19 +58,38 @@ func (m *Model) towerConv(p *plan, l towerLayer, dst []int8) {
 		}
 		return
 	}
-	// GroupNorm has no int8 form: normalise the dequantized sums in float.
-	outC := l.conv[0].OutC
+	// GroupNorm has no int8 form: normalise the dequantized sums in float,
+	// on every thread, a share of the groups each.
 	for lv, c := range l.conv {
 		lo, hw := p.off[lv], p.off[lv+1]-p.off[lv]
-		acc := p.acc[lo:]
-		m.engine.GemmI8Acc(c.packed, hw, p.col[lo:], t, acc, t, c.Bias)
-		for ch := range outC {
-			dequantize(p.norm[ch*t+lo:ch*t+lo+hw], acc[ch*t:ch*t+hw], c.accScale[ch])
-		}
-		groupNormReLU(p.norm, t, lo, hw, outC, l.gamma, l.beta)
-		for ch := range outC {
-			quantizeInto(dst[ch*t+lo:ch*t+lo+hw], p.norm[ch*t+lo:ch*t+lo+hw], c.Out)
-		}
+		m.engine.GemmI8Acc(c.packed, hw, p.col[lo:], t, p.acc[lo:], t, c.Bias)
+		p.gnJob = groupNormJob{im: m.engine.Int8Impl(), p: p, gamma: l.gamma, beta: l.beta, c: c, lo: lo, hw: hw, dst: dst}
+		m.engine.ParallelRange(&p.gnJob, net.GroupNormGroups)
+		p.gnJob = groupNormJob{}
+	}
+}
+
+// groupNormJob is a GroupNorm tower layer's float part on one level:
+// dequantize its accumulators, normalise, ReLU and quantize again, split
+// over threads by group.
+type groupNormJob struct {
+	im          *kernels.Int8Impl
+	p           *plan
+	gamma, beta []float32
+	c           *Conv
+	lo, hw      int
+	dst         []int8
+}
+
+func (j *groupNormJob) RunRange(_, g0, g1 int) {
+	p, c, t, lo, hw := j.p, j.c, j.p.total, j.lo, j.hw
+	per := c.OutC / net.GroupNormGroups
+	for ch := g0 * per; ch < g1*per; ch++ {
+		dequantize(p.norm[ch*t+lo:ch*t+lo+hw], p.acc[ch*t+lo:ch*t+lo+hw], c.accScale[ch])
+	}
+	groupNormReLURange(p.norm, t, lo, hw, c.OutC, j.gamma, j.beta, g0, g1)
+	for ch := g0 * per; ch < g1*per; ch++ {
+		quantizeInto(j.im, j.dst[ch*t+lo:ch*t+lo+hw], p.norm[ch*t+lo:ch*t+lo+hw], c.Out)
 	}
 }
 

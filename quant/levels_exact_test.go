@@ -63,7 +63,7 @@ func levelAlone(m *Model, hd qhead, l int, x []int8, h, w int) []float32 {
 				dequantize(norm[ch*hw:(ch+1)*hw], acc[ch*hw:(ch+1)*hw], c.AccScale(ch))
 			}
 			groupNormReLU(norm, hw, 0, hw, c.OutC, tl.gamma, tl.beta)
-			quantizeInto(out, norm, c.Out)
+			quantizeInto(m.engine.Int8Impl(), out, norm, c.Out)
 		}
 		x = out
 	}

@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"github.com/retina-edge/retina/kernels"
 	"math"
 	"math/rand"
 	"testing"
@@ -103,8 +104,14 @@ func TestQuantizeIntoMatchesQuantize(t *testing.T) {
 		src[i] = float32(rng.NormFloat64() * 3)
 	}
 	src = append(src, 1e9, -1e9, 0, p.Scale*2.5, -p.Scale*2.5)
+	for _, im := range kernels.Int8Tiers() {
+		testQuantizeInto(t, im, src, p)
+	}
+}
+
+func testQuantizeInto(t *testing.T, im *kernels.Int8Impl, src []float32, p QParams) {
 	dst := make([]int8, len(src))
-	quantizeInto(dst, src, p)
+	quantizeInto(im, dst, src, p)
 	for i, v := range src {
 		want := p.Quantize(v)
 		r := float64(v) / float64(p.Scale)
@@ -112,7 +119,7 @@ func TestQuantizeIntoMatchesQuantize(t *testing.T) {
 			want++
 		}
 		if d := int(dst[i]) - int(want); d != 0 && (d > 1 || d < -1 || math.Abs(math.Abs(r-math.Floor(r))-0.5) > 1e-4) {
-			t.Fatalf("%g: quantizeInto %d, Quantize %d", v, dst[i], want)
+			t.Fatalf("%s: %g: quantizeInto %d, Quantize %d", im.Name, v, dst[i], want)
 		}
 	}
 }

@@ -52,6 +52,7 @@ type plan struct {
 	tower          [3][]int8
 	acc            []int32   // the int32 accumulators of the heads' GroupNorm and output convs
 	norm           []float32 // GroupNorm heads: dequantized tower accumulators
+	gnJob          groupNormJob
 	clsOut, boxOut []float32 // per level, A*K x h x w then A*4 x h x w, levels back to back
 	levels         [numLevels]boxes.Level
 	levelList      []boxes.Level
