@@ -1,8 +1,8 @@
 //go:build ignore
 
 // asmgen writes the arm64 NEON kernels (sgemm_neon_arm64.s,
-// pack_neon_arm64.s, sigmoid_neon_arm64.s, winograd_neon_arm64.s and
-// gather_neon_arm64.s). The Go assembler lacks the by-element FMLA and most
+// pack_neon_arm64.s, sigmoid_neon_arm64.s, winograd_neon_arm64.s,
+// gather_neon_arm64.s and quantize_neon_arm64.s). The Go assembler lacks the by-element FMLA and most
 // floating-point vector instructions (FADD, FMUL, FDIV, FMAX, FRINTN,
 // FCVTZS, FCMGE, FCMGT), so those are emitted as WORDs with the mnemonic in
 // a comment; generating them keeps the encodings in one checked place.
@@ -23,6 +23,7 @@ func main() {
 		"sigmoid_neon_arm64.s":  sigmoidKernel(),
 		"winograd_neon_arm64.s": winogradKernels(),
 		"gather_neon_arm64.s":   gatherEvenKernel(),
+		"quantize_neon_arm64.s": quantizeKernel(),
 	}
 	for name, text := range files {
 		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
@@ -53,13 +54,16 @@ func fmlaLane(d, n, m, lane int) string {
 	return word(enc, "FMLA V%d.4S, V%d.4S, V%d.S[%d]", d, n, m, lane)
 }
 
-func fadd(d, n, m int) string { return rrr(0x4e20d400, "FADD", d, n, m) }
-func fsub(d, n, m int) string { return rrr(0x4ea0d400, "FSUB", d, n, m) }
-func fmul(d, n, m int) string { return rrr(0x6e20dc00, "FMUL", d, n, m) }
-func fdiv(d, n, m int) string { return rrr(0x6e20fc00, "FDIV", d, n, m) }
-func fmax(d, n, m int) string { return rrr(0x4e20f400, "FMAX", d, n, m) } // NaN in, NaN out
-func frintn(d, n int) string  { return rr(0x4e218800, "FRINTN", d, n) }   // round to nearest even
-func fcvtzs(d, n int) string  { return rr(0x4ea1b800, "FCVTZS", d, n) }
+func fadd(d, n, m int) string  { return rrr(0x4e20d400, "FADD", d, n, m) }
+func fsub(d, n, m int) string  { return rrr(0x4ea0d400, "FSUB", d, n, m) }
+func fmul(d, n, m int) string  { return rrr(0x6e20dc00, "FMUL", d, n, m) }
+func fdiv(d, n, m int) string  { return rrr(0x6e20fc00, "FDIV", d, n, m) }
+func fmax(d, n, m int) string  { return rrr(0x4e20f400, "FMAX", d, n, m) } // NaN in, NaN out
+func fmin(d, n, m int) string  { return rrr(0x4ea0f400, "FMIN", d, n, m) }
+func fcmge(d, n, m int) string { return rrr(0x6e20e400, "FCMGE", d, n, m) } // Vn >= Vm
+func frintm(d, n int) string   { return rr(0x4e219800, "FRINTM", d, n) }    // round toward -Inf
+func frintn(d, n int) string   { return rr(0x4e218800, "FRINTN", d, n) }    // round to nearest even
+func fcvtzs(d, n int) string   { return rr(0x4ea1b800, "FCVTZS", d, n) }
 func fcmlt0(d, n int) string {
 	return word(0x4ea0e800|uint32(n)<<5|uint32(d), "FCMLT V%d.4S, V%d.4S, #0.0", d, n)
 }
@@ -508,4 +512,54 @@ func winogradOutputNEON(e *emitter) {
 	e.w("")
 	e.w("odone:")
 	e.w("\tRET")
+}
+
+// quantizeKernel: Quantize 8 floats a step, in two vectors of 4; SQXTN
+// narrows int32 -> int16 -> int8 with saturation, which is the clamp.
+func quantizeKernel() string {
+	var e emitter
+	e.header()
+	e.w("// func quantizeNEON(dst *int8, src *float32, n int, inv float32, zero int32)")
+	e.w("TEXT ·quantizeNEON(SB), NOSPLIT, $0-32")
+	e.w("\tMOVD dst+0(FP), R0")
+	e.w("\tMOVD src+8(FP), R1")
+	e.w("\tMOVD n+16(FP), R2")
+	e.w("\tMOVD $inv+24(FP), R6")
+	e.w("\tVLD1R (R6), [V16.S4]")
+	e.w("\tMOVW zero+28(FP), R7")
+	e.w("\tVDUP R7, V17.S4")
+	for _, c := range []struct {
+		bits uint32
+		reg  int
+		what string
+	}{{0xc4000000, 18, "-512"}, {0x44000000, 19, "512"}, {0x3f000000, 20, "0.5"}, {0x3f800000, 21, "1"}} {
+		e.w("\tMOVW $0x%08x, R3 // %s", c.bits, c.what)
+		e.w("\tVDUP R3, V%d.S4", c.reg)
+	}
+	e.w("")
+	e.w("quant8:")
+	e.w("\tVLD1.P 32(R1), [V0.S4, V1.S4]")
+	for _, v := range []int{0, 1} {
+		f, g := 3+3*v, 4+3*v // scratch per vector
+		// NaN needs no zeroing: it stays NaN to FCVTZS, which gives 0.
+		e.w("\t%s", fmul(v, v, 16))
+		e.w("\t%s", fmax(v, v, 18))
+		e.w("\t%s", fmin(v, v, 19))
+		e.w("\t%s", frintm(f, v))
+		e.w("\t%s", fsub(g, v, f))
+		e.w("\t%s", fcmge(g, g, 20))
+		e.w("\tVAND V21.B16, V%d.B16, V%d.B16", g, g)
+		e.w("\t%s", fadd(f, f, g))
+		e.w("\t%s", fcvtzs(f, f))
+		e.w("\tVADD V17.S4, V%d.S4, V%d.S4", f, f)
+	}
+	e.w("\t%s", word(0x0e614800|3<<5|8, "SQXTN V8.4H, V3.4S"))
+	e.w("\t%s", word(0x4e614800|6<<5|8, "SQXTN2 V8.8H, V6.4S"))
+	e.w("\t%s", word(0x0e214800|8<<5|8, "SQXTN V8.8B, V8.8H"))
+	e.w("\tFMOVD F8, (R0)")
+	e.w("\tADD $8, R0, R0")
+	e.w("\tSUB $8, R2, R2")
+	e.w("\tCBNZ R2, quant8")
+	e.w("\tRET")
+	return e.String()
 }

@@ -15,7 +15,8 @@ var neondotInt8 = &Int8Impl{
 	MC: 128, NC: 384,
 	tile:    int8Tile8x12SDOT,
 	requant: requantNEON, rqLanes: 4,
-	bias: biasNEON,
+	bias:     biasNEON,
+	quantize: quantizeNEON, qLanes: 8,
 }
 
 // neonInt8 runs the 4x8 SMULL/SMLAL + SADALP micro-kernel for ASIMD
@@ -29,7 +30,8 @@ var neonInt8 = &Int8Impl{
 	tile:      int8Tile4x8NEON,
 	tileExact: int8Tile4x8NEONExact,
 	requant:   requantNEON, rqLanes: 4,
-	bias: biasNEON,
+	bias:     biasNEON,
+	quantize: quantizeNEON, qLanes: 8,
 }
 
 // int8Tile8x12SDOT computes an 8x12 int32 tile from packed panels:
