@@ -7,9 +7,8 @@ import (
 
 // Quantize writes the int8 codes of float activations: with r = src[i]*inv
 // (one float32 multiply; NaN counts as 0) clamped to [-512, 512], dst[i] =
-// floor(r + 0.5) + zero, saturated to [-128, 127]. inv is 1/scale. Ties
-// round up, the rounding one conversion gives; every tier gives the same
-// bytes.
+// floor(r + 0.5) + zero, saturated to [-128, 127]. inv is 1/scale; ties
+// round up. Every tier gives the same bytes.
 func (im *Int8Impl) Quantize(dst []int8, src []float32, inv float32, zero int32) {
 	if len(dst) != len(src) {
 		panic(fmt.Sprintf("kernels: Quantize: %d outputs for %d inputs", len(dst), len(src)))

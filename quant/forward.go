@@ -105,8 +105,8 @@ func (m *Model) fpn(p *plan) {
 
 // quantizeInto writes clamp(round(src[i]/p.Scale) + p.Zero) into dst with
 // im's Quantize: QParams.Quantize except that ties round up rather than
-// away from zero, which lets one conversion do the rounding without a
-// branch.
+// away from zero (floor(r + 0.5), exact in vector code), and NaN gives the
+// zero point.
 func quantizeInto(im *kernels.Int8Impl, dst []int8, src []float32, p QParams) {
 	im.Quantize(dst[:len(src)], src, 1/p.Scale, p.Zero)
 }
