@@ -56,7 +56,7 @@ func newTestPipeline(t testing.TB, src camera.Source, mode int, sinks []Sink, op
 	case onePiece:
 		p, err = NewNetwork(src, networkOf(t, m), sinks, opts)
 	case overlap:
-		opts.HeadThreads = 1
+		opts.HeadThreads = 3 // more than the model's 2: a size once planned for the model's threads only
 		p, err = New(src, m, sinks, opts)
 	default:
 		p, err = New(src, m, sinks, opts)
