@@ -6,10 +6,12 @@
 //
 // It is the only package with assembly. Each float instruction-set tier
 // (generic, avx2, avx512, neon) is an Impl: a micro-kernel with its tile
-// shape and blocking parameters plus a vector sigmoid. Each int8 tier
-// (generic, avx2: VPMADDWD; avx512vnni: VPDPBUSD with B offset by 128;
-// neon: SMULL/SMLAL + SADALP; neondot: SDOT) is an Int8Impl: its
-// micro-kernel, packing and SIMD requantization, all bit-exact with the
+// shape and blocking parameters plus a vector sigmoid, the Winograd
+// F(2x2, 3x3) transforms and the stride-2 im2col gather (the last two
+// bit-exact with the Go code). Each int8 tier (generic, avx2: VPMADDWD;
+// avx512vnni: VPDPBUSD with B offset by 128; neon: SMULL/SMLAL + SADALP;
+// neondot: SDOT) is an Int8Impl: its micro-kernel, packing, SIMD
+// requantization and activation quantization, all bit-exact with the
 // generic Go code. The tiers are chosen once at init from the CPU's
 // features (github.com/klauspost/cpuid/v2); RETINA_KERNELS forces a lower
 // one (a float tier name also caps the int8 tier at its level) and the
@@ -17,5 +19,5 @@
 //
 // Everything here is a pure function over slices, except Engine, which owns
 // worker goroutines and packing buffers so that steady-state calls allocate
-// nothing.
+// nothing; its workers poll briefly for the next task before they block.
 package kernels
