@@ -1,10 +1,6 @@
 package net
 
-import (
-	"fmt"
-
-	"github.com/retina-edge/retina/kernels"
-)
+import "fmt"
 
 // is64 is 1 where int has 64 bits, 0 where it has 32.
 const is64 = ^uint(0) >> 63
@@ -135,7 +131,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	// The heads' Winograd convs run over all levels' tiles at once.
 	s.hwv = 16 * f * s.tiles.total()
 	s.hwm = 16 * max(2*f, a*m.cfg.NumClasses, a*4) * s.tiles.total()
-	s.hwRows = 4 * kernels.WinogradRowWidth(s.tiles.tw[0])
+	s.hwRows = winogradRows(s.tiles.th[0], s.tiles.tw[0]) // P3's tiles: the most rows and columns
 	return s
 }
 

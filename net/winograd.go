@@ -76,33 +76,36 @@ func newTileGrid(h, w [numLevels]int) tileGrid {
 // winogradInputRange writes B^T d B of every 4x4 input tile of src's
 // channels [c0, c1) (one level, tiles starting at column off) into v with
 // im's transform: position p's ic x total matrix is v[p*ic*total:], row c,
-// column off + ty*tw + tx. rows is scratch of 4*kernels.WinogradRowWidth(tw)
-// floats: each tile row's four input rows, zero-padded, so the transform
-// needs no bounds logic. Threads share a transform by channel ranges.
+// column off + ty*tw + tx. rows is scratch of winogradRows(th, tw) floats:
+// a channel's map zero-padded on every side to rows of
+// kernels.WinogradRowWidth(tw), each input row copied once, so the
+// transform needs no bounds logic. Threads share a transform by channel
+// ranges.
 func winogradInputRange(im *kernels.Impl, src planes, c0, c1 int, v []float32, total, off, th, tw int, rows []float32) {
 	h, w := src.h, src.w
 	stride := src.c * total
 	pw := kernels.WinogradRowWidth(tw)
-	rows = rows[:4*pw]
+	rows = rows[:winogradRows(th, tw)]
 	for c := c0; c < c1; c++ {
 		in := src.plane(c)
+		clear(rows[:pw]) // the row above the map
+		for y := range h {
+			buf := rows[(y+1)*pw : (y+2)*pw]
+			buf[0] = 0
+			copy(buf[1:], in[y*w:(y+1)*w])
+			clear(buf[1+w:])
+		}
+		clear(rows[(h+1)*pw:]) // the rows below it
 		for ty := range th {
-			for r := range 4 {
-				buf := rows[r*pw : (r+1)*pw]
-				y := 2*ty - 1 + r
-				if y < 0 || y >= h {
-					clear(buf)
-					continue
-				}
-				buf[0] = 0
-				copy(buf[1:], in[y*w:(y+1)*w])
-				clear(buf[1+w:])
-			}
 			i := c*total + off + ty*tw
-			im.WinogradInputRow(rows, pw, tw, v[i:], stride)
+			im.WinogradInputRow(rows[2*ty*pw:], pw, tw, v[i:], stride)
 		}
 	}
 }
+
+// winogradRows is the padded map winogradInputRange needs for th x tw
+// tiles: 2*th+2 rows.
+func winogradRows(th, tw int) int { return (2*th + 2) * kernels.WinogradRowWidth(tw) }
 
 // winogradOutputRange turns the 16 products of every tile of one level (m:
 // position p's oc x total matrix at m[p*oc*total:]) into A^T M A with im's
@@ -167,5 +170,5 @@ func (c *conv) runWinograd(e *kernels.Engine, src, dst planes, sc *convScratch, 
 // oc outputs: transformed input, products and padded rows.
 func winogradScratch(ic, oc, h, w int) (v, m, rows int) {
 	t := ((h + 1) / 2) * ((w + 1) / 2)
-	return 16 * ic * t, 16 * oc * t, 4 * kernels.WinogradRowWidth((w+1)/2)
+	return 16 * ic * t, 16 * oc * t, winogradRows((h+1)/2, (w+1)/2)
 }

@@ -13,7 +13,7 @@ type winoInJob struct {
 
 func (j *winoInJob) RunRange(part, lo, hi int) {
 	g, p := &j.p.tiles, j.p
-	n := 4 * kernels.WinogradRowWidth(g.tw[0]) // each part's scratch, as planned for the widest level
+	n := winogradRows(g.th[0], g.tw[0]) // each part's scratch, as planned for the largest level
 	rows := p.hsc.wRows[part*n : (part+1)*n]
 	for l := range numLevels {
 		winogradInputRange(j.im, p.levelPlanes(j.img, l, j.c), lo, hi, p.hsc.wv, g.total(), g.off[l], g.th[l], g.tw[l], rows)
@@ -35,7 +35,7 @@ type winoOutJob struct {
 
 func (j *winoOutJob) RunRange(part, lo, hi int) {
 	g, p, c := &j.p.tiles, j.p, j.c
-	n := 4 * kernels.WinogradRowWidth(g.tw[0]) // the input job's scratch, free now
+	n := winogradRows(g.th[0], g.tw[0]) // the input job's scratch, free now
 	rows := p.hsc.wRows[part*n : (part+1)*n]
 	for l := range numLevels {
 		var dst planes

@@ -40,7 +40,7 @@ func TestWinogradMatchesDirectConv(t *testing.T) {
 			m := make([]float32, 16*oc*g.total())
 			out := make([]float32, oc*total)
 			for l := range numLevels {
-				winogradInputRange(impl, levelPlanes(in, l, ic), 0, ic, v, g.total(), g.off[l], g.th[l], g.tw[l], make([]float32, 4*kernels.WinogradRowWidth(g.tw[l])))
+				winogradInputRange(impl, levelPlanes(in, l, ic), 0, ic, v, g.total(), g.off[l], g.th[l], g.tw[l], make([]float32, winogradRows(g.th[l], g.tw[l])))
 			}
 			wc.products(e, v, m, g.total())
 			for l := range numLevels {
