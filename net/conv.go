@@ -17,9 +17,24 @@ type conv struct {
 // convScratch is the per-image scratch every conv shares: the im2col
 // matrix, or Winograd's transformed input, products and padded rows.
 type convScratch struct {
-	col, wv, wm, wRows []float32
-	im2col             im2colJob
-	wino               mapWinoJob
+	col, wv, wm []float32
+	wRows       []float32 // a slice of rowsPer floats for each thread of the Winograd transform jobs
+	rowsPer     int
+	im2col      im2colJob
+	wino        mapWinoJob
+}
+
+// newConvScratch allocates scratch for im2col matrices of col floats,
+// Winograd buffers of wv and wm floats and rows floats of padded rows per
+// thread.
+func newConvScratch(col, wv, wm, rows, threads int) convScratch {
+	return convScratch{col: make([]float32, col), wv: make([]float32, wv), wm: make([]float32, wm),
+		wRows: make([]float32, rows*threads), rowsPer: rows}
+}
+
+// threadRows is part's share of wRows.
+func (sc *convScratch) threadRows(part int) []float32 {
+	return sc.wRows[part*sc.rowsPer : (part+1)*sc.rowsPer]
 }
 
 // im2colJob fills the im2col matrix on every thread, split by rows.

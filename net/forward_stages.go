@@ -114,7 +114,7 @@ func (s *Stages) Heads(src *Pyramid, dst *HeadBuffers) ([]HeadOutput, error) {
 		s.hview, s.hviewOf = *src.plan, src.plan
 		// The plan gave each of the model's threads its transform rows; an
 		// own heads engine may have more threads.
-		if n := s.heads.engine.Threads() * len(src.plan.hsc.wRows) / s.m.engine.Threads(); n > len(s.hview.hsc.wRows) {
+		if n := s.heads.engine.Threads() * src.plan.hsc.rowsPer; n > len(s.hview.hsc.wRows) {
 			s.hview.hsc.wRows = make([]float32, n)
 		}
 	}

@@ -161,11 +161,8 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 	for i := range p.scratch {
 		p.scratch[i] = make([]float32, s.scratch[i])
 	}
-	// wRows holds one slice per thread of the Winograd transform jobs.
-	p.sc = convScratch{col: make([]float32, s.col), wv: make([]float32, s.wv), wm: make([]float32, s.wm),
-		wRows: make([]float32, s.wRows*m.engine.Threads())}
-	p.hsc = convScratch{wv: make([]float32, s.hwv), wm: make([]float32, s.hwm),
-		wRows: make([]float32, s.hwRows*m.engine.Threads())}
+	p.sc = newConvScratch(s.col, s.wv, s.wm, s.wRows, m.engine.Threads())
+	p.hsc = newConvScratch(0, s.hwv, s.hwm, s.hwRows, m.engine.Threads())
 	for i := range 3 {
 		p.lateral[i] = newTensorShape(s.levels[i])
 	}

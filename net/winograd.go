@@ -158,7 +158,7 @@ func (wc *winogradConv) products(e *kernels.Engine, v, m []float32, total int) {
 func (c *conv) runWinograd(e *kernels.Engine, src, dst planes, sc *convScratch, accumulate bool) {
 	th, tw := (src.h+1)/2, (src.w+1)/2
 	j := &sc.wino
-	*j = mapWinoJob{c: c, im: e.Impl(), src: src, dst: dst, sc: sc, th: th, tw: tw, rows: len(sc.wRows) / e.Threads()}
+	*j = mapWinoJob{c: c, im: e.Impl(), src: src, dst: dst, sc: sc, th: th, tw: tw}
 	e.ParallelRange(j, src.c)
 	c.wino.products(e, sc.wv, sc.wm, th*tw)
 	j.output, j.accumulate = true, accumulate

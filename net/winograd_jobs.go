@@ -13,8 +13,7 @@ type winoInJob struct {
 
 func (j *winoInJob) RunRange(part, lo, hi int) {
 	g, p := &j.p.tiles, j.p
-	n := winogradRows(g.th[0], g.tw[0]) // each part's scratch, as planned for the largest level
-	rows := p.hsc.wRows[part*n : (part+1)*n]
+	rows := p.hsc.threadRows(part)
 	for l := range numLevels {
 		winogradInputRange(j.im, p.levelPlanes(j.img, l, j.c), lo, hi, p.hsc.wv, g.total(), g.off[l], g.th[l], g.tw[l], rows)
 	}
@@ -35,8 +34,7 @@ type winoOutJob struct {
 
 func (j *winoOutJob) RunRange(part, lo, hi int) {
 	g, p, c := &j.p.tiles, j.p, j.c
-	n := winogradRows(g.th[0], g.tw[0]) // the input job's scratch, free now
-	rows := p.hsc.wRows[part*n : (part+1)*n]
+	rows := p.hsc.threadRows(part) // the input job's scratch, free now
 	for l := range numLevels {
 		var dst planes
 		switch {
@@ -52,19 +50,18 @@ func (j *winoOutJob) RunRange(part, lo, hi int) {
 }
 
 // mapWinoJob is runWinograd's input transform (output false) or output
-// transform of one map, split over threads by channel; each part has rows
-// floats of sc.wRows.
+// transform of one map, split over threads by channel.
 type mapWinoJob struct {
 	c                  *conv
 	im                 *kernels.Impl
 	src, dst           planes
 	sc                 *convScratch
-	th, tw, rows       int
+	th, tw             int
 	output, accumulate bool
 }
 
 func (j *mapWinoJob) RunRange(part, lo, hi int) {
-	rows, t := j.sc.wRows[part*j.rows:(part+1)*j.rows], j.th*j.tw
+	rows, t := j.sc.threadRows(part), j.th*j.tw
 	if !j.output {
 		winogradInputRange(j.im, j.src, lo, hi, j.sc.wv, t, 0, j.th, j.tw, rows)
 		return

@@ -86,10 +86,10 @@ func TestWinogradResidual(t *testing.T) {
 		c := &conv{oc: oc, ic: ic, k: 3, stride: 1, pad: 1, relu: true, bias: bias,
 			wino: newWinogradConv(impl, weights, oc, ic)}
 		v, m, rows := winogradScratch(ic, oc, h, w)
-		sc := &convScratch{wv: make([]float32, v), wm: make([]float32, m), wRows: make([]float32, rows)}
+		sc := newConvScratch(0, v, m, rows, 1)
 		dst := append([]float32(nil), prior...)
 		e := kernels.NewEngine(impl, 1)
-		c.runPlanes(e, planes{data: src, c: ic, h: h, w: w, stride: h * w}, planes{data: dst, c: oc, h: h, w: w, stride: h * w}, sc, true)
+		c.runPlanes(e, planes{data: src, c: ic, h: h, w: w, stride: h * w}, planes{data: dst, c: oc, h: h, w: w, stride: h * w}, &sc, true)
 		e.Close()
 		ref, _, _ := directConv(src, ic, h, w, weights, oc, 3, 1, 1)
 		for i, r := range ref {
