@@ -56,6 +56,16 @@ func winogradInputTiles(rows []float32, pw, t0, t1 int, out []float32, stride in
 	}
 }
 
+// winogradInputBlocks runs a tier's kernel on whole blocks of n tiles and
+// the reference on the rest.
+func winogradInputBlocks(rows []float32, pw, tw int, out []float32, stride, n int,
+	kernel func(rows *float32, pw, blocks int, out *float32, stride int)) {
+	if blocks := tw / n; blocks > 0 {
+		kernel(&rows[0], pw, blocks, &out[0], stride)
+	}
+	winogradInputTiles(rows, pw, tw/n*n, tw, out, stride)
+}
+
 func roundUp(a, b int) int { return ceilDiv(a, b) * b }
 
 // Flags of the output transform's assembly.
@@ -129,4 +139,14 @@ func winogradOutputTiles(m []float32, stride, t0, t1 int, bias float32, flags in
 		}
 		r0[0], r0[1], r1[0], r1[1] = y[0], y[1], y[2], y[3]
 	}
+}
+
+// winogradOutputBlocks runs a tier's kernel on whole blocks of n tiles and
+// the reference on the rest.
+func winogradOutputBlocks(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32, n int,
+	kernel func(m *float32, stride, blocks int, bias float32, flags int, row0, row1 *float32)) {
+	if blocks := tw / n; blocks > 0 {
+		kernel(&m[0], stride, blocks, bias, flags, &row0[0], &row1[0])
+	}
+	winogradOutputTiles(m, stride, tw/n*n, tw, bias, flags, row0, row1)
 }

@@ -34,11 +34,7 @@ func winogradInputRowAVX512(rows []float32, pw, tw int, out []float32, stride in
 }
 
 func winogradInputRowAVX2(rows []float32, pw, tw int, out []float32, stride int) {
-	blocks := tw / 8
-	if blocks > 0 {
-		winogradInputAVX2(&rows[0], pw, blocks, &out[0], stride)
-	}
-	winogradInputTiles(rows, pw, blocks*8, tw, out, stride)
+	winogradInputBlocks(rows, pw, tw, out, stride, 8, winogradInputAVX2)
 }
 
 // winogradOutputAVX512 is WinogradOutputRow for 16 tiles a vector (masked
@@ -83,9 +79,5 @@ func winogradOutputRowAVX512(m []float32, stride, tw int, bias float32, flags in
 }
 
 func winogradOutputRowAVX2(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32) {
-	blocks := tw / 8
-	if blocks > 0 {
-		winogradOutputAVX2(&m[0], stride, blocks, bias, flags, &row0[0], &row1[0])
-	}
-	winogradOutputTiles(m, stride, blocks*8, tw, bias, flags, row0, row1)
+	winogradOutputBlocks(m, stride, tw, bias, flags, row0, row1, 8, winogradOutputAVX2)
 }

@@ -54,17 +54,9 @@ func winogradInputNEON(rows *float32, pw, blocks int, out *float32, stride int)
 func winogradOutputNEON(m *float32, stride, blocks int, bias float32, flags int, row0, row1 *float32)
 
 func winogradInputRowNEON(rows []float32, pw, tw int, out []float32, stride int) {
-	blocks := tw / 4
-	if blocks > 0 {
-		winogradInputNEON(&rows[0], pw, blocks, &out[0], stride)
-	}
-	winogradInputTiles(rows, pw, blocks*4, tw, out, stride)
+	winogradInputBlocks(rows, pw, tw, out, stride, 4, winogradInputNEON)
 }
 
 func winogradOutputRowNEON(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32) {
-	blocks := tw / 4
-	if blocks > 0 {
-		winogradOutputNEON(&m[0], stride, blocks, bias, flags, &row0[0], &row1[0])
-	}
-	winogradOutputTiles(m, stride, blocks*4, tw, bias, flags, row0, row1)
+	winogradOutputBlocks(m, stride, tw, bias, flags, row0, row1, 4, winogradOutputNEON)
 }
