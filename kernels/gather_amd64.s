@@ -2,31 +2,32 @@
 
 #include "textflag.h"
 
-// The even elements of two 16-float vectors, in order: VPERMI2PS indexes.
-DATA gatherEvenIdx<>+0(SB)/4, $0
-DATA gatherEvenIdx<>+4(SB)/4, $2
-DATA gatherEvenIdx<>+8(SB)/4, $4
-DATA gatherEvenIdx<>+12(SB)/4, $6
-DATA gatherEvenIdx<>+16(SB)/4, $8
-DATA gatherEvenIdx<>+20(SB)/4, $10
-DATA gatherEvenIdx<>+24(SB)/4, $12
-DATA gatherEvenIdx<>+28(SB)/4, $14
-DATA gatherEvenIdx<>+32(SB)/4, $16
-DATA gatherEvenIdx<>+36(SB)/4, $18
-DATA gatherEvenIdx<>+40(SB)/4, $20
-DATA gatherEvenIdx<>+44(SB)/4, $22
-DATA gatherEvenIdx<>+48(SB)/4, $24
-DATA gatherEvenIdx<>+52(SB)/4, $26
-DATA gatherEvenIdx<>+56(SB)/4, $28
-DATA gatherEvenIdx<>+60(SB)/4, $30
-GLOBL gatherEvenIdx<>(SB), RODATA|NOPTR, $64
+// The even elements of two 16-float vectors, in order: VPERMI2PS indexes,
+// shared with the Winograd input transform (winograd_amd64.s).
+DATA ·evenLanes+0(SB)/4, $0
+DATA ·evenLanes+4(SB)/4, $2
+DATA ·evenLanes+8(SB)/4, $4
+DATA ·evenLanes+12(SB)/4, $6
+DATA ·evenLanes+16(SB)/4, $8
+DATA ·evenLanes+20(SB)/4, $10
+DATA ·evenLanes+24(SB)/4, $12
+DATA ·evenLanes+28(SB)/4, $14
+DATA ·evenLanes+32(SB)/4, $16
+DATA ·evenLanes+36(SB)/4, $18
+DATA ·evenLanes+40(SB)/4, $20
+DATA ·evenLanes+44(SB)/4, $22
+DATA ·evenLanes+48(SB)/4, $24
+DATA ·evenLanes+52(SB)/4, $26
+DATA ·evenLanes+56(SB)/4, $28
+DATA ·evenLanes+60(SB)/4, $30
+GLOBL ·evenLanes(SB), RODATA|NOPTR, $64
 
 // func gatherEvenAVX512(dst, src *float32, blocks int)
 TEXT ·gatherEvenAVX512(SB), NOSPLIT, $0-24
 	MOVQ      dst+0(FP), DI
 	MOVQ      src+8(FP), SI
 	MOVQ      blocks+16(FP), CX
-	VMOVUPS   gatherEvenIdx<>(SB), Z2
+	VMOVUPS   ·evenLanes(SB), Z2
 
 geven512:
 	VMOVUPS   (SI), Z0

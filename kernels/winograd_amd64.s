@@ -2,26 +2,9 @@
 
 #include "textflag.h"
 
-// Permutation indexes for VPERMI2PS: the even and the odd columns of two
-// 16-float vectors, in order (column 0 of 16 tiles, column 1 of 16 tiles).
-DATA winoEven<>+0(SB)/4, $0
-DATA winoEven<>+4(SB)/4, $2
-DATA winoEven<>+8(SB)/4, $4
-DATA winoEven<>+12(SB)/4, $6
-DATA winoEven<>+16(SB)/4, $8
-DATA winoEven<>+20(SB)/4, $10
-DATA winoEven<>+24(SB)/4, $12
-DATA winoEven<>+28(SB)/4, $14
-DATA winoEven<>+32(SB)/4, $16
-DATA winoEven<>+36(SB)/4, $18
-DATA winoEven<>+40(SB)/4, $20
-DATA winoEven<>+44(SB)/4, $22
-DATA winoEven<>+48(SB)/4, $24
-DATA winoEven<>+52(SB)/4, $26
-DATA winoEven<>+56(SB)/4, $28
-DATA winoEven<>+60(SB)/4, $30
-GLOBL winoEven<>(SB), RODATA|NOPTR, $64
-
+// Permutation indexes for VPERMI2PS: the odd columns of two 16-float
+// vectors, in order (column 1 of 16 tiles); the even ones (column 0) are
+// ·evenLanes in gather_amd64.s.
 DATA winoOdd<>+0(SB)/4, $1
 DATA winoOdd<>+4(SB)/4, $3
 DATA winoOdd<>+8(SB)/4, $5
@@ -85,7 +68,7 @@ TEXT ·winogradInputAVX512(SB), NOSPLIT, $0-40
 	LEAQ    (SI)(R8*1), R10        // row 1
 	LEAQ    (R10)(R8*1), R11       // row 2
 	LEAQ    (R11)(R8*1), R12       // row 3
-	VMOVUPS winoEven<>(SB), Z30
+	VMOVUPS ·evenLanes(SB), Z30
 	VMOVUPS winoOdd<>(SB), Z31
 	XORQ    AX, AX                 // first tile of the block
 	XORQ    BX, BX                 // its byte offset in a row: 8 per tile
