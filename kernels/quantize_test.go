@@ -54,3 +54,8 @@ func TestQuantizeTiers(t *testing.T) {
 		}
 	}
 }
+
+// TestQuantizeLengthMismatchPanics: dst and src must be as long.
+func TestQuantizeLengthMismatchPanics(t *testing.T) {
+	expectOwnPanic(t, "3 outputs for 4 inputs", func() { generic8.Quantize(make([]int8, 3), make([]float32, 4), 1, 0) })
+}

@@ -61,3 +61,21 @@ func TestSgemmPackedBatchNoAllocs(t *testing.T) {
 		t.Fatalf("SgemmPackedBatch allocates %v times per call after warm-up", allocs)
 	}
 }
+
+// TestSgemmPackedBatchBadArguments: a batch checks every GEMM as
+// SgemmPacked would, before any thread starts: a B or C too short for its
+// last GEMM, or (where the CPU has a second tier) panels packed for
+// another tier.
+func TestSgemmPackedBatchBadArguments(t *testing.T) {
+	e := NewEngine(tiers[0], 2)
+	defer e.Close()
+	const m, n, k = 8, 10, 6
+	good := PackA(tiers[0], false, m, k, make([]float32, m*k), k)
+	b, c := make([]float32, 2*k*n), make([]float32, 2*m*n)
+	expectOwnPanic(t, "short B", func() { e.SgemmPackedBatch([]*PackedA{good, good}, n, b[:2*k*n-1], k*n, n, c, m*n, n) })
+	expectOwnPanic(t, "short C", func() { e.SgemmPackedBatch([]*PackedA{good, good}, n, b, k*n, n, c[:2*m*n-1], m*n, n) })
+	if last := tiers[len(tiers)-1]; last.MR != tiers[0].MR {
+		other := PackA(last, false, m, k, make([]float32, m*k), k)
+		expectOwnPanic(t, "other tier", func() { e.SgemmPackedBatch([]*PackedA{good, other}, n, b, k*n, n, c, m*n, n) })
+	}
+}

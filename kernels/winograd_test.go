@@ -3,6 +3,7 @@ package kernels
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -67,23 +68,38 @@ func checkWinogradReference(t *testing.T, rows []float32, pw, tw int, got, guard
 	}
 }
 
-// TestWinogradInputRowBadShapes: short rows or outputs panic with a message.
-func TestWinogradInputRowBadShapes(t *testing.T) {
+// TestWinogradRowBadShapes: short rows, products or outputs, or a stride
+// below the tile count, panic with a message in either transform.
+func TestWinogradRowBadShapes(t *testing.T) {
 	for name, f := range map[string]func(){
 		"narrow rows": func() { generic.WinogradInputRow(make([]float32, 4*10), 10, 5, make([]float32, 16*5), 5) },
 		"short rows":  func() { generic.WinogradInputRow(make([]float32, 3*34), 34, 5, make([]float32, 16*5), 5) },
 		"short out":   func() { generic.WinogradInputRow(make([]float32, 4*34), 34, 5, make([]float32, 15*5), 5) },
 		"stride":      func() { generic.WinogradInputRow(make([]float32, 4*34), 34, 5, make([]float32, 16*5), 4) },
+		"short products": func() {
+			generic.WinogradOutputRow(make([]float32, 15*5+4), 5, 5, 0, false, false, make([]float32, 10), make([]float32, 10))
+		},
+		"output stride": func() {
+			generic.WinogradOutputRow(make([]float32, 16*5), 4, 5, 0, false, false, make([]float32, 10), make([]float32, 10))
+		},
+		"short output row": func() {
+			generic.WinogradOutputRow(make([]float32, 16*5), 5, 5, 0, false, false, make([]float32, 10), make([]float32, 9))
+		},
 	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: no panic", name)
-				}
-			}()
-			f()
-		}()
+		expectOwnPanic(t, name, f)
 	}
+}
+
+// expectOwnPanic fails unless f panics with one of this package's messages
+// (a string starting "kernels: "), not with a runtime error further in.
+func expectOwnPanic(t *testing.T, name string, f func()) {
+	t.Helper()
+	defer func() {
+		if msg, ok := recover().(string); !ok || !strings.HasPrefix(msg, "kernels: ") {
+			t.Errorf("%s: panic %q, want one of the kernels' own messages", name, msg)
+		}
+	}()
+	f()
 }
 
 // TestWinogradOutputRowTiers: every tier gives the generic tier's bits for
