@@ -1,5 +1,7 @@
 package kernels
 
+import "time"
+
 // Engine runs kernels on a fixed number of threads with one tier. It owns
 // its worker goroutines and packing buffers, so calls allocate nothing in
 // steady state. An Engine is not safe for concurrent use: give each
@@ -11,6 +13,7 @@ type Engine struct {
 	spaces  []*workspace  // spaces[0] belongs to the calling goroutine
 	starts  []chan task   // one per worker goroutine (threads-1 of them), buffered
 	done    chan struct{} // a worker's task is finished; buffered for all of them
+	spin    time.Duration // how long a thread polls before it blocks
 	abuf    []float32     // A packed per call when the caller did not pre-pack it
 	sgemm   sgemmJob
 	batch   sgemmBatchJob
@@ -44,12 +47,16 @@ type taskRunner interface {
 
 // NewEngine starts an engine with the given tier (nil: Active()) and thread
 // count (< 1 means 1). Its int8 tier is ActiveInt8(); SetInt8 changes it.
-func NewEngine(impl *Impl, threads int) *Engine {
+func NewEngine(impl *Impl, threads int) *Engine { return newEngine(impl, threads, spinFor) }
+
+// newEngine is NewEngine with the threads' polling time (spinFor; 0 has
+// them block at once, for benchmarks).
+func newEngine(impl *Impl, threads int, spin time.Duration) *Engine {
 	if impl == nil {
 		impl = active
 	}
 	threads = max(1, threads)
-	e := &Engine{impl: impl, impl8: activeInt8, threads: threads, done: make(chan struct{}, threads)}
+	e := &Engine{impl: impl, impl8: activeInt8, threads: threads, spin: spin, done: make(chan struct{}, threads)}
 	e.batch.gemms = make([]sgemmJob, threads)
 	for i := 0; i < threads; i++ {
 		e.spaces = append(e.spaces, &workspace{
@@ -92,7 +99,7 @@ func (e *Engine) Close() {
 
 func (e *Engine) serve(ws *workspace, start chan task) {
 	for {
-		t, ok := receive(start)
+		t, ok := receive(start, e.spin)
 		if !ok {
 			return
 		}
@@ -108,6 +115,6 @@ func (e *Engine) run(job taskRunner, n int) {
 	}
 	job.runTask(e.spaces[0], 0)
 	for i := 1; i < n; i++ {
-		receive(e.done)
+		receive(e.done, e.spin)
 	}
 }

@@ -5,20 +5,20 @@ import (
 	"time"
 )
 
-// spinFor is how long a thread polls for its next task, or for its
-// helpers to finish, before it blocks. A blocked thread's core may halt,
-// and waking it costs more than the work of a small GEMM: on this 2-core
-// VM, 16 GEMMs of 256x512x256 ran no faster on two threads than on one
-// (about 125 us of each 310 us call went to waking the other thread).
-// The parallel calls of one forward pass follow each other closely, so the
-// poll nearly always ends in work; after the last call of a pass each
-// thread burns at most spinFor.
+// spinFor is how long an engine's threads poll for their next task, or
+// for their helpers to finish, before they block. A blocked thread's core
+// may halt, and waking it costs more than the work of a small GEMM
+// (BenchmarkWinogradProducts: on this 2-core VM, blocking, the heads' 16
+// GEMMs ran no faster on two threads than on one). The parallel calls of
+// one forward pass follow each other closely, so the poll nearly always
+// ends in work; after the last call of a pass each thread burns at most
+// spinFor.
 const spinFor = 200 * time.Microsecond
 
 // receive returns the next value sent on ch, or ok false once ch is closed
-// and drained. It polls for spinFor, yielding now and then so that other
+// and drained. It polls for spin, yielding now and then so that other
 // goroutines on the same thread still run, then blocks.
-func receive[T any](ch chan T) (v T, ok bool) {
+func receive[T any](ch chan T, spin time.Duration) (v T, ok bool) {
 	var start time.Time
 	for i := 1; ; i++ {
 		select {
@@ -31,7 +31,7 @@ func receive[T any](ch chan T) (v T, ok bool) {
 		}
 		if start.IsZero() {
 			start = time.Now()
-		} else if time.Since(start) > spinFor {
+		} else if time.Since(start) > spin {
 			break
 		}
 		runtime.Gosched()

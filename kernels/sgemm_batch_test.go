@@ -1,9 +1,11 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // TestSgemmPackedBatchMatchesOneByOne: a batch gives SgemmPacked's bits on
@@ -77,5 +79,41 @@ func TestSgemmPackedBatchBadArguments(t *testing.T) {
 	if last := tiers[len(tiers)-1]; last.MR != tiers[0].MR {
 		other := PackA(last, false, m, k, make([]float32, m*k), k)
 		expectOwnPanic(t, "other tier", func() { e.SgemmPackedBatch([]*PackedA{good, other}, n, b, k*n, n, c, m*n, n) })
+	}
+}
+
+// BenchmarkWinogradProducts times the 16 GEMMs of a ResNet-18 head conv at
+// 320x320 (256 x 538 x 256 each), one by one or as one batch, on one and
+// two threads, with threads that block at once or poll (spinFor) between
+// calls. Run: go test -run '^$' -bench WinogradProducts ./kernels
+func BenchmarkWinogradProducts(b *testing.B) {
+	const count, m, n, k = 16, 256, 538, 256
+	a := make([]*PackedA, count)
+	for p := range a {
+		a[p] = PackA(active, false, m, k, randSlice(rand.New(rand.NewPCG(1, uint64(p))), m*k), k)
+	}
+	bm, c := make([]float32, count*k*n), make([]float32, count*m*n)
+	for _, hand := range []struct {
+		name string
+		spin time.Duration
+	}{{"block", 0}, {"poll", spinFor}} {
+		for _, batch := range []bool{false, true} {
+			for _, threads := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/batch=%v/threads=%d", hand.name, batch, threads), func(b *testing.B) {
+					e := newEngine(active, threads, hand.spin)
+					defer e.Close()
+					for range b.N {
+						if batch {
+							e.SgemmPackedBatch(a, n, bm, k*n, n, c, m*n, n)
+							continue
+						}
+						for p := range a {
+							e.SgemmPacked(a[p], false, n, 1, bm[p*k*n:], n, 0, c[p*m*n:], n, Epilogue{})
+						}
+					}
+					b.ReportMetric(float64(count*2*m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
 	}
 }
