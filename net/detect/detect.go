@@ -30,6 +30,9 @@ type Detection struct {
 	Label string     `json:"label"`
 	Score float32    `json:"score"`
 	Box   [4]float32 `json:"box"` // x1, y1, x2, y2
+	// Track is the id a tracker gave the object across frames (retina
+	// stream); 0, and left out of JSON, where nothing tracks it.
+	Track int `json:"track,omitempty"`
 }
 
 // Network is the model a Detector runs: the float net.Model (through New)
