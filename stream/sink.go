@@ -3,6 +3,7 @@ package stream
 import (
 	"time"
 
+	"github.com/retina-edge/retina/events"
 	"github.com/retina-edge/retina/net/detect"
 )
 
@@ -14,6 +15,9 @@ type Result struct {
 	Time          time.Time
 	Width, Height int
 	Detections    []detect.Detection
+	// Events are the tracked objects' events this frame caused (empty when
+	// events are off or nothing changed).
+	Events []events.Event
 }
 
 // Sink receives every processed frame's result.
