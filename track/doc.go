@@ -21,5 +21,4 @@
 //     coasting on its prediction meanwhile (so it survives occlusions).
 //
 // Update allocates nothing in steady state: all its slices are reused.
-
 package track
