@@ -95,3 +95,10 @@ func (k *kalman) box() [4]float32 {
 	s := k.state()
 	return [4]float32{float32(s[0] - s[2]/2), float32(s[1] - s[3]/2), float32(s[0] + s[2]/2), float32(s[1] + s[3]/2)}
 }
+
+// holdSize stops the size changing while a track coasts unseen: a box
+// shrinking as its object went behind something says nothing of its size
+// when it comes out.
+func (k *kalman) holdSize() {
+	k.ax[2].vel, k.ax[3].vel = 0, 0
+}

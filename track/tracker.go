@@ -1,6 +1,10 @@
 package track
 
-import "github.com/retina-edge/retina/net/detect"
+import (
+	"math"
+
+	"github.com/retina-edge/retina/net/detect"
+)
 
 // Track is one tracked object as the accessors report it.
 type Track struct {
@@ -33,6 +37,7 @@ type Tracker struct {
 	high   []int // detection indexes at or above HighScore
 	low    []int // detection indexes in [LowScore, HighScore)
 	pool   []int // state indexes taking part in an association stage
+	rest   []int // high-score detections left for recover
 	m      matcher
 }
 
@@ -97,6 +102,7 @@ func (t *Tracker) Update(dets []detect.Detection) {
 		}
 	}
 	t.associate(dets, t.low, t.opts.LowMatchIoU)
+	t.recover(dets)
 	t.finish(dets)
 }
 
@@ -125,6 +131,72 @@ func (t *Tracker) associate(dets []detect.Detection, idx []int, thresh float32) 
 	}
 }
 
+// recover gives the confirmed tracks still unmatched a last chance at the
+// high-score detections left, by distance rather than overlap: the object
+// may have reversed (a bounce), or come out from behind something with its
+// box cut and its motion misjudged, so that the predicted box no longer
+// overlaps it. A detection qualifies when its centre is within half the
+// track's size plus the distance the track could have moved since it was
+// last seen (from the predicted centre or the last seen one: OC-SORT's
+// observation-centric recovery), and its area is within a factor 4 of the track's; among
+// several, the optimal assignment prefers the nearest.
+func (t *Tracker) recover(dets []detect.Detection) {
+	t.pool = t.pool[:0]
+	for i := range t.states {
+		if s := &t.states[i]; s.det < 0 && s.ID != 0 {
+			t.pool = append(t.pool, i)
+		}
+	}
+	t.rest = t.rest[:0]
+	for _, di := range t.high {
+		if !t.taken(di) {
+			t.rest = append(t.rest, di)
+		}
+	}
+	rows, cols := len(t.pool), len(t.rest)
+	if rows == 0 || cols == 0 {
+		return
+	}
+	sim := t.m.reset(rows, cols)
+	for r, si := range t.pool {
+		s := &t.states[si]
+		st := s.kf.state()
+		speed := math.Hypot(s.kf.ax[0].vel, s.kf.ax[1].vel)
+		gate := max(st[2], st[3])/2 + speed*float64(s.Misses+1)
+		seen := boxState(s.Box)
+		area := seen[2] * seen[3]
+		for c, di := range t.rest {
+			d := &dets[di]
+			v := float32(0)
+			z := boxState(d.Box)
+			if a := z[2] * z[3]; (t.opts.AnyClass || d.Class == s.Class) && a < 4*area && area < 4*a {
+				// From the prediction, or from where it was last seen (it
+				// may have turned back).
+				dist := min(math.Hypot(z[0]-st[0], z[1]-st[1]), math.Hypot(z[0]-seen[0], z[1]-seen[1]))
+				if dist < gate {
+					v = float32(1 - dist/gate)
+				}
+			}
+			sim[r*cols+c] = v
+		}
+	}
+	for r, c := range t.m.solve(rows, cols, 1e-6) {
+		if c >= 0 {
+			t.states[t.pool[r]].det = t.rest[c]
+		}
+	}
+}
+
+// taken reports whether a track matched detection di this frame.
+func (t *Tracker) taken(di int) bool {
+	for i := range t.states {
+		if t.states[i].det == di {
+			return true
+		}
+	}
+	return false
+}
+
 // finish applies the matches: updates matched tracks, confirms, ages and
 // ends the others, starts tracks from unmatched high-score detections, and
 // fills the accessors.
@@ -150,6 +222,9 @@ func (t *Tracker) finish(dets []detect.Detection) {
 			}
 			d.Track = s.ID
 		} else {
+			if s.Misses == 0 {
+				s.kf.holdSize()
+			}
 			s.Misses++
 			if s.ID == 0 {
 				continue // a tentative track dies at its first miss
