@@ -1,8 +1,8 @@
 package events
 
 import (
-	"math"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
