@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -93,11 +94,15 @@ func TestBenchModelJSON(t *testing.T) {
 
 func TestEvalGTDT(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "cocoeval", "basic")
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	plot := filepath.Join(t.TempDir(), "pr.png")
 	code, stdout, stderr := runCLI("eval", "--gt", filepath.Join(dir, "gt.json"), "--dt", filepath.Join(dir, "dt.json"), "--json",
-		"--plot", filepath.Join(t.TempDir(), "pr.png"))
+		"--plot", plot)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	checkPlotFile(t, plot) // a PNG of mode 0644, as train.png
 	var rep evalReport
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatal(err)

@@ -193,6 +193,7 @@ func buildJob(cfg net.Config, weights map[string]net.Param, run train.Run, train
 		return nil, err
 	}
 	tr.ValThreads = threads
+	tr.LogUpdated = func(rows []train.LogRow) error { return plotTrainLog(rows, filepath.Join(out, train.PlotFileName)) }
 	job := &trainJob{cfg: cfg, net: n, trainer: tr, out: out}
 	if ck != nil {
 		if err := tr.Resume(ck); err != nil {

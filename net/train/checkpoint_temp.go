@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/retina-edge/retina/internal/atomicfile"
 )
 
 // runFiles are the files a run writes atomically (temp file, rename).
@@ -33,7 +35,7 @@ func removeStaleTemps(dir string) error {
 // isRunTemp tells a temporary of one of runFiles by its name.
 func isRunTemp(name string) bool {
 	for _, f := range runFiles {
-		if strings.HasPrefix(name, "."+f+".tmp-") {
+		if strings.HasPrefix(name, atomicfile.TempPrefix(f)) {
 			return true
 		}
 	}
