@@ -31,7 +31,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	gtPath := fs.String("gt", "", "COCO ground truth `FILE` (instances JSON)")
 	dtPath := fs.String("dt", "", "COCO results `FILE` ([{image_id, category_id, bbox, score}])")
 	mf := addModelFlags(fs)
-	df := addDetectFlags(fs, float64(detect.DefaultOptions().ScoreThresh))
+	df := addDetectFlags(fs, float32Default(detect.DefaultOptions().ScoreThresh))
 	data := fs.String("data", "", "dataset to run the model on: a COCO JSON, a VOC folder or a YOLO folder")
 	format := fs.String("format", "", "dataset format: coco, voc or yolo (default: detected)")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")

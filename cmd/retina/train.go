@@ -409,7 +409,7 @@ func (j *trainJob) run(ctx context.Context, quiet bool, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d steps; log %s, plot %s)\n", sum.Model, sum.Steps,
+	fmt.Fprintf(stdout, "wrote %s (%s; log %s, plot %s)\n", sum.Model, count(sum.Steps, "step", "steps"),
 		filepath.Join(j.out, train.LogFileName), filepath.Join(j.out, train.PlotFileName))
 	return nil
 }
