@@ -17,7 +17,6 @@ import (
 	"github.com/retina-edge/retina/net/dataset"
 	"github.com/retina-edge/retina/net/torchimport"
 	"github.com/retina-edge/retina/net/train"
-	"github.com/schollz/progressbar/v3"
 )
 
 const trainSynopsis = "train --data PATH [--val PATH] [--format coco|voc|yolo] " +
@@ -376,15 +375,11 @@ func initialModel(f *trainFlags, classes []string) (net.Config, map[string]net.P
 
 // run trains with a progress bar and prints a summary per epoch.
 func (j *trainJob) run(ctx context.Context, quiet bool, stdout, stderr io.Writer) error {
-	var bar *progressbar.ProgressBar
+	var bar *progress
 	if !quiet {
 		j.trainer.Progress = func(r train.StepReport) {
 			if bar == nil {
-				bar = progressbar.NewOptions(r.Batches,
-					progressbar.OptionSetWriter(stderr),
-					progressbar.OptionShowCount(),
-					progressbar.OptionThrottle(100_000_000),
-					progressbar.OptionClearOnFinish())
+				bar = newProgress(r.Batches, "", stderr)
 			}
 			bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f (cls %.4f box %.4f) lr %.2g %.1f img/s",
 				r.Epoch, r.Epochs, r.Loss.Total, r.Loss.Class, r.Loss.Box, r.LR, r.ImagesPerSecond))
@@ -404,7 +399,7 @@ func (j *trainJob) run(ctx context.Context, quiet bool, stdout, stderr io.Writer
 	}
 	sum, err := j.trainer.Train(ctx)
 	if bar != nil {
-		bar.Exit()
+		bar.Finish()
 	}
 	if err != nil {
 		return err
