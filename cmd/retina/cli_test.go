@@ -202,3 +202,23 @@ func TestEvalInputSize(t *testing.T) {
 		t.Fatalf("the same numbers at the model's size and at 128: %s", stats["0"])
 	}
 }
+
+// TestEvalMismatchedClasses: a dataset with more classes than the model, or
+// (for a model that names its classes) other names, is refused with both
+// files named and what to do.
+func TestEvalMismatchedClasses(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ds")
+	if code, _, stderr := runCLI("synth", "--out", dir, "--n", "2", "--size", "64", "--quiet", "--classes", "circle,square,triangle,star,cross"); code != 0 {
+		t.Fatalf("synth: %s", stderr)
+	}
+	expectFailure(t, 1, []string{"the dataset " + dir + " has 5 classes but the model " + tinyModel + " has 4 classes", "retina train --data " + dir},
+		"eval", "--model", tinyModel, "--data", dir)
+	named := filepath.Join(t.TempDir(), "ds")
+	if code, _, stderr := runCLI("synth", "--out", named, "--n", "2", "--size", "64", "--quiet", "--classes", "circle,star"); code != 0 {
+		t.Fatalf("synth: %s", stderr)
+	}
+	// The embedded model names its five classes; this dataset's second is
+	// another.
+	expectFailure(t, 1, []string{`class 1 is "star" in the dataset ` + named, "in the embedded default model", "fine-tune"},
+		"eval", "--data", named)
+}
