@@ -211,7 +211,7 @@ func TestEvalMismatchedClasses(t *testing.T) {
 	if code, _, stderr := runCLI("synth", "--out", dir, "--n", "2", "--size", "64", "--quiet", "--classes", "circle,square,triangle,star,cross"); code != 0 {
 		t.Fatalf("synth: %s", stderr)
 	}
-	expectFailure(t, 1, []string{"the dataset " + dir + " has 5 classes but the model " + tinyModel + " has 4 classes", "retina train --data " + dir},
+	expectFailure(t, 1, []string{"the dataset " + dir + " has 5 classes but the model " + tinyModel + " has 4 classes", "retina train --data " + dir + " --model " + tinyModel + " --out DIR"},
 		"eval", "--model", tinyModel, "--data", dir)
 	named := filepath.Join(t.TempDir(), "ds")
 	if code, _, stderr := runCLI("synth", "--out", named, "--n", "2", "--size", "64", "--quiet", "--classes", "circle,star"); code != 0 {

@@ -89,7 +89,7 @@ func evalModel(mf *modelFlags, data, format string, opts detect.Options) (*cocoe
 		return nil, err
 	}
 	defer model.Close()
-	if err := checkEvalClasses(mf.describe(), data, model.Config(), ds.Classes); err != nil {
+	if err := checkEvalClasses(mf, data, model.Config(), ds.Classes); err != nil {
 		return nil, err
 	}
 	det, err := model.Detector(opts)
@@ -129,8 +129,12 @@ func printEval(res *cocoeval.Result, asJSON bool, stdout io.Writer) error {
 // more classes than the model has logits, or, when the model names its
 // classes, a class of another name at the same index (the scores would
 // compare different things).
-func checkEvalClasses(model, data string, cfg net.Config, classes []string) error {
-	advice := "evaluate a model trained on this dataset's classes, or fine-tune this one on it (retina train --data " + data + " --model MODEL)"
+func checkEvalClasses(mf *modelFlags, data string, cfg net.Config, classes []string) error {
+	model, fineTune := mf.describe(), "retina train --data "+data
+	if *mf.path != "" {
+		fineTune += " --model " + *mf.path
+	}
+	advice := "evaluate a model trained on this dataset's classes, or fine-tune this one on it (" + fineTune + " --out DIR)"
 	if len(classes) > cfg.NumClasses {
 		return fmt.Errorf("the dataset %s has %s but %s has %s: %s",
 			data, count(len(classes), "class", "classes"), model, count(cfg.NumClasses, "class", "classes"), advice)
