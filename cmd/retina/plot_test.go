@@ -80,16 +80,23 @@ func TestPlotTrainLogLegendBesideTheCurves(t *testing.T) {
 	if err := plotTrainLog(rows, path); err != nil {
 		t.Fatal(err)
 	}
-	img := checkPlotFile(t, path)
+	// The total loss line (blue) spans the plot, its legend the right 12%.
+	checkLegendBeside(t, checkPlotFile(t, path), 88, [3]uint8{31, 119, 180})
+}
+
+// checkLegendBeside checks that the curve of colour c spans at least half
+// of img left of its legend strip (the part of the width right of
+// stripPercent), and shows in the strip only as its legend icon (20
+// points), so the legend covers no data.
+func checkLegendBeside(t *testing.T, img image.Image, stripPercent int, c [3]uint8) {
+	t.Helper()
 	w := img.Bounds().Dx()
-	// The total loss line (blue) spans the plot; in the legend strip (the
-	// right 12%) only its legend icon (20 points wide) may be blue.
-	strip := w * 88 / 100
-	if n := inkColumns(img, strip, w, 31, 119, 180); n == 0 || n > 40 {
-		t.Errorf("%d blue columns right of x=%d: want the legend's icon alone", n, strip)
+	strip := w * stripPercent / 100
+	if n := inkColumns(img, strip, w, c[0], c[1], c[2]); n == 0 || n > 40 {
+		t.Errorf("colour %v in %d columns right of x=%d: want the legend's icon alone", c, n, strip)
 	}
-	if n := inkColumns(img, 0, strip, 31, 119, 180); n < w/2 {
-		t.Errorf("the loss line covers %d columns of %d", n, w)
+	if n := inkColumns(img, 0, strip, c[0], c[1], c[2]); n < w/2 {
+		t.Errorf("the curve of colour %v covers %d columns of %d", c, n, w)
 	}
 }
 
@@ -108,16 +115,7 @@ func TestPlotPRLegendBesideTheCurves(t *testing.T) {
 	if err := plotPR(res, path); err != nil {
 		t.Fatal(err)
 	}
-	img := checkPlotFile(t, path)
-	w := img.Bounds().Dx()
-	// plotutil's first colour; the curves end at recall 1, the plot's right
-	// edge; the legend must sit right of it, so the colour shows up there
-	// in a 20-point icon only.
-	strip := w * 76 / 100
-	if n := inkColumns(img, strip, w, 0xf1, 0x5a, 0x60); n == 0 || n > 40 {
-		t.Errorf("%d red columns right of x=%d: want the legend's icon alone", n, strip)
-	}
-	if n := inkColumns(img, 0, strip, 0xf1, 0x5a, 0x60); n < w/2 {
-		t.Errorf("the first curve covers %d columns of %d", n, w)
-	}
+	// plotutil's first colour; the curves end at recall 1, the plot's
+	// right edge, and the legend takes the right 24%.
+	checkLegendBeside(t, checkPlotFile(t, path), 76, [3]uint8{0xf1, 0x5a, 0x60})
 }
