@@ -1,6 +1,6 @@
 // Package mosquittotest runs a real mosquitto broker on 127.0.0.1 for the
-// tests that publish over MQTT. A missing mosquitto fails the test, never
-// skips it: CI installs it.
+// tests that publish over MQTT. Under -short those tests skip; otherwise a
+// missing mosquitto fails them (testtool.Need).
 package mosquittotest
 
 import (
@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/retina-edge/retina/internal/testtool"
 )
 
 // Broker is a running mosquitto on 127.0.0.1.
@@ -24,18 +26,7 @@ func (b *Broker) URL() string { return fmt.Sprintf("tcp://127.0.0.1:%d", b.Port)
 // the test's cleanup stops it.
 func Start(t testing.TB, port int) *Broker {
 	t.Helper()
-	bin, err := exec.LookPath("mosquitto")
-	if err != nil {
-		for _, p := range []string{"/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto"} {
-			if _, e := exec.LookPath(p); e == nil {
-				bin, err = p, nil
-				break
-			}
-		}
-	}
-	if err != nil {
-		t.Fatalf("mosquitto not found (apt-get install -y mosquitto): %v", err)
-	}
+	bin := testtool.Need(t, "mosquitto", "mosquitto")
 	if port == 0 {
 		port = FreePort(t)
 	}
