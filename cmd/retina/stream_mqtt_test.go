@@ -9,37 +9,11 @@ import (
 	"testing"
 	"time"
 
-	mqtt "github.com/eclipse/paho.mqtt.golang"
-
 	"github.com/retina-edge/retina/internal/mosquittotest"
 )
 
 // The tiny test model's classes have no names.
 var tinyLabels = []string{"class 0", "class 1", "class 2", "class 3"}
-
-// mqttMsg is one message a test subscriber received.
-type mqttMsg struct {
-	topic, payload string
-	retained       bool
-}
-
-// subscribeMQTT collects every message on filter with a real paho client.
-func subscribeMQTT(t *testing.T, url, id, filter string) <-chan mqttMsg {
-	t.Helper()
-	out := make(chan mqttMsg, 1000)
-	sub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID(id))
-	if tok := sub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscriber: %v", tok.Error())
-	}
-	t.Cleanup(func() { sub.Disconnect(0) })
-	tok := sub.Subscribe(filter, 1, func(_ mqtt.Client, m mqtt.Message) {
-		out <- mqttMsg{m.Topic(), string(m.Payload()), m.Retained()}
-	})
-	if !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscribe: %v", tok.Error())
-	}
-	return out
-}
 
 // retainedMQTT reads the retained messages under filter with mosquitto_sub
 // --retained-only, as a user would: "topic payload" per line.
@@ -77,7 +51,7 @@ func waitRetained(t *testing.T, b *mosquittotest.Broker, topic, want string) {
 func TestStreamMQTT(t *testing.T) {
 	const n, topic = 8, "retina/test/cam1"
 	b := mosquittotest.Start(t, 0)
-	msgs := subscribeMQTT(t, b.URL(), "retina-test-sub", topic+"/#")
+	msgs := mosquittotest.Subscribe(t, b.URL(), topic+"/#")
 
 	clip, _ := writeMJPEGFrames(t, t.TempDir(), n)
 	code, stdout, stderr := runCLI("stream", "--source", "mjpeg:"+clip, "--fps", "4", "--model", tinyModel, "--threads", "1",
@@ -98,12 +72,12 @@ func TestStreamMQTT(t *testing.T) {
 	for done := false; !done; {
 		select {
 		case m := <-msgs:
-			switch m.topic {
+			switch m.Topic {
 			case topic + "/frames":
-				frames = append(frames, m.payload)
+				frames = append(frames, m.Payload)
 			case topic + "/availability":
-				avail = append(avail, m.payload)
-				done = m.payload == "offline"
+				avail = append(avail, m.Payload)
+				done = m.Payload == "offline"
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("no availability offline after the exit; got %q", avail)
@@ -157,8 +131,8 @@ func TestStreamMQTTLastWill(t *testing.T) {
 	sp := startStreamProcess(t, "--source", "testsrc:160x120", "--fps", "5", "--model", tinyModel, "--threads", "1",
 		"--min-size", "96", "--max-size", "160", "--http", "127.0.0.1:0", "--mqtt", b.URL(), "--topic", topic)
 	waitRetained(t, b, topic+"/availability", "online")
-	live := subscribeMQTT(t, b.URL(), "retina-test-will", topic+"/availability")
-	if m := <-live; m.payload != "online" || !m.retained {
+	live := mosquittotest.Subscribe(t, b.URL(), topic+"/availability")
+	if m := <-live; m.Payload != "online" || !m.Retained {
 		t.Fatalf("availability %+v, want online retained", m)
 	}
 	if err := sp.cmd.Process.Kill(); err != nil {
@@ -167,8 +141,8 @@ func TestStreamMQTTLastWill(t *testing.T) {
 	sp.cmd.Wait()
 	select {
 	case m := <-live:
-		if m.payload != "offline" {
-			t.Fatalf("after kill -9 availability %q, want offline", m.payload)
+		if m.Payload != "offline" {
+			t.Fatalf("after kill -9 availability %q, want offline", m.Payload)
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("no last will within 20 s of kill -9")
@@ -197,14 +171,14 @@ func TestStreamMQTTBrokerOutage(t *testing.T) {
 
 	back := time.Now()
 	b2 := mosquittotest.Start(t, port)
-	frames := subscribeMQTT(t, b2.URL(), "retina-test-outage", topic+"/frames")
+	frames := mosquittotest.Subscribe(t, b2.URL(), topic+"/frames")
 	waitLog(t, sp, "mqtt: reconnected after")
 	for i := range 5 {
 		select {
 		case m := <-frames:
 			var f struct{ Time time.Time }
-			if err := json.Unmarshal([]byte(m.payload), &f); err != nil {
-				t.Fatalf("frame %d: %v: %s", i, err, m.payload)
+			if err := json.Unmarshal([]byte(m.Payload), &f); err != nil {
+				t.Fatalf("frame %d: %v: %s", i, err, m.Payload)
 			}
 			if f.Time.Before(back) {
 				t.Fatalf("frame captured at %v, while the broker was away (back at %v), delivered after it returned", f.Time, back)

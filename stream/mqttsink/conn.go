@@ -23,6 +23,9 @@ func (s *Sink) run() {
 	lastFailure := ""     // the kind of connection failure last logged
 	for {
 		err := s.connect()
+		if errors.Is(err, errAborted) {
+			return
+		}
 		if err != nil {
 			if kind, line := s.describeFailure(err, away.IsZero()); kind != lastFailure {
 				s.logf("%s", line)
@@ -46,7 +49,8 @@ func (s *Sink) run() {
 			s.logf("mqtt: reconnected after %.1f s", time.Since(away).Seconds())
 		}
 		lastFailure = ""
-		if n := s.setConnected(true); n > 0 {
+		s.setConnected(true)
+		if n := s.takeDropped(); n > 0 {
 			s.logf("mqtt: %d events dropped while away (queue of %d full)", n, s.opts.QueueLen)
 		}
 		err = s.serve()
@@ -91,8 +95,6 @@ func (s *Sink) describeFailure(err error, first bool) (kind, line string) {
 		return "auth", "mqtt: " + s.host + " refused the login (" + err.Error() + "): check the user and password in --mqtt; retrying"
 	case errors.Is(err, packets.ErrorRefusedIDRejected):
 		return "id", "mqtt: " + s.host + " rejected client id " + strconv.Quote(s.opts.ClientID) + "; retrying"
-	case errors.Is(err, errAborted):
-		return "abort", "mqtt: " + err.Error()
 	}
 	if first {
 		return "network", "mqtt: cannot connect to " + s.host + ": " + err.Error() + "; retrying every " +
@@ -102,21 +104,24 @@ func (s *Sink) describeFailure(err error, first bool) (kind, line string) {
 }
 
 // setConnected records the connection state for Publish. Going down it
-// discards the frame waiting to be sent (frames are never replayed); going
-// up it returns (and resets) the events dropped while away.
-func (s *Sink) setConnected(up bool) (droppedAway uint64) {
+// discards the frame waiting to be sent: frames are never replayed.
+func (s *Sink) setConnected(up bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.connected = up
-	if !up {
-		if s.frameReady {
-			s.framesDropped.Add(1)
-		}
+	if !up && s.frameReady {
+		s.framesDropped.Add(1)
 		s.frameReady = false
-		return 0
 	}
-	n := s.droppedAway
-	s.droppedAway = 0
+}
+
+// takeDropped returns (and resets) the events dropped since the last
+// report.
+func (s *Sink) takeDropped() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.droppedUnreported
+	s.droppedUnreported = 0
 	return n
 }
 
@@ -175,6 +180,9 @@ func (s *Sink) serve() error {
 		}
 		if busy {
 			continue
+		}
+		if n := s.takeDropped(); n > 0 {
+			s.logf("mqtt: %d events dropped: the broker took them slower than they came (queue of %d full)", n, s.opts.QueueLen)
 		}
 		if draining {
 			s.goodbye()
@@ -242,6 +250,9 @@ func (s *Sink) lossReason(sendErr error) error {
 	select {
 	case err := <-s.lost:
 		return err
+	case <-s.abort:
+		s.client.Disconnect(0)
+		return nil
 	case <-time.After(s.opts.ConnectTimeout):
 		s.client.Disconnect(0)
 		return sendErr
@@ -259,7 +270,7 @@ func (s *Sink) requeue(b []byte) {
 	defer s.mu.Unlock()
 	if s.events.pushFront(b) {
 		s.eventsDropped.Add(1)
-		s.droppedAway++
+		s.droppedUnreported++
 	}
 }
 

@@ -4,55 +4,24 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	mqtt "github.com/eclipse/paho.mqtt.golang"
-
 	"github.com/retina-edge/retina/events"
+	"github.com/retina-edge/retina/internal/mosquittotest"
 	"github.com/retina-edge/retina/net/detect"
 	"github.com/retina-edge/retina/stream"
 )
 
-// msg is one message a test subscriber received.
-type msg struct {
-	topic    string
-	payload  string
-	retained bool
-}
-
-var subscribers atomic.Int32
-
-// subscribe connects a real MQTT client to url and collects every message
-// matching filter (retained ones first, as the broker sends them).
-func subscribe(t *testing.T, url, filter string) <-chan msg {
-	t.Helper()
-	out := make(chan msg, 1000)
-	id := fmt.Sprintf("test-sub-%d", subscribers.Add(1))
-	c := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID(id))
-	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscriber connect: %v", tok.Error())
-	}
-	tok := c.Subscribe(filter, 1, func(_ mqtt.Client, m mqtt.Message) {
-		out <- msg{m.Topic(), string(m.Payload()), m.Retained()}
-	})
-	if !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscribe %s: %v", filter, tok.Error())
-	}
-	t.Cleanup(func() { c.Disconnect(0) })
-	return out
-}
-
 // next returns the next message on topic, skipping others (which it
 // returns too, for tests that check what came before).
-func next(t *testing.T, ch <-chan msg, topic string) (m msg, skipped []msg) {
+func next(t *testing.T, ch <-chan mosquittotest.Message, topic string) (m mosquittotest.Message, skipped []mosquittotest.Message) {
 	t.Helper()
 	deadline := time.After(20 * time.Second)
 	for {
 		select {
 		case m := <-ch:
-			if m.topic == topic {
+			if m.Topic == topic {
 				return m, skipped
 			}
 			skipped = append(skipped, m)

@@ -42,15 +42,15 @@ type Sink struct {
 	lines   *stream.JSONLines
 	line    lineBuffer
 
-	mu          sync.Mutex
-	closed      bool
-	connected   bool
-	events      ring   // encoded events, oldest first
-	counts      []int  // tracked objects per label in the newest frame
-	frame       []byte // the newest frame's line, waiting to be sent
-	spare       []byte // the buffer run gives back after sending a frame
-	frameReady  bool
-	droppedAway uint64 // events dropped since the connection was lost
+	mu                sync.Mutex
+	closed            bool
+	connected         bool
+	events            ring   // encoded events, oldest first
+	counts            []int  // tracked objects per label in the newest frame
+	frame             []byte // the newest frame's line, waiting to be sent
+	spare             []byte // the buffer run gives back after sending a frame
+	frameReady        bool
+	droppedUnreported uint64 // events dropped and not yet logged
 
 	wake    chan struct{} // Publish -> run: something to send
 	lost    chan error    // paho -> run: the connection dropped
@@ -195,7 +195,7 @@ func (s *Sink) Publish(r *stream.Result) error {
 	for _, b := range encoded {
 		if s.events.push(b) {
 			s.eventsDropped.Add(1)
-			s.droppedAway++
+			s.droppedUnreported++
 		}
 		changed = true
 	}
@@ -264,6 +264,12 @@ func (s *Sink) Close() error {
 	case <-time.After(s.opts.CloseTimeout):
 		close(s.abort)
 		<-s.done
+	}
+	if s.client.IsConnectionOpen() {
+		// A connection attempt Close's timeout gave up on came through
+		// after all: say goodbye, or availability would stay online.
+		s.client.Publish(s.topics.availability, s.opts.QoS, true, offline).WaitTimeout(time.Second)
+		s.client.Disconnect(250)
 	}
 	s.mu.Lock()
 	left := s.events.len()

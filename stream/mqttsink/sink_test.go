@@ -18,7 +18,7 @@ const base = "retina/front_door"
 // availability offline.
 func TestAnnounceRetained(t *testing.T) {
 	b := mosquittotest.Start(t, 0)
-	live := subscribe(t, b.URL(), base+"/#")
+	live := mosquittotest.Subscribe(t, b.URL(), base+"/#")
 	var l logLines
 	opts := testOptions(&l)
 	opts.Discovery = true
@@ -29,12 +29,12 @@ func TestAnnounceRetained(t *testing.T) {
 	next(t, live, base+"/person")
 	next(t, live, base+"/car") // the last thing the announcement sends
 
-	retained := map[string]msg{}
-	later := subscribe(t, b.URL(), "#")
+	retained := map[string]mosquittotest.Message{}
+	later := mosquittotest.Subscribe(t, b.URL(), "#")
 	for len(retained) < 7 {
 		select {
 		case m := <-later:
-			retained[m.topic] = m
+			retained[m.Topic] = m
 		case <-time.After(10 * time.Second):
 			t.Fatalf("retained messages: %d of 7: %v", len(retained), retained)
 		}
@@ -52,22 +52,22 @@ func TestAnnounceRetained(t *testing.T) {
 			t.Errorf("nothing retained on %s (have %v)", topic, retained)
 			continue
 		}
-		if !m.retained {
+		if !m.Retained {
 			t.Errorf("%s: retained flag not set", topic)
 		}
-		if payload != "" && m.payload != payload {
-			t.Errorf("%s = %q, want %q", topic, m.payload, payload)
+		if payload != "" && m.Payload != payload {
+			t.Errorf("%s = %q, want %q", topic, m.Payload, payload)
 		}
-		if payload == "" && !json.Valid([]byte(m.payload)) {
-			t.Errorf("%s: not JSON: %s", topic, m.payload)
+		if payload == "" && !json.Valid([]byte(m.Payload)) {
+			t.Errorf("%s: not JSON: %s", topic, m.Payload)
 		}
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	m, _ := next(t, subscribe(t, b.URL(), base+"/availability"), base+"/availability")
-	if m.payload != "offline" || !m.retained {
-		t.Errorf("after Close availability = %q (retained %v), want offline retained", m.payload, m.retained)
+	m, _ := next(t, mosquittotest.Subscribe(t, b.URL(), base+"/availability"), base+"/availability")
+	if m.Payload != "offline" || !m.Retained {
+		t.Errorf("after Close availability = %q (retained %v), want offline retained", m.Payload, m.Retained)
 	}
 	if l.count("mqtt: connected to 127.0.0.1:"+strconv.Itoa(b.Port)) != 1 {
 		t.Errorf("log:\n%s", &l)
@@ -78,15 +78,15 @@ func TestAnnounceRetained(t *testing.T) {
 // only); events go out as JSON with their track ids.
 func TestCountsAndEvents(t *testing.T) {
 	b := mosquittotest.Start(t, 0)
-	live := subscribe(t, b.URL(), base+"/#")
+	live := mosquittotest.Subscribe(t, b.URL(), base+"/#")
 	var l logLines
 	s, err := New(b.URL(), base, []string{"person", "car"}, testOptions(&l))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if m, _ := next(t, live, base+"/person"); m.payload != "0" {
-		t.Fatalf("first person count %q, want 0", m.payload)
+	if m, _ := next(t, live, base+"/person"); m.Payload != "0" {
+		t.Fatalf("first person count %q, want 0", m.Payload)
 	}
 	next(t, live, base+"/car")
 	for _, r := range []struct {
@@ -107,25 +107,25 @@ func TestCountsAndEvents(t *testing.T) {
 	}
 	ev, _ := next(t, live, base+"/events")
 	var e map[string]any
-	if err := json.Unmarshal([]byte(ev.payload), &e); err != nil {
-		t.Fatalf("event not JSON: %v: %s", err, ev.payload)
+	if err := json.Unmarshal([]byte(ev.Payload), &e); err != nil {
+		t.Fatalf("event not JSON: %v: %s", err, ev.Payload)
 	}
 	if e["track"] != 7.0 || e["type"] != "new" || e["label"] != "person" || e["id"] != "1764928800000-7" {
-		t.Errorf("event = %s", ev.payload)
+		t.Errorf("event = %s", ev.Payload)
 	}
-	if ev.retained {
+	if ev.Retained {
 		t.Error("an event was retained")
 	}
 	var got []string
 	for {
 		m, skipped := next(t, live, base+"/person")
 		for _, o := range skipped {
-			if o.topic == base+"/car" {
-				t.Errorf("car count published again (%q) though no car was tracked", o.payload)
+			if o.Topic == base+"/car" {
+				t.Errorf("car count published again (%q) though no car was tracked", o.Payload)
 			}
 		}
-		got = append(got, m.payload)
-		if m.payload == "1" {
+		got = append(got, m.Payload)
+		if m.Payload == "1" {
 			break
 		}
 	}
@@ -167,14 +167,14 @@ func TestBrokerOutage(t *testing.T) {
 		}
 	}
 	b2 := mosquittotest.Start(t, b.Port)
-	live := subscribe(t, b2.URL(), base+"/#")
+	live := mosquittotest.Subscribe(t, b2.URL(), base+"/#")
 	l.wait(t, "mqtt: reconnected after")
 	l.wait(t, "mqtt: 2 events dropped while away (queue of 3 full)")
 	for want := 12; want < 15; want++ {
 		m, _ := next(t, live, base+"/events")
 		var e struct{ Track int }
-		if err := json.Unmarshal([]byte(m.payload), &e); err != nil || e.Track != want {
-			t.Fatalf("event %s (%v), want track %d", m.payload, err, want)
+		if err := json.Unmarshal([]byte(m.Payload), &e); err != nil || e.Track != want {
+			t.Fatalf("event %s (%v), want track %d", m.Payload, err, want)
 		}
 	}
 	if err := s.Publish(frame(20)); err != nil {
@@ -182,10 +182,10 @@ func TestBrokerOutage(t *testing.T) {
 	}
 	for {
 		m, _ := next(t, live, base+"/frames")
-		if strings.HasPrefix(m.payload, `{"frame":20,`) {
+		if strings.HasPrefix(m.Payload, `{"frame":20,`) {
 			break
 		}
-		t.Fatalf("a frame from before the reconnection was delivered: %.60s", m.payload)
+		t.Fatalf("a frame from before the reconnection was delivered: %.60s", m.Payload)
 	}
 	if n := l.count("mqtt: connection lost"); n != 1 {
 		t.Errorf("%d connection-lost lines, want 1:\n%s", n, &l)
@@ -212,10 +212,10 @@ func TestBrokerDownAtStart(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond) // a few failed retries: they must not be logged again
 	b := mosquittotest.Start(t, port)
-	live := subscribe(t, b.URL(), base+"/#")
+	live := mosquittotest.Subscribe(t, b.URL(), base+"/#")
 	l.wait(t, "mqtt: connected to 127.0.0.1:"+strconv.Itoa(port)+" after")
-	if m, _ := next(t, live, base+"/events"); !strings.Contains(m.payload, `"track":3`) {
-		t.Errorf("event %s", m.payload)
+	if m, _ := next(t, live, base+"/events"); !strings.Contains(m.Payload, `"track":3`) {
+		t.Errorf("event %s", m.Payload)
 	}
 	if n := l.count("cannot connect"); n != 1 {
 		t.Errorf("%d cannot-connect lines, want 1:\n%s", n, &l)
