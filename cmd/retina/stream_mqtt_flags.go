@@ -31,8 +31,8 @@ func addMQTTFlags(fs *flag.FlagSet) *mqttFlags {
 			"TOPIC/availability (online, retained; offline as the last will and at exit); a broker that is down is retried, never fatal"),
 		topic:    fs.String("topic", "", "MQTT base `TOPIC`, e.g. retina/front_door (with --mqtt)"),
 		clientID: fs.String("mqtt-client-id", "", "MQTT client `ID` (default retina-HOSTNAME-PID; unique per broker)"),
-		qos:      fs.Int("mqtt-qos", 1, "MQTT QoS `0|1` of events, counts, availability and discovery (frames are always 0)"),
-		queue:    fs.Int("mqtt-queue", 256, "events held while the broker is away (`N`); past it the oldest are dropped and counted"),
+		qos:      fs.Int("mqtt-qos", 1, "QoS (`0|1`) of the MQTT events, counts, availability and discovery messages (frames are always 0)"),
+		queue:    fs.Int("mqtt-queue", 256, "hold up to `N` MQTT events while the broker is away or slow; past that the oldest are dropped and counted"),
 		frames: fs.Bool("mqtt-frames", false, "also publish every frame's --json line to TOPIC/frames at QoS 0, only while connected "+
 			"(never queued: frames from while the broker was away are dropped, not replayed)"),
 		discovery:       fs.Bool("ha-discovery", false, "publish Home Assistant MQTT discovery configs (retained): per label a binary_sensor \"LABEL detected\" and a sensor \"LABEL count\""),

@@ -3,6 +3,7 @@ package mqttsink
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -96,11 +97,12 @@ func (s *Sink) describeFailure(err error, first bool) (kind, line string) {
 	case errors.Is(err, packets.ErrorRefusedIDRejected):
 		return "id", "mqtt: " + s.host + " rejected client id " + strconv.Quote(s.opts.ClientID) + "; retrying"
 	}
+	why := strings.TrimPrefix(err.Error(), "network Error : ") // paho's wrapping adds nothing
 	if first {
-		return "network", "mqtt: cannot connect to " + s.host + ": " + err.Error() + "; retrying every " +
+		return "network", "mqtt: cannot connect to " + s.host + ": " + why + "; retrying every " +
 			s.opts.MaxBackoff.String() + " at most"
 	}
-	return "network", "mqtt: cannot connect to " + s.host + ": " + err.Error() + "; retrying"
+	return "network", "mqtt: cannot connect to " + s.host + ": " + why + "; retrying"
 }
 
 // setConnected records the connection state for Publish. Going down it
