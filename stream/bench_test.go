@@ -149,3 +149,18 @@ func benchmarkThroughput(b *testing.B, cfg net.Config, size, threads, pipeThread
 	b.ReportMetric(float64(seq.cpu.Microseconds())/1e3/seq.intervals, "seq-cpu-ms")
 	b.ReportMetric(float64(pipe.cpu.Microseconds())/1e3/pipe.intervals, "pipe-cpu-ms")
 }
+
+// BenchmarkPipelineFrameEvents is BenchmarkPipelineFrame with an events
+// engine and a snapshot saver: allocs/op must stay 0.
+func BenchmarkPipelineFrameEvents(b *testing.B) {
+	opts := Options{Detect: testOptions(), DropStale: true, Events: &indexEngine{}, Snapshots: []SnapshotSaver{&snapSaver{}}}
+	s := startStepperWith(b, openPattern(b, "160x120", 0), turns, opts)
+	for range 2 * maxFrames {
+		s.step()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		s.step()
+	}
+}
