@@ -58,19 +58,7 @@ type syncSample struct {
 // next frame, the picture would be a frame behind the list for the whole
 // second, and its pixels would differ (the test pattern moves every frame).
 func TestPreviewPictureMatchesList(t *testing.T) {
-	wsURL := startChromium(t)
-	sp := startStreamProcess(t, "--source", "testsrc:160x120", "--fps", "1", "--model", tinyModel, "--threads", "1",
-		"--min-size", "96", "--max-size", "160", "--score-threshold", "0.05", "--max-detections", "5",
-		"--json", "--http", "127.0.0.1:0")
-	c, err := dialCDP(wsURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	session, err := c.openPage("http://" + sp.addr + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp, c, session := openPreviewInChromium(t, "--source", "testsrc:160x120", "--fps", "1", "--max-detections", "5", "--json")
 	const want = 3
 	samples := map[string]syncSample{}
 	for deadline := time.Now().Add(2 * time.Minute); len(samples) < want; {
