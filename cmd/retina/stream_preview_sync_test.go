@@ -79,7 +79,7 @@ func TestPreviewPictureMatchesList(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	lines := map[string]streamLine{}
-	for _, l := range strings.Split(strings.TrimSpace(sp.stdout.String()), "\n") {
+	for _, l := range strings.Split(strings.TrimSpace(sp.outText()), "\n") {
 		var sl streamLine
 		if err := json.Unmarshal([]byte(l), &sl); err != nil {
 			t.Fatalf("--json line %q: %v", l, err)
