@@ -19,20 +19,18 @@ type EventEngine interface {
 	// Snapshots lists the tracks whose best frame so far is the one just
 	// processed; the pipeline encodes that frame once and saves it under
 	// each EventID.
-	Snapshots() []Snap
-}
-
-// Snap is one track whose best frame is the one just processed (the shape
-// of events.Snap).
-type Snap struct {
-	EventID string
-	Track   int
-	Box     [4]float32
+	Snapshots() []events.Snap
 }
 
 // SnapshotSaver keeps events' best frames. jpeg is only valid during the
 // call: a saver copies what it keeps, and handles (logs) its own errors, so
-// that a full disk never stops detection.
+// that a full disk never stops detection; it must not block for long (it
+// runs on the publishing goroutine).
 type SnapshotSaver interface {
 	SaveSnapshot(eventID string, jpeg []byte)
+}
+
+// SnapshotSource serves events' snapshots (events.SnapshotStore is one).
+type SnapshotSource interface {
+	Get(eventID string) ([]byte, bool)
 }

@@ -42,6 +42,8 @@ type Server struct {
 	last atomic.Pointer[update] // the newest encoded frame
 
 	recent recentEvents
+	snapMu sync.Mutex
+	snaps  SnapshotSource
 
 	subMu sync.Mutex
 	subs  map[chan *update]struct{}
@@ -64,7 +66,6 @@ type update struct {
 func NewServer(stats func() Stats, token string, maxClients int) *Server {
 	s := &Server{stats: stats, token: token, maxClients: int32(maxClients),
 		wake: make(chan struct{}, 1), subs: map[chan *update]struct{}{}, done: make(chan struct{})}
-	s.recent.init()
 	go s.encodeLoop()
 	return s
 }

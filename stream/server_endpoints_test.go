@@ -114,8 +114,8 @@ func grey(c color.Color) bool {
 	return near(r) && near(g) && near(b)
 }
 
-// /events lists the recent events newest first; a saved snapshot is served
-// at /events/ID/snapshot.jpg, an unknown one is a 404.
+// /events lists the recent events newest first; a snapshot in the store is
+// served at /events/ID/snapshot.jpg, an unknown one is a 404.
 func TestEventsEndpoints(t *testing.T) {
 	srv := NewServer(func() Stats { return Stats{} }, "", 4)
 	base := serve(t, srv)
@@ -126,11 +126,16 @@ func TestEventsEndpoints(t *testing.T) {
 	srv.OnFrame(&Result{Frame: 1, Width: 8, Height: 8, Events: evs}, greyPicture(8, 8))
 	zones[0] = "reused" // the engine reuses its slices: the server must have copied
 	srv.OnFrame(&Result{Frame: 2, Width: 8, Height: 8, Events: []events.Event{{ID: "a-7", Type: events.End, Track: 7, Label: "person"}}}, greyPicture(8, 8))
-	srv.SaveSnapshot("a-7", []byte("jpeg bytes"))
+	store, err := events.OpenSnapshotStore(events.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.ServeSnapshots(store)
+	store.Save("a-7", []byte("jpeg bytes"))
 
 	resp := get(t, base+"/events", "")
 	var got []events.Event
-	err := json.NewDecoder(resp.Body).Decode(&got)
+	err = json.NewDecoder(resp.Body).Decode(&got)
 	resp.Body.Close()
 	if err != nil || len(got) != 3 || got[0].Type != events.End || got[2].ID != "a-7" || got[2].Zones[0] != "porch" ||
 		got[1].Zones == nil || !got[2].Start.Equal(start) {

@@ -181,9 +181,9 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveSnapshot(w http.ResponseWriter, r *http.Request) {
-	b, ok := s.recent.snapshot(r.PathValue("id"))
+	b, ok := s.snapshot(r.PathValue("id"))
 	if !ok {
-		http.Error(w, "no snapshot for this event (only the recent ones are kept in memory)", http.StatusNotFound)
+		http.Error(w, "no snapshot for this event (the oldest are removed past the caps)", http.StatusNotFound)
 		return
 	}
 	sendJPEG(w, b)

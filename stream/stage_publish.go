@@ -54,7 +54,7 @@ func (p *Pipeline) publish(b *buffers, f *frame) error {
 
 // saveSnapshots encodes the frame once for all the tracks whose best frame
 // it is and hands it to every SnapshotSaver.
-func (p *Pipeline) saveSnapshots(f *frame, dets []detect.Detection, snaps []Snap) error {
+func (p *Pipeline) saveSnapshots(f *frame, dets []detect.Detection, snaps []events.Snap) error {
 	if len(snaps) == 0 || len(p.opts.Snapshots) == 0 {
 		return nil
 	}
