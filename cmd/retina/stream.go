@@ -28,6 +28,7 @@ var streamReady func(addr string)
 
 func runStream(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("stream", "stream [flags]", stderr)
+	setStreamUsage(fs, stderr)
 	mf := addModelFlags(fs)
 	df := addDetectFlags(fs, displayScoreThresh)
 	source := fs.String("source", "v4l2:/dev/video0", "frame `SOURCE`: "+camera.SpecForms)
