@@ -53,7 +53,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 		return usagef("unexpected argument %q (the source is given with --source)", fs.Arg(0))
 	}
 	if *configFile != "" {
-		if err := applyConfigFile(fs, *configFile); err != nil {
+		if err := applyConfigFile(fs, *configFile, ef.configSections()); err != nil {
 			return err
 		}
 	}

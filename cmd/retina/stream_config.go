@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -33,13 +35,18 @@ func listFlagVar(fs *flag.FlagSet, name, mapSep, usage string) *listFlag {
 	return l
 }
 
+// configSection reads a config file key that is no flag (a mapping with a
+// structure of its own, such as the tracker's tuning).
+type configSection func(v *yaml.Node) error
+
 // applyConfigFile sets, from the YAML file at path, every flag the command
 // line did not set: the file's keys are the flags' names (a dash or an
 // underscore between words), its values what the flag takes. A list gives
 // a repeatable flag one value per item, and any other flag its items joined
-// with commas (labels: [person, car]). Unknown keys and values that do not
-// fit are errors naming the file, the line and the key.
-func applyConfigFile(fs *flag.FlagSet, path string) error {
+// with commas (labels: [person, car]). sections read the keys that are not
+// flags. Unknown keys and values that do not fit are errors naming the
+// file, the line and the key.
+func applyConfigFile(fs *flag.FlagSet, path string, sections map[string]configSection) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("--config: %w", err)
@@ -65,14 +72,20 @@ func applyConfigFile(fs *flag.FlagSet, path string) error {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		name := strings.ReplaceAll(k.Value, "_", "-")
-		f := fs.Lookup(name)
-		if f == nil || name == "config" || name == "help" {
-			return fmt.Errorf("%s:%d: unknown key %q (the keys are retina stream's flag names: see retina stream --help)", path, k.Line, k.Value)
-		}
 		if line, dup := seen[name]; dup {
 			return fmt.Errorf("%s:%d: %q given again (first on line %d)", path, k.Line, k.Value, line)
 		}
 		seen[name] = k.Line
+		if read, ok := sections[name]; ok {
+			if err := read(v); err != nil {
+				return fmt.Errorf("%s:%d: %s: %v", path, v.Line, k.Value, strings.TrimPrefix(err.Error(), "yaml: "))
+			}
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil || name == "config" || name == "help" {
+			return fmt.Errorf("%s:%d: unknown key %q (the keys are retina stream's flag names: see retina stream --help)", path, k.Line, k.Value)
+		}
 		if onCommandLine[name] {
 			continue // the command line wins
 		}
@@ -147,4 +160,35 @@ func joinScalars(v *yaml.Node) (string, error) {
 		return strings.Join(parts, ","), nil
 	}
 	return "", errors.New("want a value or a list of values")
+}
+
+// strictSection decodes a config file mapping into out (a pointer to a
+// struct with yaml tags), refusing keys the struct does not have.
+func strictSection(out any) configSection {
+	return func(v *yaml.Node) error {
+		if v.Kind != yaml.MappingNode {
+			return errors.New("want a mapping")
+		}
+		known := yamlKeys(reflect.TypeOf(out).Elem())
+		for i := 0; i < len(v.Content); i += 2 {
+			if k := v.Content[i]; !slices.Contains(known, k.Value) {
+				return fmt.Errorf("unknown key %q on line %d (known: %s)", k.Value, k.Line, strings.Join(known, ", "))
+			}
+		}
+		if err := v.Decode(out); err != nil {
+			return errors.New(strings.ReplaceAll(strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  "), "\n  ", "; "))
+		}
+		return nil
+	}
+}
+
+// yamlKeys are the keys a struct type takes in YAML.
+func yamlKeys(t reflect.Type) []string {
+	var keys []string
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
 }

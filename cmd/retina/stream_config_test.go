@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/retina-edge/retina/track"
 )
 
 // configFlags is a small flag set of the kinds retina stream has.
@@ -55,7 +57,7 @@ mask:
   - [0, 0, 10, 0, 10, 10]
 min_score: {person: 0.6}
 `)
-	if err := applyConfigFile(fs, p); err != nil {
+	if err := applyConfigFile(fs, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	if *v["source"].(*string) != "http://cam.local/video" || *v["fps"].(*float64) != 2 || !*v["events"].(*bool) ||
@@ -73,8 +75,24 @@ min_score: {person: 0.6}
 	}
 }
 
+// A section that is no flag is decoded strictly into its structure.
+func TestConfigFileSection(t *testing.T) {
+	fs, _ := configFlags()
+	fs.Parse(nil)
+	var tr track.Options
+	p := writeConfig(t, "fps: 3\ntrack:\n  min_hits: 2\n  max_misses: 40\n")
+	if err := applyConfigFile(fs, p, map[string]configSection{"track": strictSection(&tr)}); err != nil {
+		t.Fatal(err)
+	}
+	if tr.MinHits != 2 || tr.MaxMisses != 40 {
+		t.Fatalf("track options %+v", tr)
+	}
+}
+
 // Mistakes in the file name the file, the line and the key.
 func TestConfigFileErrors(t *testing.T) {
+	var tr track.Options
+	sections := map[string]configSection{"track": strictSection(&tr)}
 	for _, c := range []struct{ text, want string }{
 		{"source: x\nfsp: 5\n", `front_door.yaml:2: unknown key "fsp"`},
 		{"config: other.yaml\n", `front_door.yaml:1: unknown key "config"`},
@@ -83,16 +101,19 @@ func TestConfigFileErrors(t *testing.T) {
 		{"labels: {a: b}\n", `front_door.yaml:1: labels: want a value or a list, not a mapping`},
 		{"- fps\n", `front_door.yaml:1: want a mapping`},
 		{"fps: [\n", `front_door.yaml: `},
+		{"track: {min_hits: 2, max_mises: 3}\n", `front_door.yaml:1: track: unknown key "max_mises" on line 1 (known: high_score,`},
+		{"track:\n  min_hits: many\n", `front_door.yaml:2: track: line 2: cannot unmarshal !!str ` + "`many`"},
+		{"track: 3\n", `front_door.yaml:1: track: want a mapping`},
 	} {
 		fs, _ := configFlags()
 		fs.Parse(nil)
-		err := applyConfigFile(fs, writeConfig(t, c.text))
+		err := applyConfigFile(fs, writeConfig(t, c.text), sections)
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Count(err.Error(), "\n") > 0 {
 			t.Errorf("%q: %v, want %q", c.text, err, c.want)
 		}
 	}
 	fs, _ := configFlags()
-	if err := applyConfigFile(fs, filepath.Join(t.TempDir(), "missing.yaml")); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+	if err := applyConfigFile(fs, filepath.Join(t.TempDir(), "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("missing file: %v", err)
 	}
 }

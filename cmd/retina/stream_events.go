@@ -3,8 +3,10 @@ package main
 import (
 	"flag"
 	"strings"
+	"time"
 
 	"github.com/retina-edge/retina/events"
+	"github.com/retina-edge/retina/track"
 )
 
 // eventFlags are retina stream's tracking, filter, events and snapshot
@@ -16,6 +18,8 @@ type eventFlags struct {
 	labels                               *string
 	snapshots                            *string
 	snapshotsMaxCount, snapshotsMaxBytes *int
+	updateInterval, snapshotInterval     *time.Duration
+	track                                track.Options // the config file's track: section
 }
 
 func addEventFlags(fs *flag.FlagSet) *eventFlags {
@@ -32,12 +36,25 @@ func addEventFlags(fs *flag.FlagSet) *eventFlags {
 		"the oldest are removed past --snapshots-max-count or --snapshots-max-mb")
 	f.snapshotsMaxCount = fs.Int("snapshots-max-count", 1000, "keep at most `N` snapshots in --snapshots DIR")
 	f.snapshotsMaxBytes = fs.Int("snapshots-max-mb", 500, "keep at most `MB` of snapshots in --snapshots DIR")
+	f.updateInterval = fs.Duration("update-interval", events.DefaultUpdateInterval, "least `DURATION` between two update events of one object "+
+		"(for a better score or a new label; zone changes are sent at once)")
+	f.snapshotInterval = fs.Duration("snapshot-interval", events.DefaultSnapshotInterval, "least `DURATION` between two snapshots of one object")
 	return f
+}
+
+// configSections are the config file's keys that are no flags: track (the
+// tracker's tuning, as track.Options' YAML: high_score, min_hits, ...).
+func (f *eventFlags) configSections() map[string]configSection {
+	return map[string]configSection{"track": strictSection(&f.track)}
 }
 
 // config is the events engine's configuration the flags give.
 func (f *eventFlags) config() (events.Config, error) {
-	cfg := events.Config{Zones: f.zones.values, Masks: f.masks.values}
+	if *f.updateInterval <= 0 || *f.snapshotInterval <= 0 {
+		return events.Config{}, usagef("--update-interval %v, --snapshot-interval %v: want positive durations", *f.updateInterval, *f.snapshotInterval)
+	}
+	cfg := events.Config{Zones: f.zones.values, Masks: f.masks.values, Track: f.track,
+		UpdateInterval: *f.updateInterval, SnapshotInterval: *f.snapshotInterval}
 	if *f.labels != "" {
 		for _, l := range strings.Split(*f.labels, ",") {
 			cfg.Labels = append(cfg.Labels, strings.TrimSpace(l))
