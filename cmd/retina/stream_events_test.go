@@ -135,3 +135,28 @@ func TestStreamConfigFile(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEConfigExample: the config file the README shows is valid: every
+// key is known and every value parses (the command line replaces what
+// needs a camera, a broker or /var/lib).
+func TestREADMEConfigExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "```yaml\n# /etc/retina/front_door.yaml\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("README has no front_door.yaml example")
+	}
+	cfg := filepath.Join(t.TempDir(), "front_door.yaml")
+	if err := os.WriteFile(cfg, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	clip := writeAppearLeaveClip(t, 2, 0)
+	code, _, stderr := runCLI("stream", "--config", cfg, "--source", "mjpeg:"+clip, "--model", tinyModel, "--threads", "1",
+		"--snapshots", t.TempDir(), "--http", "", "--mqtt", "", "--topic", "")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
