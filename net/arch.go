@@ -5,11 +5,17 @@ import (
 	"strconv"
 )
 
-// numLevels is the number of pyramid levels, P3..P7.
-const numLevels = 5
+// NumLevels is the number of pyramid levels, P3..P7.
+const NumLevels = 5
 
-// groupNormGroups is the group count of the v2 heads' GroupNorm(32, C).
-const groupNormGroups = 32
+// The norms' constants, shared by every executor: the v2 heads'
+// GroupNorm(32, C) with torch.nn.GroupNorm's default epsilon, and the
+// epsilon of torchvision's FrozenBatchNorm2d (and BatchNorm2d).
+const (
+	GroupNormGroups = 32
+	GroupNormEps    = 1e-5
+	BatchNormEps    = 1e-5
+)
 
 // ParamShape is one tensor of a model's state_dict: torchvision's name and shape.
 type ParamShape struct {

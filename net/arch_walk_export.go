@@ -37,12 +37,6 @@ type Arch struct {
 	ClsOut, BoxOut     ArchConv
 }
 
-// GroupNormGroups is the group count of the v2 heads' GroupNorm(32, C).
-const GroupNormGroups = groupNormGroups
-
-// GroupNormEps is torch.nn.GroupNorm's epsilon.
-const GroupNormEps = groupNormEps
-
 // Arch derives the layers of the configuration, as NewModel builds them.
 func (c *Config) Arch() (*Arch, error) {
 	if err := c.Validate(); err != nil {

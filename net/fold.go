@@ -2,9 +2,6 @@ package net
 
 import "math"
 
-// batchNormEps is torchvision's FrozenBatchNorm2d and BatchNorm2d epsilon.
-const batchNormEps = 1e-5
-
 // foldBatchNorm folds an eval-mode batch norm into the conv before it:
 // y = gamma*(conv(x)+b-mean)/sqrt(var+eps)+beta becomes conv'(x)+b' with
 // w'[o] = w[o]*s[o], b' = (b-mean)*s+beta, s = gamma/sqrt(var+eps). It is
@@ -16,7 +13,7 @@ func foldBatchNorm(w, bias, gamma, beta, mean, variance []float32) (fw, fb []flo
 	fw = make([]float32, len(w))
 	fb = make([]float32, oc)
 	for o := range oc {
-		s := float64(gamma[o]) / math.Sqrt(float64(variance[o])+batchNormEps)
+		s := float64(gamma[o]) / math.Sqrt(float64(variance[o])+BatchNormEps)
 		for i, v := range w[o*per : (o+1)*per] {
 			fw[o*per+i] = float32(float64(v) * s)
 		}

@@ -97,7 +97,7 @@ func TestMaxPool(t *testing.T) {
 		-1, -2, -3, -4,
 		-5, -6, -7, -8,
 		-9, -10, -11, -12}}
-	dst := newTensor(1, 1, poolSize(3), poolSize(4))
+	dst := newTensor(1, 1, kernels.PoolSize(3), kernels.PoolSize(4))
 	maxPool3x3s2(src, dst, make([]float32, 4))
 	want := []float32{-1, -2, -5, -6}
 	for i, v := range want {
@@ -176,7 +176,7 @@ func TestMaxPoolMatchesWindows(t *testing.T) {
 	for _, hw := range [][2]int{{1, 1}, {1, 2}, {2, 1}, {5, 7}, {8, 6}, {9, 9}} {
 		h, w := hw[0], hw[1]
 		src := Tensor{Shape: [4]int{2, 3, h, w}, Data: randomSlice(rng, 6*h*w)}
-		dst := newTensor(2, 3, poolSize(h), poolSize(w))
+		dst := newTensor(2, 3, kernels.PoolSize(h), kernels.PoolSize(w))
 		maxPool3x3s2(src, dst, make([]float32, w))
 		for p := range 6 {
 			for oy := range dst.H() {

@@ -177,7 +177,7 @@ func (b *builder) tower(specs []convSpec) []headLayer {
 	for i, s := range specs {
 		out[i].conv = b.conv(s)
 		if s.gn != "" {
-			out[i].gn = &groupNorm{groups: groupNormGroups,
+			out[i].gn = &groupNorm{groups: GroupNormGroups,
 				gamma: append([]float32(nil), b.weights[s.gn+".weight"].Data...),
 				beta:  append([]float32(nil), b.weights[s.gn+".bias"].Data...)}
 		}

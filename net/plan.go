@@ -1,6 +1,10 @@
 package net
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/retina-edge/retina/kernels"
+)
 
 // is64 is 1 where int has 64 bits, 0 where it has 32.
 const is64 = ^uint(0) >> 63
@@ -32,8 +36,8 @@ type plan struct {
 
 	// P3..P7 and the head towers are batch x FPNWidth x total: each channel
 	// is one row holding every level, level l in columns off[l]..off[l+1].
-	levelH, levelW [numLevels]int
-	off            [numLevels + 1]int
+	levelH, levelW [NumLevels]int
+	off            [NumLevels + 1]int
 	total          int
 	pyramid        []float32
 	towerPair      []float32 // one image's class and box towers: 2*FPNWidth x total
@@ -43,7 +47,7 @@ type plan struct {
 	winoOut        winoOutJob
 	gn             groupNormJob // a tower's GroupNorm, split over threads by group
 
-	outputs [numLevels]HeadOutput
+	outputs [NumLevels]HeadOutput
 	outList []HeadOutput // outputs[:], handed to callers
 }
 
@@ -55,7 +59,7 @@ type planSizes struct {
 	stage0Own  bool // stage 1's first block has a downsample: its output cannot reuse pool's buffer
 	scratch    [2]int
 	col        int
-	levels     [numLevels][4]int
+	levels     [NumLevels][4]int
 	pyramid    int // batch x FPNWidth x total
 	tiles      tileGrid
 	wv, wm     int // Winograd scratch of the backbone and FPN convs
@@ -79,7 +83,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	colFor(m.stem, h, w)
 	h, w = m.stem.outSize(h), m.stem.outSize(w)
 	s.stem = [4]int{batch, m.cfg.StemWidth, h, w}
-	h, w = poolSize(h), poolSize(w)
+	h, w = kernels.PoolSize(h), kernels.PoolSize(w)
 	s.pool = [4]int{batch, m.cfg.StemWidth, h, w}
 	for st, blocks := range m.stages {
 		for bi, blk := range blocks {
@@ -123,7 +127,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	}
 	s.pyramid = batch * f * total
 	a := m.cfg.AnchorsPerCell()
-	var lh, lw [numLevels]int
+	var lh, lw [NumLevels]int
 	for l, sh := range s.levels {
 		lh[l], lw[l] = sh[2], sh[3]
 	}
@@ -175,7 +179,7 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 			BoxDeltas:   newTensor(batch, a*4, sh[2], sh[3]),
 		}
 	}
-	p.total = p.off[numLevels]
+	p.total = p.off[NumLevels]
 	p.pyramid = make([]float32, s.pyramid)
 	p.p6ReLU = newTensorShape(s.levels[3])
 	f := m.cfg.FPNWidth

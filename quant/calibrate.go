@@ -277,8 +277,8 @@ func (c *calibrated) conv(s net.ArchConv, in QParams, out string) (*Conv, error)
 	return q, nil
 }
 
-func (c *calibrated) headConv(s net.ArchConv, in [numLevels]QParams, out [numLevels]string) (levelConv, error) {
-	var po [numLevels]QParams
+func (c *calibrated) headConv(s net.ArchConv, in [net.NumLevels]QParams, out [net.NumLevels]string) (levelConv, error) {
+	var po [net.NumLevels]QParams
 	for l, k := range out {
 		var err error
 		if po[l], err = c.outParams(in[l], k); err != nil {

@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
 )
 
 // im2col8 writes kernels.Im2colInt8's matrix for one image with strides the
@@ -54,7 +55,7 @@ type colJob struct {
 	col        []int8
 	ldc        int
 	levels     *plan
-	pads       [numLevels]int8
+	pads       [net.NumLevels]int8
 }
 
 func (j *colJob) RunRange(_, lo, hi int) {
@@ -72,7 +73,7 @@ func (j *colJob) RunRange(_, lo, hi int) {
 		return
 	}
 	p, s := j.levels, j.s
-	for l := range numLevels {
+	for l := range net.NumLevels {
 		s.H, s.W = p.levelH[l], p.levelW[l]
 		im2colChannels(s, j.src[p.off[l]:], p.total, j.pads[l], j.floor, j.col[p.off[l]:], p.total, lo, hi)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
 )
 
 // A level whose activations are tiny (P7 of an untrained model) has a tiny
@@ -18,8 +19,8 @@ func TestLevelConvBiasFitsTinyInputScale(t *testing.T) {
 		w[i] = 0.01 * float32(i%5-2)
 	}
 	b := []float32{-4.6, 0.3}
-	var in, out [numLevels]QParams
-	for l := range numLevels {
+	var in, out [net.NumLevels]QParams
+	for l := range net.NumLevels {
 		in[l], out[l] = QParams{Scale: 0.1, Zero: -128}, QParams{Scale: 0.2}
 	}
 	in[4].Scale = 1e-5 // 4.6 / (1e-5 * 0.02/127) is 2.9e9 steps

@@ -3,6 +3,8 @@ package quant
 import (
 	"math/rand"
 	"testing"
+
+	"github.com/retina-edge/retina/net"
 )
 
 // The all-levels heads (one im2col over every level's columns, one GEMM
@@ -20,7 +22,7 @@ func TestHeadsPerLevelMatchLevelsAlone(t *testing.T) {
 			t.Fatal(err)
 		}
 		p, f := m.plan, m.cfg.FPNWidth
-		for l := range numLevels {
+		for l := range net.NumLevels {
 			h, w := p.levelH[l], p.levelW[l]
 			hw := h * w
 			x := make([]int8, f*hw)

@@ -88,7 +88,7 @@ func sharedModel(t *testing.T, c *Calibrator) *Model {
 
 // levelBase is the key k names per level, or k.
 func levelBase(k string) string {
-	for l := range numLevels {
+	for l := range net.NumLevels {
 		if base, ok := strings.CutSuffix(k, "."+levelName(l)); ok {
 			return base
 		}
@@ -101,7 +101,7 @@ func levelBase(k string) string {
 // set shared by all levels, on every level.
 func TestPerLevelParamsFollowTheirRange(t *testing.T) {
 	c, m := spreadModel(t)
-	written := [numLevels]QParams{m.layer[0].Out, m.layer[1].Out, m.layer[2].Out, m.p6.Out, m.p7.Out}
+	written := [net.NumLevels]QParams{m.layer[0].Out, m.layer[1].Out, m.layer[2].Out, m.p6.Out, m.p7.Out}
 	lo, hi := math.Inf(1), 0.0
 	for l, p := range written {
 		if want := ownParams(t, c, levelKey(keyPyramid, l)); p != want || m.cls.tower[0].conv[l].In != p || m.box.tower[0].conv[l].In != p {
@@ -129,7 +129,7 @@ func TestPerLevelParamsFollowTheirRange(t *testing.T) {
 	cls, box := compareHeads(t, c, m, img)
 	scls, sbox := compareHeads(t, c, shared, img)
 	// Measured: per level 7-16 dB better on every level, 17.6-33.8 dB.
-	for l := range numLevels {
+	for l := range net.NumLevels {
 		t.Logf("%s: per level %.1f / %.1f dB, shared %.1f / %.1f dB (class logits / box deltas)", levelName(l), cls[l], box[l], scls[l], sbox[l])
 		if min(cls[l], box[l]) < 15 || cls[l] < scls[l]+3 || box[l] < sbox[l]+3 {
 			t.Errorf("%s: per-level int8 heads not clearly closer to float than shared", levelName(l))

@@ -61,7 +61,7 @@ type source interface {
 	// headConv returns head conv s reading, on each pyramid level, an
 	// activation quantized with in[l] and writing out[l] ("" for the
 	// output conv).
-	headConv(s net.ArchConv, in [numLevels]QParams, out [numLevels]string) (levelConv, error)
+	headConv(s net.ArchConv, in [net.NumLevels]QParams, out [net.NumLevels]string) (levelConv, error)
 	// addOutput gives the output parameters of the add named name,
 	// writing activation out.
 	addOutput(name, out string) (QParams, error)
@@ -187,9 +187,9 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 	}
 	// headConv is conv on every level: base's level keys in, s's out.
 	headConv := func(s net.ArchConv, base string, write bool) (levelConv, error) {
-		var in [numLevels]QParams
-		var out [numLevels]string
-		for l := range numLevels {
+		var in [net.NumLevels]QParams
+		var out [net.NumLevels]string
+		for l := range net.NumLevels {
 			var err error
 			if in[l], err = read(levelKey(base, l), s.Name); err != nil {
 				return levelConv{}, err

@@ -46,7 +46,7 @@ type tensorSpec struct {
 }
 
 // fileSpecs lists every tensor of a configuration's int8 model file whose
-// head convs each hold `sets` sets of parameters (1 in v1, numLevels in v2).
+// head convs each hold `sets` sets of parameters (1 in v1, net.NumLevels in v2).
 func fileSpecs(a *net.Arch, sets int) []tensorSpec {
 	out := []tensorSpec{{"input.act_scale", "F32", []int{1}}, {"input.act_zero", "I32", []int{1}}}
 	act := func(prefix string, shape []int) {
@@ -186,7 +186,7 @@ func LoadModelFile(path string, threads int) (*Model, error) {
 // loadParsed checks a parsed file completely (format, configuration,
 // every tensor's name, dtype and shape) before decoding anything.
 func loadParsed(f *safetensors.File, threads int) (*Model, error) {
-	sets := numLevels
+	sets := net.NumLevels
 	switch got := f.Metadata["format"]; got {
 	case FormatTag:
 	case formatV1:
@@ -271,7 +271,7 @@ func (s *fileSource) conv(l net.ArchConv, in QParams, _ string) (*Conv, error) {
 	return c, nil
 }
 
-func (s *fileSource) headConv(l net.ArchConv, in [numLevels]QParams, _ [numLevels]string) (levelConv, error) {
+func (s *fileSource) headConv(l net.ArchConv, in [net.NumLevels]QParams, _ [net.NumLevels]string) (levelConv, error) {
 	c, err := readLevelConv(s.f, l.Name, convShape(l), l.OutC, l.ReLU && l.GN == "", s.sets)
 	if err != nil {
 		return c, err

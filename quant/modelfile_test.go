@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
 	"github.com/retina-edge/retina/net/safetensors"
 )
@@ -170,7 +171,7 @@ func TestModelFileRejectsBadFiles(t *testing.T) {
 		})},
 		{"head bias shape", tower + ".bias is I32 [8], want I32 [5 8]", edit(func(_ map[string]string, ts []safetensors.Tensor) []safetensors.Tensor {
 			b := find(ts, tower+".bias")
-			b.Shape, b.Data = b.Shape[1:], b.Data[:len(b.Data)/numLevels]
+			b.Shape, b.Data = b.Shape[1:], b.Data[:len(b.Data)/net.NumLevels]
 			return ts
 		})},
 		{"v1 tag on v2 tensors", tower + ".bias is I32 [5 8], want I32 [8]", edit(func(meta map[string]string, ts []safetensors.Tensor) []safetensors.Tensor {

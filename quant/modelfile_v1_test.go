@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/safetensors"
 )
 
@@ -32,7 +33,7 @@ func writeV1(t *testing.T, m *Model, src, dst string) {
 			continue
 		}
 		ts[i].Shape = tn.Shape[1:]
-		ts[i].Data = tn.Data[:len(tn.Data)/numLevels]
+		ts[i].Data = tn.Data[:len(tn.Data)/net.NumLevels]
 	}
 	meta := f.Metadata
 	meta["format"] = formatV1

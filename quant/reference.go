@@ -155,9 +155,9 @@ func upsampleFloat(src fmap, oh, ow int) []float32 {
 	out := make([]float32, src.c*oh*ow)
 	for p := 0; p < src.c; p++ {
 		for y := 0; y < oh; y++ {
-			sy := nearestIndex(y, src.h, oh)
+			sy := net.NearestIndex(y, src.h, oh)
 			for x := 0; x < ow; x++ {
-				out[(p*oh+y)*ow+x] = src.data[(p*src.h+sy)*src.w+nearestIndex(x, src.w, ow)]
+				out[(p*oh+y)*ow+x] = src.data[(p*src.h+sy)*src.w+net.NearestIndex(x, src.w, ow)]
 			}
 		}
 	}

@@ -51,7 +51,7 @@ func TestReferenceMatchesNet(t *testing.T) {
 		}
 	}
 	keys := []string{keyInput, a.Stem.Name}
-	for l := range numLevels {
+	for l := range net.NumLevels {
 		keys = append(keys, levelKey(keyPyramid, l), levelKey(a.ClsTower[0].Name, l), levelKey(a.BoxTower[0].Name, l))
 	}
 	for _, k := range keys {

@@ -19,7 +19,7 @@ func refConv(x []float64, n, c, h, w int, wt, bias []float64, oc, k, stride, pad
 		for o := range oc {
 			scale, shift := 1.0, 0.0
 			if bn[0] != nil {
-				scale = bn[0][o] / math.Sqrt(bn[3][o]+batchNormEps)
+				scale = bn[0][o] / math.Sqrt(bn[3][o]+net.BatchNormEps)
 				shift = bn[1][o] - bn[2][o]*scale
 			}
 			for oy := range oh {
@@ -192,7 +192,7 @@ func TestMaxPoolGradients(t *testing.T) {
 		rng := rand.New(rand.NewSource(int64(h*10 + w)))
 		const n, c = 2, 3
 		x := randoms(rng, n*c*h*w, 1)
-		oh, ow := poolSize(h), poolSize(w)
+		oh, ow := kernels.PoolSize(h), kernels.PoolSize(w)
 		ref := func() []float64 {
 			out := make([]float64, n*c*oh*ow)
 			for p := range n * c {
@@ -354,7 +354,7 @@ func TestGroupNormGradients(t *testing.T) {
 					for _, v := range seg {
 						sq += (v - mean) * (v - mean)
 					}
-					rstd := 1 / math.Sqrt(sq/float64(len(seg))+groupNormEps)
+					rstd := 1 / math.Sqrt(sq/float64(len(seg))+net.GroupNormEps)
 					for i, v := range seg {
 						ch := g*per + i/hw
 						out[(b*tc.c+g*per)*hw+i] = max((v-mean)*rstd*gamma[ch]+beta[ch], 0)

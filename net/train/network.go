@@ -8,9 +8,6 @@ import (
 	"github.com/retina-edge/retina/net"
 )
 
-// batchNormEps is FrozenBatchNorm2d's epsilon (torchvision ops/misc.py).
-const batchNormEps = 1e-5
-
 // block is a residual block: convs in order, then the join with the
 // identity or down(input), then a ReLU.
 type block struct {
@@ -134,7 +131,7 @@ func (b *builder) frozenBN(prefix string, oc int) (scale, shift []float32) {
 	w, bias, rm, rv := get("weight"), get("bias"), get("running_mean"), get("running_var")
 	scale, shift = make([]float32, oc), make([]float32, oc)
 	for o := range oc {
-		scale[o] = w[o] * rsqrt32(rv[o]+batchNormEps)
+		scale[o] = w[o] * rsqrt32(rv[o]+net.BatchNormEps)
 		shift[o] = bias[o] - rm[o]*scale[o]
 	}
 	return scale, shift
@@ -204,7 +201,7 @@ func (n *Network) buildHeads(b *builder) {
 			// With GroupNorm the conv has no bias and the ReLU follows the norm.
 			l := headLayer{conv: b.conv(p+"0", "", f, f, 3, 1, 1, !c.HeadGroupNorm, !c.HeadGroupNorm, true)}
 			if c.HeadGroupNorm {
-				l.gn = &groupNorm{groups: groupNormGroups, gamma: b.param(p+"1.weight", true, true),
+				l.gn = &groupNorm{groups: net.GroupNormGroups, gamma: b.param(p+"1.weight", true, true),
 					beta: b.param(p+"1.bias", true, true)}
 			}
 			out = append(out, l)
