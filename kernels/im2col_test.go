@@ -218,3 +218,89 @@ func TestIm2colMatchesNaive(t *testing.T) {
 		}
 	}
 }
+
+// TestIm2colPlanesMatchesIm2col: over strided planes into a strided
+// matrix, split into row ranges as threads run it, Im2colPlanes (on every
+// tier: stride-2 rows are the tier's GatherEven, some long enough for
+// whole vectors) and Im2colPlanesInt8 equal Im2col and Im2colInt8 on
+// packed planes, and write nothing between the rows.
+func TestIm2colPlanesMatchesIm2col(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, s := range im2colShapes() {
+		hw, n, rows := s.H*s.W, s.ColCols(), s.ColRows()
+		packed := randSlice(rng, s.C*hw)
+		packed8 := make([]int8, len(packed))
+		fill8(rng, packed8, "random")
+		want := make([]float32, rows*n)
+		Im2col(s, packed, want)
+		want8 := naiveIm2col(s, packed8, -7)
+		const gap = 5
+		stride, ld := hw+gap, n+gap
+		strided := make([]float32, s.C*stride)
+		strided8 := make([]int8, s.C*stride)
+		for c := range s.C {
+			copy(strided[c*stride:], packed[c*hw:(c+1)*hw])
+			copy(strided8[c*stride:], packed8[c*hw:(c+1)*hw])
+		}
+		split := rows / 2
+		for _, im := range Tiers() {
+			col := make([]float32, rows*ld)
+			for i := range col {
+				col[i] = guard
+			}
+			Im2colPlanes(im, s, strided, stride, col, ld, 0, split)
+			Im2colPlanes(im, s, strided, stride, col, ld, split, rows)
+			for r := range rows {
+				for j := range ld {
+					if got := col[r*ld+j]; j >= n && got != guard || j < n && got != want[r*n+j] {
+						t.Fatalf("%s %+v: row %d col %d = %g", im.Name, s, r, j, got)
+					}
+				}
+			}
+		}
+		col8 := make([]int8, rows*ld)
+		for i := range col8 {
+			col8[i] = guard8
+		}
+		Im2colPlanesInt8(s, strided8, stride, -7, -128, col8, ld, 0, split)
+		Im2colPlanesInt8(s, strided8, stride, -7, -128, col8, ld, split, rows)
+		for r := range rows {
+			for j := range ld {
+				if got := col8[r*ld+j]; j >= n && got != guard8 || j < n && got != want8[r*n+j] {
+					t.Fatalf("int8 %+v: row %d col %d = %d", s, r, j, got)
+				}
+			}
+		}
+		// A floor reads max(v, floor) inside the image, the pad outside.
+		clamped := make([]int8, len(packed8))
+		for i, v := range packed8 {
+			clamped[i] = max(v, 3)
+		}
+		want8 = naiveIm2col(s, clamped, -7)
+		floored := make([]int8, rows*n)
+		Im2colPlanesInt8(s, packed8, hw, -7, 3, floored, n, 0, rows)
+		for i := range want8 {
+			if floored[i] != want8[i] {
+				t.Fatalf("int8 floor %+v: element %d = %d, want %d", s, i, floored[i], want8[i])
+			}
+		}
+	}
+}
+
+// TestGatherEven8Go: the portable stride-2 byte gather, every length
+// around its 8-byte steps, with src exactly as long as it must be.
+func TestGatherEven8Go(t *testing.T) {
+	for n := 0; n < 40; n++ {
+		src := make([]int8, 2*n+1)
+		for i := range src {
+			src[i] = int8(i * 7)
+		}
+		dst := make([]int8, n)
+		gatherEven8Go(dst, src[:max(2*n-1, 0)])
+		for i := range dst {
+			if dst[i] != src[2*i] {
+				t.Fatalf("n %d: dst[%d] = %d, want %d", n, i, dst[i], src[2*i])
+			}
+		}
+	}
+}

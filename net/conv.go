@@ -46,7 +46,9 @@ type im2colJob struct {
 	ld  int
 }
 
-func (j *im2colJob) RunRange(_, lo, hi int) { im2colRange(j.im, j.s, j.src, j.col, j.ld, lo, hi) }
+func (j *im2colJob) RunRange(_, lo, hi int) {
+	kernels.Im2colPlanes(j.im, j.s, j.src.data, j.src.stride, j.col, j.ld, lo, hi)
+}
 
 // shape is the kernels' description of this conv over an h x w input.
 func (c *conv) shape(h, w int) kernels.ConvShape {
