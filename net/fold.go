@@ -2,12 +2,13 @@ package net
 
 import "math"
 
-// foldBatchNorm folds an eval-mode batch norm into the conv before it:
+// FoldBatchNorm folds an eval-mode batch norm into the conv before it (as
+// NewModel does, and the quantizer after it):
 // y = gamma*(conv(x)+b-mean)/sqrt(var+eps)+beta becomes conv'(x)+b' with
 // w'[o] = w[o]*s[o], b' = (b-mean)*s+beta, s = gamma/sqrt(var+eps). It is
 // computed in float64 and rounded once. w is oc x (ic*k*k); bias may be nil
 // (no conv bias). It returns new slices.
-func foldBatchNorm(w, bias, gamma, beta, mean, variance []float32) (fw, fb []float32) {
+func FoldBatchNorm(w, bias, gamma, beta, mean, variance []float32) (fw, fb []float32) {
 	oc := len(gamma)
 	per := len(w) / oc
 	fw = make([]float32, len(w))

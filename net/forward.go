@@ -54,7 +54,7 @@ func (m *Model) residual(p *plan, blk *block, in, out Tensor) {
 	x := in
 	last := len(blk.convs) - 1
 	for i, c := range blk.convs[:last] {
-		t := view(p.scratch[i%2], x.N(), c.oc, c.outSize(x.H()), c.outSize(x.W()))
+		t := view(p.scratch[i%2], x.N(), c.OutC, c.OutSize(x.H()), c.OutSize(x.W()))
 		c.run(m.engine, x, t, &p.sc, false)
 		x = t
 	}
@@ -78,7 +78,7 @@ func (m *Model) fpn(p *plan) {
 			m.layer[i].runPlanes(e, imagePlanes(p.lateral[i], b), p.levelPlanes(pyr, i, f), &p.sc, false)
 		}
 		p6in := p.levelPlanes(pyr, 2, f)
-		if m.cfg.P6FromC5 {
+		if m.arch.P6Input == FeatureC5 {
 			p6in = imagePlanes(p.stages[3], b)
 		}
 		p6 := p.levelPlanes(pyr, 3, f)
@@ -142,12 +142,12 @@ func (m *Model) winogradIn(p *plan, img []float32) {
 }
 
 // winogradTo runs c on the transformed input into one image's
-// c.oc x total buffer.
+// c.OutC x total buffer.
 func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
 	g := &p.tiles
 	c.wino.products(m.engine, p.hsc.wv, p.hsc.wm, g.total())
 	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, img: img}
-	m.engine.ParallelRange(&p.winoOut, c.oc)
+	m.engine.ParallelRange(&p.winoOut, c.OutC)
 }
 
 // headOutput runs the class (cls) or box output conv on the transformed
@@ -156,5 +156,5 @@ func (m *Model) headOutput(p *plan, b int, c *conv, cls bool) {
 	g := &p.tiles
 	c.wino.products(m.engine, p.hsc.wv, p.hsc.wm, g.total())
 	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, head: true, cls: cls, b: b}
-	m.engine.ParallelRange(&p.winoOut, c.oc)
+	m.engine.ParallelRange(&p.winoOut, c.OutC)
 }

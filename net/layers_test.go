@@ -55,7 +55,7 @@ func TestFoldedBatchNormConv(t *testing.T) {
 		variance[i] = 0.1 + rng.Float32()*3
 	}
 	variance[0] = 1e-6 // eps matters here
-	spec := convSpec{name: "x", bn: "bn", oc: oc, ic: c, k: k, stride: 2, pad: 1}
+	spec := ArchConv{Name: "x", BN: "bn", OutC: oc, InC: c, K: k, Stride: 2, Pad: 1}
 	weights := map[string]Param{
 		"x.weight": {Shape: []int{oc, c, k, k}, Data: wt}, "bn.weight": {Data: gamma}, "bn.bias": {Data: beta},
 		"bn.running_mean": {Data: mean}, "bn.running_var": {Data: variance},
@@ -84,7 +84,7 @@ func TestFoldedBatchNormConv(t *testing.T) {
 
 func TestFoldBatchNormArithmetic(t *testing.T) {
 	// gamma 2, var 3 (s = 2/sqrt(3.00001)), mean 1, beta 0.5, conv bias 4.
-	fw, fb := foldBatchNorm([]float32{1, -2}, []float32{4}, []float32{2}, []float32{0.5}, []float32{1}, []float32{3})
+	fw, fb := FoldBatchNorm([]float32{1, -2}, []float32{4}, []float32{2}, []float32{0.5}, []float32{1}, []float32{3})
 	s := 2 / math.Sqrt(3.00001)
 	if fw[0] != float32(s) || fw[1] != float32(-2*s) || fb[0] != float32(3*s+0.5) {
 		t.Errorf("fold: got %v %v, want [%g %g] [%g]", fw, fb, s, -2*s, 3*s+0.5)

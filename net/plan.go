@@ -74,14 +74,14 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	colFor := func(c *conv, h, w int) {
 		grow(&s.col, c.colSize(h, w))
 		if c.wino != nil {
-			v, mm, rows := winogradScratch(c.ic, c.oc, h, w)
+			v, mm, rows := winogradScratch(c.InC, c.OutC, h, w)
 			grow(&s.wv, v)
 			grow(&s.wm, mm)
 			grow(&s.wRows, rows)
 		}
 	}
 	colFor(m.stem, h, w)
-	h, w = m.stem.outSize(h), m.stem.outSize(w)
+	h, w = m.stem.OutSize(h), m.stem.OutSize(w)
 	s.stem = [4]int{batch, m.cfg.StemWidth, h, w}
 	h, w = kernels.PoolSize(h), kernels.PoolSize(w)
 	s.pool = [4]int{batch, m.cfg.StemWidth, h, w}
@@ -96,9 +96,9 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 			bh, bw := h, w
 			for i, c := range blk.convs {
 				colFor(c, bh, bw)
-				bh, bw = c.outSize(bh), c.outSize(bw)
+				bh, bw = c.OutSize(bh), c.OutSize(bw)
 				if i < len(blk.convs)-1 {
-					grow(&s.scratch[i%2], batch*c.oc*bh*bw)
+					grow(&s.scratch[i%2], batch*c.OutC*bh*bw)
 				}
 			}
 			h, w = bh, bw
@@ -113,14 +113,14 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 		s.levels[i] = [4]int{batch, f, sh[2], sh[3]}
 	}
 	p6in := s.levels[2]
-	if m.cfg.P6FromC5 {
+	if m.arch.P6Input == FeatureC5 {
 		p6in = s.stages[3]
 	}
 	colFor(m.p6, p6in[2], p6in[3])
-	h, w = m.p6.outSize(p6in[2]), m.p6.outSize(p6in[3])
+	h, w = m.p6.OutSize(p6in[2]), m.p6.OutSize(p6in[3])
 	s.levels[3] = [4]int{batch, f, h, w}
 	colFor(m.p7, h, w)
-	s.levels[4] = [4]int{batch, f, m.p7.outSize(h), m.p7.outSize(w)}
+	s.levels[4] = [4]int{batch, f, m.p7.OutSize(h), m.p7.OutSize(w)}
 	total := 0
 	for _, l := range s.levels {
 		total += l[2] * l[3]

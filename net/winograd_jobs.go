@@ -39,7 +39,7 @@ func (j *winoOutJob) RunRange(part, lo, hi int) {
 		var dst planes
 		switch {
 		case !j.head:
-			dst = p.levelPlanes(j.img, l, c.oc)
+			dst = p.levelPlanes(j.img, l, c.OutC)
 		case j.cls:
 			dst = imagePlanes(p.outputs[l].ClassLogits, j.b)
 		default:

@@ -83,7 +83,7 @@ func TestWinogradResidual(t *testing.T) {
 		prior := randomSlice(rng, oc*h*w)
 		weights, bias := randomSlice(rng, oc*ic*9), randomSlice(rng, oc)
 		impl := kernels.Tiers()[0]
-		c := &conv{oc: oc, ic: ic, k: 3, stride: 1, pad: 1, relu: true, bias: bias,
+		c := &conv{ArchConv: ArchConv{OutC: oc, InC: ic, K: 3, Stride: 1, Pad: 1}, relu: true, bias: bias,
 			wino: newWinogradConv(impl, weights, oc, ic)}
 		v, m, rows := winogradScratch(ic, oc, h, w)
 		sc := newConvScratch(0, v, m, rows, 1)

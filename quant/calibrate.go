@@ -251,7 +251,7 @@ func (c *calibrated) get(key string) (QParams, error) {
 	return p, nil
 }
 
-func (c *calibrated) input() (QParams, error) { return c.get(keyInput) }
+func (c *calibrated) input() (QParams, error) { return c.get(net.InputActivation) }
 
 // outParams are the calibrated parameters of activation out, or in for a
 // head's output conv (out ""), which keeps its accumulators: its output

@@ -42,7 +42,7 @@ func foldLayer(s net.ArchConv, weights map[string]net.Param) (*floatLayer, error
 			return nil, err
 		}
 	}
-	l := &floatLayer{spec: s, shape: convShape(s)}
+	l := &floatLayer{spec: s, shape: s.Shape(0, 0)}
 	if s.GN != "" {
 		if l.gamma, err = get(s.GN+".weight", s.OutC); err != nil {
 			return nil, err
@@ -65,9 +65,4 @@ func foldLayer(s net.ArchConv, weights map[string]net.Param) (*floatLayer, error
 	}
 	l.w, l.b = net.FoldBatchNorm(w, b, bn[0], bn[1], bn[2], bn[3])
 	return l, nil
-}
-
-// convShape is a layer's kernel geometry (H and W left for each input).
-func convShape(s net.ArchConv) kernels.ConvShape {
-	return kernels.ConvShape{C: s.InC, KH: s.K, KW: s.K, StrideH: s.Stride, StrideW: s.Stride, PadH: s.Pad, PadW: s.Pad, DilH: 1, DilW: 1}
 }

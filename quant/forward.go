@@ -2,6 +2,7 @@ package quant
 
 import (
 	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
 )
 
@@ -94,7 +95,7 @@ func (m *Model) fpn(p *plan) {
 		l := p.lateral[i]
 		m.conv(p, m.layer[i], l.data, l.h*l.w, l.h, l.w, -128, p.pyramid[p.off[i]:], t)
 	}
-	if m.cfg.P6FromC5 {
+	if m.arch.P6Input == net.FeatureC5 {
 		c5 := p.stages[3]
 		m.conv(p, m.p6, c5.data, c5.h*c5.w, c5.h, c5.w, -128, p.pyramid[p.off[3]:], t)
 	} else {

@@ -25,7 +25,7 @@ func newLevelConv(s kernels.ConvShape, outC int, in, out [net.NumLevels]QParams,
 		}
 		c, err := newConv(s, outC, in[l], out[l], relu, wq, ws, bias[l], packed)
 		if err != nil {
-			return lc, fmt.Errorf("level %s: %w", levelName(l), err)
+			return lc, fmt.Errorf("level %s: %w", net.LevelName(l), err)
 		}
 		lc[l] = c
 	}
@@ -47,7 +47,7 @@ func quantizeLevelConv(s kernels.ConvShape, outC int, w, b []float32, in, out [n
 	var bias [net.NumLevels][]int32
 	for l := range net.NumLevels {
 		if bias[l], err = QuantizeBias(b, in[l], ws, wq, k); err != nil {
-			return levelConv{}, fmt.Errorf("level %s: %w", levelName(l), err)
+			return levelConv{}, fmt.Errorf("level %s: %w", net.LevelName(l), err)
 		}
 	}
 	return newLevelConv(s, outC, in, out, relu, wq, ws, bias)

@@ -37,7 +37,7 @@ func TestLevelConvBiasFitsTinyInputScale(t *testing.T) {
 	}
 	for l, c := range lc {
 		if &c.WScales[0] != &ws[0] || c.packed != lc[0].packed {
-			t.Errorf("%s does not share the weights", levelName(l))
+			t.Errorf("%s does not share the weights", net.LevelName(l))
 		}
 		for ch, v := range b {
 			var sum int64
@@ -46,7 +46,7 @@ func TestLevelConvBiasFitsTinyInputScale(t *testing.T) {
 			}
 			got := float64(int64(c.Bias[ch])+int64(c.In.Zero)*sum) * float64(c.AccScale(ch))
 			if math.Abs(got-float64(v)) > 0.51*float64(c.AccScale(ch))+1e-6*math.Abs(float64(v)) || math.Abs(float64(c.Bias[ch])) > 1<<31-1<<28 {
-				t.Errorf("%s channel %d: bias %d is %g, want %g", levelName(l), ch, c.Bias[ch], got, v)
+				t.Errorf("%s channel %d: bias %d is %g, want %g", net.LevelName(l), ch, c.Bias[ch], got, v)
 			}
 		}
 	}

@@ -33,12 +33,12 @@ func TestHeadsPerLevelMatchLevelsAlone(t *testing.T) {
 			box := levelAlone(m, m.box, l, x, h, w)
 			for i, v := range cls {
 				if levels[l].Logits[i] != v {
-					t.Fatalf("%s %s logit %d: %g, alone %g", m.cfg.Backbone, levelName(l), i, levels[l].Logits[i], v)
+					t.Fatalf("%s %s logit %d: %g, alone %g", m.cfg.Backbone, net.LevelName(l), i, levels[l].Logits[i], v)
 				}
 			}
 			for i, v := range box {
 				if levels[l].Deltas[i] != v {
-					t.Fatalf("%s %s delta %d: %g, alone %g", m.cfg.Backbone, levelName(l), i, levels[l].Deltas[i], v)
+					t.Fatalf("%s %s delta %d: %g, alone %g", m.cfg.Backbone, net.LevelName(l), i, levels[l].Deltas[i], v)
 				}
 			}
 		}

@@ -263,7 +263,7 @@ func (s *fileSource) conv(l net.ArchConv, in QParams, _ string) (*Conv, error) {
 		return nil, fmt.Errorf("%s.act_scale/act_zero: input scale %g, zero %d, but its input was written with scale %g, zero %d",
 			l.Name, p[0].Scale, p[0].Zero, in.Scale, in.Zero)
 	}
-	c, err := ReadConv(s.f, l.Name, convShape(l), l.OutC, l.ReLU && l.GN == "")
+	c, err := ReadConv(s.f, l.Name, l.Shape(0, 0), l.OutC, l.ReLU && l.GN == "")
 	if err != nil {
 		return nil, err
 	}
@@ -272,14 +272,14 @@ func (s *fileSource) conv(l net.ArchConv, in QParams, _ string) (*Conv, error) {
 }
 
 func (s *fileSource) headConv(l net.ArchConv, in [net.NumLevels]QParams, _ [net.NumLevels]string) (levelConv, error) {
-	c, err := readLevelConv(s.f, l.Name, convShape(l), l.OutC, l.ReLU && l.GN == "", s.sets)
+	c, err := readLevelConv(s.f, l.Name, l.Shape(0, 0), l.OutC, l.ReLU && l.GN == "", s.sets)
 	if err != nil {
 		return c, err
 	}
 	for lv, p := range c.ins() {
 		if p != in[lv] {
 			return c, fmt.Errorf("%s.act_scale/act_zero: level %s input scale %g, zero %d, but its input was written with scale %g, zero %d",
-				l.Name, levelName(lv), p.Scale, p.Zero, in[lv].Scale, in[lv].Zero)
+				l.Name, net.LevelName(lv), p.Scale, p.Zero, in[lv].Scale, in[lv].Zero)
 		}
 	}
 	c.setName(l.Name)

@@ -232,12 +232,12 @@ func sameHeads(t *testing.T, what string, got, want []boxes.Level) {
 	for l := range want {
 		for i, v := range want[l].Logits {
 			if got[l].Logits[i] != v {
-				t.Fatalf("%s: %s logit %d is %g, want %g", what, levelName(l), i, got[l].Logits[i], v)
+				t.Fatalf("%s: %s logit %d is %g, want %g", what, net.LevelName(l), i, got[l].Logits[i], v)
 			}
 		}
 		for i, v := range want[l].Deltas {
 			if got[l].Deltas[i] != v {
-				t.Fatalf("%s: %s delta %d is %g, want %g", what, levelName(l), i, got[l].Deltas[i], v)
+				t.Fatalf("%s: %s delta %d is %g, want %g", what, net.LevelName(l), i, got[l].Deltas[i], v)
 			}
 		}
 	}

@@ -156,7 +156,7 @@ func (m *Model) newPlan(h, w int) (*plan, error) {
 		nearestTable(p.upCols[i], p.lateral[i+1].w)
 	}
 	p6h, p6w := p.levelH[2], p.levelW[2]
-	if m.cfg.P6FromC5 {
+	if m.arch.P6Input == net.FeatureC5 {
 		p6h, p6w = stageSize[3][1], stageSize[3][2]
 	}
 	col = max(col, z.col(m.p6, p6h, p6w))

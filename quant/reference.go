@@ -16,7 +16,7 @@ type refNet struct {
 }
 
 func newRefNet(cfg *net.Config, a *net.Arch, weights map[string]net.Param, e *kernels.Engine) (*refNet, error) {
-	r := &refNet{arch: a, p6FromC5: cfg.P6FromC5, layers: map[string]*floatLayer{}, e: e}
+	r := &refNet{arch: a, p6FromC5: a.P6Input == net.FeatureC5, layers: map[string]*floatLayer{}, e: e}
 	for _, s := range a.Convs() {
 		l, err := foldLayer(s, weights)
 		if err != nil {
@@ -61,7 +61,7 @@ func (r *refNet) conv(s net.ArchConv, x fmap, relu bool) fmap {
 // class logits and box deltas (A*K x h x w and A*4 x h x w).
 func (r *refNet) forward(x fmap, observe observeFunc) (cls, box []fmap) {
 	a := r.arch
-	observe(keyInput, x.data)
+	observe(net.InputActivation, x.data)
 	y := r.conv(a.Stem, x, true)
 	observe(a.Stem.Name, y.data)
 	pooled := fmap{c: y.c, h: kernels.PoolSize(y.h), w: kernels.PoolSize(y.w)}
@@ -83,7 +83,7 @@ func (r *refNet) forward(x fmap, observe observeFunc) (cls, box []fmap) {
 			for i := range t.data {
 				t.data[i] = max(t.data[i]+in.data[i], 0)
 			}
-			observe(blockKey(blk.Convs[len(blk.Convs)-1]), t.data)
+			observe(blk.Output(), t.data)
 			y = t
 		}
 		stages[s] = y
@@ -98,7 +98,7 @@ func (r *refNet) forward(x fmap, observe observeFunc) (cls, box []fmap) {
 		for j := range l.data {
 			l.data[j] += up[j]
 		}
-		observe(sumKey(a.Inner[i]), l.data)
+		observe(a.LateralSum(i), l.data)
 		lateral[i] = l
 	}
 	var pyr [5]fmap
@@ -116,7 +116,7 @@ func (r *refNet) forward(x fmap, observe observeFunc) (cls, box []fmap) {
 	}
 	pyr[4] = r.conv(a.P7, relu6, false)
 	for l, p := range pyr {
-		observe(levelKey(keyPyramid, l), p.data)
+		observe(net.PyramidActivation(l), p.data)
 	}
 	for l, p := range pyr {
 		cls = append(cls, r.head(a.ClsTower, a.ClsOut, p, l, observe))
@@ -129,7 +129,7 @@ func (r *refNet) forward(x fmap, observe observeFunc) (cls, box []fmap) {
 func (r *refNet) head(tower []net.ArchConv, out net.ArchConv, x fmap, l int, observe observeFunc) fmap {
 	for _, s := range tower {
 		x = r.conv(s, x, true)
-		observe(levelKey(s.Name, l), x.data)
+		observe(net.LevelActivation(s.Name, l), x.data)
 	}
 	return r.conv(out, x, false)
 }

@@ -50,9 +50,9 @@ func TestReferenceMatchesNet(t *testing.T) {
 			t.Errorf("level %d box deltas: %.1f dB vs net", lv, db)
 		}
 	}
-	keys := []string{keyInput, a.Stem.Name}
+	keys := []string{net.InputActivation, a.Stem.Name}
 	for l := range net.NumLevels {
-		keys = append(keys, levelKey(keyPyramid, l), levelKey(a.ClsTower[0].Name, l), levelKey(a.BoxTower[0].Name, l))
+		keys = append(keys, net.PyramidActivation(l), net.LevelActivation(a.ClsTower[0].Name, l), net.LevelActivation(a.BoxTower[0].Name, l))
 	}
 	for _, k := range keys {
 		if seen[k] == 0 {
