@@ -54,8 +54,8 @@ func (n *Network) newPlan(batch, h, w int) *plan {
 	p := &plan{n: batch, h: h, w: w}
 	colSize := 0
 	mk := func(c *conv, x *act, needGrad bool) *act {
-		colSize = max(colSize, c.colSize(x.h, x.w))
-		a := newAct(batch, c.oc, c.outSize(x.h), c.outSize(x.w), needGrad)
+		colSize = max(colSize, c.ColSize(x.h, x.w))
+		a := newAct(batch, c.OutC, c.OutSize(x.h), c.OutSize(x.w), needGrad)
 		if needGrad {
 			p.grads = append(p.grads, a)
 		}
@@ -107,7 +107,7 @@ func (n *Network) newPlan(batch, h, w int) *plan {
 	gwTSize := 0
 	for _, c := range n.allConvs {
 		if c.trainable {
-			gwTSize = max(gwTSize, c.oc*c.ckk())
+			gwTSize = max(gwTSize, c.OutC*c.ColRows())
 		}
 	}
 	p.workers = n.newWorkers(batch, colSize, gwTSize)
@@ -149,9 +149,9 @@ func (n *Network) stageOutputs(p *plan) [3]*act {
 	return c
 }
 
-// p6Input is P5 (v1) or C5 (v2), as LastLevelP6P7's use_P5 decides.
+// p6Input is the feature the architecture's P6 reads: P5 (v1) or C5 (v2).
 func (n *Network) p6Input(p *plan) *act {
-	if n.cfg.P6FromC5 {
+	if n.arch.P6Input == net.FeatureC5 {
 		return n.stageOutputs(p)[2]
 	}
 	return p.p[2]
