@@ -7,7 +7,8 @@
 // Arch (every conv with its shape and state_dict names, the blocks, the
 // FPN, where P6 reads from, the heads, the activations' names), and the
 // float Model here, the trainable network (net/train) and the int8 model
-// (quant) are executors built from it.
+// (quant) are executors built from it. Model.SetObserver lets calibration
+// see the float forward's activations by those names.
 package net
 
 // Config is everything about a model that is not a weight: the architecture

@@ -8,19 +8,25 @@ import (
 )
 
 // Options chooses how a model runs: the kernel tier (nil: kernels.Active(),
-// which RETINA_KERNELS can force) and the number of GEMM threads (< 1: 1).
+// which RETINA_KERNELS can force) and the number of GEMM threads (< 1: 1),
+// or an Engine to run on (its tier and threads; the model does not own it,
+// and Close leaves it running).
 type Options struct {
 	Impl    *kernels.Impl
 	Threads int
+	Engine  *kernels.Engine
 }
 
 // Model is a float RetinaNet ready to run: batch norms folded, weights
 // packed for one kernel tier, activation buffers planned per input size.
 // A Model is not safe for concurrent use.
 type Model struct {
-	cfg    Config
-	arch   *Arch
-	engine *kernels.Engine
+	cfg          Config
+	arch         *Arch
+	engine       *kernels.Engine
+	sharedEngine bool // engine came with Options: Close leaves it running
+	observe      Observer
+	obsBuf       []float32 // observing only: unfused joins, gathered levels
 
 	stem   *conv
 	stages [4][]block
@@ -70,6 +76,9 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 		return nil, err
 	}
 	impl := opts.Impl
+	if opts.Engine != nil {
+		impl = opts.Engine.Impl()
+	}
 	if impl == nil {
 		impl = kernels.Active()
 	}
@@ -100,7 +109,10 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 	if len(m.clsTower) > 0 {
 		m.firstTower = b.stackConvs(m.clsTower[0].conv, m.boxTower[0].conv)
 	}
-	m.engine = kernels.NewEngine(impl, opts.Threads)
+	m.engine, m.sharedEngine = opts.Engine, opts.Engine != nil
+	if m.engine == nil {
+		m.engine = kernels.NewEngine(impl, opts.Threads)
+	}
 	return m, nil
 }
 
@@ -110,8 +122,13 @@ func (m *Model) Config() Config { return m.cfg }
 // Kernels returns the tier the model runs on.
 func (m *Model) Kernels() *kernels.Impl { return m.engine.Impl() }
 
-// Close stops the model's GEMM threads; the model must not be used after.
-func (m *Model) Close() { m.engine.Close() }
+// Close stops the model's GEMM threads (unless it runs on an engine of
+// Options); the model must not be used after.
+func (m *Model) Close() {
+	if !m.sharedEngine {
+		m.engine.Close()
+	}
+}
 
 // builder turns checked state_dict tensors into packed layers.
 type builder struct {

@@ -9,12 +9,11 @@ import (
 
 // floatLayer is one conv with its batch norm folded, ready to quantize.
 type floatLayer struct {
-	spec   net.ArchConv
-	shape  kernels.ConvShape // H and W are set per input
-	w, b   []float32         // oc x (ic*k*k), oc
-	gamma  []float32         // GroupNorm affine after the conv (spec.GN), or nil
-	beta   []float32
-	packed *kernels.PackedA // w for the float reference
+	spec  net.ArchConv
+	shape kernels.ConvShape // H and W are set per input
+	w, b  []float32         // oc x (ic*k*k), oc
+	gamma []float32         // GroupNorm affine after the conv (spec.GN), or nil
+	beta  []float32
 }
 
 // foldLayer reads a conv's weights (and its norm) and folds its batch norm

@@ -79,7 +79,7 @@ func sharedModel(t *testing.T, c *Calibrator) *Model {
 		}
 		act[k] = p
 	}
-	m, err := assemble(c.cfg, c.ref.arch, &calibrated{ref: c.ref, act: act}, c.engine)
+	m, err := assemble(c.cfg, c.arch, &calibrated{layers: c.layers, act: act}, c.engine)
 	if err != nil {
 		t.Fatal(err)
 	}
