@@ -23,6 +23,6 @@
 //
 // Model.WriteFile and LoadModelFile store it as a "retina-int8-v2"
 // safetensors file (modelfile.go lists the tensors; "retina-int8-v1" files,
-// with one set of head parameters for all levels, still load);
-// LoadAnyModelFile opens a float or an int8 model file alike.
+// with one set of head parameters for all levels, still load); package
+// model opens a float or an int8 model file alike.
 package quant

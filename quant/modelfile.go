@@ -176,16 +176,21 @@ func LoadModelFile(path string, threads int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := loadParsed(f, threads)
+	m, err := ModelFromFile(f, threads)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, nil
 }
 
-// loadParsed checks a parsed file completely (format, configuration,
+// IsModelFormat reports the "format" metadata of an int8 model file
+// (FormatTag, or the older "retina-int8-v1").
+func IsModelFormat(format string) bool { return format == FormatTag || format == formatV1 }
+
+// ModelFromFile builds the model of a parsed int8 model file on threads
+// GEMM threads, checking the file completely (format, configuration,
 // every tensor's name, dtype and shape) before decoding anything.
-func loadParsed(f *safetensors.File, threads int) (*Model, error) {
+func ModelFromFile(f *safetensors.File, threads int) (*Model, error) {
 	sets := net.NumLevels
 	switch got := f.Metadata["format"]; got {
 	case FormatTag:

@@ -28,33 +28,25 @@ func TestModelFileRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		any, err := LoadAnyModelFile(q, 2)
+		loaded, err := LoadModelFile(q, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer any.Close()
-		if any.Kind != KindInt8 || any.Int8 == nil || any.Config().NumClasses != m.cfg.NumClasses {
-			t.Fatalf("%s: loaded as %q", path, any.Kind)
+		defer loaded.Close()
+		if loaded.Config().NumClasses != m.cfg.NumClasses {
+			t.Fatalf("%s: loaded with %d classes", path, loaded.Config().NumClasses)
 		}
-		if any.Int8.calibration == "" || any.Int8.calibration != m.calibration {
+		if loaded.calibration == "" || loaded.calibration != m.calibration {
 			t.Errorf("%s: calibration metadata lost", path)
 		}
-		got, err := any.Int8.Heads(img.H, img.W, img.Data)
+		got, err := loaded.Heads(img.H, img.W, img.Data)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sameHeads(t, path+" after the round trip", got, want)
-		if n := testing.AllocsPerRun(2, func() { any.Int8.Heads(img.H, img.W, img.Data) }); n != 0 {
+		if n := testing.AllocsPerRun(2, func() { loaded.Heads(img.H, img.W, img.Data) }); n != 0 {
 			t.Errorf("%s: two-thread Heads allocates %v times per call", path, n)
 		}
-		f, err := LoadAnyModelFile(path, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Kind != KindFloat || f.Float == nil {
-			t.Errorf("%s: float file loaded as %q", path, f.Kind)
-		}
-		f.Close()
 	}
 }
 
@@ -188,26 +180,12 @@ func TestModelFileRejectsBadFiles(t *testing.T) {
 		if err := os.WriteFile(p, c.data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		for _, load := range []func(string) error{
-			func(p string) error {
-				m, err := LoadModelFile(p, 1)
-				if err == nil {
-					m.Close()
-				}
-				return err
-			},
-			func(p string) error {
-				m, err := LoadAnyModelFile(p, 1)
-				if err == nil {
-					m.Close()
-				}
-				return err
-			},
-		} {
-			err := load(p)
-			if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("%s: error %v, want one naming the file and %q", c.name, err, c.want)
-			}
+		m, err := LoadModelFile(p, 1)
+		if err == nil {
+			m.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one naming the file and %q", c.name, err, c.want)
 		}
 	}
 }
