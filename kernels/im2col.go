@@ -52,10 +52,10 @@ func Im2col(s ConvShape, src, col []float32) {
 	im2colRows(s, src, s.H*s.W, 0, false, 0, col, s.ColCols(), 0, s.ColRows(), gatherEvenGeneric)
 }
 
-// Im2colInt8 is Im2col for int8 images; padding reads as zeroPoint, the
-// quantized value of a real 0.
-func Im2colInt8(s ConvShape, src []int8, zeroPoint int8, col []int8) {
-	Im2colPlanesInt8(s, src, s.H*s.W, zeroPoint, -128, col, s.ColCols(), 0, s.ColRows())
+// Im2colInt8 is Im2col for int8 images on im's gather; padding reads as
+// zeroPoint, the quantized value of a real 0.
+func Im2colInt8(im *Int8Impl, s ConvShape, src []int8, zeroPoint int8, col []int8) {
+	Im2colPlanesInt8(im, s, src, s.H*s.W, zeroPoint, -128, col, s.ColCols(), 0, s.ColRows())
 }
 
 // Im2colPlanes writes rows [r0, r1) of Im2col's matrix with the strides a
@@ -69,11 +69,11 @@ func Im2colPlanes(im *Impl, s ConvShape, src []float32, planeStride int, col []f
 	im2colRows(s, src, planeStride, 0, false, 0, col, ldc, r0, r1, im.gatherEven)
 }
 
-// Im2colPlanesInt8 is Im2colPlanes for int8: padding reads zeroPoint, and
-// values below floor read as floor (a ReLU fused into the read; -128 for
-// none).
-func Im2colPlanesInt8(s ConvShape, src []int8, planeStride int, zeroPoint, floor int8, col []int8, ldc, r0, r1 int) {
-	im2colRows(s, src, planeStride, zeroPoint, floor > -128, floor, col, ldc, r0, r1, gatherEvenInt8)
+// Im2colPlanesInt8 is Im2colPlanes for int8 on im's gather: padding reads
+// zeroPoint, and values below floor read as floor (a ReLU fused into the
+// read; -128 for none).
+func Im2colPlanesInt8(im *Int8Impl, s ConvShape, src []int8, planeStride int, zeroPoint, floor int8, col []int8, ldc, r0, r1 int) {
+	im2colRows(s, src, planeStride, zeroPoint, floor > -128, floor, col, ldc, r0, r1, im.gatherEven)
 }
 
 // im2colRows is the one im2col: rows [r0, r1) of the matrix, padding pad,
@@ -146,18 +146,15 @@ func im2colRows[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, 
 	}
 }
 
-// gatherEvenInt8 sets dst[i] = src[2i], 16 at a time in assembly where
-// there is some.
-func gatherEvenInt8(dst, src []int8) {
+// gatherEven8Blocks runs kernel (dst[i] = src[2i], 16 values a block,
+// reading 32 bytes of src) on the whole blocks whose reads stay inside
+// src, and gatherEven8Go on the rest: a tier's gatherEven.
+func gatherEven8Blocks(dst, src []int8, kernel func(dst, src *int8, blocks int)) {
 	done := 0
-	if gatherEven8Fn != nil {
-		// The assembly reads 32 bytes per 16 values: src[2i+1] too, so it
-		// stops before the last value, whose odd neighbour may lie past src.
-		if blocks := min(len(dst)-1, (len(src)-1)/2) / 16; blocks > 0 {
-			_ = src[32*blocks-1]
-			gatherEven8Fn(&dst[0], &src[0], blocks)
-			done = 16 * blocks
-		}
+	if blocks := min(len(dst)-1, (len(src)-1)/2) / 16; blocks > 0 {
+		_ = src[32*blocks-1]
+		kernel(&dst[0], &src[0], blocks)
+		done = 16 * blocks
 	}
 	gatherEven8Go(dst[done:], src[2*done:])
 }
@@ -195,9 +192,6 @@ func bytesOf(x []int8) []byte {
 	}
 	return unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), len(x))
 }
-
-// gatherEven8Fn, when set, copies blocks*16 values: dst[i] = src[2i].
-var gatherEven8Fn func(dst, src *int8, blocks int)
 
 // fill sets every element of line to v; clear for zero, the common case.
 func fill[T float32 | int8](line []T, v T) {

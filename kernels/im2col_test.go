@@ -192,8 +192,8 @@ func naiveIm2col[T float32 | int8](s ConvShape, src []T, pad T) []T {
 	return col
 }
 
-// TestIm2colMatchesNaive checks Im2col and Im2colInt8 against the
-// definition, with a guard value past the matrix.
+// TestIm2colMatchesNaive checks Im2col and Im2colInt8 (on every int8
+// tier) against the definition, with a guard value past the matrix.
 func TestIm2colMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for _, s := range im2colShapes() {
@@ -204,17 +204,27 @@ func TestIm2colMatchesNaive(t *testing.T) {
 		col := make([]float32, n+1)
 		col[n] = guard
 		Im2col(s, src, col)
-		col8 := make([]int8, n+1)
-		col8[n] = guard8
-		Im2colInt8(s, src8, -7, col8)
 		want, want8 := naiveIm2col(s, src, 0), naiveIm2col(s, src8, -7)
 		for i := range want {
-			if col[i] != want[i] || col8[i] != want8[i] {
-				t.Fatalf("%+v: col[%d] = %v, %d; want %v, %d", s, i, col[i], col8[i], want[i], want8[i])
+			if col[i] != want[i] {
+				t.Fatalf("%+v: col[%d] = %v, want %v", s, i, col[i], want[i])
 			}
 		}
-		if col[n] != guard || col8[n] != guard8 {
+		if col[n] != guard {
 			t.Fatalf("%+v: wrote past the matrix", s)
+		}
+		for _, im := range Int8Tiers() {
+			col8 := make([]int8, n+1)
+			col8[n] = guard8
+			Im2colInt8(im, s, src8, -7, col8)
+			for i := range want8 {
+				if col8[i] != want8[i] {
+					t.Fatalf("%s %+v: col[%d] = %d, want %d", im.Name, s, i, col8[i], want8[i])
+				}
+			}
+			if col8[n] != guard8 {
+				t.Fatalf("%s %+v: wrote past the matrix", im.Name, s)
+			}
 		}
 	}
 }
@@ -222,7 +232,8 @@ func TestIm2colMatchesNaive(t *testing.T) {
 // TestIm2colPlanesMatchesIm2col: over strided planes into a strided
 // matrix, split into row ranges as threads run it, Im2colPlanes (on every
 // tier: stride-2 rows are the tier's GatherEven, some long enough for
-// whole vectors) and Im2colPlanesInt8 equal Im2col and Im2colInt8 on
+// whole vectors) and Im2colPlanesInt8 (on every int8 tier) equal Im2col
+// and Im2colInt8 on
 // packed planes, and write nothing between the rows.
 func TestIm2colPlanesMatchesIm2col(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
@@ -258,30 +269,32 @@ func TestIm2colPlanesMatchesIm2col(t *testing.T) {
 				}
 			}
 		}
-		col8 := make([]int8, rows*ld)
-		for i := range col8 {
-			col8[i] = guard8
-		}
-		Im2colPlanesInt8(s, strided8, stride, -7, -128, col8, ld, 0, split)
-		Im2colPlanesInt8(s, strided8, stride, -7, -128, col8, ld, split, rows)
-		for r := range rows {
-			for j := range ld {
-				if got := col8[r*ld+j]; j >= n && got != guard8 || j < n && got != want8[r*n+j] {
-					t.Fatalf("int8 %+v: row %d col %d = %d", s, r, j, got)
-				}
-			}
-		}
 		// A floor reads max(v, floor) inside the image, the pad outside.
 		clamped := make([]int8, len(packed8))
 		for i, v := range packed8 {
 			clamped[i] = max(v, 3)
 		}
-		want8 = naiveIm2col(s, clamped, -7)
-		floored := make([]int8, rows*n)
-		Im2colPlanesInt8(s, packed8, hw, -7, 3, floored, n, 0, rows)
-		for i := range want8 {
-			if floored[i] != want8[i] {
-				t.Fatalf("int8 floor %+v: element %d = %d, want %d", s, i, floored[i], want8[i])
+		wantFloor := naiveIm2col(s, clamped, -7)
+		for _, im := range Int8Tiers() {
+			col8 := make([]int8, rows*ld)
+			for i := range col8 {
+				col8[i] = guard8
+			}
+			Im2colPlanesInt8(im, s, strided8, stride, -7, -128, col8, ld, 0, split)
+			Im2colPlanesInt8(im, s, strided8, stride, -7, -128, col8, ld, split, rows)
+			for r := range rows {
+				for j := range ld {
+					if got := col8[r*ld+j]; j >= n && got != guard8 || j < n && got != want8[r*n+j] {
+						t.Fatalf("%s %+v: row %d col %d = %d", im.Name, s, r, j, got)
+					}
+				}
+			}
+			floored := make([]int8, rows*n)
+			Im2colPlanesInt8(im, s, packed8, hw, -7, 3, floored, n, 0, rows)
+			for i := range wantFloor {
+				if floored[i] != wantFloor[i] {
+					t.Fatalf("%s floor %+v: element %d = %d, want %d", im.Name, s, i, floored[i], wantFloor[i])
+				}
 			}
 		}
 	}

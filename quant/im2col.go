@@ -5,13 +5,14 @@ import (
 	"github.com/retina-edge/retina/net"
 )
 
-// colJob is kernels' im2col of one image split over input channels
-// between the engine's threads: input plane ch is src[ch*stride:], row r
+// colJob is kernels' im2col of one image on tier im, split over input
+// channels between the engine's threads: input plane ch is src[ch*stride:], row r
 // of the matrix starts at col[r*ldc], padding reads pad and values below
 // floor read floor (a ReLU fused into the read; -128 for none). With levels
 // set, it writes the heads' all-levels matrix (each level's columns from
 // its own planes, padded with pads[level], see Model.levelCol).
 type colJob struct {
+	im         *kernels.Int8Impl
 	s          kernels.ConvShape
 	src        []int8
 	stride     int
@@ -25,12 +26,12 @@ type colJob struct {
 func (j *colJob) RunRange(_, lo, hi int) {
 	per := j.s.KH * j.s.KW
 	if j.levels == nil {
-		kernels.Im2colPlanesInt8(j.s, j.src, j.stride, j.pad, j.floor, j.col, j.ldc, lo*per, hi*per)
+		kernels.Im2colPlanesInt8(j.im, j.s, j.src, j.stride, j.pad, j.floor, j.col, j.ldc, lo*per, hi*per)
 		return
 	}
 	p, s := j.levels, j.s
 	for l := range net.NumLevels {
 		s.H, s.W = p.levelH[l], p.levelW[l]
-		kernels.Im2colPlanesInt8(s, j.src[p.off[l]:], p.total, j.pads[l], j.floor, j.col[p.off[l]:], p.total, lo*per, hi*per)
+		kernels.Im2colPlanesInt8(j.im, s, j.src[p.off[l]:], p.total, j.pads[l], j.floor, j.col[p.off[l]:], p.total, lo*per, hi*per)
 	}
 }

@@ -60,7 +60,7 @@ func TestColJobMatchesDefinition(t *testing.T) {
 		want := make([]int8, rows*n)
 		naiveIm2col(s, src, -7, want)
 		got := make([]int8, rows*n)
-		runColJob(colJob{s: s, src: src, stride: plane, pad: -7, floor: -128, col: got, ldc: n})
+		runColJob(colJob{im: kernels.ActiveInt8(), s: s, src: src, stride: plane, pad: -7, floor: -128, col: got, ldc: n})
 		for i := range want {
 			if got[i] != want[i] {
 				t.Fatalf("%s: contiguous: element %d = %d, want %d", name, i, got[i], want[i])
@@ -69,7 +69,7 @@ func TestColJobMatchesDefinition(t *testing.T) {
 		// Split over channels as the threads run it (kernels' im2col on
 		// each channel range of a contiguous image).
 		clear(got)
-		j := colJob{s: s, src: src, stride: plane, pad: -7, floor: -128, col: got, ldc: n}
+		j := colJob{im: kernels.ActiveInt8(), s: s, src: src, stride: plane, pad: -7, floor: -128, col: got, ldc: n}
 		j.RunRange(0, 0, 1)
 		j.RunRange(1, 1, s.C)
 		for i := range want {
@@ -91,7 +91,7 @@ func TestColJobMatchesDefinition(t *testing.T) {
 		for i := range out {
 			out[i] = 55
 		}
-		runColJob(colJob{s: s, src: wide, stride: stride, pad: -7, floor: -128, col: out, ldc: ld})
+		runColJob(colJob{im: kernels.ActiveInt8(), s: s, src: wide, stride: stride, pad: -7, floor: -128, col: out, ldc: ld})
 		for r := range rows {
 			for j := range ld {
 				v := out[r*ld+j]
@@ -102,7 +102,7 @@ func TestColJobMatchesDefinition(t *testing.T) {
 		}
 		// A floor reads max(v, floor) inside the image, pad outside.
 		floored := make([]int8, rows*n)
-		runColJob(colJob{s: s, src: src, stride: plane, pad: -7, floor: 3, col: floored, ldc: n})
+		runColJob(colJob{im: kernels.ActiveInt8(), s: s, src: src, stride: plane, pad: -7, floor: 3, col: floored, ldc: n})
 		clamped := make([]int8, len(src))
 		for i, v := range src {
 			clamped[i] = max(v, 3)
