@@ -72,7 +72,7 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 	if err != nil {
 		return nil, err
 	}
-	if err := checkWeights(specs, weights); err != nil {
+	if err := CheckWeights(specs, weights); err != nil {
 		return nil, err
 	}
 	impl := opts.Impl

@@ -59,8 +59,8 @@ func NewNetwork(cfg net.Config, weights map[string]net.Param, opts Options) (*Ne
 	if err != nil {
 		return nil, err
 	}
-	if err := checkWeights(specs, weights); err != nil {
-		return nil, err
+	if err := net.CheckWeights(specs, weights); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	arch, err := cfg.Arch()
 	if err != nil {
@@ -187,40 +187,4 @@ func (n *Network) buildHeads(b *builder) {
 	n.clsOut = b.conv(a.ClsOut, true)
 	n.boxTower = tower(a.BoxTower)
 	n.boxOut = b.conv(a.BoxOut, true)
-}
-
-// checkWeights verifies that weights hold exactly the tensors of specs with
-// their exact shapes and element counts, naming the first offender.
-func checkWeights(specs []net.ParamShape, weights map[string]net.Param) error {
-	for _, s := range specs {
-		p, ok := weights[s.Name]
-		if !ok {
-			return fmt.Errorf("train: missing tensor %s (shape %v)", s.Name, s.Shape)
-		}
-		if !slices.Equal(p.Shape, s.Shape) {
-			return fmt.Errorf("train: tensor %s has shape %v, want %v", s.Name, p.Shape, s.Shape)
-		}
-		size := 1
-		for _, d := range s.Shape {
-			size *= d
-		}
-		if len(p.Data) != size {
-			return fmt.Errorf("train: tensor %s has %d elements, its shape %v needs %d", s.Name, len(p.Data), s.Shape, size)
-		}
-	}
-	if len(weights) != len(specs) {
-		want := make(map[string]bool, len(specs))
-		for _, s := range specs {
-			want[s.Name] = true
-		}
-		var extra []string
-		for name := range weights {
-			if !want[name] {
-				extra = append(extra, name)
-			}
-		}
-		slices.Sort(extra)
-		return fmt.Errorf("train: unexpected tensor %s (%d tensors the configuration does not use)", extra[0], len(extra))
-	}
-	return nil
 }
