@@ -11,6 +11,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"testing"
+	"syscall"
 	"time"
 )
 
@@ -46,6 +47,18 @@ func StartWithUser(t testing.TB, user, password string) *Broker {
 	return start(t, 0, "allow_anonymous false\npassword_file "+pw+"\n")
 }
 
+// StartPersistent runs mosquitto on port (0: a free one) keeping its state
+// in dir across a Shutdown and a new StartPersistent on the same port and
+// dir: a persistent session's subscriptions survive, and messages for it
+// (QoS 0 too) queue while it is away. A subscriber made with
+// SubscribeSession before an outage therefore sees, in order, everything
+// published after the broker came back, however quickly a publisher
+// reconnects.
+func StartPersistent(t testing.TB, port int, dir string) *Broker {
+	t.Helper()
+	return start(t, port, "allow_anonymous true\npersistence true\npersistence_location "+dir+"/\nqueue_qos0_messages true\n")
+}
+
 // start runs mosquitto on port with auth ("": anonymous) as its login
 // settings.
 func start(t testing.TB, port int, auth string) *Broker {
@@ -57,6 +70,7 @@ func start(t testing.TB, port int, auth string) *Broker {
 	if auth == "" {
 		auth = "allow_anonymous true\n"
 	}
+	// auth may also hold persistence settings (StartPersistent).
 	cfg := filepath.Join(t.TempDir(), "mosquitto.conf")
 	conf := fmt.Sprintf("listener %d 127.0.0.1\n", port) + auth
 	if u, err := user.Current(); err == nil {
@@ -107,6 +121,15 @@ func find(t testing.TB, name string) string {
 func Sub(t testing.TB) string {
 	t.Helper()
 	return find(t, "mosquitto_sub")
+}
+
+// Shutdown stops the broker as an operator would (SIGTERM): it saves its
+// state first when persistent.
+func (b *Broker) Shutdown() {
+	if b.cmd.Process != nil && b.cmd.ProcessState == nil {
+		b.cmd.Process.Signal(syscall.SIGTERM)
+		b.cmd.Wait()
+	}
 }
 
 // Stop kills the broker (a broker going away mid-run, for reconnect tests).

@@ -133,18 +133,24 @@ func (s *Sink) takeDropped() uint64 {
 // delivered (or Close's timeout passed).
 func (s *Sink) serve() error {
 	sent := make([]int, len(s.counts)) // counts as last published on this connection
-	for i := range sent {
-		sent[i] = -1 // unknown: publish every label's value once
-	}
 	want := make([]int, len(s.counts))
 	var countBuf []byte
-	if err := s.announce(); err != nil {
+	s.haOnline.Store(true) // announce once per connection, and again when Home Assistant restarts
+	if err := s.watchHomeAssistant(); err != nil {
 		return s.lossReason(err)
 	}
 	closing := s.closing
 	draining := false
 	for {
 		busy := false
+		if s.haOnline.Swap(false) {
+			if err := s.announce(); err != nil {
+				return s.lossReason(err)
+			}
+			for i := range sent {
+				sent[i] = -1 // unknown: publish every label's value again
+			}
+		}
 		// Events first, one at a time in order, each acknowledged (QoS 1)
 		// before the next; a failed one goes back to the front.
 		if b, ok := s.popEvent(); ok {
@@ -216,6 +222,24 @@ func (s *Sink) announce() error {
 		}
 	}
 	return nil
+}
+
+// watchHomeAssistant subscribes to Home Assistant's birth message
+// (PREFIX/status "online", sent when it starts), so the camera is
+// announced again should the retained configs have been cleared.
+func (s *Sink) watchHomeAssistant() error {
+	if !s.opts.Discovery {
+		return nil
+	}
+	return s.wait(s.client.Subscribe(s.opts.DiscoveryPrefix+"/status", 0, func(_ mqtt.Client, m mqtt.Message) {
+		if string(m.Payload()) == online {
+			s.haOnline.Store(true)
+			select {
+			case s.wake <- struct{}{}:
+			default:
+			}
+		}
+	}))
 }
 
 // goodbye publishes availability offline (a clean shutdown sends no will)

@@ -58,6 +58,8 @@ type Sink struct {
 	abort   chan struct{} // closed when Close's timeout passes
 	done    chan struct{} // closed when run returns
 
+	haOnline atomic.Bool // announce again: a new connection, or Home Assistant (re)started
+
 	eventsSent, eventsDropped, framesSent, framesDropped atomic.Uint64
 }
 
