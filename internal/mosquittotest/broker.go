@@ -10,8 +10,8 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"testing"
 	"syscall"
+	"testing"
 	"time"
 )
 
