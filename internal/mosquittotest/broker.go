@@ -28,7 +28,7 @@ func (b *Broker) URL() string { return fmt.Sprintf("tcp://127.0.0.1:%d", b.Port)
 // and waits until it listens; the test's cleanup stops it.
 func Start(t testing.TB, port int) *Broker {
 	t.Helper()
-	return start(t, port, "")
+	return start(t, port, "allow_anonymous true\n")
 }
 
 // StartWithUser runs mosquitto on a free port accepting only user with
@@ -59,20 +59,16 @@ func StartPersistent(t testing.TB, port int, dir string) *Broker {
 	return start(t, port, "allow_anonymous true\npersistence true\npersistence_location "+dir+"/\nqueue_qos0_messages true\n")
 }
 
-// start runs mosquitto on port with auth ("": anonymous) as its login
-// settings.
-func start(t testing.TB, port int, auth string) *Broker {
+// start runs mosquitto on port with conf (its login and persistence
+// settings) after the listener line.
+func start(t testing.TB, port int, conf string) *Broker {
 	t.Helper()
 	bin := find(t, "mosquitto")
 	if port == 0 {
 		port = FreePort(t)
 	}
-	if auth == "" {
-		auth = "allow_anonymous true\n"
-	}
-	// auth may also hold persistence settings (StartPersistent).
 	cfg := filepath.Join(t.TempDir(), "mosquitto.conf")
-	conf := fmt.Sprintf("listener %d 127.0.0.1\n", port) + auth
+	conf = fmt.Sprintf("listener %d 127.0.0.1\n", port) + conf
 	if u, err := user.Current(); err == nil {
 		// As root mosquitto would switch to user mosquitto, who cannot read
 		// the test's files; staying this user is what a test wants.
