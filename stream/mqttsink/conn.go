@@ -249,6 +249,14 @@ func (s *Sink) goodbye() {
 	s.client.Disconnect(250)
 }
 
+// hangUp ends a connection Close's timeout cut short: offline goes out at
+// QoS 0 (nothing to wait for) ahead of the DISCONNECT, which stops the
+// broker from sending the will, so availability does not stay online.
+func (s *Sink) hangUp() {
+	s.client.Publish(s.topics.availability, 0, true, offline).WaitTimeout(500 * time.Millisecond)
+	s.client.Disconnect(100)
+}
+
 // send publishes one message and waits until it is delivered (QoS 1: the
 // broker acknowledged it; QoS 0: it was written) or fails. A dropped
 // connection fails the token, so the wait ends.
@@ -270,14 +278,14 @@ func (s *Sink) wait(tok mqtt.Token) error {
 // connection that is still up (or Close's timeout) ends the connection.
 func (s *Sink) lossReason(sendErr error) error {
 	if errors.Is(sendErr, errAborted) {
-		s.client.Disconnect(0)
+		s.hangUp()
 		return nil
 	}
 	select {
 	case err := <-s.lost:
 		return err
 	case <-s.abort:
-		s.client.Disconnect(0)
+		s.hangUp()
 		return nil
 	case <-time.After(s.opts.ConnectTimeout):
 		s.client.Disconnect(0)

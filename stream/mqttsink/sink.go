@@ -269,9 +269,8 @@ func (s *Sink) Close() error {
 	}
 	if s.client.IsConnectionOpen() {
 		// A connection attempt Close's timeout gave up on came through
-		// after all: say goodbye, or availability would stay online.
-		s.client.Publish(s.topics.availability, s.opts.QoS, true, offline).WaitTimeout(time.Second)
-		s.client.Disconnect(250)
+		// after all.
+		s.hangUp()
 	}
 	s.mu.Lock()
 	left := s.events.len()
