@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"net"
 	"net/http"
@@ -28,12 +27,16 @@ var streamReady func(addr string)
 
 func runStream(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("stream", "stream [flags]", stderr)
+	setStreamUsage(fs, stderr)
 	mf := addModelFlags(fs)
 	df := addDetectFlags(fs, displayScoreThresh)
 	source := fs.String("source", "v4l2:/dev/video0", "frame `SOURCE`: "+camera.SpecForms)
 	size := fs.String("size", "", "camera frame size `WxH` (V4L2; default 640x480)")
-	fps := fs.Float64("fps", 0, "frame rate asked of the source (0: as fast as frames come)")
+	fps := fs.Float64("fps", 0, "frame rate asked of the source (0: the camera's own; testsrc: a camera-like rate)")
+	stallTimeout := fs.Duration("stall-timeout", 0, "a live camera that sends no frame for `DURATION` counts as down and is re-opened (0: the camera's default)")
+	configFile := fs.String("config", "", "read flags from the YAML `FILE` (keys are flag names: source: ..., fps: 5, zone: {porch: [x1,y1,...]}); flags on the command line override it")
 	asJSON := fs.Bool("json", false, "print one JSON line per processed frame")
+	ef := addEventFlags(fs)
 	httpAddr := fs.String("http", "", "serve the live preview on `ADDR`: PORT or :PORT (127.0.0.1), HOST:PORT (e.g. 0.0.0.0:8080 for every interface)")
 	token := fs.String("http-token", "", "require this `TOKEN` (?token= or Bearer) on every preview request")
 	mq := addMQTTFlags(fs)
@@ -45,13 +48,30 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q (the source is given with --source)", fs.Arg(0))
 	}
+	if *configFile != "" {
+		if err := applyConfigFile(fs, *configFile, ef.configSections()); err != nil {
+			return err
+		}
+	}
+	logf := logLines(stderr)
 	opts, err := df.options()
 	if err != nil {
 		return err
 	}
-	copts := camera.Options{FPS: *fps}
+	copts := camera.Options{FPS: *fps, StallTimeout: *stallTimeout, OnEvent: func(e camera.Event) { logf("camera: %v", e) }}
 	if *fps < 0 || *fps > 1000 {
 		return usagef("--fps %g: want 0..1000", *fps)
+	}
+	if *stallTimeout < 0 {
+		return usagef("--stall-timeout %v: want a positive duration, e.g. 5s", *stallTimeout)
+	}
+	engine, err := ef.engine()
+	if err != nil {
+		return err
+	}
+	store, err := ef.snapshotStore()
+	if err != nil {
+		return err
 	}
 	if *size != "" {
 		w, h, ok := parseSize(*size)
@@ -91,6 +111,9 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		sinks = append(sinks, stream.NewJSONLines(stdout))
 	}
+	if ef.print {
+		sinks = append(sinks, stream.NewEventLines(stdout))
+	}
 	labels, err := modelLabels(model.Config(), opts)
 	if err != nil {
 		return err
@@ -102,12 +125,20 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	}
 	// Files and folders are processed frame by frame; live sources keep
 	// only the newest frame.
-	popts := stream.Options{Detect: opts, HeadThreads: *headThreads, DropStale: !isFileSource(*source)}
-	var srv *stream.Server
-	if *httpAddr != "" {
-		popts.OnFrame = func(r *stream.Result, img image.Image) { srv.OnFrame(r, img) }
-	}
+	popts := stream.Options{Detect: opts, HeadThreads: *headThreads, DropStale: !isFileSource(*source), Events: engine}
 	var p *stream.Pipeline
+	var srv *stream.Server
+	if *httpAddr != "" || *ef.snapshots != "" {
+		snaps := newAsyncSnapshots(store, logf)
+		defer snaps.Close()
+		popts.Snapshots = []stream.SnapshotSaver{snaps}
+	}
+	if *httpAddr != "" {
+		srv = stream.NewServer(func() stream.Stats { return p.Stats() }, *token, maxPreviewClients)
+		defer srv.Close()
+		srv.ServeSnapshots(store)
+		popts.OnFrame = srv.OnFrame
+	}
 	if model.Float != nil {
 		p, err = stream.New(src, model.Float, sinks, popts)
 	} else {
@@ -118,17 +149,15 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	}
 	var hs *http.Server
 	if *httpAddr != "" {
-		srv = stream.NewServer(p.Stats, *token, maxPreviewClients)
 		ln, err := net.Listen("tcp", *httpAddr)
 		if err != nil {
-			srv.Close()
 			return closeSinks(sinks, fmt.Errorf("--http: %w", err))
 		}
 		hs = srv.HTTPServer(*httpAddr)
 		go hs.Serve(ln)
-		fmt.Fprintf(stderr, "retina stream: preview on http://%s/\n", ln.Addr())
+		logf("preview on http://%s/ (also /latest.jpg, /events, /metrics)", ln.Addr())
 		if *token == "" && !isLoopback(*httpAddr) {
-			fmt.Fprintf(stderr, "retina stream: warning: the preview is open to the network without --http-token\n")
+			logf("warning: the preview is open to the network without --http-token")
 		}
 		if streamReady != nil {
 			streamReady(ln.Addr().String())
@@ -142,7 +171,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 		cancel()
 	}
 	st := p.Stats()
-	fmt.Fprintf(stderr, "retina stream: %d frames, %d dropped, %.1f fps, latency p50 %.1f ms p95 %.1f ms\n",
+	logf("%d frames, %d dropped, %.1f fps, latency p50 %.1f ms p95 %.1f ms",
 		st.Frames, st.Drops, st.FPS, float64(st.P50)/1e6, float64(st.P95)/1e6)
 	if st.Frames > 0 {
 		var b strings.Builder
@@ -152,7 +181,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 			}
 			fmt.Fprintf(&b, "%s %.1f", sg.Name, float64(sg.Mean())/1e6)
 		}
-		fmt.Fprintf(stderr, "retina stream: ms per frame by stage: %s\n", b.String())
+		logf("ms per frame by stage: %s", b.String())
 	}
 	return closeSinks(sinks, runErr)
 }

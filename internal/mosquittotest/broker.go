@@ -1,6 +1,6 @@
 // Package mosquittotest runs a real mosquitto broker on 127.0.0.1 for the
 // tests that publish over MQTT. Under -short those tests skip; otherwise a
-// missing mosquitto fails them with the package to install.
+// missing mosquitto fails them (testtool.Need).
 package mosquittotest
 
 import (
@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/retina-edge/retina/internal/testtool"
 )
 
 // Broker is a running mosquitto on 127.0.0.1.
@@ -40,7 +42,7 @@ func StartWithUser(t testing.TB, user, password string) *Broker {
 	if err := os.WriteFile(pw, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tool := find(t, "mosquitto_passwd")
+	tool := testtool.Need(t, "mosquitto_passwd", "mosquitto")
 	if out, err := exec.Command(tool, "-b", pw, user, password).CombinedOutput(); err != nil {
 		t.Fatalf("mosquitto_passwd: %v: %s", err, out)
 	}
@@ -63,7 +65,7 @@ func StartPersistent(t testing.TB, port int, dir string) *Broker {
 // settings) after the listener line.
 func start(t testing.TB, port int, conf string) *Broker {
 	t.Helper()
-	bin := find(t, "mosquitto")
+	bin := testtool.Need(t, "mosquitto", "mosquitto")
 	if port == 0 {
 		port = FreePort(t)
 	}
@@ -94,29 +96,10 @@ func start(t testing.TB, port int, conf string) *Broker {
 	return nil
 }
 
-// find locates a mosquitto program (the broker is in /usr/sbin, which is
-// not on every PATH); under -short the test skips instead.
-func find(t testing.TB, name string) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skipf("needs %s, a real MQTT broker (skipped under -short)", name)
-	}
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	for _, dir := range []string{"/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin"} {
-		if p, err := exec.LookPath(filepath.Join(dir, name)); err == nil {
-			return p
-		}
-	}
-	t.Fatalf("%s not found: install mosquitto (Debian/Ubuntu: apt-get install -y mosquitto mosquitto-clients)", name)
-	return ""
-}
-
 // Sub returns the path of mosquitto_sub, the command-line subscriber.
 func Sub(t testing.TB) string {
 	t.Helper()
-	return find(t, "mosquitto_sub")
+	return testtool.Need(t, "mosquitto_sub", "mosquitto-clients")
 }
 
 // Shutdown stops the broker as an operator would (SIGTERM): it saves its
