@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,94 @@ func TestStreamMQTT(t *testing.T) {
 	}
 	if configs != 2*len(tinyLabels) {
 		t.Errorf("%d discovery configs retained, want %d: %q", configs, 2*len(tinyLabels), retained)
+	}
+}
+
+// TestStreamMQTTEvents: the tracked objects of a clip (shapes that appear,
+// then leave) reach MQTT as the --events lines, with their track ids; each
+// label's count rises above 0 and is left at 0, retained; with --labels
+// the discovery configs are for the kept class only.
+func TestStreamMQTTEvents(t *testing.T) {
+	const topic = "retina/test/events"
+	b := mosquittotest.Start(t, 0)
+	msgs := mosquittotest.Subscribe(t, b.URL(), topic+"/#")
+	clip := writeAppearLeaveClip(t, 8, 30)
+	code, stdout, stderr := runCLI("stream", "--source", "mjpeg:"+clip, "--fps", "10", "--threads", "2", "--events",
+		"--mqtt", b.URL(), "--topic", topic)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	var got []string
+	peak := map[string]int{}
+	for len(got) < len(lines) {
+		select {
+		case m := <-msgs:
+			label, isLabel := strings.CutPrefix(m.Topic, topic+"/")
+			switch {
+			case m.Topic == topic+"/events":
+				got = append(got, m.Payload)
+			case isLabel && label != "availability":
+				n, err := strconv.Atoi(m.Payload)
+				if err != nil {
+					t.Fatalf("%s = %q", m.Topic, m.Payload)
+				}
+				peak[label] = max(peak[label], n)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of %d events over MQTT: %q", len(got), len(lines), got)
+		}
+	}
+	labels := map[string]bool{}
+	for i, l := range lines {
+		var e, m struct {
+			Track int
+			Type  string
+			Label string
+		}
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(got[i]), &m); err != nil || m != e || m.Track <= 0 {
+			t.Errorf("MQTT event %d %s, --events printed %s", i, got[i], l)
+		}
+		labels[e.Label] = true
+	}
+	if len(labels) == 0 {
+		t.Fatal("no events: the test proves nothing")
+	}
+	retained := retainedMQTT(t, b, topic+"/#")
+	for l := range labels {
+		if peak[l] < 1 {
+			t.Errorf("count of %q never above 0 (peaks %v)", l, peak)
+		}
+		if !slices.Contains(retained, topic+"/"+l+" 0") {
+			t.Errorf("count of %q not left at 0, retained: %q", l, retained)
+		}
+	}
+
+	var keep string
+	for l := range labels {
+		keep = l
+		break
+	}
+	code, _, stderr = runCLI("stream", "--source", "mjpeg:"+clip, "--threads", "2", "--labels", keep,
+		"--mqtt", b.URL(), "--topic", "retina/test/kept", "--ha-discovery")
+	if code != 0 {
+		t.Fatalf("--labels %s: exit %d: %s", keep, code, stderr)
+	}
+	var configs []string
+	for _, r := range retainedMQTT(t, b, "homeassistant/#") {
+		if strings.Contains(r, "/retina_test_kept/") {
+			topic, _, _ := strings.Cut(r, " ")
+			configs = append(configs, topic)
+		}
+	}
+	obj := strings.ReplaceAll(strings.ToLower(keep), " ", "_")
+	want := []string{"homeassistant/binary_sensor/retina_test_kept/" + obj + "_detected/config",
+		"homeassistant/sensor/retina_test_kept/" + obj + "_count/config"}
+	if !slices.Equal(configs, want) {
+		t.Errorf("--labels %s: discovery configs %q, want %q", keep, configs, want)
 	}
 }
 
