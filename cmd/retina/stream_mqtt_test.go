@@ -101,7 +101,7 @@ func TestStreamMQTT(t *testing.T) {
 	retained := retainedMQTT(t, b, "#")
 	want := []string{topic + "/availability offline"}
 	for _, l := range tinyLabels {
-		want = append(want, topic+"/"+l+" 0") // nothing tracked: the model's detections have no track ids
+		want = append(want, topic+"/"+l+" 0") // nothing is tracked once retina has stopped
 	}
 	for _, w := range want {
 		if !slices.Contains(retained, w) {

@@ -193,7 +193,7 @@ func (s *Sink) serve() error {
 			s.logf("mqtt: %d events dropped: the broker took them slower than they came (queue of %d full)", n, s.opts.QueueLen)
 		}
 		if draining {
-			s.goodbye()
+			s.goodbye(sent)
 			return nil
 		}
 		select {
@@ -242,9 +242,16 @@ func (s *Sink) watchHomeAssistant() error {
 	}))
 }
 
-// goodbye publishes availability offline (a clean shutdown sends no will)
-// and disconnects.
-func (s *Sink) goodbye() {
+// goodbye sets every count not already 0 to 0 (nothing is tracked once
+// retina stops; a crash leaves them, but availability says offline),
+// publishes availability offline (a clean shutdown sends no will) and
+// disconnects.
+func (s *Sink) goodbye(sent []int) {
+	for i, n := range sent {
+		if n != 0 && s.send(s.topics.counts[i], s.opts.QoS, true, []byte("0")) != nil {
+			break
+		}
+	}
 	s.send(s.topics.availability, s.opts.QoS, true, []byte(offline))
 	s.client.Disconnect(250)
 }

@@ -89,7 +89,8 @@ func TestAnnounceRetained(t *testing.T) {
 }
 
 // Counts are published when they change and only then (tracked objects
-// only); events go out as JSON with their track ids.
+// only), and set to 0 by Close; events go out as JSON with their track
+// ids.
 func TestCountsAndEvents(t *testing.T) {
 	b := mosquittotest.Start(t, 0)
 	live := mosquittotest.Subscribe(t, b.URL(), base+"/#")
@@ -150,6 +151,11 @@ func TestCountsAndEvents(t *testing.T) {
 	}
 	if m, _ := next(t, mosquittotest.Subscribe(t, b.URL(), base+"/person"), base+"/person"); m.Payload != "1" || !m.Retained {
 		t.Errorf("a later subscriber gets person count %q (retained %v), want 1 retained", m.Payload, m.Retained)
+	}
+	// Once retina stops nothing is tracked: a clean Close leaves 0.
+	s.Close()
+	if m, _ := next(t, mosquittotest.Subscribe(t, b.URL(), base+"/person"), base+"/person"); m.Payload != "0" || !m.Retained {
+		t.Errorf("after Close the person count is %q (retained %v), want 0 retained", m.Payload, m.Retained)
 	}
 }
 
