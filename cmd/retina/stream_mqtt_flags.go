@@ -54,8 +54,8 @@ func (m *mqttFlags) check() error {
 	if *m.qos != 0 && *m.qos != 1 {
 		return usagef("--mqtt-qos %d: want 0 or 1", *m.qos)
 	}
-	if *m.queue < 1 || *m.queue > 1<<20 {
-		return usagef("--mqtt-queue %d: want 1..1048576", *m.queue)
+	if *m.queue < 1 || *m.queue > 65536 {
+		return usagef("--mqtt-queue %d: want 1..65536", *m.queue)
 	}
 	if *m.url == "" {
 		if *m.frames || *m.discovery {
