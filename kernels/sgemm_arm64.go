@@ -19,7 +19,10 @@ var neonTier = &Impl{
 
 	winogradInput:  winogradInputRowNEON,
 	winogradOutput: winogradOutputRowNEON,
-	gatherEven:     gatherEvenRowNEON,
+
+	winograd4Input:  winograd4InputRowNEON,
+	winograd4Output: winograd4OutputRowNEON,
+	gatherEven:      gatherEvenRowNEON,
 
 	packARows:    packARowsFull,
 	packBPanels:  packBPanelsNEON,
