@@ -13,8 +13,8 @@ import "fmt"
 //	       0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
 //	A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
 //
-// Every tier transforms the rows first (d B, then B^T (d B); s = A^T M,
-// then s A) with the operation order of bt6 and at6, so all give the
+// Every tier transforms the rows first (d B, then B^T (d B); M A, then
+// A^T (M A)) with the operation order of bt6 and at6, so all give the
 // same bits.
 
 // Winograd4RowWidth is how many floats each of Winograd4InputRow's six
@@ -123,23 +123,24 @@ func winograd4OutputTiles(m []float32, stride, t0, t1 int, bias float32, flags i
 	acc, relu := flags&winoAccumulate != 0, flags&winoReLU != 0
 	q := func(k, tx int) float32 { return m[k*stride+tx] }
 	for tx := t0; tx < t1; tx++ {
-		var s [4][6]float32 // s = A^T M, one column at a time
-		for j := range 6 {
-			s[0][j], s[1][j], s[2][j], s[3][j] = at6(q(j, tx), q(6+j, tx), q(12+j, tx), q(18+j, tx), q(24+j, tx), q(30+j, tx))
+		var h [6][4]float32 // h = M A, one row of M at a time
+		for r := range 6 {
+			k := 6 * r
+			h[r][0], h[r][1], h[r][2], h[r][3] = at6(q(k, tx), q(k+1, tx), q(k+2, tx), q(k+3, tx), q(k+4, tx), q(k+5, tx))
 		}
-		for i := range 4 { // Y = s A, one row at a time
+		for j := range 4 { // Y = A^T h, one column at a time
 			var y [4]float32
-			y[0], y[1], y[2], y[3] = at6(s[i][0], s[i][1], s[i][2], s[i][3], s[i][4], s[i][5])
-			row := dst[i*ld+4*tx : i*ld+4*tx+4 : i*ld+4*tx+4]
-			for j := range y {
-				y[j] += bias
+			y[0], y[1], y[2], y[3] = at6(h[0][j], h[1][j], h[2][j], h[3][j], h[4][j], h[5][j])
+			for i, v := range y {
+				v += bias
+				at := &dst[i*ld+4*tx+j]
 				if acc {
-					y[j] += row[j]
+					v += *at
 				}
-				if relu && y[j] < 0 { // not max(v, 0): the SIMD tiers' max keeps -0 as -0
-					y[j] = 0
+				if relu && v < 0 { // not max(v, 0): the SIMD tiers' max keeps -0 as -0
+					v = 0
 				}
-				row[j] = y[j]
+				*at = v
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package net
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/retina-edge/retina/kernels"
 )
@@ -152,16 +151,8 @@ func (b *builder) conv(s ArchConv) *conv {
 		}
 	}
 	c := &conv{ArchConv: s, relu: s.ReLU && s.GN == "", bias: bias}
-	// The heads' convs run as Winograd F(2x2, 3x3) over all levels at once;
-	// so do the other narrow 3x3 convs (at most 64 input channels), which
-	// run on a network's largest maps. Measured on one thread, alternating
-	// rounds: ResNet-18 at 320x320, backbone 66.5-68.9 -> 58.2-59.9 CPU ms
-	// with layer1 (64 channels, 80x80) as Winograd, while layer2 (128,
-	// 40x40) or the FPN's 3x3 convs (256) gained nothing, their Winograd
-	// GEMMs too small; the default model at 448x448 (16..64 channels),
-	// 35.2-35.6 -> 30.3-31.4 ms, the same with or without its FPN's convs.
-	if winogradFits(s.K, s.Stride, s.Pad) && (strings.HasPrefix(s.Name, "head.") || s.InC <= 64) {
-		c.wino = newWinogradConv(b.impl, w, s.OutC, s.InC)
+	if tile := winogradTileFor(s); tile != 0 {
+		c.wino = newWinogradConv(b.impl, w, s.OutC, s.InC, tile)
 	} else {
 		k := s.ColRows()
 		c.packed = kernels.PackA(b.impl, false, s.OutC, k, w, k)
@@ -181,7 +172,7 @@ func (b *builder) stackConvs(c1, c2 *conv) *conv {
 	if c1.bias != nil {
 		s.bias = append(append([]float32(nil), c1.bias...), c2.bias...)
 	}
-	s.wino = newWinogradConv(b.impl, w, s.OutC, s.InC)
+	s.wino = newWinogradConv(b.impl, w, s.OutC, s.InC, c1.wino.tile)
 	c1.wino, c2.wino = nil, nil
 	return &s
 }

@@ -74,7 +74,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	colFor := func(c *conv, h, w int) {
 		grow(&s.col, c.colSize(h, w))
 		if c.wino != nil {
-			v, mm, rows := winogradScratch(c.InC, c.OutC, h, w)
+			v, mm, rows := winogradScratch(c.wino.tile, c.InC, c.OutC, h, w)
 			grow(&s.wv, v)
 			grow(&s.wm, mm)
 			grow(&s.wRows, rows)
@@ -131,11 +131,13 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	for l, sh := range s.levels {
 		lh[l], lw[l] = sh[2], sh[3]
 	}
-	s.tiles = newTileGrid(lh, lw)
+	tile := m.clsOut.wino.tile
+	s.tiles = newTileGrid(lh, lw, tile)
 	// The heads' Winograd convs run over all levels' tiles at once.
-	s.hwv = 16 * f * s.tiles.total()
-	s.hwm = 16 * max(2*f, a*m.cfg.NumClasses, a*4) * s.tiles.total()
-	s.hwRows = winogradRows(s.tiles.th[0], s.tiles.tw[0]) // P3's tiles: the most rows and columns
+	n := winoPositions(tile)
+	s.hwv = n * f * s.tiles.total()
+	s.hwm = n * max(2*f, a*m.cfg.NumClasses, a*4) * s.tiles.total()
+	s.hwRows = winogradRows(tile, s.tiles.th[0], s.tiles.tw[0]) // P3's tiles: the most rows and columns
 	return s
 }
 
