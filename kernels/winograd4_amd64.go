@@ -54,12 +54,25 @@ func winograd4InputAVX512(rows *float32, pw, tw int, out *float32, stride int)
 //go:noescape
 func winograd4OutputAVX512(m *float32, stride, tw int, bias float32, flags int, dst *float32, ld int)
 
+// winograd4InputAVX2 is the same loop on blocks*8 tiles, 8 tiles a
+// vector (whole blocks only; the caller transforms the rest).
+//
+//go:noescape
+func winograd4InputAVX2(rows *float32, pw, blocks int, out *float32, stride int)
+
+// winograd4OutputAVX2 is the same loop on blocks*8 tiles, 8 tiles a
+// vector (whole blocks only; the caller transforms the rest).
+//
+//go:noescape
+func winograd4OutputAVX2(m *float32, stride, blocks int, bias float32, flags int, dst *float32, ld int)
+
 func winograd4InputRowAVX512(rows []float32, pw, tw int, out []float32, stride int) {
 	winograd4InputAVX512(&rows[0], pw, tw, &out[0], stride)
 }
 
 func winograd4InputRowAVX2(rows []float32, pw, tw int, out []float32, stride int) {
-	winograd4InputGeneric(rows, pw, tw, out, stride)
+	winogradBlocks(tw, 8, func(blocks int) { winograd4InputAVX2(&rows[0], pw, blocks, &out[0], stride) },
+		func(t0 int) { winograd4InputTiles(rows, pw, t0, tw, out, stride) })
 }
 
 func winograd4OutputRowAVX512(m []float32, stride, tw int, bias float32, flags int, dst []float32, ld int) {
@@ -67,5 +80,6 @@ func winograd4OutputRowAVX512(m []float32, stride, tw int, bias float32, flags i
 }
 
 func winograd4OutputRowAVX2(m []float32, stride, tw int, bias float32, flags int, dst []float32, ld int) {
-	winograd4OutputGeneric(m, stride, tw, bias, flags, dst, ld)
+	winogradBlocks(tw, 8, func(blocks int) { winograd4OutputAVX2(&m[0], stride, blocks, bias, flags, &dst[0], ld) },
+		func(t0 int) { winograd4OutputTiles(m, stride, t0, tw, bias, flags, dst, ld) })
 }

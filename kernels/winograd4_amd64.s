@@ -327,3 +327,278 @@ omask512:
 odone512:
 	VZEROUPPER
 	RET
+
+// Lane orders for VPERMPS: wino4Tiles puts 8 tiles back in order after
+// the in-lane transpose of ROW4X256 (tiles 0 2 4 6 | 1 3 5 7);
+// wino4Next moves each tile's value to the tile before.
+DATA wino4Tiles<>+0(SB)/4, $0
+DATA wino4Tiles<>+4(SB)/4, $4
+DATA wino4Tiles<>+8(SB)/4, $1
+DATA wino4Tiles<>+12(SB)/4, $5
+DATA wino4Tiles<>+16(SB)/4, $2
+DATA wino4Tiles<>+20(SB)/4, $6
+DATA wino4Tiles<>+24(SB)/4, $3
+DATA wino4Tiles<>+28(SB)/4, $7
+GLOBL wino4Tiles<>(SB), RODATA|NOPTR, $32
+
+DATA wino4Next<>+0(SB)/4, $1
+DATA wino4Next<>+4(SB)/4, $2
+DATA wino4Next<>+8(SB)/4, $3
+DATA wino4Next<>+12(SB)/4, $4
+DATA wino4Next<>+16(SB)/4, $5
+DATA wino4Next<>+20(SB)/4, $6
+DATA wino4Next<>+24(SB)/4, $7
+DATA wino4Next<>+28(SB)/4, $7
+GLOBL wino4Next<>(SB), RODATA|NOPTR, $32
+
+// ROW4X256 loads row ptr's columns 4tx..4tx+5 of 8 tiles (byte offset BX)
+// into Y0..Y5: a 4x4 transpose within each 128-bit lane of columns 0..31
+// gives columns 0..3, and columns 4, 5 are 0, 1 one tile on (with
+// columns 32, 33 for the last tile). Clobbers Y12-Y15.
+#define ROW4X256(ptr) \
+	VMOVUPS      (ptr)(BX*1), Y12     \
+	VMOVUPS      32(ptr)(BX*1), Y13   \
+	VMOVUPS      64(ptr)(BX*1), Y14   \
+	VMOVUPS      96(ptr)(BX*1), Y15   \
+	VUNPCKLPS    Y13, Y12, Y0         \
+	VUNPCKHPS    Y13, Y12, Y1         \
+	VUNPCKLPS    Y15, Y14, Y2         \
+	VUNPCKHPS    Y15, Y14, Y3         \
+	VSHUFPS      $0x44, Y2, Y0, Y12   \
+	VSHUFPS      $0xee, Y2, Y0, Y13   \
+	VSHUFPS      $0x44, Y3, Y1, Y14   \
+	VSHUFPS      $0xee, Y3, Y1, Y15   \
+	VMOVDQU      wino4Tiles<>(SB), Y5 \
+	VPERMPS      Y12, Y5, Y0          \
+	VPERMPS      Y13, Y5, Y1          \
+	VPERMPS      Y14, Y5, Y2          \
+	VPERMPS      Y15, Y5, Y3          \
+	VMOVDQU      wino4Next<>(SB), Y5  \
+	VPERMPS      Y0, Y5, Y4           \
+	VPERMPS      Y1, Y5, Y5           \
+	VBROADCASTSS 128(ptr)(BX*1), Y12  \
+	VBLENDPS     $0x80, Y12, Y4, Y4   \
+	VBROADCASTSS 132(ptr)(BX*1), Y13  \
+	VBLENDPS     $0x80, Y13, Y5, Y5
+
+// STORE6X256 stores Y6..Y11 at ptr, ptr+step, ...; clobbers ptr.
+#define STORE6X256(ptr, step) \
+	VMOVUPS Y6, (ptr)  \
+	ADDQ    step, ptr  \
+	VMOVUPS Y7, (ptr)  \
+	ADDQ    step, ptr  \
+	VMOVUPS Y8, (ptr)  \
+	ADDQ    step, ptr  \
+	VMOVUPS Y9, (ptr)  \
+	ADDQ    step, ptr  \
+	VMOVUPS Y10, (ptr) \
+	ADDQ    step, ptr  \
+	VMOVUPS Y11, (ptr)
+
+// func winograd4InputAVX2(rows *float32, pw, blocks int, out *float32, stride int)
+TEXT ·winograd4InputAVX2(SB), NOSPLIT, $0-40
+	MOVQ rows+0(FP), SI
+	MOVQ pw+8(FP), R8
+	MOVQ blocks+16(FP), R13
+	MOVQ out+24(FP), DI
+	MOVQ stride+32(FP), R9
+	SHLQ $2, R8
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	SHLQ $1, R10                   // 6 strides
+	XORQ BX, BX                    // the block's byte offset in a row: 16 per tile
+
+iblock256:
+	TESTQ R13, R13
+	JEQ   idone256
+	MOVQ  SI, R11
+	MOVQ  DI, DX
+	MOVQ  $6, R12
+
+irow256:
+	ROW4X256(R11)
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+	MOVQ DX, CX
+	STORE6X256(CX, R9)
+	LEAQ (DX)(R10*1), DX
+	ADDQ R8, R11
+	DECQ R12
+	JNE  irow256
+
+	MOVQ DI, DX
+	MOVQ $6, R12
+
+icol256:
+	MOVQ    DX, CX
+	VMOVUPS (CX), Y0
+	ADDQ    R10, CX
+	VMOVUPS (CX), Y1
+	ADDQ    R10, CX
+	VMOVUPS (CX), Y2
+	ADDQ    R10, CX
+	VMOVUPS (CX), Y3
+	ADDQ    R10, CX
+	VMOVUPS (CX), Y4
+	ADDQ    R10, CX
+	VMOVUPS (CX), Y5
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+	MOVQ    DX, CX
+	STORE6X256(CX, R10)
+	ADDQ    R9, DX
+	DECQ    R12
+	JNE     icol256
+
+	DECQ R13
+	ADDQ $128, BX
+	ADDQ $32, DI
+	JMP  iblock256
+
+idone256:
+	VZEROUPPER
+	RET
+
+// OROW4X256 adds the bias (Y12) to row i's values y0..y3 (8 tiles each),
+// interleaves them into the row's 32 floats at DX, adds what those held
+// (winoAccumulate), applies the ReLU (winoReLU, Y13 zero) and stores;
+// DX moves to the next row. Clobbers y0..y3 and Y4-Y11.
+#define OROW4X256(y0, y1, y2, y3) \
+	VADDPS     Y12, y0, y0        \
+	VADDPS     Y12, y1, y1        \
+	VADDPS     Y12, y2, y2        \
+	VADDPS     Y12, y3, y3        \
+	VUNPCKLPS  y1, y0, Y4         \
+	VUNPCKHPS  y1, y0, Y5         \
+	VUNPCKLPS  y3, y2, Y6         \
+	VUNPCKHPS  y3, y2, Y7         \
+	VSHUFPS    $0x44, Y6, Y4, y0  \
+	VSHUFPS    $0xee, Y6, Y4, y1  \
+	VSHUFPS    $0x44, Y7, Y5, y2  \
+	VSHUFPS    $0xee, Y7, Y5, y3  \
+	VPERM2F128 $0x20, y1, y0, Y8  \
+	VPERM2F128 $0x20, y3, y2, Y9  \
+	VPERM2F128 $0x31, y1, y0, Y10 \
+	VPERM2F128 $0x31, y3, y2, Y11 \
+	TESTQ      $1, R12            \
+	JEQ        5(PC)              \
+	VADDPS     (DX), Y8, Y8       \
+	VADDPS     32(DX), Y9, Y9     \
+	VADDPS     64(DX), Y10, Y10   \
+	VADDPS     96(DX), Y11, Y11   \
+	TESTQ      $2, R12            \
+	JEQ        5(PC)              \
+	VMAXPS     Y8, Y13, Y8        \
+	VMAXPS     Y9, Y13, Y9        \
+	VMAXPS     Y10, Y13, Y10      \
+	VMAXPS     Y11, Y13, Y11      \
+	VMOVUPS    Y8, (DX)           \
+	VMOVUPS    Y9, 32(DX)         \
+	VMOVUPS    Y10, 64(DX)        \
+	VMOVUPS    Y11, 96(DX)        \
+	ADDQ       R10, DX
+
+// HLOAD256 loads h[0..5][j] from the frame, at byte offset off of row 0.
+#define HLOAD256(off) \
+	VMOVUPS off(SP), Y0     \
+	VMOVUPS off+128(SP), Y1 \
+	VMOVUPS off+256(SP), Y2 \
+	VMOVUPS off+384(SP), Y3 \
+	VMOVUPS off+512(SP), Y4 \
+	VMOVUPS off+640(SP), Y5
+
+// HSTORE256 stores Y0..Y3 (Y[0..3][j]) over h[0..3][j] in the frame.
+#define HSTORE256(off) \
+	VMOVUPS Y0, off(SP)     \
+	VMOVUPS Y1, off+128(SP) \
+	VMOVUPS Y2, off+256(SP) \
+	VMOVUPS Y3, off+384(SP)
+
+// MROW256 loads row r of M (six products at CX, CX+R9, ...; CX moves
+// past them), computes h[r] = (M A)[r] and stores it in the frame at
+// byte offset off (h[r][k] at off + 32k).
+#define MROW256(off) \
+	VMOVUPS (CX), Y0                       \
+	ADDQ    R9, CX                         \
+	VMOVUPS (CX), Y1                       \
+	ADDQ    R9, CX                         \
+	VMOVUPS (CX), Y2                       \
+	ADDQ    R9, CX                         \
+	VMOVUPS (CX), Y3                       \
+	ADDQ    R9, CX                         \
+	VMOVUPS (CX), Y4                       \
+	ADDQ    R9, CX                         \
+	VMOVUPS (CX), Y5                       \
+	ADDQ    R9, CX                         \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)    \
+	VMOVUPS Y0, off(SP)                    \
+	VMOVUPS Y1, off+32(SP)                 \
+	VMOVUPS Y2, off+64(SP)                 \
+	VMOVUPS Y3, off+96(SP)
+
+// func winograd4OutputAVX2(m *float32, stride, blocks int, bias float32, flags int, dst *float32, ld int)
+// The frame holds h = M A, 6 rows of 4 vectors.
+TEXT ·winograd4OutputAVX2(SB), $768-56
+	MOVQ         m+0(FP), SI
+	MOVQ         stride+8(FP), R9
+	MOVQ         blocks+16(FP), R13
+	VBROADCASTSS bias+24(FP), Y12
+	MOVQ         flags+32(FP), R12
+	MOVQ         dst+40(FP), DI
+	MOVQ         ld+48(FP), R10
+	SHLQ         $2, R9
+	SHLQ         $2, R10
+	VXORPS       Y13, Y13, Y13
+
+oblock256:
+	TESTQ R13, R13
+	JEQ   odone256
+	MOVQ  SI, CX
+	MROW256(0)
+	MROW256(128)
+	MROW256(256)
+	MROW256(384)
+	MROW256(512)
+	MROW256(640)
+	HLOAD256(0)
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	HSTORE256(0)
+	HLOAD256(32)
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	HSTORE256(32)
+	HLOAD256(64)
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	HSTORE256(64)
+	HLOAD256(96)
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	HSTORE256(96)
+
+	// Row i of Y is at frame offset 128i.
+	MOVQ    DI, DX
+	VMOVUPS 0(SP), Y0
+	VMOVUPS 32(SP), Y1
+	VMOVUPS 64(SP), Y2
+	VMOVUPS 96(SP), Y3
+	OROW4X256(Y0, Y1, Y2, Y3)
+	VMOVUPS 128(SP), Y0
+	VMOVUPS 160(SP), Y1
+	VMOVUPS 192(SP), Y2
+	VMOVUPS 224(SP), Y3
+	OROW4X256(Y0, Y1, Y2, Y3)
+	VMOVUPS 256(SP), Y0
+	VMOVUPS 288(SP), Y1
+	VMOVUPS 320(SP), Y2
+	VMOVUPS 352(SP), Y3
+	OROW4X256(Y0, Y1, Y2, Y3)
+	VMOVUPS 384(SP), Y0
+	VMOVUPS 416(SP), Y1
+	VMOVUPS 448(SP), Y2
+	VMOVUPS 480(SP), Y3
+	OROW4X256(Y0, Y1, Y2, Y3)
+
+	DECQ R13
+	ADDQ $32, SI
+	ADDQ $128, DI
+	JMP  oblock256
+
+odone256:
+	VZEROUPPER
+	RET
