@@ -44,32 +44,31 @@ func winoG(tile int, g0, g1, g2 float64) [6]float64 {
 }
 
 // newWinogradConv transforms oc x ic x 3 x 3 weights for F(tile x tile,
-// 3x3) (in float64, rounded once) and packs them for impl.
+// 3x3) (in float64, rounded once) and packs them for impl, one row of
+// positions at a time, so that the unpacked transform needs only n
+// matrices of scratch, not n*n.
 func newWinogradConv(impl *kernels.Impl, weights []float32, oc, ic, tile int) *winogradConv {
 	n := tile + 2
 	w := &winogradConv{oc: oc, ic: ic, tile: tile, u: make([]*kernels.PackedA, n*n)}
-	u := make([]float32, n*n*oc*ic) // position p's matrix at u[p*oc*ic:]
-	for o := range oc {
-		for i := range ic {
-			g := weights[(o*ic+i)*9 : (o*ic+i)*9+9]
-			// t = G g (n x 3), then t G^T (n x n).
-			var t [6][3]float64
-			for col := range 3 {
-				c := winoG(tile, float64(g[col]), float64(g[3+col]), float64(g[6+col]))
-				for r := range n {
-					t[r][col] = c[r]
+	u := make([]float32, n*oc*ic) // position (r, col)'s matrix at u[col*oc*ic:]
+	for r := range n {
+		for o := range oc {
+			for i := range ic {
+				g := weights[(o*ic+i)*9 : (o*ic+i)*9+9]
+				// Row r of t = G g (n x 3), then of t G^T (n x n).
+				var t [3]float64
+				for col := range 3 {
+					t[col] = winoG(tile, float64(g[col]), float64(g[3+col]), float64(g[6+col]))[r]
 				}
-			}
-			for r := range n {
-				row := winoG(tile, t[r][0], t[r][1], t[r][2])
+				row := winoG(tile, t[0], t[1], t[2])
 				for col := range n {
-					u[(r*n+col)*oc*ic+o*ic+i] = float32(row[col])
+					u[col*oc*ic+o*ic+i] = float32(row[col])
 				}
 			}
 		}
-	}
-	for p := range w.u {
-		w.u[p] = kernels.PackA(impl, false, oc, ic, u[p*oc*ic:(p+1)*oc*ic], ic)
+		for col := range n {
+			w.u[r*n+col] = kernels.PackA(impl, false, oc, ic, u[col*oc*ic:(col+1)*oc*ic], ic)
+		}
 	}
 	return w
 }
