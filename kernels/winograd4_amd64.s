@@ -54,6 +54,51 @@
 	VADDPS x5, x3, x3 \
 	VMOVAPS t1, x1
 
+// Constants for the AVX-512 macros' fused multiply-adds, whose products
+// (by 2, 4, 8) are exact, so they give the bits of BT6's and AT6's
+// doublings and additions.
+DATA wino4Two<>+0(SB)/4, $0x40000000
+GLOBL wino4Two<>(SB), RODATA|NOPTR, $4
+DATA wino4Four<>+0(SB)/4, $0x40800000
+GLOBL wino4Four<>(SB), RODATA|NOPTR, $4
+DATA wino4Eight<>+0(SB)/4, $0x41000000
+GLOBL wino4Eight<>(SB), RODATA|NOPTR, $4
+
+// BT6F512 is BT6 with fused multiply-adds (AVX-512).
+#define BT6F512(x0, x1, x2, x3, x4, x5, y0, y1, y2, y3, y4, y5, t0, t1) \
+	VSUBPS              x2, x4, t0                \
+	VSUBPS              x1, x3, t1                \
+	VSUBPS              x2, x0, y0                \
+	VFMADD132PS.BCST    wino4Four<>(SB), t0, y0   \
+	VADDPS              x4, x3, y1                \
+	VADDPS              x2, x1, y2                \
+	VFNMADD231PS.BCST   wino4Four<>(SB), y2, y1   \
+	VSUBPS              x3, x4, y2                \
+	VSUBPS              x2, x1, y3                \
+	VFMADD231PS.BCST    wino4Four<>(SB), y3, y2   \
+	VMOVAPS             t0, y3                    \
+	VFMADD231PS.BCST    wino4Two<>(SB), t1, y3    \
+	VMOVAPS             t0, y4                    \
+	VFNMADD231PS.BCST   wino4Two<>(SB), t1, y4    \
+	VSUBPS              x3, x5, y5                \
+	VSUBPS              x3, x1, t0                \
+	VFMADD231PS.BCST    wino4Four<>(SB), t0, y5
+
+// AT6F512 is AT6 with fused multiply-adds (AVX-512).
+#define AT6F512(x0, x1, x2, x3, x4, x5, t0, t1) \
+	VADDPS            x2, x1, t0                \
+	VSUBPS            x2, x1, x1                \
+	VADDPS            x4, x3, x2                \
+	VSUBPS            x4, x3, x3                \
+	VADDPS            t0, x0, x0                \
+	VADDPS            x2, x0, x0                \
+	VFMADD132PS.BCST  wino4Four<>(SB), t0, x2   \
+	VMOVAPS           x1, t1                    \
+	VFMADD231PS.BCST  wino4Two<>(SB), x3, t1    \
+	VFMADD132PS.BCST  wino4Eight<>(SB), x1, x3  \
+	VADDPS            x5, x3, x3                \
+	VMOVAPS           t1, x1
+
 // ROW4X512 loads row ptr's columns 4tx..4tx+5 of 16 tiles (byte offset
 // BX) into Z0..Z5: two rounds of even/odd splits of columns 0..63 give
 // columns 0..3, and columns 4, 5 are 0, 1 one tile on. Clobbers Z12-Z15,
@@ -137,7 +182,7 @@ imask512:
 
 irow512:
 	ROW4X512(R11)
-	BT6(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
 	MOVQ    DX, CX
 	STORE6X512(CX, R9)
 	LEAQ    (DX)(R10*1), DX
@@ -162,7 +207,7 @@ icol512:
 	VMOVUPS.Z (CX), K1, Z4
 	ADDQ      R10, CX
 	VMOVUPS.Z (CX), K1, Z5
-	BT6(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
 	MOVQ      DX, CX
 	STORE6X512(CX, R10)
 	ADDQ      R9, DX
@@ -287,23 +332,23 @@ omask512:
 	// h = M A: row r of M (products 6r..6r+5) gives Z(4r)..Z(4r+3).
 	MOVQ    SI, CX
 	LOAD6X512(Z0, Z1, Z2, Z3, Z24, Z25)
-	AT6(Z0, Z1, Z2, Z3, Z24, Z25, Z26, Z27)
+	AT6F512(Z0, Z1, Z2, Z3, Z24, Z25, Z26, Z27)
 	LOAD6X512(Z4, Z5, Z6, Z7, Z24, Z25)
-	AT6(Z4, Z5, Z6, Z7, Z24, Z25, Z26, Z27)
+	AT6F512(Z4, Z5, Z6, Z7, Z24, Z25, Z26, Z27)
 	LOAD6X512(Z8, Z9, Z10, Z11, Z24, Z25)
-	AT6(Z8, Z9, Z10, Z11, Z24, Z25, Z26, Z27)
+	AT6F512(Z8, Z9, Z10, Z11, Z24, Z25, Z26, Z27)
 	LOAD6X512(Z12, Z13, Z14, Z15, Z24, Z25)
-	AT6(Z12, Z13, Z14, Z15, Z24, Z25, Z26, Z27)
+	AT6F512(Z12, Z13, Z14, Z15, Z24, Z25, Z26, Z27)
 	LOAD6X512(Z16, Z17, Z18, Z19, Z24, Z25)
-	AT6(Z16, Z17, Z18, Z19, Z24, Z25, Z26, Z27)
+	AT6F512(Z16, Z17, Z18, Z19, Z24, Z25, Z26, Z27)
 	LOAD6X512(Z20, Z21, Z22, Z23, Z24, Z25)
-	AT6(Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
+	AT6F512(Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
 
 	// Y = A^T h, column j from h[0..5][j]: Y[i][j] lands in Z(4i+j).
-	AT6(Z0, Z4, Z8, Z12, Z16, Z20, Z26, Z27)
-	AT6(Z1, Z5, Z9, Z13, Z17, Z21, Z26, Z27)
-	AT6(Z2, Z6, Z10, Z14, Z18, Z22, Z26, Z27)
-	AT6(Z3, Z7, Z11, Z15, Z19, Z23, Z26, Z27)
+	AT6F512(Z0, Z4, Z8, Z12, Z16, Z20, Z26, Z27)
+	AT6F512(Z1, Z5, Z9, Z13, Z17, Z21, Z26, Z27)
+	AT6F512(Z2, Z6, Z10, Z14, Z18, Z22, Z26, Z27)
+	AT6F512(Z3, Z7, Z11, Z15, Z19, Z23, Z26, Z27)
 
 	VBROADCASTSS bias+24(FP), Z28
 	VMOVUPS      ·zipLoLanes(SB), Z29
