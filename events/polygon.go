@@ -2,6 +2,7 @@ package events
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -56,7 +57,7 @@ func parsePoints(s string) (Polygon, error) {
 	var p Polygon
 	for i, f := range fields {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 32)
-		if err != nil || v != v {
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return Polygon{}, fmt.Errorf("coordinate %d (%q) is not a number", i+1, f)
 		}
 		if i%2 == 0 {

@@ -2,6 +2,7 @@ package track
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -110,5 +111,25 @@ func TestIDF1OptimalAssignment(t *testing.T) {
 	// IDTP = 7 + 7 (gt1-hyp1, gt2-hyp2), over 20 + 20 boxes.
 	if m.IDTP != 14 || !near(m.IDF1, 28.0/40) || m.IDSW != 2 {
 		t.Fatalf("%+v", m)
+	}
+}
+
+func TestReadMOT(t *testing.T) {
+	recs, err := ReadMOT("gt.txt", strings.NewReader("1,7,10,20,30,40,0,2,0.25\n\n2,8,1,2,3,4\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []MOTRecord{
+		{Frame: 1, Object: Object{ID: 7, Class: 1, Box: [4]float32{10, 20, 40, 60}}, Consider: false, Visibility: 0.25},
+		{Frame: 2, Object: Object{ID: 8, Class: -1, Box: [4]float32{1, 2, 4, 6}}, Consider: true, Visibility: 1},
+	}
+	if len(recs) != 2 || recs[0] != want[0] || recs[1] != want[1] {
+		t.Fatalf("got %+v\nwant %+v", recs, want)
+	}
+	if _, err := ReadMOT("gt.txt", strings.NewReader("1,2,3\n")); err == nil || !strings.Contains(err.Error(), "gt.txt:1: 3 fields") {
+		t.Fatalf("short line: %v", err)
+	}
+	if _, err := ReadMOT("gt.txt", strings.NewReader("1,1,1,1,1,1\n1,x,1,1,1,1\n")); err == nil || !strings.Contains(err.Error(), `gt.txt:2: field 2 ("x")`) {
+		t.Fatalf("bad number: %v", err)
 	}
 }

@@ -23,6 +23,8 @@ type state struct {
 	Track
 	kf        kalman
 	predicted [4]float32 // the filter's box for this frame, before matching
+	peakW     float64    // the size of the largest box matched, which
+	peakH     float64    // partial occlusion cannot shrink (recover's reference)
 	det       int        // the detection matched this frame, or -1
 }
 
@@ -34,10 +36,12 @@ type Tracker struct {
 	states []state
 	alive  []Track
 	ended  []Track
-	high   []int // detection indexes at or above HighScore
-	low    []int // detection indexes in [LowScore, HighScore)
-	pool   []int // state indexes taking part in an association stage
-	rest   []int // high-score detections left for recover
+	high   []int  // detection indexes at or above HighScore
+	low    []int  // detection indexes in [LowScore, HighScore)
+	pool   []int  // state indexes taking part in an association stage
+	rest   []int  // high-score detections not matched yet
+	used   []bool // per detection: matched this frame
+	ndets  int
 	m      matcher
 }
 
@@ -77,7 +81,7 @@ func (t *Tracker) Update(dets []detect.Detection) {
 		s.det = -1
 		s.Age++
 	}
-	t.high, t.low = t.high[:0], t.low[:0]
+	t.high, t.low, t.ndets = t.high[:0], t.low[:0], len(dets)
 	for i := range dets {
 		dets[i].Track = 0
 		switch sc := dets[i].Score; {
@@ -87,20 +91,17 @@ func (t *Tracker) Update(dets []detect.Detection) {
 			t.low = append(t.low, i)
 		}
 	}
-	// First the high-score detections against every track.
-	t.pool = t.pool[:0]
-	for i := range t.states {
-		t.pool = append(t.pool, i)
-	}
+	// First the high-score detections against the confirmed tracks, then
+	// the ones left against the tentative tracks (ByteTrack's order: a new
+	// track never takes an established one's detection).
+	t.poolOf(func(s *state) bool { return s.ID != 0 })
 	t.associate(dets, t.high, t.opts.MatchIoU)
-	// Then the low-score ones against the tracks still unmatched that were
-	// seen last frame (a lost track is not revived by a weak detection).
-	t.pool = t.pool[:0]
-	for i := range t.states {
-		if s := &t.states[i]; s.det < 0 && s.Misses == 0 && s.ID != 0 {
-			t.pool = append(t.pool, i)
-		}
-	}
+	t.poolOf(func(s *state) bool { return s.ID == 0 })
+	t.associate(dets, t.unmatched(t.high), t.opts.MatchIoU)
+	// Then the low-score ones against the confirmed tracks still unmatched
+	// that were seen last frame (a lost track is not revived by a weak
+	// detection).
+	t.poolOf(func(s *state) bool { return s.det < 0 && s.Misses == 0 && s.ID != 0 })
 	t.associate(dets, t.low, t.opts.LowMatchIoU)
 	t.recover(dets)
 	t.finish(dets)
@@ -135,25 +136,17 @@ func (t *Tracker) associate(dets []detect.Detection, idx []int, thresh float32) 
 // high-score detections left, by distance rather than overlap: the object
 // may have reversed (a bounce), or come out from behind something with its
 // box cut and its motion misjudged, so that the predicted box no longer
-// overlaps it. A detection qualifies when its centre is within half the
-// track's size plus the distance the track could have moved since it was
-// last seen (from the predicted centre or the last seen one: OC-SORT's
-// observation-centric recovery), and its area is within a factor 4 of the track's; among
+// overlaps it. A detection qualifies when its centre is within the track's
+// size plus the distance it could have moved since it was last seen, from
+// the predicted centre or from the last seen one (OC-SORT's observation-
+// centric recovery), and its area is within a factor 4 of the track's. The
+// size is the largest the track has had: a box shrinking as its object went
+// behind something says nothing of the object that comes out. Among
 // several, the optimal assignment prefers the nearest.
 func (t *Tracker) recover(dets []detect.Detection) {
-	t.pool = t.pool[:0]
-	for i := range t.states {
-		if s := &t.states[i]; s.det < 0 && s.ID != 0 {
-			t.pool = append(t.pool, i)
-		}
-	}
-	t.rest = t.rest[:0]
-	for _, di := range t.high {
-		if !t.taken(di) {
-			t.rest = append(t.rest, di)
-		}
-	}
-	rows, cols := len(t.pool), len(t.rest)
+	t.poolOf(func(s *state) bool { return s.det < 0 && s.ID != 0 })
+	rest := t.unmatched(t.high)
+	rows, cols := len(t.pool), len(rest)
 	if rows == 0 || cols == 0 {
 		return
 	}
@@ -162,10 +155,10 @@ func (t *Tracker) recover(dets []detect.Detection) {
 		s := &t.states[si]
 		st := s.kf.state()
 		speed := math.Hypot(s.kf.ax[0].vel, s.kf.ax[1].vel)
-		gate := max(st[2], st[3])/2 + speed*float64(s.Misses+1)
+		gate := max(s.peakW, s.peakH) + speed*float64(s.Misses+1)
 		seen := boxState(s.Box)
-		area := seen[2] * seen[3]
-		for c, di := range t.rest {
+		area := s.peakW * s.peakH
+		for c, di := range rest {
 			d := &dets[di]
 			v := float32(0)
 			z := boxState(d.Box)
@@ -182,19 +175,38 @@ func (t *Tracker) recover(dets []detect.Detection) {
 	}
 	for r, c := range t.m.solve(rows, cols, 1e-6) {
 		if c >= 0 {
-			t.states[t.pool[r]].det = t.rest[c]
+			t.states[t.pool[r]].det = rest[c]
 		}
 	}
 }
 
-// taken reports whether a track matched detection di this frame.
-func (t *Tracker) taken(di int) bool {
+// poolOf puts the states that satisfy keep in t.pool.
+func (t *Tracker) poolOf(keep func(*state) bool) {
+	t.pool = t.pool[:0]
 	for i := range t.states {
-		if t.states[i].det == di {
-			return true
+		if keep(&t.states[i]) {
+			t.pool = append(t.pool, i)
 		}
 	}
-	return false
+}
+
+// unmatched returns the detections of idx no track has matched yet, in
+// t.rest.
+func (t *Tracker) unmatched(idx []int) []int {
+	t.used = grow(t.used, t.ndets)
+	clear(t.used)
+	for i := range t.states {
+		if d := t.states[i].det; d >= 0 {
+			t.used[d] = true
+		}
+	}
+	t.rest = t.rest[:0]
+	for _, di := range idx {
+		if !t.used[di] {
+			t.rest = append(t.rest, di)
+		}
+	}
+	return t.rest
 }
 
 // finish applies the matches: updates matched tracks, confirms, ages and
@@ -210,6 +222,7 @@ func (t *Tracker) finish(dets []detect.Detection) {
 		if s.det >= 0 {
 			d := &dets[s.det]
 			s.kf.update(d.Box)
+			s.notePeak(d.Box)
 			s.Hits++
 			s.Misses = 0
 			s.Score, s.Box = d.Score, d.Box
@@ -245,6 +258,7 @@ func (t *Tracker) finish(dets []detect.Detection) {
 		d.Track = 0
 		s := state{Track: Track{Class: d.Class, Label: d.Label, Score: d.Score, Box: d.Box, Hits: 1}, det: di}
 		s.kf.init(d.Box)
+		s.notePeak(d.Box)
 		if t.opts.MinHits <= 1 {
 			s.ID = t.nextID
 			t.nextID++
@@ -263,3 +277,10 @@ func (t *Tracker) finish(dets []detect.Detection) {
 // NextID is the id the next confirmed track will get (so, one more than the
 // number of tracks confirmed so far).
 func (t *Tracker) NextID() int { return t.nextID }
+
+// notePeak keeps the size of the largest box matched.
+func (s *state) notePeak(b [4]float32) {
+	if w, h := float64(b[2]-b[0]), float64(b[3]-b[1]); w*h > s.peakW*s.peakH {
+		s.peakW, s.peakH = w, h
+	}
+}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/retina-edge/retina/camera"
 	"github.com/retina-edge/retina/stream"
-	"github.com/retina-edge/retina/stream/mqttsink"
 )
 
 // maxPreviewClients caps concurrent MJPEG and SSE streams.
@@ -40,10 +39,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	ef := addEventFlags(fs)
 	httpAddr := fs.String("http", "", "serve the live preview on `ADDR`: PORT or :PORT (127.0.0.1), HOST:PORT (e.g. 0.0.0.0:8080 for every interface)")
 	token := fs.String("http-token", "", "require this `TOKEN` (?token= or Bearer) on every preview request")
-	mqttURL := fs.String("mqtt", "", "publish each frame's JSON line to the MQTT broker at `URL` (tcp://[user:pass@]host:1883)")
-	topic := fs.String("topic", "", "MQTT `TOPIC` to publish to (with --mqtt)")
-	clientID := fs.String("mqtt-client-id", "", "MQTT client `ID` (default retina-HOSTNAME-PID; unique per broker)")
-	mqttQoS := fs.Int("mqtt-qos", 0, "MQTT QoS `0|1`")
+	mq := addMQTTFlags(fs)
 	headThreads := fs.Int("head-threads", 0, "give a float model's heads stage `N` threads of its own, overlapping with the backbone "+
 		"(for cores to spare, e.g. --threads 2 --head-threads 2 on 4 cores); 0: the network stages take turns on --threads")
 	if err := parseFlags(fs, args); err != nil {
@@ -94,17 +90,8 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if *headThreads < 0 || *headThreads > 1024 {
 		return usagef("--head-threads %d: want 0..1024", *headThreads)
 	}
-	if (*mqttURL == "") != (*topic == "") {
-		return usagef("--mqtt and --topic go together")
-	}
-	if *mqttQoS != 0 && *mqttQoS != 1 {
-		return usagef("--mqtt-qos %d: want 0 or 1", *mqttQoS)
-	}
-	mqttOpts := mqttsink.Options{QoS: byte(*mqttQoS)}
-	if *mqttURL != "" {
-		if err := mqttsink.Check(*mqttURL, *topic, mqttOpts); err != nil {
-			return usageError{err.Error()}
-		}
+	if err := mq.check(); err != nil {
+		return err
 	}
 	model, err := mf.load()
 	if err != nil {
@@ -127,15 +114,13 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if ef.print {
 		sinks = append(sinks, stream.NewEventLines(stdout))
 	}
-	if *mqttURL != "" {
-		id := *clientID
-		if id == "" {
-			id = defaultClientID()
-		}
-		k, err := mqttsink.New(*mqttURL, *topic, id, mqttOpts)
-		if err != nil {
-			return err
-		}
+	labels, err := modelLabels(model.Config(), opts)
+	if err != nil {
+		return err
+	}
+	if k, err := mq.sink(labels, lineLogger(stderr)); err != nil {
+		return err
+	} else if k != nil {
 		sinks = append(sinks, k)
 	}
 	// Files and folders are processed frame by frame; live sources keep
@@ -207,17 +192,6 @@ func closeSinks(sinks []stream.Sink, err error) error {
 		err = errors.Join(err, k.Close())
 	}
 	return err
-}
-
-// defaultClientID names this process to the broker: brokers disconnect the
-// older of two clients with one ID, so the pid keeps two streams on one
-// host apart.
-func defaultClientID() string {
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "unknown"
-	}
-	return fmt.Sprintf("retina-%s-%d", host, os.Getpid())
 }
 
 // isFileSource: MJPEG files, folders and single images (not stdin, HTTP,

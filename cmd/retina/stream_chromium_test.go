@@ -14,20 +14,16 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/retina-edge/retina/internal/testtool"
 )
 
 // startChromium runs Debian's chromium headless with remote debugging and
 // returns the browser's DevTools websocket URL. It skips under -short and
-// fails when chromium is missing.
+// fails when chromium is missing (testtool.Need).
 func startChromium(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("needs chromium")
-	}
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatalf("chromium not found: install it (apt-get install chromium) to test the preview page: %v", err)
-	}
+	bin := testtool.Need(t, "chromium", "chromium")
 	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 		"--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0",
 		"--user-data-dir="+t.TempDir(), "about:blank")
