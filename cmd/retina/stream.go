@@ -53,7 +53,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	logf := logLines(stderr)
+	logf := lineLogger(stderr) // one logger, so that lines from several goroutines never mix
 	opts, err := df.options()
 	if err != nil {
 		return err
@@ -118,7 +118,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if k, err := mq.sink(labels, lineLogger(stderr)); err != nil {
+	if k, err := mq.sink(labels, logf); err != nil {
 		return err
 	} else if k != nil {
 		sinks = append(sinks, k)
