@@ -58,7 +58,8 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	copts := camera.Options{FPS: *fps, StallTimeout: *stallTimeout, OnEvent: func(e camera.Event) { logf("camera: %v", e) }}
+	// A camera event reads as its own log line.
+	copts := camera.Options{FPS: *fps, StallTimeout: *stallTimeout, OnEvent: func(e camera.Event) { logf("%v", e) }}
 	if *fps < 0 || *fps > 1000 {
 		return usagef("--fps %g: want 0..1000", *fps)
 	}
