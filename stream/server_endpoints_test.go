@@ -17,6 +17,7 @@ import (
 
 	"github.com/retina-edge/retina/camera"
 	"github.com/retina-edge/retina/events"
+	"github.com/retina-edge/retina/internal/testtool"
 	"github.com/retina-edge/retina/net/detect"
 )
 
@@ -242,13 +243,7 @@ func TestMetricsFamilies(t *testing.T) {
 // promtool (Debian's prometheus package) accepts /metrics: the format and
 // the naming conventions.
 func TestMetricsPassPromtool(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs promtool")
-	}
-	bin, err := exec.LookPath("promtool")
-	if err != nil {
-		t.Fatalf("promtool not found: install it (apt-get install prometheus) to check /metrics: %v", err)
-	}
+	bin := testtool.Need(t, "promtool", "prometheus")
 	for _, st := range []Stats{metricsStats(), {}} {
 		text := scrape(t, st)
 		cmd := exec.Command(bin, "check", "metrics")
