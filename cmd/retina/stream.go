@@ -115,7 +115,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if ef.print {
 		sinks = append(sinks, stream.NewEventLines(stdout))
 	}
-	labels, err := modelLabels(model.Config(), opts)
+	labels, err := mqttLabels(model.Config(), opts, ef)
 	if err != nil {
 		return err
 	}
