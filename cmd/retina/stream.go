@@ -53,7 +53,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	logf := lineLogger(stderr) // one logger, so that lines from several goroutines never mix
+	logf := logLines(stderr) // one logger, so that lines from several goroutines never mix
 	opts, err := df.options()
 	if err != nil {
 		return err
