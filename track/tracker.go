@@ -45,9 +45,9 @@ type Tracker struct {
 	m      matcher
 }
 
-// New returns a tracker; zero option fields take their defaults. Invalid
-// options (Options.Check) are replaced by the defaults of the bad field, so
-// check them first where they come from a user.
+// New returns a tracker; zero option fields take their defaults. Options
+// that fail Options.Check are replaced by DefaultOptions as a whole, so
+// check them first where they come from a user (events.NewEngine does).
 func New(opts Options) *Tracker {
 	o, err := opts.resolve()
 	if err != nil {

@@ -133,10 +133,12 @@ func (s *Sequence) Options() SequenceOptions { return s.opts }
 // position is a mover's centre in frame i: constant velocity, folded back
 // at the edges like a ball bouncing off walls.
 func (m *mover) position(i int) (x, y float64) {
-	return m.minC + bounce(m.x+m.vx*float64(i), m.spanX), m.minC + bounce(m.y+m.vy*float64(i), m.spanY)
+	return m.minC + Bounce(m.x+m.vx*float64(i), m.spanX), m.minC + Bounce(m.y+m.vy*float64(i), m.spanY)
 }
 
-func bounce(v, span float64) float64 {
+// Bounce folds a coordinate moving at constant speed into [0, span], as a
+// ball bouncing between two walls.
+func Bounce(v, span float64) float64 {
 	period := 2 * span
 	v = math.Mod(v, period)
 	if v < 0 {
@@ -209,27 +211,7 @@ func GenerateSequence(dir string, opts SequenceOptions) error {
 	if err != nil {
 		return err
 	}
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("synth: %s exists and is not empty", dir)
-	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp")
-	if err != nil {
-		return err
-	}
-	if err := seq.writeInto(tmp); err != nil {
-		os.RemoveAll(tmp)
-		return fmt.Errorf("synth: %w", err)
-	}
-	os.Remove(dir)
-	if err := os.Rename(tmp, dir); err != nil {
-		os.RemoveAll(tmp)
-		return fmt.Errorf("synth: %w", err)
-	}
-	return nil
+	return intoNewFolder(dir, seq.writeInto)
 }
 
 func (s *Sequence) writeInto(root string) error {
