@@ -284,3 +284,17 @@ func (s *state) notePeak(b [4]float32) {
 		s.peakW, s.peakH = w, h
 	}
 }
+
+// Reset ends every track at once (for a camera that went away: what it
+// saw is no longer known). The confirmed ones are reported by Ended until
+// the next Update; ids keep counting up.
+func (t *Tracker) Reset() {
+	t.ended = t.ended[:0]
+	for i := range t.states {
+		if t.states[i].ID != 0 {
+			t.ended = append(t.ended, t.states[i].Track)
+		}
+	}
+	t.states = t.states[:0]
+	t.alive = t.alive[:0]
+}
