@@ -42,7 +42,7 @@ func TestHungarianIsOptimal(t *testing.T) {
 		for i := range cost {
 			cost[i] = float64(rng.IntN(10)) // ties on purpose
 		}
-		rowCol := h.solve(cost, n)
+		rowCol := h.solve(cost, n, n)
 		seen := make([]bool, n)
 		got := 0.0
 		for i, j := range rowCol {
