@@ -213,9 +213,7 @@ func (t *Tracker) unmatched(idx []int) []int {
 // ends the others, starts tracks from unmatched high-score detections, and
 // fills the accessors.
 func (t *Tracker) finish(dets []detect.Detection) {
-	for _, di := range t.high {
-		dets[di].Track = -1 // marks "unmatched so far" below; never returned
-	}
+	fresh := t.unmatched(t.high) // before the states are updated
 	kept := t.states[:0]
 	for i := range t.states {
 		s := t.states[i]
@@ -250,12 +248,8 @@ func (t *Tracker) finish(dets []detect.Detection) {
 		kept = append(kept, s)
 	}
 	t.states = kept
-	for _, di := range t.high {
+	for _, di := range fresh {
 		d := &dets[di]
-		if d.Track != -1 {
-			continue
-		}
-		d.Track = 0
 		s := state{Track: Track{Class: d.Class, Label: d.Label, Score: d.Score, Box: d.Box, Hits: 1}, det: di}
 		s.kf.init(d.Box)
 		s.notePeak(d.Box)
