@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/iotest"
+
+	"github.com/retina-edge/retina/internal/testtool"
 )
 
 // splitAll runs the splitter to the end of its stream.
@@ -221,10 +223,7 @@ func TestSplitFFmpegStream(t *testing.T) {
 // ffmpegMJPEG renders ffmpeg's test pattern to an MJPEG file in t.TempDir().
 func ffmpegMJPEG(t testing.TB, size string, rate, seconds int) string {
 	t.Helper()
-	bin, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		t.Fatalf("ffmpeg is needed for this test (apt-get install ffmpeg): %v", err)
-	}
+	bin := testtool.Need(t, "ffmpeg", "ffmpeg")
 	path := filepath.Join(t.TempDir(), "out.mjpg")
 	cmd := exec.Command(bin, "-nostdin", "-loglevel", "error", "-f", "lavfi",
 		"-i", "testsrc=size="+size+":rate="+itoa(rate), "-t", itoa(seconds), "-f", "mjpeg", path)
