@@ -32,10 +32,10 @@ func TestMOTEndToEnd(t *testing.T) {
 		maxIDSW int
 	}{
 		{synth.SequenceOptions{Frames: 80, Seed: 1, Objects: 5, Occluders: 1}, 1},
-		// Crowded: the model misses or mislabels the small shapes behind
-		// two posts often (see the ceiling), and a lost object is sometimes
-		// found again under a new id.
-		{synth.SequenceOptions{Frames: 80, Seed: 2, Objects: 8, Occluders: 2}, 6},
+		// Crowded: the model misses or mislabels the shapes behind two
+		// posts and one another often (see the ceiling), and an object lost
+		// that way for long may be found again under a new id.
+		{synth.SequenceOptions{Frames: 80, Seed: 2, Objects: 8, Occluders: 2}, 3},
 	} {
 		opts := c.opts
 		m, best := runSequence(t, det, opts)

@@ -119,12 +119,27 @@ func NewSequence(opts SequenceOptions) (*Sequence, error) {
 	}
 	for i := 0; i < opts.Occluders; i++ {
 		halfW, halfH := n*(0.03+0.03*rng.Float64()), n*(0.25+0.2*rng.Float64())
-		s.occluders = append(s.occluders, occluder{
-			cx: n * (0.2 + 0.6*rng.Float64()), cy: halfH + rng.Float64()*(n-2*halfH), halfW: halfW, halfH: halfH,
-			fill: texture(rng),
-		})
+		o := occluder{cy: halfH + rng.Float64()*(n-2*halfH), halfW: halfW, halfH: halfH, fill: texture(rng)}
+		// Posts stand apart (a few tries; then wherever the last one fell).
+		for try := 0; try < 20; try++ {
+			o.cx = n * (0.15 + 0.7*rng.Float64())
+			if !s.nearPost(o.cx, halfW+n/10) {
+				break
+			}
+		}
+		s.occluders = append(s.occluders, o)
 	}
 	return s, nil
+}
+
+// nearPost reports whether x is within gap of a post already placed.
+func (s *Sequence) nearPost(x, gap float64) bool {
+	for _, o := range s.occluders {
+		if math.Abs(o.cx-x) < o.halfW+gap {
+			return true
+		}
+	}
+	return false
 }
 
 // Options returns the options with defaults filled in.
