@@ -144,6 +144,9 @@ func (t *Tracker) associate(dets []detect.Detection, idx []int, thresh float32) 
 // behind something says nothing of the object that comes out. Among
 // several, the optimal assignment prefers the nearest.
 func (t *Tracker) recover(dets []detect.Detection) {
+	// Beyond a couple of frames an object near where a track was last
+	// seen is more likely another one than the same one turned back.
+	const recentMisses = 2
 	t.poolOf(func(s *state) bool { return s.det < 0 && s.ID != 0 })
 	rest := t.unmatched(t.high)
 	rows, cols := len(t.pool), len(rest)
@@ -163,9 +166,12 @@ func (t *Tracker) recover(dets []detect.Detection) {
 			v := float32(0)
 			z := boxState(d.Box)
 			if a := z[2] * z[3]; (t.opts.AnyClass || d.Class == s.Class) && a < 4*area && area < 4*a {
-				// From the prediction, or from where it was last seen (it
-				// may have turned back).
-				dist := min(math.Hypot(z[0]-st[0], z[1]-st[1]), math.Hypot(z[0]-seen[0], z[1]-seen[1]))
+				// From the prediction, or, just after it was lost, from
+				// where it was last seen (it may have turned back).
+				dist := math.Hypot(z[0]-st[0], z[1]-st[1])
+				if s.Misses <= recentMisses {
+					dist = min(dist, math.Hypot(z[0]-seen[0], z[1]-seen[1]))
+				}
 				if dist < gate {
 					v = float32(1 - dist/gate)
 				}
