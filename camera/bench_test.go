@@ -53,21 +53,6 @@ func BenchmarkYUYVToRGBA640x480(b *testing.B) {
 	}
 }
 
-// BenchmarkJPEGToRGB640x480 measures the decode and what image/jpeg allocates
-// per frame (B/op): it cannot decode into a reused image.
-func BenchmarkJPEGToRGB640x480(b *testing.B) {
-	data := encodeTestJPEG(nil, benchW, benchH, 1)
-	dst := make([]byte, benchW*benchH*3)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, _, err := JPEGToRGB(dst, data); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 func BenchmarkMJPEGSplit640x480(b *testing.B) {
 	frames := testJPEGs(4, benchW, benchH)
 	stream := bytes.Join(frames, nil)
