@@ -272,6 +272,7 @@ func (s *liveCore) stalled() {
 		s.mu.Unlock() // a late call for a wait that already ended
 		return
 	}
+	silentSince := s.watchFrom
 	s.watchFrom = time.Time{}
 	s.st.Stalls++
 	s.st.Err = "no frame for " + seconds(s.stall)
@@ -279,6 +280,7 @@ func (s *liveCore) stalled() {
 	if !s.down {
 		ev = Event{Kind: CameraStalled, Time: time.Now(), Source: s.cfg.name, Stall: s.stall}
 		s.goDown(ev.Time)
+		s.downSince = silentSince // the outage began with the silence
 	}
 	if s.cfg.overlap {
 		s.startConnecting()

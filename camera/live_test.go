@@ -47,6 +47,17 @@ func (l *eventLog) all() []Event {
 	return append([]Event(nil), l.events...)
 }
 
+// drain forgets the events not yet waited for.
+func (l *eventLog) drain() {
+	for {
+		select {
+		case <-l.ch:
+		default:
+			return
+		}
+	}
+}
+
 // waitFor returns the next event of the kind, failing the test after waitLimit.
 func (l *eventLog) waitFor(t testing.TB, kind EventKind) Event {
 	t.Helper()
