@@ -19,6 +19,19 @@ func fastRetry(events *eventLog) Options {
 	return Options{ReopenMin: time.Millisecond, ReopenMax: 5 * time.Millisecond, OnEvent: events.add}
 }
 
+// fastStall is fastRetry with a 50 ms stall timeout.
+func fastStall(events *eventLog) Options {
+	o := fastRetry(events)
+	o.StallTimeout = 50 * time.Millisecond
+	return o
+}
+
+// serveParts writes frames as sized parts of boundary b.
+func serveParts(w http.ResponseWriter, frames [][]byte) {
+	w.Header().Set("Content-Type", "multipart/x-mixed-replace; boundary=b")
+	writeSlowly(w, multipartBody(frames, partStyle{"--b", true, ""}, false))
+}
+
 // multipartServer serves body with the given Content-Type on every request,
 // then ends the response (a dropped connection, to a live source).
 func multipartServer(t *testing.T, contentType string, body []byte) string {
@@ -438,8 +451,7 @@ func TestHTTPStallKeepsTheConnection(t *testing.T) {
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
-		w.Header().Set("Content-Type", "multipart/x-mixed-replace; boundary=b")
-		writeSlowly(w, multipartBody(frames[:1], partStyle{"--b", true, ""}, false))
+		serveParts(w, frames[:1])
 		select {
 		case <-resume:
 		case <-r.Context().Done():
@@ -450,9 +462,7 @@ func TestHTTPStallKeepsTheConnection(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	events := newEventLog()
-	opts := fastRetry(events)
-	opts.StallTimeout = 50 * time.Millisecond
-	src := openLiveT(t, srv.URL, opts)
+	src := openLiveT(t, srv.URL, fastStall(events))
 	readFrames(t, src, 1)
 	pending := readAsync(src)
 	events.waitFor(t, CameraStalled)
@@ -479,20 +489,16 @@ func TestHTTPStallSwitchesToANewConnection(t *testing.T) {
 	frames := testJPEGs(3, 16, 16)
 	var requests atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "multipart/x-mixed-replace; boundary=b")
 		if requests.Add(1) == 1 {
-			writeSlowly(w, multipartBody(frames[:1], partStyle{"--b", true, ""}, false))
-			<-r.Context().Done() // hangs, like a camera whose network went away
-			return
+			serveParts(w, frames[:1]) // then hangs, like a camera whose network went away
+		} else {
+			serveParts(w, frames[1:])
 		}
-		writeSlowly(w, multipartBody(frames[1:], partStyle{"--b", true, ""}, false))
 		<-r.Context().Done()
 	}))
 	t.Cleanup(srv.Close)
 	events := newEventLog()
-	opts := fastRetry(events)
-	opts.StallTimeout = 50 * time.Millisecond
-	src := openLiveT(t, srv.URL, opts)
+	src := openLiveT(t, srv.URL, fastStall(events))
 	got := readFrames(t, src, 3)
 	if !bytes.Equal(got[1], frames[1]) || !bytes.Equal(got[2], frames[2]) {
 		t.Error("frames after the switch differ")
@@ -517,15 +523,7 @@ func TestHTTPSteadyStateAllocatesNothing(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	t.Cleanup(srv.Close)
-	src := openLiveT(t, srv.URL, Options{})
-	ctx := context.Background()
-	read := func() {
-		f, err := src.Read(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Release()
-	}
+	read := readAndRelease(t, openLiveT(t, srv.URL, Options{}))
 	read()
 	if a := testing.AllocsPerRun(frames-10, read); a != 0 {
 		t.Errorf("%v allocations per frame, want 0", a)

@@ -221,3 +221,14 @@ func TestTestsrcDefaultsToCameraRate(t *testing.T) {
 		t.Errorf("testsrc status %+v, want up with a last frame", st)
 	}
 }
+
+// readAndRelease returns a function that reads one frame and releases it.
+func readAndRelease(t testing.TB, src Source) func() {
+	return func() {
+		f, err := src.Read(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Release()
+	}
+}

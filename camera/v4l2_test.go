@@ -417,14 +417,7 @@ func TestV4L2SteadyStateAllocatesNothing(t *testing.T) {
 	frame := yuyvBars(0, 64, 48)
 	w.frame = func(int, uint32, int, int) []byte { return frame }
 	src, _ := openFake(t, w, Options{Width: 64, Height: 48})
-	ctx := context.Background()
-	read := func() {
-		f, err := src.Read(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Release()
-	}
+	read := readAndRelease(t, src)
 	read()
 	if a := testing.AllocsPerRun(100, read); a != 0 {
 		t.Errorf("%v allocations per frame, want 0", a)
