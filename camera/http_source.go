@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,10 @@ type httpCamera struct {
 	client *http.Client
 	auth   *httpAuth // nil without a user in the URL
 	max    int
+	// firstPart bounds the wait from the response headers to the first
+	// part, which the stall watchdog does not watch: a server that answers
+	// and then sends nothing must not hold Open or a re-connection forever.
+	firstPart time.Duration
 }
 
 // openHTTP checks the URL now (a malformed one is an error at once) and
@@ -34,7 +39,8 @@ func openHTTP(spec string, opts Options) (*liveSource, error) {
 	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("camera: bad URL %q: want http://HOST[:PORT]/PATH or https://...", u.Redacted())
 	}
-	c := &httpCamera{name: u.Redacted(), client: opts.HTTPClient, max: opts.maxFrame()}
+	c := &httpCamera{name: u.Redacted(), client: opts.HTTPClient, max: opts.maxFrame(),
+		firstPart: opts.stallTimeout()}
 	if u.User != nil {
 		pass, _ := u.User.Password()
 		c.auth = &httpAuth{user: u.User.Username(), pass: pass}
@@ -65,13 +71,21 @@ func (c *httpCamera) dial(ctx context.Context) (link, error) {
 		cancel()
 		return nil, err
 	}
+	var timedOut atomic.Bool // sniffing the boundary reads the body
+	limit := time.AfterFunc(c.firstPart, func() { timedOut.Store(true); cancel() })
 	l, err := c.newLink(lctx, cancel, resp)
-	if err != nil {
-		resp.Body.Close()
-		cancel()
-		return nil, err
+	if limit.Stop() && err == nil {
+		return l, nil
 	}
-	return l, nil
+	if err == nil {
+		l.close()
+	}
+	resp.Body.Close()
+	cancel()
+	if timedOut.Load() {
+		err = fmt.Errorf("connected, but no part came within %s", seconds(c.firstPart))
+	}
+	return nil, err
 }
 
 // get sends the request, and once more with credentials after a 401.

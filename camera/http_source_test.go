@@ -529,3 +529,24 @@ func TestHTTPSteadyStateAllocatesNothing(t *testing.T) {
 		t.Errorf("%v allocations per frame, want 0", a)
 	}
 }
+
+// TestHTTPSilentAfterHeaders: a server that answers (octet-stream, so the
+// boundary must come from the body) and then sends nothing neither holds
+// Open nor counts as up; the wait is bounded by the stall timeout.
+func TestHTTPSilentAfterHeaders(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.WriteHeader(http.StatusOK)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	events := newEventLog()
+	src := openLiveT(t, srv.URL, fastStall(events))
+	if e := events.waitFor(t, CameraDown); !strings.Contains(e.Err.Error(), "no part came within 0.1 s") {
+		t.Errorf("down event %q", e)
+	}
+	if st := statusOf(t, src); st.Up {
+		t.Errorf("status %+v", st)
+	}
+}
