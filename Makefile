@@ -1,6 +1,13 @@
-# Release builds: static, stripped binaries for the Raspberry Pi and amd64.
-.PHONY: release qemu-detect clean-dist
+.PHONY: test release qemu-detect clean-dist
 
+# The README's test command: installs the Debian packages of the programs
+# some tests run (ffmpeg, chromium, mosquitto, qemu-user, prometheus) when
+# missing, then runs every test. go test -short ./... needs Go alone.
+test:
+	scripts/install-test-tools.sh
+	go test ./...
+
+# Release builds: static, stripped binaries for the Raspberry Pi and amd64.
 release:
 	scripts/release.sh
 

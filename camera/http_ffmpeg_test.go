@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/retina-edge/retina/internal/testtool"
 )
 
 // ffmpegCamera is ffmpeg serving its test pattern as MJPEG over HTTP the way
@@ -19,7 +21,7 @@ type ffmpegCamera struct {
 }
 
 func newFFmpegCamera(t *testing.T) *ffmpegCamera {
-	bin := needFFmpeg(t)
+	bin := testtool.Need(t, "ffmpeg", "ffmpeg")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/iotest"
+
+	"github.com/retina-edge/retina/internal/testtool"
 )
 
 // splitAll runs the splitter to the end of its stream.
@@ -220,7 +222,7 @@ func TestSplitFFmpegStream(t *testing.T) {
 // ffmpegMJPEG renders ffmpeg's test pattern to an MJPEG file in t.TempDir().
 func ffmpegMJPEG(t testing.TB, size string, rate, seconds int) string {
 	t.Helper()
-	bin := needFFmpeg(t)
+	bin := testtool.Need(t, "ffmpeg", "ffmpeg")
 	path := filepath.Join(t.TempDir(), "out.mjpg")
 	cmd := exec.Command(bin, "-nostdin", "-loglevel", "error", "-f", "lavfi",
 		"-i", "testsrc=size="+size+":rate="+itoa(rate), "-t", itoa(seconds), "-f", "mjpeg", path)

@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"os/exec"
 	"testing"
 )
 
@@ -47,18 +46,4 @@ func readAllFrames(t *testing.T, src Source) ([][]byte, error) {
 		got = append(got, append([]byte(nil), f.Data...))
 		f.Release()
 	}
-}
-
-// needFFmpeg returns ffmpeg's path. Tests that run it are skipped under
-// -short; otherwise a missing ffmpeg is a failure, not a skip.
-func needFFmpeg(t testing.TB) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("runs ffmpeg; skipped under -short")
-	}
-	bin, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		t.Fatalf("ffmpeg is needed for this test (apt-get install ffmpeg): %v", err)
-	}
-	return bin
 }

@@ -16,7 +16,12 @@ import (
 // pipeline (capture with the latest-frame policy, preprocess, backbone+FPN,
 // heads, postprocess): allocs/op is per frame, over every goroutine.
 func BenchmarkPipelineFrame(b *testing.B) {
-	s := startStepper(b, turns, true)
+	benchmarkSteps(b, startStepper(b, turns, true))
+}
+
+// benchmarkSteps warms the pipeline up (every slot and buffer used once),
+// then times b.N frames, reporting allocations per frame.
+func benchmarkSteps(b *testing.B, s *stepper) {
 	for range 2 * maxFrames {
 		s.step()
 	}
@@ -30,15 +35,7 @@ func BenchmarkPipelineFrame(b *testing.B) {
 // BenchmarkPipelineFrameMJPEG is BenchmarkPipelineFrame on Motion-JPEG
 // frames (160x120), decoded in the capture stage.
 func BenchmarkPipelineFrameMJPEG(b *testing.B) {
-	s := startStepperOn(b, newMJPEGSource(b, "160x120", 3), turns, true)
-	for range 2 * maxFrames {
-		s.step()
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		s.step()
-	}
+	benchmarkSteps(b, startStepperOn(b, newMJPEGSource(b, "160x120", 3), turns, true))
 }
 
 // BenchmarkThroughputResNet18 compares the pipeline's frame rate with
@@ -148,4 +145,12 @@ func benchmarkThroughput(b *testing.B, cfg net.Config, size, threads, pipeThread
 	b.ReportMetric(pipeFPS/seqFPS, "ratio")
 	b.ReportMetric(float64(seq.cpu.Microseconds())/1e3/seq.intervals, "seq-cpu-ms")
 	b.ReportMetric(float64(pipe.cpu.Microseconds())/1e3/pipe.intervals, "pipe-cpu-ms")
+}
+
+// BenchmarkPipelineFrameEvents is BenchmarkPipelineFrameMJPEG with
+// tracking, events and a snapshot saver on, in a steady scene (one picture
+// over and over; the test model finds 300 objects in it at score 0.05):
+// allocs/op must stay 0.
+func BenchmarkPipelineFrameEvents(b *testing.B) {
+	benchmarkSteps(b, startStepperWith(b, newMJPEGSource(b, "160x120", 1), turns, eventOptions(b)))
 }

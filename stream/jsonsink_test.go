@@ -3,9 +3,11 @@ package stream
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/retina-edge/retina/events"
 	"github.com/retina-edge/retina/net/detect"
 )
 
@@ -43,5 +45,27 @@ func TestJSONLines(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(20, func() { j.Publish(rs[0]) }); a != 0 {
 		t.Errorf("Publish allocates %v times per frame", a)
+	}
+}
+
+// EventLines writes each event as one JSON line and nothing for a frame
+// without events.
+func TestEventLines(t *testing.T) {
+	var b bytes.Buffer
+	k := NewEventLines(&b)
+	if err := k.Publish(&Result{Frame: 1}); err != nil || b.Len() != 0 {
+		t.Fatalf("no events: wrote %q, %v", b.String(), err)
+	}
+	evs := []events.Event{{ID: "x-1", Type: events.New, Track: 1, Label: "person", Zones: []string{}}, {ID: "x-2", Type: events.End, Track: 2, Label: "car", Zones: []string{"drive"}}}
+	if err := k.Publish(&Result{Frame: 2, Events: evs}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%q", b.String())
+	}
+	var got events.Event
+	if err := json.Unmarshal([]byte(lines[1]), &got); err != nil || got.ID != "x-2" || got.Type != events.End || got.Zones[0] != "drive" {
+		t.Fatalf("line %q: %+v %v", lines[1], got, err)
 	}
 }

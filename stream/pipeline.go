@@ -37,6 +37,13 @@ type Options struct {
 	// OnFrame, if set, sees every processed frame's picture with its result
 	// on the publishing goroutine; it must not block or keep img or r.
 	OnFrame func(r *Result, img image.Image)
+	// Events, if set, tracks each frame's detections and makes events of
+	// them on the publishing goroutine: Result.Detections are then the
+	// detections it kept, with track ids, and Result.Events its events.
+	Events EventEngine
+	// Snapshots receive each event's best frame (boxes drawn, as JPEG)
+	// when Events reports one.
+	Snapshots []SnapshotSaver
 }
 
 // Pipeline runs a detector over a frame source as stages on goroutines,
@@ -51,6 +58,7 @@ type Options struct {
 // allocates nothing; frames leave in order.
 type Pipeline struct {
 	src    camera.Source
+	health camera.StatusReporter // the source's, if it reports its health
 	latest *camera.Latest
 	sinks  []Sink
 	opts   Options
@@ -66,7 +74,9 @@ type Pipeline struct {
 
 	st     stats
 	timers []*stageTimer // one per stage, capture first
+	counts *labelCounts
 	res    Result
+	snap   snapshotter
 
 	errMu sync.Mutex
 	err   error
@@ -101,7 +111,9 @@ func newPipeline(src camera.Source, cfg net.Config, sinks []Sink, opts Options) 
 	if err != nil {
 		return nil, err
 	}
-	p := &Pipeline{src: src, sinks: sinks, opts: opts, post: st.Post, labels: st.Labels, pre: st.Pre}
+	p := &Pipeline{src: src, sinks: sinks, opts: opts, post: st.Post, labels: st.Labels, pre: st.Pre,
+		counts: newLabelCounts(st.Labels)}
+	p.health, _ = src.(camera.StatusReporter)
 	if opts.DropStale {
 		p.latest = camera.NewLatest(src)
 		p.src = p.latest
@@ -118,6 +130,10 @@ func (p *Pipeline) Stats() Stats {
 	st := p.st.snapshot(d)
 	for _, t := range p.timers {
 		st.Stages = append(st.Stages, t.stat())
+	}
+	st.Labels = p.counts.snapshot()
+	if p.health != nil {
+		st.Live, st.Camera = true, p.health.Status()
 	}
 	return st
 }

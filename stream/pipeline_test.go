@@ -203,11 +203,17 @@ func startStepper(t testing.TB, mode int, dropStale bool) *stepper {
 // startStepperOn is startStepper on the given source.
 func startStepperOn(t testing.TB, inner camera.Source, mode int, dropStale bool) *stepper {
 	t.Helper()
+	return startStepperWith(t, inner, mode, Options{Detect: testOptions(), DropStale: dropStale})
+}
+
+// startStepperWith is startStepperOn with any options.
+func startStepperWith(t testing.TB, inner camera.Source, mode int, opts Options) *stepper {
+	t.Helper()
 	s := &stepper{gate: make(chan struct{}), done: make(chan struct{}), errc: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	src := &gateSource{Source: inner, gate: s.gate}
-	p := newTestPipeline(t, src, mode, []Sink{&countSink{t: t, done: s.done}}, Options{Detect: testOptions(), DropStale: dropStale})
+	p := newTestPipeline(t, src, mode, []Sink{&countSink{t: t, done: s.done}}, opts)
 	go func() { s.errc <- p.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()

@@ -2,14 +2,9 @@ package stream
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"encoding/json"
-	"fmt"
 	"image"
-	stddraw "image/draw"
 	"image/jpeg"
-	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,23 +17,33 @@ import (
 // is disconnected.
 const clientWriteTimeout = 10 * time.Second
 
-// Server serves the live preview: / (the page), /stream.mjpg (multipart
-// JPEG with boxes drawn), /detections (server-sent events) and /metrics
-// (Prometheus text). Frames reach it through OnFrame, which never blocks:
-// while the encoder is busy newer frames replace older ones, and each client
-// gets only the newest encoded frame it has not yet sent.
+// statusInterval: while no frame arrives (the camera is down), the preview's
+// stats and camera state are still refreshed this often.
+const statusInterval = time.Second
+
+// Server serves the live preview and the camera's still picture, events and
+// metrics (see Handler). Frames reach it through OnFrame, which never
+// blocks: while the encoder is busy newer frames replace older ones, and
+// each client gets only the newest encoded frame it has not yet sent.
 type Server struct {
 	stats      func() Stats
 	token      string
 	maxClients int32
 	clients    atomic.Int32
 
-	mu      sync.Mutex
-	pending *image.RGBA // the newest frame not yet encoded
-	dets    []detect.Detection
-	frame   uint64
-	has     bool
-	wake    chan struct{}
+	mu     sync.Mutex
+	newest *image.RGBA // the newest frame, as published
+	dets   []detect.Detection
+	frame  uint64
+	seen   bool // a frame has arrived
+	fresh  bool // newest is not yet encoded
+	wake   chan struct{}
+
+	last atomic.Pointer[update] // the newest encoded frame
+
+	recent recentEvents
+	snapMu sync.Mutex
+	snaps  SnapshotSource
 
 	subMu sync.Mutex
 	subs  map[chan *update]struct{}
@@ -47,10 +52,12 @@ type Server struct {
 	once sync.Once
 }
 
-// update is one encoded frame and its SSE message, shared by every client.
+// update is one encoded frame (jpeg nil: a status refresh without a new
+// frame) and its SSE message, shared by every client.
 type update struct {
-	jpeg []byte
-	sse  []byte
+	frame uint64
+	jpeg  []byte
+	sse   []byte
 }
 
 // NewServer makes a preview server; stats reports the pipeline's figures,
@@ -64,22 +71,16 @@ func NewServer(stats func() Stats, token string, maxClients int) *Server {
 }
 
 // OnFrame hands the server a processed frame; use it as Options.OnFrame.
+// It keeps a copy of the newest picture (for /latest.jpg) and the frame's
+// events; the JPEG encoding happens on the server's own goroutine, and only
+// while someone watches.
 func (s *Server) OnFrame(r *Result, img image.Image) {
-	s.subMu.Lock()
-	n := len(s.subs)
-	s.subMu.Unlock()
-	if n == 0 {
-		return // nobody watching: skip the copy and the encode
-	}
+	s.recent.add(r.Events)
 	s.mu.Lock()
-	b := img.Bounds()
-	if s.pending == nil || s.pending.Rect.Size() != b.Size() {
-		s.pending = image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	}
-	stddraw.Draw(s.pending, s.pending.Rect, img, b.Min, stddraw.Src)
+	s.newest = copyPicture(s.newest, img)
 	s.dets = append(s.dets[:0], r.Detections...)
 	s.frame = r.Frame
-	s.has = true
+	s.seen, s.fresh = true, true
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -93,197 +94,157 @@ func (s *Server) Close() error {
 	return nil
 }
 
+// sseMessage is what /detections sends per frame (and per status refresh).
 type sseMessage struct {
-	Frame      uint64             `json:"frame"`
-	FPS        float64            `json:"fps"`
-	P50        float64            `json:"p50_ms"`
-	P95        float64            `json:"p95_ms"`
-	Frames     uint64             `json:"frames"`
-	Drops      uint64             `json:"drops"`
-	Detections []detect.Detection `json:"detections"`
+	Frame       uint64             `json:"frame"`
+	FPS         float64            `json:"fps"`
+	P50         float64            `json:"p50_ms"`
+	P95         float64            `json:"p95_ms"`
+	Frames      uint64             `json:"frames"`
+	Drops       uint64             `json:"drops"`
+	CameraUp    bool               `json:"camera_up"`
+	CameraError string             `json:"camera_error,omitempty"`
+	CameraSince *time.Time         `json:"camera_since,omitempty"`
+	EventsTotal uint64             `json:"events_total"`
+	Detections  []detect.Detection `json:"detections"`
+}
+
+// encoder is the encode loop's reused state.
+type encoder struct {
+	pic   *image.RGBA
+	dets  []detect.Detection
+	boxes []draw.Box
 }
 
 func (s *Server) encodeLoop() {
-	var work *image.RGBA
-	var dets []detect.Detection
+	var e encoder
+	tick := time.NewTicker(statusInterval)
+	defer tick.Stop()
+	var sent uint64 // updates since the last tick
 	for {
 		select {
 		case <-s.done:
 			return
+		case <-tick.C:
+			if sent == 0 && s.watched() {
+				s.broadcast(s.statusUpdate())
+			}
+			sent = 0
+			continue
 		case <-s.wake:
 		}
-		s.mu.Lock()
-		if !s.has {
-			s.mu.Unlock()
+		if !s.watched() {
 			continue
 		}
-		if work == nil || work.Rect != s.pending.Rect {
-			work = image.NewRGBA(s.pending.Rect)
+		if u := s.encodeNewest(&e); u != nil {
+			s.last.Store(u)
+			s.broadcast(u)
+			sent++
 		}
-		copy(work.Pix, s.pending.Pix)
-		dets = append(dets[:0], s.dets...)
-		frame := s.frame
-		s.has = false
-		s.mu.Unlock()
-
-		boxes := make([]draw.Box, len(dets))
-		for i, d := range dets {
-			boxes[i] = draw.Box{X1: d.Box[0], Y1: d.Box[1], X2: d.Box[2], Y2: d.Box[3], Label: d.Label, Score: d.Score, Class: d.Class}
-		}
-		draw.Draw(work, boxes)
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, work, &jpeg.Options{Quality: 80}); err != nil {
-			continue
-		}
-		st := s.stats()
-		msg := sseMessage{Frame: frame, FPS: st.FPS, P50: ms(st.P50), P95: ms(st.P95), Frames: st.Frames, Drops: st.Drops,
-			Detections: append([]detect.Detection{}, dets...)}
-		js, _ := json.Marshal(msg)
-		u := &update{jpeg: buf.Bytes(), sse: js}
-		s.subMu.Lock()
-		for ch := range s.subs {
-			// Replace an unsent older update: a slow client skips frames
-			// instead of holding anyone up.
-			select {
-			case <-ch:
-			default:
-			}
-			ch <- u
-		}
-		s.subMu.Unlock()
 	}
+}
+
+// encodeNewest encodes the newest frame if it is not yet encoded.
+func (s *Server) encodeNewest(e *encoder) *update {
+	s.mu.Lock()
+	if !s.fresh {
+		s.mu.Unlock()
+		return nil
+	}
+	e.pic = copyPicture(e.pic, s.newest)
+	e.dets = append(e.dets[:0], s.dets...)
+	frame := s.frame
+	s.fresh = false
+	s.mu.Unlock()
+	return s.encode(e, frame)
+}
+
+// encode draws e's detections on e's picture and makes the update.
+func (s *Server) encode(e *encoder, frame uint64) *update {
+	e.boxes = drawDetections(e.pic, e.dets, e.boxes)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, e.pic, &jpegQuality); err != nil {
+		return nil // an in-memory RGBA picture does not fail to encode
+	}
+	return &update{frame: frame, jpeg: buf.Bytes(), sse: s.message(frame, e.dets)}
+}
+
+// statusUpdate repeats the newest frame's detections with fresh stats.
+func (s *Server) statusUpdate() *update {
+	s.mu.Lock()
+	frame, dets := s.frame, append([]detect.Detection(nil), s.dets...)
+	s.mu.Unlock()
+	return &update{frame: frame, sse: s.message(frame, dets)}
+}
+
+func (s *Server) message(frame uint64, dets []detect.Detection) []byte {
+	st := s.stats()
+	up, since, why := cameraState(st)
+	msg := sseMessage{Frame: frame, FPS: st.FPS, P50: ms(st.P50), P95: ms(st.P95), Frames: st.Frames, Drops: st.Drops,
+		CameraUp: up, CameraError: why, EventsTotal: s.recent.total(), Detections: dets}
+	if !since.IsZero() {
+		msg.CameraSince = &since
+	}
+	if msg.Detections == nil {
+		msg.Detections = []detect.Detection{}
+	}
+	js, _ := json.Marshal(msg) // plain numbers, strings and slices: cannot fail
+	return js
+}
+
+// cameraState is the camera's health as the preview and /metrics show it:
+// a source that does not report its health (a file) is up while it runs.
+func cameraState(st Stats) (up bool, since time.Time, why string) {
+	if !st.Live {
+		return true, time.Time{}, ""
+	}
+	if st.Camera.Up {
+		return true, st.Camera.Since, ""
+	}
+	return false, st.Camera.Since, st.Camera.Err
+}
+
+// watched: some client streams the preview.
+func (s *Server) watched() bool {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	return len(s.subs) > 0
+}
+
+// broadcast hands u to every client, replacing an unsent older update: a
+// slow client skips frames instead of holding anyone up.
+func (s *Server) broadcast(u *update) {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	for ch := range s.subs {
+		select {
+		case old := <-ch:
+			if u.jpeg == nil && old.jpeg != nil {
+				u = &update{frame: old.frame, jpeg: old.jpeg, sse: u.sse} // keep the unsent picture
+			}
+		default:
+		}
+		ch <- u
+	}
+}
+
+// latestJPEG is the newest frame with its boxes drawn, encoded now unless
+// the preview's encoder already did.
+func (s *Server) latestJPEG() (*update, bool) {
+	s.mu.Lock()
+	if !s.seen {
+		s.mu.Unlock()
+		return nil, false
+	}
+	if u := s.last.Load(); u != nil && u.frame == s.frame && !s.fresh {
+		s.mu.Unlock()
+		return u, true
+	}
+	e := encoder{pic: copyPicture(nil, s.newest), dets: append([]detect.Detection(nil), s.dets...)}
+	frame := s.frame
+	s.mu.Unlock()
+	u := s.encode(&e, frame)
+	return u, u != nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// Handler returns the server's routes.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.auth(s.servePage))
-	mux.HandleFunc("GET /stream.mjpg", s.auth(s.serveMJPEG))
-	mux.HandleFunc("GET /detections", s.auth(s.serveSSE))
-	mux.HandleFunc("GET /metrics", s.auth(s.serveMetrics))
-	return mux
-}
-
-// HTTPServer wraps Handler with read, write and idle timeouts (streams
-// extend their own write deadline per frame).
-func (s *Server) HTTPServer(addr string) *http.Server {
-	return &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout: 10 * time.Second, WriteTimeout: clientWriteTimeout, IdleTimeout: 60 * time.Second}
-}
-
-func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
-	if s.token == "" {
-		return h
-	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		got := r.URL.Query().Get("token")
-		if a := r.Header.Get("Authorization"); len(a) > 7 && a[:7] == "Bearer " {
-			got = a[7:]
-		}
-		if subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
-			http.Error(w, "missing or wrong token", http.StatusUnauthorized)
-			return
-		}
-		h(w, r)
-	}
-}
-
-func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	fmt.Fprint(w, previewPage)
-}
-
-// subscribe registers a streaming client, or reports that the cap is reached.
-func (s *Server) subscribe(w http.ResponseWriter) (chan *update, bool) {
-	if s.clients.Add(1) > s.maxClients {
-		s.clients.Add(-1)
-		http.Error(w, "too many preview clients", http.StatusServiceUnavailable)
-		return nil, false
-	}
-	ch := make(chan *update, 1)
-	s.subMu.Lock()
-	s.subs[ch] = struct{}{}
-	s.subMu.Unlock()
-	return ch, true
-}
-
-func (s *Server) unsubscribe(ch chan *update) {
-	s.subMu.Lock()
-	delete(s.subs, ch)
-	s.subMu.Unlock()
-	s.clients.Add(-1)
-}
-
-// stream sends each update with write, extending the write deadline per
-// update, until the client leaves or the server closes.
-func (s *Server) stream(w http.ResponseWriter, r *http.Request, write func(*update) error) {
-	ch, ok := s.subscribe(w)
-	if !ok {
-		return
-	}
-	defer s.unsubscribe(ch)
-	rc := http.NewResponseController(w)
-	w.WriteHeader(http.StatusOK)
-	if rc.Flush() != nil { // headers now: clients see the stream open at once
-		return
-	}
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-s.done:
-			return
-		case u := <-ch:
-			_ = rc.SetWriteDeadline(time.Now().Add(clientWriteTimeout))
-			if write(u) != nil || rc.Flush() != nil {
-				return
-			}
-		}
-	}
-}
-
-const boundary = "retinaframe"
-
-func (s *Server) serveMJPEG(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "multipart/x-mixed-replace; boundary="+boundary)
-	w.Header().Set("Cache-Control", "no-store")
-	s.stream(w, r, func(u *update) error {
-		if _, err := fmt.Fprintf(w, "--%s\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n", boundary, len(u.jpeg)); err != nil {
-			return err
-		}
-		if _, err := w.Write(u.jpeg); err != nil {
-			return err
-		}
-		_, err := w.Write([]byte("\r\n"))
-		return err
-	})
-}
-
-func (s *Server) serveSSE(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	s.stream(w, r, func(u *update) error {
-		_, err := fmt.Fprintf(w, "data: %s\n\n", u.sse)
-		return err
-	})
-}
-
-func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	st := s.stats()
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	f := strconv.FormatFloat
-	fmt.Fprintf(w, "# HELP retina_frames_total Frames processed.\n# TYPE retina_frames_total counter\nretina_frames_total %d\n", st.Frames)
-	fmt.Fprintf(w, "# HELP retina_dropped_frames_total Frames dropped for newer ones.\n# TYPE retina_dropped_frames_total counter\nretina_dropped_frames_total %d\n", st.Drops)
-	fmt.Fprintf(w, "# HELP retina_fps Processed frames per second.\n# TYPE retina_fps gauge\nretina_fps %s\n", f(st.FPS, 'g', -1, 64))
-	fmt.Fprintf(w, "# HELP retina_latency_seconds Capture-to-result latency over recent frames.\n# TYPE retina_latency_seconds summary\n")
-	fmt.Fprintf(w, "retina_latency_seconds{quantile=\"0.5\"} %s\n", f(st.P50.Seconds(), 'g', -1, 64))
-	fmt.Fprintf(w, "retina_latency_seconds{quantile=\"0.95\"} %s\n", f(st.P95.Seconds(), 'g', -1, 64))
-	fmt.Fprintf(w, "# HELP retina_stage_busy_seconds_total Time each pipeline stage spent working (waits excluded).\n# TYPE retina_stage_busy_seconds_total counter\n")
-	for _, sg := range st.Stages {
-		fmt.Fprintf(w, "retina_stage_busy_seconds_total{stage=%q} %s\n", sg.Name, f(sg.Busy.Seconds(), 'g', -1, 64))
-	}
-	fmt.Fprintf(w, "# HELP retina_clients Open preview streams.\n# TYPE retina_clients gauge\nretina_clients %d\n", s.clients.Load())
-}

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/retina-edge/retina/camera"
 )
 
 // latencyWindow is how many recent frames the latency quantiles cover.
@@ -17,6 +19,37 @@ type Stats struct {
 	FPS      float64       // processed frames per second since the first result
 	P50, P95 time.Duration // capture-to-result latency over the last frames
 	Stages   []StageStat   // in pipeline order, capture's preprocess first
+	// LastFrame is the capture time of the newest published frame.
+	LastFrame time.Time
+	// Latency is the capture-to-result latency of every frame so far.
+	Latency Histogram
+	// Labels counts detections and events per label (labels seen so far).
+	Labels []LabelStat
+	// Live says the source reports its health; Camera is that health.
+	Live   bool
+	Camera camera.Status
+}
+
+// LatencyBuckets are the upper bounds of the latency histogram's buckets,
+// in seconds: from a fast desktop's frame to a Pi's slow model.
+var LatencyBuckets = [...]float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
+// Histogram is a cumulative histogram over LatencyBuckets, as Prometheus
+// exposes one: Counts[i] observations <= LatencyBuckets[i], Count in all.
+type Histogram struct {
+	Counts [len(LatencyBuckets)]uint64
+	Count  uint64
+	Sum    float64 // seconds
+}
+
+func (h *Histogram) observe(seconds float64) {
+	for i, b := range LatencyBuckets {
+		if seconds <= b {
+			h.Counts[i]++
+		}
+	}
+	h.Count++
+	h.Sum += seconds
 }
 
 // StageStat is one stage's work: the frames it finished and its busy time
@@ -67,9 +100,11 @@ type stats struct {
 	frames  uint64
 	first   time.Time
 	last    time.Time
+	lastCap time.Time
 	lat     [latencyWindow]time.Duration
 	nlat    int
 	scratch [latencyWindow]time.Duration
+	hist    Histogram
 }
 
 func (s *stats) record(captured, done time.Time) {
@@ -79,15 +114,17 @@ func (s *stats) record(captured, done time.Time) {
 	}
 	s.frames++
 	s.last = done
+	s.lastCap = captured
 	s.lat[s.nlat%latencyWindow] = done.Sub(captured)
 	s.nlat++
+	s.hist.observe(done.Sub(captured).Seconds())
 	s.mu.Unlock()
 }
 
 func (s *stats) snapshot(drops uint64) Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := Stats{Frames: s.frames, Drops: drops}
+	st := Stats{Frames: s.frames, Drops: drops, Latency: s.hist, LastFrame: s.lastCap}
 	if s.frames > 1 {
 		if d := s.last.Sub(s.first); d > 0 {
 			st.FPS = float64(s.frames-1) / d.Seconds()

@@ -8,8 +8,9 @@ encoder (4:4:4, 4:2:2, 4:2:0, progressive, grayscale, CMYK) and from cjpeg of
 libjpeg-turbo-progs (4:4:0, 4:1:1 and other sampling factors, restart
 intervals, RGB colour space, custom scan scripts), plus a few files edited
 by hand (YCCK, 12-bit, lossless, arithmetic, truncated) that must decode or
-fail as PIL does. Also records the SHA-256 of PIL's decode of the real
-photos in skimage/data that the Go test compares when they exist.
+fail as PIL does. Also crops the real photos of skimage/data into
+testdata/jpegdec/photo_*.jpg (see PHOTO_CROPS) and records PIL's decode.
+With --photos it redoes only those.
 
 Needs: apt-get install -y libjpeg-turbo-progs python3-pil python3-skimage
 """
@@ -184,21 +185,46 @@ def main():
             sys.exit(f"PIL decoded {name}")
         manifest["fails"][name] = {"pil_error": err}
 
-    for name in sorted(os.listdir(SKIMAGE)):
-        if name.endswith(".jpg"):
-            with open(os.path.join(SKIMAGE, name), "rb") as f:
-                data = f.read()
-            try:
-                w, h, sha = pil_rgb_sha(data)
-                manifest["photos"][name] = {"width": w, "height": h, "sha256": sha}
-            except Exception as e:
-                manifest["photos"][name] = {"pil_error": str(e)}
+    photos(manifest)
 
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
         f.write("\n")
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print(f"{len(cases)} decodes, {len(fails)} failures, {total} bytes")
+
+
+# The real photos in skimage/data (public domain or CC0: NASA's Hubble deep
+# field, SpaceX's rocket launch, Mikael Häggström's retina), cropped to
+# 320x240 by jpegtran without recompression (-copy all keeps every marker:
+# ICC, Adobe, EXIF), so the committed files keep each camera's and editor's
+# own coding: quantization tables, sampling and markers. truncated.jpg is
+# copied whole.
+PHOTO_CROPS = {
+    "hubble_deep_field.jpg": "320x240+320+320",
+    "retina.jpg": "320x240+96+576",
+    "rocket.jpg": "320x240+160+96",
+    "truncated.jpg": None,
+}
+
+
+def photos(manifest):
+    manifest["photos"] = {}
+    for name, crop in PHOTO_CROPS.items():
+        src = os.path.join(SKIMAGE, name)
+        if crop:
+            data = subprocess.run(["jpegtran", "-copy", "all", "-crop", crop, src], check=True, capture_output=True).stdout
+        else:
+            with open(src, "rb") as f:
+                data = f.read()
+        out = "photo_" + name
+        with open(os.path.join(OUT, out), "wb") as f:
+            f.write(data)
+        try:
+            w, h, sha = pil_rgb_sha(data)
+            manifest["photos"][out] = {"width": w, "height": h, "sha256": sha}
+        except Exception as e:
+            manifest["photos"][out] = {"pil_error": str(e)}
 
 
 def segments(data):
@@ -235,4 +261,13 @@ def set_sof(data, precision=None, marker=None):
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--photos"]:  # only the photos, keeping the rest of the manifest
+        path = os.path.join(OUT, "manifest.json")
+        with open(path) as f:
+            manifest = json.load(f)
+        photos(manifest)
+        with open(path, "w") as f:
+            json.dump(manifest, f, indent=1, sort_keys=True)
+            f.write("\n")
+    else:
+        main()

@@ -123,7 +123,7 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	if r.Int8 {
 		kind = "int8"
 	}
-	fmt.Fprintf(stdout, "%s (%s), %d classes, %dx%d, %d threads, %s kernels, %d runs\n", r.Backbone, kind, r.Classes, r.Size, r.Size, r.Threads, r.Kernels, r.Runs)
+	fmt.Fprintf(stdout, "%s (%s), %s, %dx%d, %s, %s kernels, %s\n", r.Backbone, kind, count(r.Classes, "class", "classes"), r.Size, r.Size, count(r.Threads, "thread", "threads"), r.Kernels, count(r.Runs, "run", "runs"))
 	fmt.Fprintf(stdout, "backbone+FPN+heads: median %.1f ms, min %.1f ms; postprocess: median %.2f ms; %.1f allocations per run\n",
 		r.MsMedian, r.MsMin, r.PostprocessMs, r.AllocsPerRun)
 	return nil

@@ -79,8 +79,8 @@ func (c *cdp) openPage(url string) (string, error) {
 	return att.SessionID, err
 }
 
-// eval runs a JavaScript expression in the page and decodes its JSON
-// string value into out.
+// eval runs a JavaScript expression in the page (waiting for it if it is a
+// promise) and decodes its JSON string value into out.
 func (c *cdp) eval(session, expr string, out any) error {
 	var r struct {
 		Result struct {
@@ -94,7 +94,7 @@ func (c *cdp) eval(session, expr string, out any) error {
 			} `json:"exception"`
 		} `json:"exceptionDetails"`
 	}
-	if err := c.call(session, "Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true}, &r); err != nil {
+	if err := c.call(session, "Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true, "awaitPromise": true}, &r); err != nil {
 		return err
 	}
 	if r.ExceptionDetails != nil {

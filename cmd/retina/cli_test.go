@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -93,11 +94,15 @@ func TestBenchModelJSON(t *testing.T) {
 
 func TestEvalGTDT(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "cocoeval", "basic")
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	plot := filepath.Join(t.TempDir(), "pr.png")
 	code, stdout, stderr := runCLI("eval", "--gt", filepath.Join(dir, "gt.json"), "--dt", filepath.Join(dir, "dt.json"), "--json",
-		"--plot", filepath.Join(t.TempDir(), "pr.png"))
+		"--plot", plot)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	checkPlotFile(t, plot) // a PNG of mode 0644, as train.png
 	var rep evalReport
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatal(err)
@@ -196,4 +201,24 @@ func TestEvalInputSize(t *testing.T) {
 	if stats["0"] == stats["128"] {
 		t.Fatalf("the same numbers at the model's size and at 128: %s", stats["0"])
 	}
+}
+
+// TestEvalMismatchedClasses: a dataset with more classes than the model, or
+// (for a model that names its classes) other names, is refused with both
+// files named and what to do.
+func TestEvalMismatchedClasses(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ds")
+	if code, _, stderr := runCLI("synth", "--out", dir, "--n", "2", "--size", "64", "--quiet", "--classes", "circle,square,triangle,star,cross"); code != 0 {
+		t.Fatalf("synth: %s", stderr)
+	}
+	expectFailure(t, 1, []string{"the dataset " + dir + " has 5 classes but the model " + tinyModel + " has 4 classes", "retina train --data " + dir + " --model " + tinyModel + " --out DIR"},
+		"eval", "--model", tinyModel, "--data", dir)
+	named := filepath.Join(t.TempDir(), "ds")
+	if code, _, stderr := runCLI("synth", "--out", named, "--n", "2", "--size", "64", "--quiet", "--classes", "circle,star"); code != 0 {
+		t.Fatalf("synth: %s", stderr)
+	}
+	// The embedded model names its five classes; this dataset's second is
+	// another.
+	expectFailure(t, 1, []string{`class 1 is "star" in the dataset ` + named, "in the embedded default model", "fine-tune"},
+		"eval", "--data", named)
 }

@@ -94,7 +94,7 @@ func detectOne(det *detect.Detector, path string, asJSON bool, outDir string, st
 		fmt.Fprintln(stdout, string(line))
 		return nil
 	}
-	fmt.Fprintf(stdout, "%s (%dx%d): %d detections\n", path, b.Dx(), b.Dy(), len(dets))
+	fmt.Fprintf(stdout, "%s (%dx%d): %s\n", path, b.Dx(), b.Dy(), count(len(dets), "detection", "detections"))
 	for _, d := range dets {
 		fmt.Fprintf(stdout, "  %-16s %.3f  [%.1f %.1f %.1f %.1f]\n", d.Label, d.Score, d.Box[0], d.Box[1], d.Box[2], d.Box[3])
 	}

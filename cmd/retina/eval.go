@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/cocoeval"
 	"github.com/retina-edge/retina/net/dataset"
 	"github.com/retina-edge/retina/net/detect"
@@ -31,7 +32,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	gtPath := fs.String("gt", "", "COCO ground truth `FILE` (instances JSON)")
 	dtPath := fs.String("dt", "", "COCO results `FILE` ([{image_id, category_id, bbox, score}])")
 	mf := addModelFlags(fs)
-	df := addDetectFlags(fs, float64(detect.DefaultOptions().ScoreThresh))
+	df := addDetectFlags(fs, float32Default(detect.DefaultOptions().ScoreThresh))
 	data := fs.String("data", "", "dataset to run the model on: a COCO JSON, a VOC folder or a YOLO folder")
 	format := fs.String("format", "", "dataset format: coco, voc or yolo (default: detected)")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
@@ -88,6 +89,9 @@ func evalModel(mf *modelFlags, data, format string, opts detect.Options) (*cocoe
 		return nil, err
 	}
 	defer model.Close()
+	if err := checkEvalClasses(mf, data, model.Config(), ds.Classes); err != nil {
+		return nil, err
+	}
 	det, err := model.Detector(opts)
 	if err != nil {
 		return nil, err
@@ -117,6 +121,30 @@ func printEval(res *cocoeval.Result, asJSON bool, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "\n%-20s %6s %7s %7s %7s\n", "class", "gt", "AP", "AP50", "AP75")
 	for _, c := range res.PerClass {
 		fmt.Fprintf(stdout, "%-20s %6d %7.4f %7.4f %7.4f\n", c.Name, c.NumGT, c.AP, c.AP50, c.AP75)
+	}
+	return nil
+}
+
+// checkEvalClasses refuses a dataset whose classes are not the model's:
+// more classes than the model has logits, or, when the model names its
+// classes, a class of another name at the same index (the scores would
+// compare different things).
+func checkEvalClasses(mf *modelFlags, data string, cfg net.Config, classes []string) error {
+	model, fineTune := mf.describe(), "retina train --data "+data
+	if *mf.path != "" {
+		fineTune += " --model " + *mf.path
+	}
+	advice := "evaluate a model trained on this dataset's classes, or fine-tune this one on it (" + fineTune + " --out DIR)"
+	if len(classes) > cfg.NumClasses {
+		return fmt.Errorf("the dataset %s has %s but %s has %s: %s",
+			data, count(len(classes), "class", "classes"), model, count(cfg.NumClasses, "class", "classes"), advice)
+	}
+	if len(cfg.Labels) == cfg.NumClasses {
+		for i, name := range classes {
+			if cfg.Labels[i] != name {
+				return fmt.Errorf("class %d is %q in the dataset %s but %q in %s: %s", i, name, data, cfg.Labels[i], model, advice)
+			}
+		}
 	}
 	return nil
 }

@@ -49,8 +49,8 @@ func runImport(args []string, stdout, stderr io.Writer) error {
 	if cfg.P6FromC5 {
 		p6 = "C5"
 	}
-	fmt.Fprintf(stdout, "%s: %s (%s blocks %v), FPN %d, P6 from %s, GroupNorm heads %v, %d classes, %d anchors per cell, %d tensors -> %s\n",
-		src, cfg.Backbone, cfg.Block, cfg.Layers, cfg.FPNWidth, p6, cfg.HeadGroupNorm, cfg.NumClasses, cfg.AnchorsPerCell(), len(weights), dst)
+	fmt.Fprintf(stdout, "%s: %s (%s blocks %v), FPN %d, P6 from %s, GroupNorm heads %v, %s, %d anchors per cell, %d tensors -> %s\n",
+		src, cfg.Backbone, cfg.Block, cfg.Layers, cfg.FPNWidth, p6, cfg.HeadGroupNorm, count(cfg.NumClasses, "class", "classes"), cfg.AnchorsPerCell(), len(weights), dst)
 	return nil
 }
 

@@ -22,6 +22,15 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	}
 }
 
+// describe names the model for messages: "the model FILE" or "the
+// embedded default model".
+func (f *modelFlags) describe() string {
+	if *f.path == "" {
+		return "the embedded default model"
+	}
+	return "the model " + *f.path
+}
+
 // load opens the model file, float or int8 alike, or the embedded model.
 func (f *modelFlags) load() (*quant.AnyModel, error) {
 	if *f.threads < 1 || *f.threads > 1024 {

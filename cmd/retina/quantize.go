@@ -79,6 +79,6 @@ func runQuantize(args []string, stdout, stderr io.Writer) error {
 	if err := m.WriteFile(*out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s: int8 %s, %d classes, calibrated on %d images (rule %s)\n", *out, cfg.Backbone, cfg.NumClasses, set.n, r)
+	fmt.Fprintf(stdout, "wrote %s: int8 %s, %s, calibrated on %s (rule %s)\n", *out, cfg.Backbone, count(cfg.NumClasses, "class", "classes"), count(set.n, "image", "images"), r)
 	return nil
 }

@@ -113,3 +113,15 @@ func TestQuantizeBadInput(t *testing.T) {
 		t.Errorf("--help: exit %d, %q", code, stderr)
 	}
 }
+
+func TestQuantizeNonModelFile(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "run", "train.csv")
+	os.MkdirAll(filepath.Dir(csv), 0o755)
+	os.WriteFile(csv, []byte("epoch,step,lr,loss,class_loss,box_loss,foreground,grad_norm,val_ap,val_ap50\n1,1,0.001,1.2,0.8,0.4,12,3.1,,\n"), 0o644)
+	out := filepath.Join(dir, "q.safetensors")
+	expectFailure(t, 1, []string{csv + ": not a safetensors model file", `"epoch,step`}, "quantize", "--model", csv, "--calib", "synth", "--out", out)
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed quantize left %s: %v", out, err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"net"
 	"net/http"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/retina-edge/retina/camera"
 	"github.com/retina-edge/retina/stream"
-	"github.com/retina-edge/retina/stream/mqttsink"
 )
 
 // maxPreviewClients caps concurrent MJPEG and SSE streams.
@@ -29,18 +27,19 @@ var streamReady func(addr string)
 
 func runStream(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("stream", "stream [flags]", stderr)
+	setStreamUsage(fs, stderr)
 	mf := addModelFlags(fs)
 	df := addDetectFlags(fs, displayScoreThresh)
 	source := fs.String("source", "v4l2:/dev/video0", "frame `SOURCE`: "+camera.SpecForms)
 	size := fs.String("size", "", "camera frame size `WxH` (V4L2; default 640x480)")
-	fps := fs.Float64("fps", 0, "frame rate asked of the source (0: as fast as frames come)")
+	fps := fs.Float64("fps", 0, "frame rate asked of the source (0: the camera's own; testsrc: a camera-like rate)")
+	stallTimeout := fs.Duration("stall-timeout", 0, "a live camera that sends no frame for `DURATION` counts as down and is re-opened (0: the camera's default)")
+	configFile := fs.String("config", "", "read flags from the YAML `FILE` (keys are flag names: source: ..., fps: 5, zone: {porch: [x1,y1,...]}); flags on the command line override it")
 	asJSON := fs.Bool("json", false, "print one JSON line per processed frame")
+	ef := addEventFlags(fs)
 	httpAddr := fs.String("http", "", "serve the live preview on `ADDR`: PORT or :PORT (127.0.0.1), HOST:PORT (e.g. 0.0.0.0:8080 for every interface)")
 	token := fs.String("http-token", "", "require this `TOKEN` (?token= or Bearer) on every preview request")
-	mqttURL := fs.String("mqtt", "", "publish each frame's JSON line to the MQTT broker at `URL` (tcp://[user:pass@]host:1883)")
-	topic := fs.String("topic", "", "MQTT `TOPIC` to publish to (with --mqtt)")
-	clientID := fs.String("mqtt-client-id", "", "MQTT client `ID` (default retina-HOSTNAME-PID; unique per broker)")
-	mqttQoS := fs.Int("mqtt-qos", 0, "MQTT QoS `0|1`")
+	mq := addMQTTFlags(fs)
 	headThreads := fs.Int("head-threads", 0, "give a float model's heads stage `N` threads of its own, overlapping with the backbone "+
 		"(for cores to spare, e.g. --threads 2 --head-threads 2 on 4 cores); 0: the network stages take turns on --threads")
 	if err := parseFlags(fs, args); err != nil {
@@ -49,13 +48,30 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q (the source is given with --source)", fs.Arg(0))
 	}
+	if *configFile != "" {
+		if err := applyConfigFile(fs, *configFile, ef.configSections()); err != nil {
+			return err
+		}
+	}
+	logf := logLines(stderr)
 	opts, err := df.options()
 	if err != nil {
 		return err
 	}
-	copts := camera.Options{FPS: *fps}
+	copts := camera.Options{FPS: *fps, StallTimeout: *stallTimeout, OnEvent: func(e camera.Event) { logf("camera: %v", e) }}
 	if *fps < 0 || *fps > 1000 {
 		return usagef("--fps %g: want 0..1000", *fps)
+	}
+	if *stallTimeout < 0 {
+		return usagef("--stall-timeout %v: want a positive duration, e.g. 5s", *stallTimeout)
+	}
+	engine, err := ef.engine()
+	if err != nil {
+		return err
+	}
+	store, err := ef.snapshotStore()
+	if err != nil {
+		return err
 	}
 	if *size != "" {
 		w, h, ok := parseSize(*size)
@@ -74,17 +90,8 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if *headThreads < 0 || *headThreads > 1024 {
 		return usagef("--head-threads %d: want 0..1024", *headThreads)
 	}
-	if (*mqttURL == "") != (*topic == "") {
-		return usagef("--mqtt and --topic go together")
-	}
-	if *mqttQoS != 0 && *mqttQoS != 1 {
-		return usagef("--mqtt-qos %d: want 0 or 1", *mqttQoS)
-	}
-	mqttOpts := mqttsink.Options{QoS: byte(*mqttQoS)}
-	if *mqttURL != "" {
-		if err := mqttsink.Check(*mqttURL, *topic, mqttOpts); err != nil {
-			return usageError{err.Error()}
-		}
+	if err := mq.check(); err != nil {
+		return err
 	}
 	model, err := mf.load()
 	if err != nil {
@@ -104,25 +111,34 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		sinks = append(sinks, stream.NewJSONLines(stdout))
 	}
-	if *mqttURL != "" {
-		id := *clientID
-		if id == "" {
-			id = defaultClientID()
-		}
-		k, err := mqttsink.New(*mqttURL, *topic, id, mqttOpts)
-		if err != nil {
-			return err
-		}
+	if ef.print {
+		sinks = append(sinks, stream.NewEventLines(stdout))
+	}
+	labels, err := modelLabels(model.Config(), opts)
+	if err != nil {
+		return err
+	}
+	if k, err := mq.sink(labels, lineLogger(stderr)); err != nil {
+		return err
+	} else if k != nil {
 		sinks = append(sinks, k)
 	}
 	// Files and folders are processed frame by frame; live sources keep
 	// only the newest frame.
-	popts := stream.Options{Detect: opts, HeadThreads: *headThreads, DropStale: !isFileSource(*source)}
-	var srv *stream.Server
-	if *httpAddr != "" {
-		popts.OnFrame = func(r *stream.Result, img image.Image) { srv.OnFrame(r, img) }
-	}
+	popts := stream.Options{Detect: opts, HeadThreads: *headThreads, DropStale: !isFileSource(*source), Events: engine}
 	var p *stream.Pipeline
+	var srv *stream.Server
+	if *httpAddr != "" || *ef.snapshots != "" {
+		snaps := newAsyncSnapshots(store, logf)
+		defer snaps.Close()
+		popts.Snapshots = []stream.SnapshotSaver{snaps}
+	}
+	if *httpAddr != "" {
+		srv = stream.NewServer(func() stream.Stats { return p.Stats() }, *token, maxPreviewClients)
+		defer srv.Close()
+		srv.ServeSnapshots(store)
+		popts.OnFrame = srv.OnFrame
+	}
 	if model.Float != nil {
 		p, err = stream.New(src, model.Float, sinks, popts)
 	} else {
@@ -133,17 +149,15 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	}
 	var hs *http.Server
 	if *httpAddr != "" {
-		srv = stream.NewServer(p.Stats, *token, maxPreviewClients)
 		ln, err := net.Listen("tcp", *httpAddr)
 		if err != nil {
-			srv.Close()
 			return closeSinks(sinks, fmt.Errorf("--http: %w", err))
 		}
 		hs = srv.HTTPServer(*httpAddr)
 		go hs.Serve(ln)
-		fmt.Fprintf(stderr, "retina stream: preview on http://%s/\n", ln.Addr())
+		logf("preview on http://%s/ (also /latest.jpg, /events, /metrics)", ln.Addr())
 		if *token == "" && !isLoopback(*httpAddr) {
-			fmt.Fprintf(stderr, "retina stream: warning: the preview is open to the network without --http-token\n")
+			logf("warning: the preview is open to the network without --http-token")
 		}
 		if streamReady != nil {
 			streamReady(ln.Addr().String())
@@ -157,7 +171,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 		cancel()
 	}
 	st := p.Stats()
-	fmt.Fprintf(stderr, "retina stream: %d frames, %d dropped, %.1f fps, latency p50 %.1f ms p95 %.1f ms\n",
+	logf("%d frames, %d dropped, %.1f fps, latency p50 %.1f ms p95 %.1f ms",
 		st.Frames, st.Drops, st.FPS, float64(st.P50)/1e6, float64(st.P95)/1e6)
 	if st.Frames > 0 {
 		var b strings.Builder
@@ -167,7 +181,7 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 			}
 			fmt.Fprintf(&b, "%s %.1f", sg.Name, float64(sg.Mean())/1e6)
 		}
-		fmt.Fprintf(stderr, "retina stream: ms per frame by stage: %s\n", b.String())
+		logf("ms per frame by stage: %s", b.String())
 	}
 	return closeSinks(sinks, runErr)
 }
@@ -178,17 +192,6 @@ func closeSinks(sinks []stream.Sink, err error) error {
 		err = errors.Join(err, k.Close())
 	}
 	return err
-}
-
-// defaultClientID names this process to the broker: brokers disconnect the
-// older of two clients with one ID, so the pid keeps two streams on one
-// host apart.
-func defaultClientID() string {
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "unknown"
-	}
-	return fmt.Sprintf("retina-%s-%d", host, os.Getpid())
 }
 
 // isFileSource: MJPEG files, folders and single images (not stdin, HTTP,

@@ -14,17 +14,16 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/retina-edge/retina/internal/testtool"
 )
 
 // startChromium runs Debian's chromium headless with remote debugging and
-// returns the browser's DevTools websocket URL. It fails, never skips, when
-// chromium is missing: CI installs it.
+// returns the browser's DevTools websocket URL. It skips under -short and
+// fails when chromium is missing (testtool.Need).
 func startChromium(t *testing.T) string {
 	t.Helper()
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatalf("chromium not found: install it (apt-get install chromium) to test the preview page: %v", err)
-	}
+	bin := testtool.Need(t, "chromium", "chromium")
 	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 		"--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0",
 		"--user-data-dir="+t.TempDir(), "about:blank")
@@ -67,6 +66,26 @@ func startChromium(t *testing.T) string {
 		t.Fatalf("chromium printed no DevTools URL within a minute:\n%s", log.String())
 	}
 	return ""
+}
+
+// openPreviewInChromium starts headless Chromium and `retina stream` with
+// the test model, its preview and the given flags, and opens the preview
+// page; it returns the stream, the DevTools client and the page's session.
+func openPreviewInChromium(t *testing.T, args ...string) (*streamProcess, *cdp, string) {
+	t.Helper()
+	wsURL := startChromium(t)
+	sp := startStreamProcess(t, append([]string{"--model", tinyModel, "--threads", "1", "--min-size", "96", "--max-size", "160",
+		"--score-threshold", "0.05", "--http", "127.0.0.1:0"}, args...)...)
+	c, err := dialCDP(wsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	session, err := c.openPage("http://" + sp.addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sp, c, session
 }
 
 // pageState is what the test reads from the preview page's DOM.
@@ -116,25 +135,16 @@ const pageProbe = `(function(){
     first: li ? li.textContent : ''});
 })()`
 
+// detectionItem is one line of the page's detection list.
+var detectionItem = regexp.MustCompile(`^(?:#(\d+) )?(.+) (\d\.\d\d) \[(-?\d+) (-?\d+) (-?\d+) (-?\d+)\]$`)
+
 // TestStreamPreviewInChromium loads the page `retina stream --http` serves
 // in a real headless Chromium and checks, through the DevTools protocol,
 // that the MJPEG preview shows moving pictures and that the detection list
 // and the stats follow the server-sent events. Then SIGTERM stops the
 // stream cleanly.
 func TestStreamPreviewInChromium(t *testing.T) {
-	wsURL := startChromium(t)
-	sp := startStreamProcess(t, "--source", "testsrc:320x240", "--fps", "10", "--model", tinyModel, "--threads", "1",
-		"--min-size", "96", "--max-size", "160", "--score-threshold", "0.05", "--max-detections", "20",
-		"--http", "127.0.0.1:0")
-	c, err := dialCDP(wsURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	session, err := c.openPage("http://" + sp.addr + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp, c, session := openPreviewInChromium(t, "--source", "testsrc:320x240", "--fps", "10", "--max-detections", "20")
 	// poll reads the page until ok accepts it, for at most a minute.
 	poll := func(what string, ok func(pageState) bool) pageState {
 		t.Helper()
@@ -167,7 +177,7 @@ func TestStreamPreviewInChromium(t *testing.T) {
 	if fps, err := strconv.ParseFloat(second.FPS, 64); err != nil || fps <= 0 {
 		t.Fatalf("fps shown %q", second.FPS)
 	}
-	if second.Items == 0 || second.Items > 20 || !regexp.MustCompile(`^class \d+ \d\.\d\d \[-?\d+ -?\d+ -?\d+ -?\d+\]$`).MatchString(second.FirstDet) {
+	if second.Items == 0 || second.Items > 20 || !detectionItem.MatchString(second.FirstDet) {
 		t.Fatalf("detection list: %d items, first %q", second.Items, second.FirstDet)
 	}
 

@@ -1,80 +1,225 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/retina-edge/retina/internal/mosquittotest"
 )
 
-// TestStreamMQTT: `retina stream --mqtt` publishes every frame's --json
-// line, byte for byte, to a real broker; a subscriber reads them back.
+// The tiny test model's classes have no names.
+var tinyLabels = []string{"class 0", "class 1", "class 2", "class 3"}
+
+// retainedMQTT reads the retained messages under filter with mosquitto_sub
+// --retained-only, as a user would: "topic payload" per line.
+func retainedMQTT(t *testing.T, b *mosquittotest.Broker, filter string) []string {
+	t.Helper()
+	out, err := exec.Command(mosquittotest.Sub(t), "-h", "127.0.0.1", "-p", fmt.Sprint(b.Port),
+		"-v", "--retained-only", "-W", "1", "-t", filter).Output()
+	if ee, ok := err.(*exec.ExitError); err != nil && !(ok && ee.ExitCode() == 27) { // 27: -W timed out
+		t.Fatalf("mosquitto_sub: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if lines[0] == "" {
+		return nil
+	}
+	slices.Sort(lines)
+	return lines
+}
+
+// waitRetained polls mosquitto_sub until topic's retained payload is want.
+func waitRetained(t *testing.T, b *mosquittotest.Broker, topic, want string) {
+	t.Helper()
+	var got []string
+	for range 30 {
+		if got = retainedMQTT(t, b, topic); slices.Contains(got, topic+" "+want) {
+			return
+		}
+	}
+	t.Fatalf("retained %s: %q, want %q", topic, got, want)
+}
+
+// TestStreamMQTT: `retina stream --mqtt --mqtt-frames --ha-discovery`
+// publishes every frame's --json line, byte for byte, while connected;
+// leaves the discovery configs, the label counts and availability offline
+// retained after a clean exit.
 func TestStreamMQTT(t *testing.T) {
-	const n, topic = 5, "retina/test/cam1"
-	url := mosquittotest.Start(t, 0).URL()
-	msgs := make(chan string, 2*n)
-	sub := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID("retina-test-sub"))
-	if tok := sub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscriber: %v", tok.Error())
-	}
-	defer sub.Disconnect(0)
-	tok := sub.Subscribe(topic, 1, func(_ mqtt.Client, m mqtt.Message) { msgs <- string(m.Payload()) })
-	if !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscribe: %v", tok.Error())
-	}
+	const n, topic = 8, "retina/test/cam1"
+	b := mosquittotest.Start(t, 0)
+	msgs := mosquittotest.Subscribe(t, b.URL(), topic+"/#")
 
 	clip, _ := writeMJPEGFrames(t, t.TempDir(), n)
-	code, stdout, stderr := runCLI("stream", "--source", "mjpeg:"+clip, "--model", tinyModel, "--threads", "1",
+	code, stdout, stderr := runCLI("stream", "--source", "mjpeg:"+clip, "--fps", "4", "--model", tinyModel, "--threads", "1",
 		"--score-threshold", "0.05", "--min-size", "96", "--max-size", "160", "--json",
-		"--mqtt", url, "--topic", topic, "--mqtt-client-id", "retina-test-pub", "--mqtt-qos", "1")
+		"--mqtt", b.URL(), "--topic", topic, "--mqtt-client-id", "retina-test-pub", "--mqtt-frames", "--ha-discovery")
 	if code != 0 {
 		t.Fatalf("stream: exit %d: %s", code, stderr)
 	}
-	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != n {
-		t.Fatalf("%d JSON lines for %d frames", len(lines), n)
+	if !strings.Contains(stderr, fmt.Sprintf("retina stream: mqtt: connected to 127.0.0.1:%d\n", b.Port)) {
+		t.Errorf("no connected line: %s", stderr)
 	}
-	for i, want := range lines {
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != n || !strings.Contains(lines[0], `"detections":[{`) {
+		t.Fatalf("%d JSON lines for %d frames (the first should have detections): %.200s", len(lines), n, stdout)
+	}
+	var frames []string
+	var avail []string
+	for done := false; !done; {
 		select {
-		case got := <-msgs:
-			if got != want {
-				t.Fatalf("message %d:\n got %s\nwant %s", i, got, want)
+		case m := <-msgs:
+			switch m.Topic {
+			case topic + "/frames":
+				frames = append(frames, m.Payload)
+			case topic + "/availability":
+				avail = append(avail, m.Payload)
+				done = m.Payload == "offline"
 			}
 		case <-time.After(10 * time.Second):
-			t.Fatalf("message %d of %d never arrived", i, n)
+			t.Fatalf("no availability offline after the exit; got %q", avail)
 		}
 	}
-	if !strings.Contains(lines[0], `"detections":[{`) {
-		t.Fatalf("frame 0 has no detections, the comparison proves little: %.200s", lines[0])
+	// Frames go out only while connected: the first may come before the
+	// connection; the last ones come seconds after it.
+	if len(frames) == 0 || frames[len(frames)-1] != lines[n-1] {
+		t.Fatalf("%d frame messages; the last %.100q, want %.100q", len(frames), frames[len(frames)-1:], lines[n-1])
 	}
-	select {
-	case extra := <-msgs:
-		t.Fatalf("a message more than the frames: %.100s", extra)
-	default:
+	for _, f := range frames {
+		if !slices.Contains(lines, f) {
+			t.Errorf("frame message is no --json line: %.200s", f)
+		}
+	}
+	if !slices.Equal(avail, []string{"online", "offline"}) {
+		t.Errorf("availability %q, want online then offline", avail)
+	}
+
+	retained := retainedMQTT(t, b, "#")
+	want := []string{topic + "/availability offline"}
+	for _, l := range tinyLabels {
+		want = append(want, topic+"/"+l+" 0") // nothing tracked: the model's detections have no track ids
+	}
+	for _, w := range want {
+		if !slices.Contains(retained, w) {
+			t.Errorf("not retained: %q (have %q)", w, retained)
+		}
+	}
+	configs := 0
+	for _, r := range retained {
+		if strings.HasPrefix(r, "homeassistant/") {
+			configs++
+			topic, payload, _ := strings.Cut(r, " ")
+			if !strings.HasSuffix(topic, "/config") || !json.Valid([]byte(payload)) {
+				t.Errorf("discovery %s: %s", topic, payload)
+			}
+		}
+	}
+	if configs != 2*len(tinyLabels) {
+		t.Errorf("%d discovery configs retained, want %d: %q", configs, 2*len(tinyLabels), retained)
 	}
 }
 
-// A broker that is not there: one clear line naming it, exit 1, nothing on
-// stdout.
-func TestStreamMQTTBrokerDown(t *testing.T) {
-	clip, _ := writeMJPEGFrames(t, t.TempDir(), 1)
-	url := fmt.Sprintf("tcp://127.0.0.1:%d", mosquittotest.FreePort(t))
-	expectFailure(t, 1, []string{"--mqtt", "connecting to " + url},
-		"stream", "--source", "mjpeg:"+clip, "--model", tinyModel, "--json", "--mqtt", url, "--topic", "t")
-	code, stdout, _ := runCLI("stream", "--source", "mjpeg:"+clip, "--model", tinyModel, "--json", "--mqtt", url, "--topic", "t")
-	if code != 1 || stdout != "" {
-		t.Fatalf("exit %d, stdout %q", code, stdout)
+// kill -9 of a running retina: the broker publishes its last will, and
+// availability is left offline, retained (what Home Assistant shows as
+// unavailable).
+func TestStreamMQTTLastWill(t *testing.T) {
+	const topic = "retina/test/will"
+	b := mosquittotest.Start(t, 0)
+	sp := startStreamProcess(t, "--source", "testsrc:160x120", "--fps", "5", "--model", tinyModel, "--threads", "1",
+		"--min-size", "96", "--max-size", "160", "--http", "127.0.0.1:0", "--mqtt", b.URL(), "--topic", topic)
+	waitRetained(t, b, topic+"/availability", "online")
+	live := mosquittotest.Subscribe(t, b.URL(), topic+"/availability")
+	if m := <-live; m.Payload != "online" || !m.Retained {
+		t.Fatalf("availability %+v, want online retained", m)
 	}
+	if err := sp.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	sp.cmd.Wait()
+	select {
+	case m := <-live:
+		if m.Payload != "offline" {
+			t.Fatalf("after kill -9 availability %q, want offline", m.Payload)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no last will within 20 s of kill -9")
+	}
+	waitRetained(t, b, topic+"/availability", "offline")
+}
+
+// The broker is down when retina starts, comes up, is stopped mid-stream
+// and restarted: retina keeps running, logs each change once, and no
+// frame captured while the broker was away is delivered after it returns.
+func TestStreamMQTTBrokerOutage(t *testing.T) {
+	const topic = "retina/test/outage"
+	mosquittotest.Sub(t) // skip under -short before starting anything
+	port := mosquittotest.FreePort(t)
+	sp := startStreamProcess(t, "--source", "testsrc:160x120", "--fps", "10", "--model", tinyModel, "--threads", "1",
+		"--min-size", "96", "--max-size", "160", "--http", "127.0.0.1:0",
+		"--mqtt", fmt.Sprintf("tcp://127.0.0.1:%d", port), "--topic", topic, "--mqtt-frames")
+	waitLog(t, sp, fmt.Sprintf("mqtt: cannot connect to 127.0.0.1:%d", port))
+
+	b := mosquittotest.Start(t, port)
+	waitLog(t, sp, fmt.Sprintf("mqtt: connected to 127.0.0.1:%d after", port))
+	waitRetained(t, b, topic+"/availability", "online")
+	b.Stop()
+	waitLog(t, sp, "mqtt: connection lost")
+	time.Sleep(2 * time.Second) // frames keep coming meanwhile, to be dropped
+
+	back := time.Now()
+	b2 := mosquittotest.Start(t, port)
+	frames := mosquittotest.Subscribe(t, b2.URL(), topic+"/frames")
+	waitLog(t, sp, "mqtt: reconnected after")
+	for i := range 5 {
+		select {
+		case m := <-frames:
+			var f struct{ Time time.Time }
+			if err := json.Unmarshal([]byte(m.Payload), &f); err != nil {
+				t.Fatalf("frame %d: %v: %s", i, err, m.Payload)
+			}
+			if f.Time.Before(back) {
+				t.Fatalf("frame captured at %v, while the broker was away (back at %v), delivered after it returned", f.Time, back)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%d frames after the broker came back", i)
+		}
+	}
+	code, stderr := sp.stop(t)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, s := range []string{"mqtt: cannot connect", "mqtt: connection lost", "mqtt: reconnected after"} {
+		if n := strings.Count(stderr, s); n != 1 {
+			t.Errorf("%q logged %d times, want once:\n%s", s, n, stderr)
+		}
+	}
+	waitRetained(t, b2, topic+"/availability", "offline")
 }
 
 func TestStreamMQTTBadFlags(t *testing.T) {
 	expectFailure(t, 2, []string{"--mqtt and --topic"}, "stream", "--model", tinyModel, "--mqtt", "tcp://127.0.0.1:1")
 	expectFailure(t, 2, []string{"--mqtt and --topic"}, "stream", "--model", tinyModel, "--topic", "t")
 	expectFailure(t, 2, []string{"--mqtt-qos 2"}, "stream", "--model", tinyModel, "--mqtt", "tcp://h", "--topic", "t", "--mqtt-qos", "2")
+	expectFailure(t, 2, []string{"--mqtt-queue 0"}, "stream", "--model", tinyModel, "--mqtt", "tcp://h", "--topic", "t", "--mqtt-queue", "0")
 	expectFailure(t, 2, []string{"--mqtt", "unsupported scheme"}, "stream", "--model", tinyModel, "--mqtt", "broker:1883", "--topic", "t")
 	expectFailure(t, 2, []string{"--mqtt", "no host"}, "stream", "--model", tinyModel, "--mqtt", "tcp://", "--topic", "t")
 	expectFailure(t, 2, []string{"wildcard"}, "stream", "--model", tinyModel, "--mqtt", "tcp://127.0.0.1:1", "--topic", "a/#")
+	expectFailure(t, 2, []string{"discovery prefix", "wildcard"}, "stream", "--model", tinyModel, "--mqtt", "tcp://h", "--topic", "t",
+		"--ha-discovery", "--ha-discovery-prefix", "ha/+")
+	expectFailure(t, 2, []string{"need --mqtt"}, "stream", "--model", tinyModel, "--mqtt-frames")
+}
+
+// waitLog polls until the process's stderr has a line containing s.
+func waitLog(t *testing.T, p *streamProcess, s string) {
+	t.Helper()
+	for range 3000 {
+		if strings.Contains(p.errText(), s) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("retina stream logged no %q within 30 s:\n%s", s, p.errText())
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"io"
 	"os/exec"
 	"regexp"
@@ -15,12 +14,13 @@ import (
 
 // streamProcess is a running `retina stream --http ...` child process.
 type streamProcess struct {
-	cmd    *exec.Cmd
-	addr   string // the preview server's host:port
-	stdout bytes.Buffer
-	mu     sync.Mutex
-	stderr strings.Builder
-	done   chan struct{} // closed when stderr is fully read
+	cmd     *exec.Cmd
+	addr    string // the preview server's host:port
+	mu      sync.Mutex
+	stdout  strings.Builder
+	stderr  strings.Builder
+	done    chan struct{} // closed when stderr is fully read
+	outDone chan struct{} // closed when stdout is fully read
 }
 
 var previewLine = regexp.MustCompile(`preview on http://(\S+)/`)
@@ -29,9 +29,12 @@ var previewLine = regexp.MustCompile(`preview on http://(\S+)/`)
 // preview server listens.
 func startStreamProcess(t *testing.T, args ...string) *streamProcess {
 	t.Helper()
-	p := &streamProcess{done: make(chan struct{})}
+	p := &streamProcess{done: make(chan struct{}), outDone: make(chan struct{})}
 	p.cmd = retinaCommand(t, append([]string{"stream"}, args...)...)
-	p.cmd.Stdout = &p.stdout
+	outPipe, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	errPipe, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +48,17 @@ func startStreamProcess(t *testing.T, args ...string) *streamProcess {
 			p.cmd.Wait()
 		}
 	})
+	go func() {
+		defer close(p.outDone)
+		sc := bufio.NewScanner(outPipe)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.stdout.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+		}
+		io.Copy(io.Discard, outPipe)
+	}()
 	found := make(chan string, 1)
 	go func() {
 		defer close(p.done)
@@ -72,6 +86,13 @@ func startStreamProcess(t *testing.T, args ...string) *streamProcess {
 	return p
 }
 
+// outText is everything on stdout so far.
+func (p *streamProcess) outText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stdout.String()
+}
+
 func (p *streamProcess) errText() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -85,6 +106,7 @@ func (p *streamProcess) stop(t *testing.T) (int, string) {
 		t.Fatal(err)
 	}
 	<-p.done
+	<-p.outDone
 	err := p.cmd.Wait()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {

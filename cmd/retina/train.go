@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"syscall"
 
 	"github.com/retina-edge/retina"
@@ -17,13 +18,12 @@ import (
 	"github.com/retina-edge/retina/net/dataset"
 	"github.com/retina-edge/retina/net/torchimport"
 	"github.com/retina-edge/retina/net/train"
-	"github.com/schollz/progressbar/v3"
 )
 
 const trainSynopsis = "train --data PATH [--val PATH] [--format coco|voc|yolo] " +
 	"[--model init.safetensors | --import ckpt.pth | --backbone edge|resnet18|resnet34|resnet50] [--classes-file F] " +
 	"[--epochs N] [--batch N] [--lr F] [--optimizer sgd|adamw] [--size N] [--freeze-backbone N] [--seed S] " +
-	"[--threads N] --out DIR\n       retina train --resume DIR [--threads N]"
+	"[--val-split F] [--threads N] --out DIR [--force]\n       retina train --resume DIR [--threads N]"
 
 // trainFlags are retina train's flags.
 type trainFlags struct {
@@ -37,7 +37,8 @@ type trainFlags struct {
 	seed                             *uint64
 	threads                          *int
 	resume, out                      *string
-	skipBad, quiet                   *bool
+	skipBad, quiet, force            *bool
+	valSplit                         *float64
 	boxLoss                          *string
 }
 
@@ -45,6 +46,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	return &trainFlags{
 		data:            fs.String("data", "", "training set: a COCO JSON, a VOC folder or a YOLO folder/data.yaml"),
 		val:             fs.String("val", "", "validation set (same classes), scored with COCO AP after every epoch"),
+		valSplit:        fs.Float64("val-split", 0, "without --val, hold out this fraction of --data's images (seeded by --seed, stratified by each image's rarest class) as the validation set"),
 		format:          fs.String("format", "", "dataset format: coco, voc or yolo (default: detected)"),
 		classesFile:     fs.String("classes-file", "", "class names, one per line (VOC/YOLO; default: from the dataset)"),
 		skipBad:         fs.Bool("skip-bad", false, "skip bad annotations (reported) instead of failing"),
@@ -68,6 +70,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 		checkpointEvery: fs.Int("checkpoint-every", 0, "also write a checkpoint every N steps (0: at the end of each epoch only)"),
 		resume:          fs.String("resume", "", "continue the run whose output folder is `DIR`, exactly where its last checkpoint stands"),
 		out:             fs.String("out", "", "output `DIR`: model.safetensors, checkpoints, train.csv, train.png"),
+		force:           fs.Bool("force", false, "train into an --out that holds another run, deleting that run's model, checkpoints, log and plot"),
 		quiet:           fs.Bool("quiet", false, "no progress bar"),
 	}
 }
@@ -117,11 +120,19 @@ func newJob(f *trainFlags) (*trainJob, error) {
 	if n := countSet(*f.model != "", *f.importPath != ""); n > 1 {
 		return nil, usagef("--model and --import exclude each other")
 	}
+	if *f.valSplit != 0 && *f.val != "" {
+		return nil, usagef("--val-split holds out part of --data as the validation set; with --val there is one already")
+	}
+	if !*f.force {
+		if err := refuseExistingRun(*f.out); err != nil {
+			return nil, err
+		}
+	}
 	run, err := runFromFlags(f)
 	if err != nil {
 		return nil, err
 	}
-	trainSet, valSet, err := loadSets(*f.data, *f.val, *f.format, *f.classesFile, *f.skipBad)
+	trainSet, valSet, err := loadSets(*f.data, *f.val, *f.format, *f.classesFile, *f.skipBad, *f.valSplit, *f.seed)
 	if err != nil {
 		return nil, err
 	}
@@ -138,14 +149,24 @@ func newJob(f *trainFlags) (*trainJob, error) {
 	run.Data.MinSize, run.Data.MaxSize = cfg.MinSize, cfg.MaxSize
 	run.Data.Mean, run.Data.Std = cfg.ImageMean, cfg.ImageStd
 	run.Sources = map[string]string{"data": abs(*f.data), "val": abs(*f.val), "format": *f.format,
-		"classes_file": abs(*f.classesFile), "skip_bad": fmt.Sprint(*f.skipBad)}
+		"classes_file": abs(*f.classesFile), "skip_bad": fmt.Sprint(*f.skipBad), "val_split": fmt.Sprint(*f.valSplit)}
 	if *f.warmup < 0 {
 		run.Schedule.WarmupIters = min(500, (len(trainSet.Samples)+*f.batch-1) / *f.batch)
 	}
 	if run.Schedule.Kind == train.ScheduleStep {
 		run.Schedule.Milestones = stepMilestones(run.Epochs)
 	}
-	return buildJob(cfg, weights, run, trainSet, valSet, *f.out, nil, *f.threads)
+	job, err := buildJob(cfg, weights, run, trainSet, valSet, *f.out, nil, *f.threads)
+	if err != nil {
+		return nil, err
+	}
+	if *f.force {
+		if err := removeRun(*f.out); err != nil {
+			job.net.Close()
+			return nil, err
+		}
+	}
+	return job, nil
 }
 
 // resumeJob sets up the continuation of the run in --resume DIR.
@@ -170,7 +191,8 @@ func resumeJob(fs *flag.FlagSet, f *trainFlags) (*trainJob, error) {
 	}
 	run := ck.State.Run
 	src := run.Sources
-	trainSet, valSet, err := loadSets(src["data"], src["val"], src["format"], src["classes_file"], src["skip_bad"] == "true")
+	split, _ := strconv.ParseFloat(src["val_split"], 64) // absent in runs from before --val-split: 0
+	trainSet, valSet, err := loadSets(src["data"], src["val"], src["format"], src["classes_file"], src["skip_bad"] == "true", split, run.Data.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("resume: %w", err)
 	}
@@ -193,6 +215,7 @@ func buildJob(cfg net.Config, weights map[string]net.Param, run train.Run, train
 		return nil, err
 	}
 	tr.ValThreads = threads
+	tr.LogUpdated = func(rows []train.LogRow) error { return plotTrainLog(rows, filepath.Join(out, train.PlotFileName)) }
 	job := &trainJob{cfg: cfg, net: n, trainer: tr, out: out}
 	if ck != nil {
 		if err := tr.Resume(ck); err != nil {
@@ -273,8 +296,9 @@ func stepMilestones(epochs int) []int {
 }
 
 // loadSets reads the training set and, when named, the validation set with
-// the training set's class names.
-func loadSets(data, val, format, classesFile string, skipBad bool) (*dataset.Dataset, *dataset.Dataset, error) {
+// the training set's class names; or, with valSplit > 0, holds out that
+// fraction of the training set (seeded) as the validation set.
+func loadSets(data, val, format, classesFile string, skipBad bool, valSplit float64, seed uint64) (*dataset.Dataset, *dataset.Dataset, error) {
 	opts := dataset.LoadOptions{Format: format, SkipBad: skipBad}
 	switch format {
 	case "", dataset.FormatCOCO, dataset.FormatVOC, dataset.FormatYOLO:
@@ -294,6 +318,13 @@ func loadSets(data, val, format, classesFile string, skipBad bool) (*dataset.Dat
 	}
 	if len(ds.Samples) == 0 || len(ds.Classes) == 0 {
 		return nil, nil, fmt.Errorf("%s: no images or no classes to train on", data)
+	}
+	if valSplit != 0 {
+		train, held, err := ds.Split(valSplit, seed)
+		if err != nil {
+			return nil, nil, usagef("--val-split: %s: %v", data, err)
+		}
+		return train, held, nil
 	}
 	if val == "" {
 		return ds, nil, nil
@@ -375,15 +406,11 @@ func initialModel(f *trainFlags, classes []string) (net.Config, map[string]net.P
 
 // run trains with a progress bar and prints a summary per epoch.
 func (j *trainJob) run(ctx context.Context, quiet bool, stdout, stderr io.Writer) error {
-	var bar *progressbar.ProgressBar
+	var bar *progress
 	if !quiet {
 		j.trainer.Progress = func(r train.StepReport) {
 			if bar == nil {
-				bar = progressbar.NewOptions(r.Batches,
-					progressbar.OptionSetWriter(stderr),
-					progressbar.OptionShowCount(),
-					progressbar.OptionThrottle(100_000_000),
-					progressbar.OptionClearOnFinish())
+				bar = newProgress(r.Batches, "", stderr)
 			}
 			bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f (cls %.4f box %.4f) lr %.2g %.1f img/s",
 				r.Epoch, r.Epochs, r.Loss.Total, r.Loss.Class, r.Loss.Box, r.LR, r.ImagesPerSecond))
@@ -403,12 +430,12 @@ func (j *trainJob) run(ctx context.Context, quiet bool, stdout, stderr io.Writer
 	}
 	sum, err := j.trainer.Train(ctx)
 	if bar != nil {
-		bar.Exit()
+		bar.Finish()
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d steps; log %s, plot %s)\n", sum.Model, sum.Steps,
+	fmt.Fprintf(stdout, "wrote %s (%s; log %s, plot %s)\n", sum.Model, count(sum.Steps, "step", "steps"),
 		filepath.Join(j.out, train.LogFileName), filepath.Join(j.out, train.PlotFileName))
 	return nil
 }

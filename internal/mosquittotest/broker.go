@@ -1,14 +1,19 @@
 // Package mosquittotest runs a real mosquitto broker on 127.0.0.1 for the
-// tests that publish over MQTT. A missing mosquitto fails the test, never
-// skips it: CI installs it.
+// tests that publish over MQTT. Under -short those tests skip; otherwise a
+// missing mosquitto fails them (testtool.Need).
 package mosquittotest
 
 import (
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
+	"os/user"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/retina-edge/retina/internal/testtool"
 )
 
 // Broker is a running mosquitto on 127.0.0.1.
@@ -20,26 +25,51 @@ type Broker struct {
 // URL is the broker's tcp:// address.
 func (b *Broker) URL() string { return fmt.Sprintf("tcp://127.0.0.1:%d", b.Port) }
 
-// Start runs mosquitto on port (0: a free one) and waits until it listens;
-// the test's cleanup stops it.
+// Start runs mosquitto on port (0: a free one), anonymous logins allowed,
+// and waits until it listens; the test's cleanup stops it.
 func Start(t testing.TB, port int) *Broker {
 	t.Helper()
-	bin, err := exec.LookPath("mosquitto")
-	if err != nil {
-		for _, p := range []string{"/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto"} {
-			if _, e := exec.LookPath(p); e == nil {
-				bin, err = p, nil
-				break
-			}
-		}
+	return start(t, port, "")
+}
+
+// StartWithUser runs mosquitto on a free port accepting only user with
+// password (a broker to test a refused login against).
+func StartWithUser(t testing.TB, user, password string) *Broker {
+	t.Helper()
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "passwd")
+	if err := os.WriteFile(pw, nil, 0o600); err != nil {
+		t.Fatal(err)
 	}
-	if err != nil {
-		t.Fatalf("mosquitto not found (apt-get install -y mosquitto): %v", err)
+	tool := testtool.Need(t, "mosquitto_passwd", "mosquitto")
+	if out, err := exec.Command(tool, "-b", pw, user, password).CombinedOutput(); err != nil {
+		t.Fatalf("mosquitto_passwd: %v: %s", err, out)
 	}
+	return start(t, 0, "allow_anonymous false\npassword_file "+pw+"\n")
+}
+
+// start runs mosquitto on port with auth ("": anonymous) as its login
+// settings.
+func start(t testing.TB, port int, auth string) *Broker {
+	t.Helper()
+	bin := testtool.Need(t, "mosquitto", "mosquitto")
 	if port == 0 {
 		port = FreePort(t)
 	}
-	cmd := exec.Command(bin, "-p", fmt.Sprint(port))
+	if auth == "" {
+		auth = "allow_anonymous true\n"
+	}
+	cfg := filepath.Join(t.TempDir(), "mosquitto.conf")
+	conf := fmt.Sprintf("listener %d 127.0.0.1\n", port) + auth
+	if u, err := user.Current(); err == nil {
+		// As root mosquitto would switch to user mosquitto, who cannot read
+		// the test's files; staying this user is what a test wants.
+		conf += "user " + u.Username + "\n"
+	}
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-c", cfg)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting mosquitto: %v", err)
 	}
@@ -54,6 +84,12 @@ func Start(t testing.TB, port int) *Broker {
 	}
 	t.Fatalf("mosquitto did not listen on port %d", port)
 	return nil
+}
+
+// Sub returns the path of mosquitto_sub, the command-line subscriber.
+func Sub(t testing.TB) string {
+	t.Helper()
+	return testtool.Need(t, "mosquitto_sub", "mosquitto-clients")
 }
 
 // Stop kills the broker (a broker going away mid-run, for reconnect tests).

@@ -1,6 +1,9 @@
 package dataset
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func FuzzParseCOCO(f *testing.F) {
 	f.Add([]byte(goodCOCO))
@@ -62,10 +65,20 @@ func FuzzYAMLNames(f *testing.F) {
 	f.Add("names: [a, 'b']\n")
 	f.Add("names:\n  0: a\n  1: b\n")
 	f.Add("names:\n - a\n")
+	f.Add("names: {0: person, 1: 'traffic light'}\nnc: 2\n")
+	f.Add("a: &a [x, x]\nb: &b [*a, *a]\nnames: *b\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		names, err := parseYAMLNames("d.yaml", text)
+		names, err := parseYAMLNames("d.yaml", []byte(text))
 		if err == nil && len(names) == 0 {
 			t.Fatal("no names and no error")
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "d.yaml") {
+			t.Fatalf("error %q does not name the file", err)
+		}
+		for _, n := range names {
+			if n == "" {
+				t.Fatalf("empty name in %q", names)
+			}
 		}
 	})
 }

@@ -7,21 +7,19 @@ import (
 	"testing"
 )
 
-// skimageData holds Debian python3-skimage's sample photos, which CI
-// installs; manifest.json has PIL's decode of each.
-const skimageData = "/usr/lib/python3/dist-packages/skimage/data"
-
-// TestRealPhotos decodes the real JPEG photos (rocket.jpg and the others)
-// and requires PIL's exact RGB, or a truncation error where PIL raises one.
+// TestRealPhotos decodes the real photos in testdata/jpegdec/photo_*.jpg
+// (crops of skimage's public-domain photos that keep their encoders' own
+// tables, sampling and markers; tools/make_jpegdec_fixtures.py) and
+// requires PIL's exact RGB, or a truncation error where PIL raises one.
 func TestRealPhotos(t *testing.T) {
 	m := loadManifest(t)
 	if len(m.Photos) == 0 {
 		t.Fatal("manifest lists no photos")
 	}
 	for name, want := range m.Photos {
-		f, err := os.Open(filepath.Join(skimageData, name))
+		f, err := os.Open(filepath.Join(fixtureDir, name))
 		if err != nil {
-			t.Fatalf("%v (install python3-skimage)", err)
+			t.Fatal(err)
 		}
 		img, err := Decode(f, 1<<24)
 		f.Close()

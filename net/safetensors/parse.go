@@ -72,14 +72,15 @@ type span struct {
 
 func parse(data []byte) (*File, error) {
 	if len(data) < 8 {
-		return nil, fmt.Errorf("file is %d bytes, too short for the 8-byte header length", len(data))
+		return nil, fmt.Errorf("not a safetensors model file: %d bytes, too short for the 8-byte header length", len(data))
 	}
 	n := binary.LittleEndian.Uint64(data)
 	if n > MaxHeaderSize {
-		return nil, fmt.Errorf("header length %d exceeds the %d-byte limit", n, MaxHeaderSize)
+		return nil, fmt.Errorf("not a safetensors model file%s: its first 8 bytes, read as the header length, give %d, over the %d-byte limit",
+			startsAsText(data), n, MaxHeaderSize)
 	}
 	if n > uint64(len(data)-8) {
-		return nil, fmt.Errorf("header length %d exceeds the %d bytes after the length field", n, len(data)-8)
+		return nil, fmt.Errorf("header length %d exceeds the %d bytes after the length field: the file is cut short, or not a safetensors model file", n, len(data)-8)
 	}
 	header, buf := data[8:8+n], data[8+n:]
 	f := &File{Metadata: map[string]string{}}
@@ -111,6 +112,18 @@ func parse(data []byte) (*File, error) {
 	}
 	sort.Slice(f.Tensors, func(i, j int) bool { return f.Tensors[i].Name < f.Tensors[j].Name })
 	return f, nil
+}
+
+// startsAsText quotes the start of a file that begins as printable text (a
+// CSV or JSON given where a model belongs), to say what the file is instead.
+func startsAsText(data []byte) string {
+	head := data[:min(len(data), 16)]
+	for _, c := range head {
+		if c < ' ' && c != '\t' && c != '\n' && c != '\r' || c > '~' {
+			return ""
+		}
+	}
+	return fmt.Sprintf(" (it starts with %q, text)", head)
 }
 
 // scanHeader walks the top-level JSON object entry by entry (rather than

@@ -104,8 +104,9 @@ func TestParseErrors(t *testing.T) {
 		file []byte
 		want string
 	}{
-		{"short", []byte{1, 2, 3}, "too short"},
-		{"header too big", append(huge, make([]byte, 16)...), "exceeds the 104857600-byte limit"},
+		{"short", []byte{1, 2, 3}, "not a safetensors model file: 3 bytes, too short"},
+		{"header too big", append(huge, make([]byte, 16)...), "not a safetensors model file: its first 8 bytes, read as the header length, give 104857601, over the 104857600-byte limit"},
+		{"text", []byte("epoch,step,lr,loss\n1,1,0.1,2\n"), `not a safetensors model file (it starts with "epoch,step,lr,lo", text)`},
 		{"header past end", append(past, `{}`...), "header length 1000 exceeds the 2 bytes"},
 		{"not json", rawFile(`{"a":`, nil), "not valid JSON"},
 		{"not object", rawFile(`[1,2]`, nil), "not a JSON object"},

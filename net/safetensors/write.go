@@ -1,16 +1,15 @@
 package safetensors
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
+
+	"github.com/retina-edge/retina/internal/atomicfile"
 )
 
 // Write writes a safetensors file: tensors are laid out in name order and the
@@ -27,48 +26,12 @@ func Write(w io.Writer, metadata map[string]string, tensors []Tensor) error {
 // WriteFile writes a safetensors file atomically: into a temporary file in
 // the same directory, synced, then renamed over path. On any error no file
 // is left at path (an existing one is untouched) and the temporary is removed.
-func WriteFile(path string, metadata map[string]string, tensors []Tensor) (err error) {
+func WriteFile(path string, metadata map[string]string, tensors []Tensor) error {
 	header, order, err := encodeHeader(metadata, tensors)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			err = fmt.Errorf("%s: %w", path, err)
-		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err = writeBody(bw, header, order); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	// Make the rename itself durable; not every platform can sync a directory.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.WriteDurable(path, func(w io.Writer) error { return writeBody(w, header, order) })
 }
 
 // encodeHeader validates the tensors and returns the padded JSON header and

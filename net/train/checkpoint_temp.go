@@ -5,10 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/retina-edge/retina/internal/atomicfile"
 )
 
-// runFiles are the files a run writes atomically (temp file, rename).
-var runFiles = []string{ModelFileName, CheckpointFileName, ResumeFileName, LogFileName, PlotFileName}
+// RunFiles are the files a run writes in its output folder, each atomically
+// (temp file, rename).
+var RunFiles = []string{ModelFileName, CheckpointFileName, ResumeFileName, LogFileName, PlotFileName}
 
 // removeStaleTemps deletes the temporaries ".NAME.tmp-*" of the run's files
 // that a run killed mid-write left in dir. They are never read (a
@@ -30,10 +33,10 @@ func removeStaleTemps(dir string) error {
 	return nil
 }
 
-// isRunTemp tells a temporary of one of runFiles by its name.
+// isRunTemp tells a temporary of one of RunFiles by its name.
 func isRunTemp(name string) bool {
-	for _, f := range runFiles {
-		if strings.HasPrefix(name, "."+f+".tmp-") {
+	for _, f := range RunFiles {
+		if strings.HasPrefix(name, atomicfile.TempPrefix(f)) {
 			return true
 		}
 	}

@@ -4,14 +4,21 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/retina-edge/retina/internal/atomicfile"
 )
 
 // LogFileName is the run's CSV log in its output folder.
 const LogFileName = "train.csv"
+
+// PlotFileName is the plot of the log in the run's output folder, drawn by
+// the caller from Trainer.LogUpdated (this package draws nothing).
+const PlotFileName = "train.png"
 
 // logHeader is the CSV log's first line. A step row has the losses and an
 // empty val_ap/val_ap50; a validation row (after the last step of an epoch)
@@ -92,7 +99,7 @@ func parseRow(rec []string) (LogRow, bool) {
 }
 
 // runLog appends rows to dir/train.csv as they come (so a run can be
-// watched) and keeps them for the plot.
+// watched) and keeps them for Trainer.LogUpdated.
 type runLog struct {
 	path string
 	f    *os.File
@@ -167,36 +174,15 @@ func readLog(path string) ([]LogRow, error) {
 
 // rewrite writes the kept rows to a temporary file and renames it over the log.
 func (l *runLog) rewrite() error {
-	tmp, err := os.CreateTemp(filepath.Dir(l.path), "."+LogFileName+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("%s: %w", l.path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", l.path, err)
-	}
-	w := csv.NewWriter(tmp)
-	w.Write(logHeader)
-	for _, r := range l.rows {
-		w.Write(r.record())
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", l.path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", l.path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", l.path, err)
-	}
-	if err := os.Rename(tmp.Name(), l.path); err != nil {
-		return fmt.Errorf("%s: %w", l.path, err)
-	}
-	return nil
+	return atomicfile.WriteDurable(l.path, func(f io.Writer) error {
+		w := csv.NewWriter(f)
+		w.Write(logHeader)
+		for _, r := range l.rows {
+			w.Write(r.record())
+		}
+		w.Flush()
+		return w.Error()
+	})
 }
 
 // add appends one row and flushes it to the file.
@@ -223,3 +209,5 @@ func (l *runLog) close() error {
 	l.f = nil
 	return err
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

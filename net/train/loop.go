@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/retina-edge/retina/net"
@@ -81,8 +82,8 @@ type EpochReport struct {
 	ValAP, ValAP50 float64 // NaN without a validation set
 }
 
-// Trainer runs the loop: batches, steps, schedule, validation, checkpoints,
-// the log and the plot.
+// Trainer runs the loop: batches, steps, schedule, validation, checkpoints
+// and the log.
 type Trainer struct {
 	net    stepper
 	cfg    net.Config
@@ -98,6 +99,11 @@ type Trainer struct {
 	Progress func(StepReport)
 	// EpochDone, when set, is called after every epoch's validation.
 	EpochDone func(EpochReport)
+	// LogUpdated, when set, is called after every epoch's checkpoint with
+	// the log's rows so far (those of train.csv); the caller draws its plot
+	// (PlotFileName) from them, keeping plotting out of this package. Its
+	// error stops the run.
+	LogUpdated func(rows []LogRow) error
 	// ValThreads is the GEMM threads of the validation model (< 1: 1).
 	ValThreads int
 }
@@ -256,8 +262,10 @@ func (t *Trainer) Train(ctx context.Context) (Summary, error) {
 		if err := t.save(); err != nil {
 			return sum, err
 		}
-		if err := plotLog(log.rows, filepath.Join(t.out, PlotFileName)); err != nil {
-			return sum, err
+		if t.LogUpdated != nil {
+			if err := t.LogUpdated(slices.Clone(log.rows)); err != nil {
+				return sum, err
+			}
 		}
 		if t.EpochDone != nil {
 			t.EpochDone(rep)

@@ -7,195 +7,242 @@ import (
 	"testing"
 	"time"
 
-	mqtt "github.com/eclipse/paho.mqtt.golang"
-
 	"github.com/retina-edge/retina/internal/mosquittotest"
-	"github.com/retina-edge/retina/net/detect"
-	"github.com/retina-edge/retina/stream"
 )
 
-func subscribe(t *testing.T, url, topic string) <-chan []byte {
-	t.Helper()
-	out := make(chan []byte, 100)
-	c := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID("test-sub"))
-	if tok := c.Connect(); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscriber connect: %v", tok.Error())
-	}
-	tok := c.Subscribe(topic, 1, func(_ mqtt.Client, m mqtt.Message) { out <- m.Payload() })
-	if !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscribe: %v", tok.Error())
-	}
-	t.Cleanup(func() { c.Disconnect(0) })
-	return out
-}
+const base = "retina/front_door"
 
-func result(n uint64) *stream.Result {
-	return &stream.Result{
-		Frame: n, Time: time.Date(2026, 11, 28, 15, 0, 0, int(n)*1000, time.UTC),
-		Width: 640, Height: 480,
-		Detections: []detect.Detection{{Class: 1, Label: "person", Score: 0.875, Box: [4]float32{1, 2.5, 30, 40}}},
-	}
-}
-
-func TestPublishRoundTrip(t *testing.T) {
+// On connect the sink announces the camera with retained messages: a new
+// subscriber (Home Assistant starting later) finds availability online,
+// the discovery configs and every label's count; after Close it finds
+// availability offline.
+func TestAnnounceRetained(t *testing.T) {
 	b := mosquittotest.Start(t, 0)
-	msgs := subscribe(t, b.URL(), "cams/test")
-	s, err := New(b.URL(), "cams/test", "test-pub", Options{QoS: 1})
+	live := mosquittotest.Subscribe(t, b.URL(), base+"/#")
+	var l logLines
+	opts := testOptions(&l)
+	opts.Discovery = true
+	s, err := New(b.URL(), base, []string{"person", "car"}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for n := uint64(1); n <= 5; n++ {
-		if err := s.Publish(result(n)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Publish(&stream.Result{Frame: 6, Time: time.Unix(0, 0)}); err != nil {
-		t.Fatal(err)
-	}
-	for n := uint64(1); n <= 6; n++ {
-		var got []byte
+	next(t, live, base+"/person")
+	next(t, live, base+"/car") // the last thing the announcement sends
+
+	retained := map[string]mosquittotest.Message{}
+	later := mosquittotest.Subscribe(t, b.URL(), "#")
+	for len(retained) < 7 {
 		select {
-		case got = <-msgs:
-		case <-time.After(5 * time.Second):
-			t.Fatalf("message %d never arrived", n)
+		case m := <-later:
+			retained[m.Topic] = m
+		case <-time.After(10 * time.Second):
+			t.Fatalf("retained messages: %d of 7: %v", len(retained), retained)
 		}
-		var want string
-		if n <= 5 {
-			want = `{"frame":` + string(rune('0'+n)) + `,"time":"2026-11-28T15:00:00.00000` + string(rune('0'+n)) + `Z",` +
-				`"detections":[{"class":1,"label":"person","score":0.875,"box":[1,2.5,30,40]}]}`
-		} else {
-			want = `{"frame":6,"time":"1970-01-01T00:00:00Z","detections":[]}`
+	}
+	want := map[string]string{
+		base + "/availability": "online", base + "/person": "0", base + "/car": "0",
+		"homeassistant/binary_sensor/retina_front_door/person_detected/config": "",
+		"homeassistant/sensor/retina_front_door/person_count/config":           "",
+		"homeassistant/binary_sensor/retina_front_door/car_detected/config":    "",
+		"homeassistant/sensor/retina_front_door/car_count/config":              "",
+	}
+	for topic, payload := range want {
+		m, ok := retained[topic]
+		if !ok {
+			t.Errorf("nothing retained on %s (have %v)", topic, retained)
+			continue
 		}
-		if string(got) != want {
-			t.Errorf("message %d:\n got %s\nwant %s", n, got, want)
+		if !m.Retained {
+			t.Errorf("%s: retained flag not set", topic)
 		}
-		var m map[string]any
-		if err := json.Unmarshal(got, &m); err != nil {
-			t.Errorf("message %d not JSON: %v", n, err)
+		if payload != "" && m.Payload != payload {
+			t.Errorf("%s = %q, want %q", topic, m.Payload, payload)
+		}
+		if payload == "" && !json.Valid([]byte(m.Payload)) {
+			t.Errorf("%s: not JSON: %s", topic, m.Payload)
 		}
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if pub, drop, fail := s.Stats(); pub != 6 || drop != 0 || fail != 0 {
-		t.Errorf("stats = %d published, %d dropped, %d failed; want 6, 0, 0", pub, drop, fail)
+	m, _ := next(t, mosquittotest.Subscribe(t, b.URL(), base+"/availability"), base+"/availability")
+	if m.Payload != "offline" || !m.Retained {
+		t.Errorf("after Close availability = %q (retained %v), want offline retained", m.Payload, m.Retained)
 	}
-	if err := s.Publish(result(7)); err == nil {
-		t.Error("Publish after Close succeeded")
-	}
-}
-
-// A broker that is down at start-up makes New fail with the address in the
-// error, rather than queueing forever.
-func TestBrokerDownAtStart(t *testing.T) {
-	port := mosquittotest.FreePort(t)
-	_, err := New("tcp://127.0.0.1:"+itoa(port), "t", "c", Options{ConnectTimeout: time.Second})
-	if err == nil || !strings.Contains(err.Error(), "--mqtt: connecting to tcp://127.0.0.1:"+itoa(port)) {
-		t.Fatalf("err = %v", err)
+	if l.count("mqtt: connected to 127.0.0.1:"+strconv.Itoa(b.Port)) != 1 {
+		t.Errorf("log:\n%s", &l)
 	}
 }
 
-// Killing the broker mid-run: Publish keeps returning at once, the queue
-// stays bounded (oldest dropped, counted) and Close gives up after its
-// timeout reporting the unsent messages.
-func TestBrokerKilledMidRun(t *testing.T) {
+// Counts are published when they change and only then (tracked objects
+// only); events go out as JSON with their track ids.
+func TestCountsAndEvents(t *testing.T) {
 	b := mosquittotest.Start(t, 0)
-	s, err := New(b.URL(), "cams/test", "test-pub", Options{QueueLen: 4, CloseTimeout: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Publish(result(1)); err != nil {
-		t.Fatal(err)
-	}
-	b.Stop()
-	waitDisconnected(t, s)
-	for n := uint64(2); n <= 21; n++ {
-		if err := s.Publish(result(n)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := s.pending(); got != 4 {
-		t.Errorf("queue holds %d, want 4 (the bound)", got)
-	}
-	_, drop, _ := s.Stats()
-	if drop != 16 {
-		t.Errorf("dropped = %d, want 16 (20 queued into 4 slots)", drop)
-	}
-	err = s.Close()
-	if err == nil || !strings.Contains(err.Error(), "4 unsent") {
-		t.Errorf("Close err = %v, want 4 unsent", err)
-	}
-}
-
-// The sink reconnects by itself when the broker comes back on the same port.
-func TestReconnect(t *testing.T) {
-	b := mosquittotest.Start(t, 0)
-	s, err := New(b.URL(), "cams/test", "test-pub", Options{QoS: 1})
+	live := mosquittotest.Subscribe(t, b.URL(), base+"/#")
+	var l logLines
+	s, err := New(b.URL(), base, []string{"person", "car"}, testOptions(&l))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	b.Stop()
-	waitDisconnected(t, s)
-	if err := s.Publish(result(3)); err != nil {
+	if m, _ := next(t, live, base+"/person"); m.Payload != "0" {
+		t.Fatalf("first person count %q, want 0", m.Payload)
+	}
+	next(t, live, base+"/car")
+	for _, r := range []struct {
+		frame   uint64
+		persons int
+	}{{1, 2}, {2, 2}, {3, 2}, {4, 1}} {
+		labels := make([]string, r.persons)
+		for i := range labels {
+			labels[i] = "person"
+		}
+		res := frame(r.frame, labels...)
+		if r.frame == 1 {
+			withEvent(res, 7)
+		}
+		if err := s.Publish(res); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev, _ := next(t, live, base+"/events")
+	var e map[string]any
+	if err := json.Unmarshal([]byte(ev.Payload), &e); err != nil {
+		t.Fatalf("event not JSON: %v: %s", err, ev.Payload)
+	}
+	if e["track"] != 7.0 || e["type"] != "new" || e["label"] != "person" || e["id"] != "1764928800000-7" {
+		t.Errorf("event = %s", ev.Payload)
+	}
+	if ev.Retained {
+		t.Error("an event was retained")
+	}
+	var got []string
+	for {
+		m, skipped := next(t, live, base+"/person")
+		for _, o := range skipped {
+			if o.Topic == base+"/car" {
+				t.Errorf("car count published again (%q) though no car was tracked", o.Payload)
+			}
+		}
+		got = append(got, m.Payload)
+		if m.Payload == "1" {
+			break
+		}
+	}
+	// Frames 1..3 all have two persons: one message, not three. (The
+	// sender may coalesce frames 1..4 into "1" alone; never more.)
+	if strings.Join(got, ",") != "2,1" && strings.Join(got, ",") != "1" {
+		t.Errorf("person counts %v, want [2 1]", got)
+	}
+}
+
+// The broker goes away mid-stream and comes back on the same port: the
+// sink keeps accepting frames, logs both changes once, delivers the events
+// queued meanwhile (dropping the oldest past the queue's bound, and saying
+// so), and never sends a frame from while it was away.
+func TestBrokerOutage(t *testing.T) {
+	b := mosquittotest.Start(t, 0)
+	var l logLines
+	opts := testOptions(&l)
+	opts.QueueLen = 3
+	opts.Frames = true
+	s, err := New(b.URL(), base, []string{"person"}, opts)
+	if err != nil {
 		t.Fatal(err)
+	}
+	defer s.Close()
+	l.wait(t, "mqtt: connected to")
+	b.Stop()
+	l.wait(t, "mqtt: connection lost")
+	for n := uint64(10); n < 15; n++ { // events for tracks 10..14; the queue keeps 12..14
+		done := make(chan error, 1)
+		go func() { done <- s.Publish(withEvent(frame(n, "person"), int(n))) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("Publish blocked while the broker was away")
+		}
 	}
 	b2 := mosquittotest.Start(t, b.Port)
-	msgs := subscribe(t, b2.URL(), "cams/test")
-	if err := s.Publish(result(4)); err != nil {
+	live := mosquittotest.Subscribe(t, b2.URL(), base+"/#")
+	l.wait(t, "mqtt: reconnected after")
+	l.wait(t, "mqtt: 2 events dropped while away (queue of 3 full)")
+	for want := 12; want < 15; want++ {
+		m, _ := next(t, live, base+"/events")
+		var e struct{ Track int }
+		if err := json.Unmarshal([]byte(m.Payload), &e); err != nil || e.Track != want {
+			t.Fatalf("event %s (%v), want track %d", m.Payload, err, want)
+		}
+	}
+	if err := s.Publish(frame(20)); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.After(15 * time.Second)
 	for {
-		select {
-		case got := <-msgs:
-			if strings.HasPrefix(string(got), `{"frame":4,`) {
-				return
-			}
-		case <-deadline:
-			t.Fatal("no message after the broker came back")
+		m, _ := next(t, live, base+"/frames")
+		if strings.HasPrefix(m.Payload, `{"frame":20,`) {
+			break
 		}
+		t.Fatalf("a frame from before the reconnection was delivered: %.60s", m.Payload)
+	}
+	if n := l.count("mqtt: connection lost"); n != 1 {
+		t.Errorf("%d connection-lost lines, want 1:\n%s", n, &l)
+	}
+	if st := s.Stats(); st.EventsDropped != 2 || st.EventsSent != 3 || st.FramesDropped < 5 {
+		t.Errorf("stats %+v, want 2 events dropped, 3 sent, at least 5 frames dropped", st)
+	}
+	t.Logf("log:\n%s", &l)
+}
+
+// A broker that is down when the sink starts is retried, not fatal; the
+// event published meanwhile is delivered once it is up.
+func TestBrokerDownAtStart(t *testing.T) {
+	port := mosquittotest.FreePort(t)
+	var l logLines
+	s, err := New("tcp://127.0.0.1:"+strconv.Itoa(port), base, []string{"person"}, testOptions(&l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	l.wait(t, "mqtt: cannot connect to 127.0.0.1:"+strconv.Itoa(port))
+	if err := s.Publish(withEvent(frame(1, "person"), 3)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // a few failed retries: they must not be logged again
+	b := mosquittotest.Start(t, port)
+	live := mosquittotest.Subscribe(t, b.URL(), base+"/#")
+	l.wait(t, "mqtt: connected to 127.0.0.1:"+strconv.Itoa(port)+" after")
+	if m, _ := next(t, live, base+"/events"); !strings.Contains(m.Payload, `"track":3`) {
+		t.Errorf("event %s", m.Payload)
+	}
+	if n := l.count("cannot connect"); n != 1 {
+		t.Errorf("%d cannot-connect lines, want 1:\n%s", n, &l)
 	}
 }
 
-// waitDisconnected waits until the client has noticed the broker is gone.
-func waitDisconnected(t *testing.T, s *Sink) {
-	t.Helper()
-	for i := 0; i < 500; i++ {
-		if !s.client.IsConnectionOpen() {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
+// A wrong password is logged once, clearly, and retried (the password may
+// be fixed on the broker); the right one connects.
+func TestLoginRefused(t *testing.T) {
+	b := mosquittotest.StartWithUser(t, "cam", "s3cret")
+	var l logLines
+	s, err := New("tcp://cam:wrong@127.0.0.1:"+strconv.Itoa(b.Port), base, nil, testOptions(&l))
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("client still connected 5s after the broker was killed")
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
-func TestBadURLs(t *testing.T) {
-	for _, c := range []struct{ url, want string }{
-		{"localhost:1883", "unsupported scheme"},
-		{"host", "no scheme"},
-		{"http://h:1", "unsupported scheme"},
-		{"tcp://", "no host"},
-		{"tcp://h:1 2", "bad broker URL"},
-	} {
-		_, err := New(c.url, "t", "c", Options{})
-		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "--mqtt: ") {
-			t.Errorf("New(%q) err = %v, want %q", c.url, err, c.want)
-		}
+	l.wait(t, "refused the login")
+	time.Sleep(300 * time.Millisecond)
+	s.Close()
+	if n := l.count("refused the login"); n != 1 || !strings.Contains(l.String(), "check the user and password in --mqtt") {
+		t.Errorf("log:\n%s", &l)
 	}
-	if _, err := New("tcp://h", "a/+/b", "c", Options{}); err == nil || !strings.Contains(err.Error(), "wildcard") {
-		t.Errorf("wildcard topic err = %v", err)
+	var l2 logLines
+	s2, err := New("tcp://cam:s3cret@127.0.0.1:"+strconv.Itoa(b.Port), base, nil, testOptions(&l2))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := New("tcp://h", "t", "c", Options{QoS: 2}); err == nil || !strings.Contains(err.Error(), "QoS 2") {
-		t.Errorf("QoS 2 err = %v", err)
-	}
-}
-
-func TestBrokerAddr(t *testing.T) {
-	srv, u, p, err := brokerAddr("tcp://alice:s3cret@broker.local")
-	if err != nil || srv != "tcp://broker.local:1883" || u != "alice" || p != "s3cret" {
-		t.Errorf("got %q %q %q %v", srv, u, p, err)
-	}
+	defer s2.Close()
+	l2.wait(t, "mqtt: connected to")
+	t.Logf("log:\n%s", &l)
 }

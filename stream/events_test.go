@@ -1,0 +1,157 @@
+package stream
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/retina-edge/retina/events"
+	"github.com/retina-edge/retina/net/detect"
+)
+
+// indexEngine is a stand-in events engine: it keeps detections scoring at
+// least min, gives the i-th kept one track i+1, and a track's first frame
+// makes a "new" event and a snapshot. Once its slices have grown it
+// allocates nothing.
+type indexEngine struct {
+	min    float32
+	tracks int
+	evs    []events.Event
+	snaps  []events.Snap
+	frames int
+}
+
+func (e *indexEngine) Process(frame uint64, t time.Time, dets []detect.Detection) ([]detect.Detection, []events.Event) {
+	e.frames++
+	kept := dets[:0]
+	for _, d := range dets {
+		if d.Score >= e.min {
+			kept = append(kept, d)
+		}
+	}
+	e.evs, e.snaps = e.evs[:0], e.snaps[:0]
+	for i := range kept {
+		kept[i].Track = i + 1
+		if i >= e.tracks {
+			id := "ev-" + strconv.Itoa(i+1)
+			e.evs = append(e.evs, events.Event{ID: id, Type: events.New, Track: i + 1, Label: kept[i].Label,
+				Score: kept[i].Score, Box: kept[i].Box, Start: t, Frame: frame, Snapshot: true})
+			e.snaps = append(e.snaps, events.Snap{EventID: id, Track: i + 1, Box: kept[i].Box})
+		}
+	}
+	e.tracks = max(e.tracks, len(kept))
+	return kept, e.evs
+}
+
+func (e *indexEngine) Snapshots() []events.Snap { return e.snaps }
+
+// snapSaver records the snapshots it is given.
+type snapSaver struct{ got map[string][]byte }
+
+func (s *snapSaver) SaveSnapshot(id string, b []byte) {
+	if s.got == nil {
+		s.got = map[string][]byte{}
+	}
+	s.got[id] = bytes.Clone(b)
+}
+
+// With an events engine the results carry its kept detections with track
+// ids and its events, the snapshots it asks for are JPEGs of the frame, and
+// the per-label counters count both.
+func TestPipelineRunsEventEngine(t *testing.T) {
+	const n = 4
+	// The frames without an engine first, to choose a minimum that drops
+	// some detections and keeps others.
+	var scores []float32
+	ref := &countSink{t: t, each: func(r *Result) {
+		for _, d := range r.Detections {
+			scores = append(scores, d.Score)
+		}
+	}}
+	q := newTestPipeline(t, &limitSource{Source: openPattern(t, "160x120", 0), n: n}, turns, []Sink{ref}, Options{Detect: testOptions()})
+	if err := q.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(scores)
+	eng := &indexEngine{min: scores[len(scores)/2]}
+	want := len(scores) - slices.Index(scores, eng.min)
+
+	saver := &snapSaver{}
+	var newEvents, dets int
+	opts := Options{Detect: testOptions(), Events: eng, Snapshots: []SnapshotSaver{saver}}
+	sink := &countSink{t: t, each: func(r *Result) {
+		for i, d := range r.Detections {
+			if d.Track != i+1 || d.Score < eng.min {
+				t.Errorf("frame %d: detection %d: %+v", r.Frame, i, d)
+			}
+		}
+		dets += len(r.Detections)
+		newEvents += len(r.Events)
+	}}
+	p := newTestPipeline(t, &limitSource{Source: openPattern(t, "160x120", 0), n: n}, turns, []Sink{sink}, opts)
+	if err := p.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if dets == 0 || dets != want || want == len(scores) {
+		t.Fatalf("%d detections kept of %d, want %d", dets, len(scores), want)
+	}
+	if newEvents == 0 || newEvents != eng.tracks || len(saver.got) != eng.tracks {
+		t.Fatalf("%d events and %d snapshots for %d tracks", newEvents, len(saver.got), eng.tracks)
+	}
+	for id, b := range saver.got {
+		img, err := jpeg.Decode(bytes.NewReader(b))
+		if err != nil || img.Bounds() != image.Rect(0, 0, 160, 120) {
+			t.Fatalf("snapshot %s: %v, %v", id, img.Bounds(), err)
+		}
+	}
+	var counted, evCounted uint64
+	for _, l := range p.Stats().Labels {
+		counted += l.Detections
+		evCounted += l.Events[0]
+	}
+	if counted != uint64(dets) || evCounted != uint64(newEvents) {
+		t.Fatalf("counters: %d detections, %d new events; published %d and %d", counted, evCounted, dets, newEvents)
+	}
+}
+
+// eventOptions run the real events engine (tracker, events, snapshots).
+func eventOptions(t testing.TB) Options {
+	e, err := events.NewEngine(events.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{Detect: testOptions(), DropStale: true, Events: e, Snapshots: []SnapshotSaver{&snapSaver{}}}
+}
+
+// With tracking, events and a snapshot saver, a frame of a steady scene (a
+// camera watching a parked car: the same picture each frame) still
+// allocates nothing: new tracks, their events and snapshots happen in the
+// warm-up. (A frame with a snapshot encodes a JPEG, which allocates.)
+func TestPipelineNoAllocsWithEvents(t *testing.T) {
+	opts := eventOptions(t)
+	var tracked, evs int
+	opts.OnFrame = func(r *Result, img image.Image) {
+		for _, d := range r.Detections {
+			if d.Track > 0 {
+				tracked++
+			}
+		}
+		evs += len(r.Events)
+	}
+	s := startStepperWith(t, newMJPEGSource(t, "160x120", 1), turns, opts)
+	for range 2 * maxFrames {
+		s.step()
+	}
+	if a := testing.AllocsPerRun(50, s.step); a != 0 {
+		t.Errorf("%v allocations per frame in steady state with events on", a)
+	}
+	if tracked == 0 || evs == 0 {
+		t.Fatalf("%d tracked detections, %d events: the engine had nothing to do", tracked, evs)
+	}
+	t.Logf("%d tracked detections, %d events", tracked, evs)
+}
