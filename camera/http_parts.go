@@ -119,7 +119,7 @@ func readPartHeaders(in *streamReader) (int64, error) {
 		}
 		line, err := in.readLine()
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return 0, errors.New("the connection ended inside a part's headers")
+			return 0, errors.New("the camera closed the connection inside a part's headers")
 		}
 		if err != nil {
 			return 0, fmt.Errorf("part headers: %w", err)
