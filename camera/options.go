@@ -26,9 +26,10 @@ type Options struct {
 
 	// OnEvent, if set, is called once per state change of a live source
 	// (V4L2, HTTP): down, stalled, back. Calls come one at a time, in order,
-	// from the source's goroutines (the reader's, the re-connecting one's or
-	// the stall watchdog's); OnEvent should return quickly and may call the
-	// source's Status but not Read or Close.
+	// from Open (a camera down at start) and then from the source's
+	// goroutines (the reader's, the re-connecting one's or the stall
+	// watchdog's); OnEvent should return quickly and may call the source's
+	// Status but not Read or Close.
 	OnEvent func(Event)
 	// ReopenMin and ReopenMax bound the exponential back-off between
 	// re-connection attempts of a live source (0 means 0.5 s and 30 s). The
