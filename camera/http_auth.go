@@ -46,6 +46,9 @@ func (a *httpAuth) learn(challenges []string) error {
 	if a.basic {
 		return nil
 	}
+	if len(challenges) == 0 {
+		return fmt.Errorf("HTTP status 401 without a WWW-Authenticate challenge")
+	}
 	return fmt.Errorf("HTTP status 401: the camera asks for %q, not Basic or Digest authentication", strings.Join(challenges, "; "))
 }
 
