@@ -34,7 +34,11 @@ type httpCamera struct {
 func openHTTP(spec string, opts Options) (*liveSource, error) {
 	u, err := url.Parse(spec)
 	if err != nil {
-		return nil, fmt.Errorf("camera: bad URL %q: %w", spec, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message repeats the URL, password and all
+		}
+		return nil, fmt.Errorf("camera: bad URL %q: %w", hideUserInfo(spec), err)
 	}
 	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("camera: bad URL %q: want http://HOST[:PORT]/PATH or https://...", u.Redacted())
@@ -56,8 +60,22 @@ func openHTTP(spec string, opts Options) (*liveSource, error) {
 			DisableKeepAlives:     true, // a stream's connection is never reused; keep no idle ones
 		}}
 	}
-	desc := "MJPEG over HTTP from " + c.name
-	return openLive(liveConfig{name: c.name, describe: desc, dial: c.dial, overlap: true, limit: true, policy: Drop}, opts)
+	return openLive(liveConfig{name: c.name, describe: c.describe(), dial: c.dial, overlap: true, limit: true, policy: Drop}, opts)
+}
+
+func (c *httpCamera) describe() string { return "MJPEG over HTTP from " + c.name }
+
+// hideUserInfo masks "user:password@" in a URL that did not parse.
+func hideUserInfo(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		return raw[:len(raw)-len(rest)] + "xxxxx" + rest[i:]
+	}
+	return raw
 }
 
 // dial requests the stream (answering an auth challenge) and checks the
@@ -164,7 +182,7 @@ func (c *httpCamera) newLink(ctx context.Context, cancel context.CancelFunc, res
 		bare:   []byte(boundary),
 		max:    c.max,
 		atPart: atPart,
-		desc:   "MJPEG over HTTP from " + c.name,
+		desc:   c.describe(),
 	}, nil
 }
 

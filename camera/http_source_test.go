@@ -379,8 +379,9 @@ func TestHTTPBadResponses(t *testing.T) {
 	if _, err := Open(srv.URL, Options{}); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("404: %v", err)
 	}
-	for _, bad := range []string{"http://", "http://[::1/x", "http:///path"} {
-		if _, err := Open(bad, Options{}); err == nil || !strings.Contains(err.Error(), "bad URL") {
+	for _, bad := range []string{"http://", "http://[::1/x", "http:///path", "http://me:s3cret@[::1/x"} {
+		if _, err := Open(bad, Options{}); err == nil || !strings.Contains(err.Error(), "bad URL") ||
+			strings.Contains(err.Error(), "s3cret") {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
