@@ -71,3 +71,27 @@ func TestReconnectsKeepMemoryFlat(t *testing.T) {
 	src.Close()
 	eventually(t, "goroutines back to the baseline", func() bool { return runtime.NumGoroutine() <= baseGoroutines })
 }
+
+// TestCloseDuringOutageStopsTrying: Close of a source that is re-connecting
+// ends its goroutines.
+func TestCloseDuringOutageStopsTrying(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "warming up", http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(srv.Close)
+	base := runtime.NumGoroutine()
+	events := newEventLog()
+	src, err := Open(srv.URL, fastRetry(events))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := events.waitFor(t, CameraDown); e.Err == nil || e.Err.Error() != "HTTP status 503 Service Unavailable" {
+		t.Errorf("down event %v", e)
+	}
+	pending := readAsync(src)
+	src.Close()
+	if r := awaitRead(t, pending); r.err == nil {
+		t.Fatal("Read returned a frame from a closed source")
+	}
+	eventually(t, "goroutines back to the baseline", func() bool { return runtime.NumGoroutine() <= base })
+}
