@@ -197,15 +197,6 @@ func BenchmarkLatest640x480(b *testing.B) {
 	}
 	l := NewLatest(src)
 	defer l.Close()
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		f, err := l.Read(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		f.Release()
-	}
+	benchSource(b, l, 640*480*2)
 	b.ReportMetric(float64(l.Dropped())/float64(b.N), "drops/op")
 }
