@@ -2,8 +2,8 @@
 
 // asmgen8 writes the arm64 int8 kernels: the neon and neondot GEMM tiles
 // (int8_neon_arm64.s), and in int8_util_arm64.s the NEON requantization
-// and row bias, the B packer, the stride-2 gather of im2col, the quantized
-// ADD and the max pool's steps, in the layouts of pack8.go. The Go
+// and row bias, the B packer, the stride-2 gather of im2col and the max
+// pool's steps, in the layouts of pack8.go. The Go
 // assembler has none of SMULL, SMLAL, SADALP, SDOT, ADDP, SQRDMULH, SSHL,
 // SRSHL, SSHR, SQADD, SMAX, SMIN, SXTL or XTN, so they are WORDs with the
 // mnemonic in a comment. Run with `go run asmgen8_arm64.go` in kernels/ (or
@@ -275,8 +275,6 @@ func utils() string {
 	e.w("")
 	gather(&e)
 	e.w("")
-	addInt8(&e)
-	e.w("")
 	pool(&e)
 	return e.String()
 }
@@ -474,79 +472,6 @@ func bias(e *emitter) {
 	e.w("\tADD R1, R0, R0")
 	e.w("\tSUBS $1, R4, R4")
 	e.w("\tBNE row")
-	e.w("")
-	e.w("done:")
-	e.w("\tRET")
-}
-
-// addInt8: AddInt8 on 8 values a step, each rescale as requant's
-// (SQRDMULH, then SRSHL after the SQADD fix-up). The three rqRows of
-// addConsts (in1 at 0, in2 at 32, out at 64) live in V16-V27 as add, left,
-// mult, -right; the clamp (at 96) in V28-V30.
-func addInt8(e *emitter) {
-	e.w("// func addInt8NEON(dst, x, y *int8, blocks int, c *addConsts)")
-	e.w("TEXT ·addInt8NEON(SB), NOSPLIT, $0-40")
-	e.w("\tMOVD dst+0(FP), R0")
-	e.w("\tMOVD x+8(FP), R1")
-	e.w("\tMOVD y+16(FP), R2")
-	e.w("\tMOVD blocks+24(FP), R3")
-	e.w("\tMOVD c+32(FP), R4")
-	for i := 0; i < 3; i++ {
-		off, base := 32*i, 16+4*i
-		e.w("\tMOVW %d(R4), R5", off)
-		e.w("\tVDUP R5, V%d.S4", base)
-		e.w("\tMOVW %d(R4), R5", off+8)
-		e.w("\tVDUP R5, V%d.S4", base+1)
-		e.w("\tMOVW %d(R4), R5", off+4)
-		e.w("\tVDUP R5, V%d.S4", base+2)
-		e.w("\tMOVW %d(R4), R5", off+12)
-		e.w("\tNEG R5, R5")
-		e.w("\tVDUP R5, V%d.S4", base+3)
-	}
-	for i := 0; i < 3; i++ {
-		e.w("\tMOVW %d(R4), R5", 96+4*i)
-		e.w("\tVDUP R5, V%d.S4", 28+i)
-	}
-	e.w("\tCBZ R3, done")
-	e.w("")
-	e.w("loop:")
-	e.w("\tFMOVD.P 8(R1), F0")
-	e.w("\tFMOVD.P 8(R2), F1")
-	e.w("\t%s", sxtl(0, 0))
-	e.w("\t%s", sxtl(1, 1))
-	e.w("\t%s", sxtlh(2, 0))
-	e.w("\t%s", sxtlh2(3, 0))
-	e.w("\t%s", sxtlh(4, 1))
-	e.w("\t%s", sxtlh2(5, 1))
-	mbqm := func(v, set, t int) {
-		base := 16 + 4*set
-		e.w("\tVADD V%d.S4, V%d.S4, V%d.S4", base, v, v)
-		e.w("\t%s", sshl(v, v, base+1))
-		e.w("\t%s", sqrdmulh(v, v, base+2))
-		e.w("\tVAND V%d.B16, V%d.B16, V%d.B16", base+3, v, t)
-		e.w("\t%s", sshr31(t, t))
-		e.w("\t%s", sqadd(v, v, t))
-		e.w("\t%s", srshl(v, v, base+3))
-	}
-	mbqm(2, 0, 6)
-	mbqm(3, 0, 7)
-	mbqm(4, 1, 8)
-	mbqm(5, 1, 9)
-	e.w("\tVADD V4.S4, V2.S4, V2.S4")
-	e.w("\tVADD V5.S4, V3.S4, V3.S4")
-	mbqm(2, 2, 6)
-	mbqm(3, 2, 7)
-	for _, v := range []int{2, 3} {
-		e.w("\t%s", smax(v, v, 28))
-		e.w("\t%s", smin(v, v, 29))
-		e.w("\tVADD V30.S4, V%d.S4, V%d.S4", v, v)
-	}
-	e.w("\t%s", xtn(6, 2))
-	e.w("\t%s", xtn2(6, 3))
-	e.w("\t%s", xtnb(6, 6))
-	e.w("\tFMOVD.P F6, 8(R0)")
-	e.w("\tSUBS $1, R3, R3")
-	e.w("\tBNE loop")
 	e.w("")
 	e.w("done:")
 	e.w("\tRET")

@@ -16,7 +16,7 @@ func (e *Engine) ConvI8(s ConvShape, batch int, w *PackedA8, src []int8, zeroPoi
 	for b := 0; b < batch; b++ {
 		bm := src[b*in : (b+1)*in]
 		if !s.IsPointwise() {
-			Im2colInt8(s, bm, zeroPoint, col)
+			Im2colInt8(e.impl8, s, bm, zeroPoint, col)
 			bm = col
 		}
 		e.GemmI8(w, n, bm, n, dst[b*out:(b+1)*out], n, rq)

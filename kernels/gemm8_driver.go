@@ -41,7 +41,7 @@ func (j *gemm8Job) runTask(ws *workspace, index int) {
 
 func (j *gemm8Job) packB(ws *workspace, slot, p0, kc, j0, cols int) {
 	nr := j.impl.NR
-	packB8(ws.b8[slot*kc*nr:(slot+1)*kc*nr], nr, j.pa.K, j0, cols, j.b, j.ldb, j.impl.offsetB, ws.stage8)
+	packB8(j.impl, ws.b8[slot*kc*nr:(slot+1)*kc*nr], nr, j.pa.K, j0, cols, j.b, j.ldb, ws.stage8)
 }
 
 // prefetchB: the int8 B panels are a quarter of the float ones and the

@@ -1,6 +1,10 @@
 package kernels
 
-import "fmt"
+import (
+	"encoding/binary"
+	"fmt"
+	"unsafe"
+)
 
 // ConvShape describes a 2-D convolution (groups = 1) over CHW images.
 type ConvShape struct {
@@ -44,103 +48,150 @@ func (s ConvShape) Validate() error {
 // Im2col writes the (C*KH*KW) x (OutH*OutW) matrix whose row (c,ky,kx) and
 // column (oy,ox) hold src[c][oy*StrideH-PadH+ky*DilH][ox*StrideW-PadW+kx*DilW]
 // (0 outside the image). src is one C x H x W image.
-func Im2col(s ConvShape, src, col []float32) { im2col(s, src, col, 0, gatherGo[float32]) }
-
-// Im2colInt8 is Im2col for int8 images; padding reads as zeroPoint, the
-// quantized value of a real 0.
-func Im2colInt8(s ConvShape, src []int8, zeroPoint int8, col []int8) {
-	im2col(s, src, col, zeroPoint, gatherInt8)
+func Im2col(s ConvShape, src, col []float32) {
+	im2colRows(s, src, s.H*s.W, 0, false, 0, col, s.ColCols(), 0, s.ColRows(), gatherEvenGeneric)
 }
 
-// im2col is Im2col with padding value pad; gather copies every stride-th
-// value (dst[i] = src[i*stride]).
-func im2col[T float32 | int8](s ConvShape, src, col []T, pad T, gather func(dst, src []T, stride int)) {
+// Im2colInt8 is Im2col for int8 images on im's gather; padding reads as
+// zeroPoint, the quantized value of a real 0.
+func Im2colInt8(im *Int8Impl, s ConvShape, src []int8, zeroPoint int8, col []int8) {
+	Im2colPlanesInt8(im, s, src, s.H*s.W, zeroPoint, -128, col, s.ColCols(), 0, s.ColRows())
+}
+
+// Im2colPlanes writes rows [r0, r1) of Im2col's matrix with the strides a
+// network's buffers have: channel c's H x W plane starts at
+// src[c*planeStride] and row r of the matrix at col[r*ldc] (the FPN
+// levels and the head towers keep every level side by side in one row per
+// channel). Threads share a matrix by row ranges, even when there are few
+// channels (a stem conv has 3, and 147 rows). Stride-2 rows run im's
+// GatherEven.
+func Im2colPlanes(im *Impl, s ConvShape, src []float32, planeStride int, col []float32, ldc, r0, r1 int) {
+	im2colRows(s, src, planeStride, 0, false, 0, col, ldc, r0, r1, im.gatherEven)
+}
+
+// Im2colPlanesInt8 is Im2colPlanes for int8 on im's gather: padding reads
+// zeroPoint, and values below floor read as floor (a ReLU fused into the
+// read; -128 for none).
+func Im2colPlanesInt8(im *Int8Impl, s ConvShape, src []int8, planeStride int, zeroPoint, floor int8, col []int8, ldc, r0, r1 int) {
+	im2colRows(s, src, planeStride, zeroPoint, floor > -128, floor, col, ldc, r0, r1, im.gatherEven)
+}
+
+// im2colRows is the one im2col: rows [r0, r1) of the matrix, padding pad,
+// values read inside the image raised to floor when clamp is set. even
+// gathers a stride-2 run (dst[i] = src[2i]; src may extend to the end of
+// the plane, which lets vector code read whole vectors).
+func im2colRows[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, clamp bool, floor T,
+	col []T, ldc, r0, r1 int, even func(dst, src []T)) {
 	oh, ow := s.OutH(), s.OutW()
-	src = src[:s.C*s.H*s.W]
-	col = col[:s.ColRows()*oh*ow]
+	kk := s.KH * s.KW
 	// Stride 1 with the output as wide as the input (same padding): out[oy][ox]
 	// = plane[oy+dy][ox+x0] is the plane at a constant offset, one copy for
 	// the whole row of col, then the pad at the ends of each line put back.
-	flat := s.StrideH == 1 && s.StrideW == 1 && ow == s.W
-	row := 0
-	for c := 0; c < s.C; c++ {
-		plane := src[c*s.H*s.W : (c+1)*s.H*s.W]
-		for ky := 0; ky < s.KH; ky++ {
-			for kx := 0; kx < s.KW; kx++ {
-				out := col[row*oh*ow : (row+1)*oh*ow]
-				row++
-				x0 := kx*s.DilW - s.PadW
-				// Output columns whose input x lies inside the image.
-				lo, hi := validRange(x0, s.StrideW, s.W, ow)
-				if flat {
-					dy := ky*s.DilH - s.PadH
-					oy0, oy1 := validRange(dy, 1, s.H, oh)
-					fill(out[:oy0*ow], pad)
-					fill(out[oy1*ow:], pad)
-					if lo < hi && oy0 < oy1 {
-						a, b := oy0*ow+lo, (oy1-1)*ow+hi
-						copy(out[a:b], plane[a+dy*s.W+x0:b+dy*s.W+x0])
-					}
-					for oy := oy0; oy < oy1; oy++ {
-						// A pixel or two a line: no call.
-						line := out[oy*ow : (oy+1)*ow]
-						for ox := range line[:lo] {
-							line[ox] = pad
-						}
-						for ox := hi; ox < len(line); ox++ {
-							line[ox] = pad
-						}
-					}
-					continue
+	flat := s.StrideH == 1 && s.StrideW == 1 && ow == s.W && !clamp
+	for row := r0; row < r1; row++ {
+		c, ky, kx := row/kk, row/s.KW%s.KH, row%s.KW
+		plane := src[c*planeStride : c*planeStride+s.H*s.W]
+		out := col[row*ldc : row*ldc+oh*ow]
+		x0 := kx*s.DilW - s.PadW
+		// Output columns whose input x lies inside the image.
+		lo, hi := validRange(x0, s.StrideW, s.W, ow)
+		if flat {
+			dy := ky*s.DilH - s.PadH
+			oy0, oy1 := validRange(dy, 1, s.H, oh)
+			fill(out[:oy0*ow], pad)
+			fill(out[oy1*ow:], pad)
+			if lo < hi && oy0 < oy1 {
+				a, b := oy0*ow+lo, (oy1-1)*ow+hi
+				copy(out[a:b], plane[a+dy*s.W+x0:b+dy*s.W+x0])
+			}
+			for oy := oy0; oy < oy1; oy++ {
+				// A pixel or two a line: no call.
+				line := out[oy*ow : (oy+1)*ow]
+				for ox := range line[:lo] {
+					line[ox] = pad
 				}
-				for oy := 0; oy < oh; oy++ {
-					line := out[oy*ow : (oy+1)*ow]
-					y := oy*s.StrideH - s.PadH + ky*s.DilH
-					if y < 0 || y >= s.H {
-						fill(line, pad)
-						continue
-					}
-					in := plane[y*s.W : (y+1)*s.W]
-					fill(line[:lo], pad)
-					if lo < hi {
-						gather(line[lo:hi], in[x0+lo*s.StrideW:x0+(hi-1)*s.StrideW+1], s.StrideW)
-					}
-					fill(line[hi:], pad)
+				for ox := hi; ox < len(line); ox++ {
+					line[ox] = pad
+				}
+			}
+			continue
+		}
+		for oy := 0; oy < oh; oy++ {
+			line := out[oy*ow : (oy+1)*ow]
+			y := oy*s.StrideH - s.PadH + ky*s.DilH
+			if y < 0 || y >= s.H || lo >= hi {
+				fill(line, pad)
+				continue
+			}
+			fill(line[:lo], pad)
+			fill(line[hi:], pad)
+			valid := line[lo:hi]
+			first := y*s.W + x0 + lo*s.StrideW
+			switch s.StrideW {
+			case 1:
+				copy(valid, plane[first:])
+			case 2:
+				even(valid, plane[first:])
+			default:
+				for i := range valid {
+					valid[i] = plane[first+i*s.StrideW]
+				}
+			}
+			if clamp {
+				for i, v := range valid {
+					valid[i] = max(v, floor)
 				}
 			}
 		}
 	}
 }
 
-// gatherGo is the gather of im2col in Go: dst[i] = src[i*stride].
-func gatherGo[T float32 | int8](dst, src []T, stride int) {
-	if stride == 1 {
-		copy(dst, src)
+// gatherEven8Blocks runs kernel (dst[i] = src[2i], 16 values a block,
+// reading 32 bytes of src) on the whole blocks whose reads stay inside
+// src, and gatherEven8Go on the rest: a tier's gatherEven.
+func gatherEven8Blocks(dst, src []int8, kernel func(dst, src *int8, blocks int)) {
+	done := 0
+	if blocks := min(len(dst)-1, (len(src)-1)/2) / 16; blocks > 0 {
+		_ = src[32*blocks-1]
+		kernel(&dst[0], &src[0], blocks)
+		done = 16 * blocks
+	}
+	gatherEven8Go(dst[done:], src[2*done:])
+}
+
+// gatherEven8Go sets dst[i] = src[2i]: eight bytes at a time, the even
+// bytes of two 64-bit loads packed by shifts and masks.
+func gatherEven8Go(dst, src []int8) {
+	n := len(dst)
+	if n == 0 {
 		return
 	}
-	for i := range dst {
-		dst[i] = src[i*stride]
+	_ = src[2*(n-1)] // every read below is within src
+	d, s := bytesOf(dst), bytesOf(src)
+	i := 0
+	for ; i+8 <= n && 2*i+16 <= len(s); i += 8 {
+		lo := evenBytes(binary.LittleEndian.Uint64(s[2*i:]))
+		hi := evenBytes(binary.LittleEndian.Uint64(s[2*i+8:]))
+		binary.LittleEndian.PutUint64(d[i:], uint64(lo)|uint64(hi)<<32)
+	}
+	for ; i < n; i++ {
+		d[i] = s[2*i]
 	}
 }
 
-// gatherInt8 is gatherGo with stride-2 runs in assembly where there is
-// some: dst[i] = src[2i] 16 at a time.
-func gatherInt8(dst, src []int8, stride int) {
-	done := 0
-	if stride == 2 && gatherEven8Fn != nil {
-		// The assembly reads 32 bytes per 16 values: src[2i+1] too, so it
-		// stops before the last value, whose odd neighbour may lie past src.
-		if blocks := (len(dst) - 1) / 16; blocks > 0 {
-			_ = src[32*blocks-1]
-			gatherEven8Fn(&dst[0], &src[0], blocks)
-			done = 16 * blocks
-		}
-	}
-	gatherGo(dst[done:], src[done*stride:], stride)
+// evenBytes packs bytes 0, 2, 4 and 6 of x (little-endian order).
+func evenBytes(x uint64) uint32 {
+	x &= 0x00FF00FF00FF00FF
+	x = (x | x>>8) & 0x0000FFFF0000FFFF
+	return uint32(x | x>>16)
 }
 
-// gatherEven8Fn, when set, copies blocks*16 values: dst[i] = src[2i].
-var gatherEven8Fn func(dst, src *int8, blocks int)
+func bytesOf(x []int8) []byte {
+	if len(x) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), len(x))
+}
 
 // fill sets every element of line to v; clear for zero, the common case.
 func fill[T float32 | int8](line []T, v T) {

@@ -192,8 +192,8 @@ func naiveIm2col[T float32 | int8](s ConvShape, src []T, pad T) []T {
 	return col
 }
 
-// TestIm2colMatchesNaive checks Im2col and Im2colInt8 against the
-// definition, with a guard value past the matrix.
+// TestIm2colMatchesNaive checks Im2col and Im2colInt8 (on every int8
+// tier) against the definition, with a guard value past the matrix.
 func TestIm2colMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for _, s := range im2colShapes() {
@@ -204,17 +204,116 @@ func TestIm2colMatchesNaive(t *testing.T) {
 		col := make([]float32, n+1)
 		col[n] = guard
 		Im2col(s, src, col)
-		col8 := make([]int8, n+1)
-		col8[n] = guard8
-		Im2colInt8(s, src8, -7, col8)
 		want, want8 := naiveIm2col(s, src, 0), naiveIm2col(s, src8, -7)
 		for i := range want {
-			if col[i] != want[i] || col8[i] != want8[i] {
-				t.Fatalf("%+v: col[%d] = %v, %d; want %v, %d", s, i, col[i], col8[i], want[i], want8[i])
+			if col[i] != want[i] {
+				t.Fatalf("%+v: col[%d] = %v, want %v", s, i, col[i], want[i])
 			}
 		}
-		if col[n] != guard || col8[n] != guard8 {
+		if col[n] != guard {
 			t.Fatalf("%+v: wrote past the matrix", s)
+		}
+		for _, im := range Int8Tiers() {
+			col8 := make([]int8, n+1)
+			col8[n] = guard8
+			Im2colInt8(im, s, src8, -7, col8)
+			for i := range want8 {
+				if col8[i] != want8[i] {
+					t.Fatalf("%s %+v: col[%d] = %d, want %d", im.Name, s, i, col8[i], want8[i])
+				}
+			}
+			if col8[n] != guard8 {
+				t.Fatalf("%s %+v: wrote past the matrix", im.Name, s)
+			}
+		}
+	}
+}
+
+// TestIm2colPlanesMatchesIm2col: over strided planes into a strided
+// matrix, split into row ranges as threads run it, Im2colPlanes (on every
+// tier: stride-2 rows are the tier's GatherEven, some long enough for
+// whole vectors) and Im2colPlanesInt8 (on every int8 tier) equal Im2col
+// and Im2colInt8 on
+// packed planes, and write nothing between the rows.
+func TestIm2colPlanesMatchesIm2col(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, s := range im2colShapes() {
+		hw, n, rows := s.H*s.W, s.ColCols(), s.ColRows()
+		packed := randSlice(rng, s.C*hw)
+		packed8 := make([]int8, len(packed))
+		fill8(rng, packed8, "random")
+		want := make([]float32, rows*n)
+		Im2col(s, packed, want)
+		want8 := naiveIm2col(s, packed8, -7)
+		const gap = 5
+		stride, ld := hw+gap, n+gap
+		strided := make([]float32, s.C*stride)
+		strided8 := make([]int8, s.C*stride)
+		for c := range s.C {
+			copy(strided[c*stride:], packed[c*hw:(c+1)*hw])
+			copy(strided8[c*stride:], packed8[c*hw:(c+1)*hw])
+		}
+		split := rows / 2
+		for _, im := range Tiers() {
+			col := make([]float32, rows*ld)
+			for i := range col {
+				col[i] = guard
+			}
+			Im2colPlanes(im, s, strided, stride, col, ld, 0, split)
+			Im2colPlanes(im, s, strided, stride, col, ld, split, rows)
+			for r := range rows {
+				for j := range ld {
+					if got := col[r*ld+j]; j >= n && got != guard || j < n && got != want[r*n+j] {
+						t.Fatalf("%s %+v: row %d col %d = %g", im.Name, s, r, j, got)
+					}
+				}
+			}
+		}
+		// A floor reads max(v, floor) inside the image, the pad outside.
+		clamped := make([]int8, len(packed8))
+		for i, v := range packed8 {
+			clamped[i] = max(v, 3)
+		}
+		wantFloor := naiveIm2col(s, clamped, -7)
+		for _, im := range Int8Tiers() {
+			col8 := make([]int8, rows*ld)
+			for i := range col8 {
+				col8[i] = guard8
+			}
+			Im2colPlanesInt8(im, s, strided8, stride, -7, -128, col8, ld, 0, split)
+			Im2colPlanesInt8(im, s, strided8, stride, -7, -128, col8, ld, split, rows)
+			for r := range rows {
+				for j := range ld {
+					if got := col8[r*ld+j]; j >= n && got != guard8 || j < n && got != want8[r*n+j] {
+						t.Fatalf("%s %+v: row %d col %d = %d", im.Name, s, r, j, got)
+					}
+				}
+			}
+			floored := make([]int8, rows*n)
+			Im2colPlanesInt8(im, s, packed8, hw, -7, 3, floored, n, 0, rows)
+			for i := range wantFloor {
+				if floored[i] != wantFloor[i] {
+					t.Fatalf("%s floor %+v: element %d = %d, want %d", im.Name, s, i, floored[i], wantFloor[i])
+				}
+			}
+		}
+	}
+}
+
+// TestGatherEven8Go: the portable stride-2 byte gather, every length
+// around its 8-byte steps, with src exactly as long as it must be.
+func TestGatherEven8Go(t *testing.T) {
+	for n := 0; n < 40; n++ {
+		src := make([]int8, 2*n+1)
+		for i := range src {
+			src[i] = int8(i * 7)
+		}
+		dst := make([]int8, n)
+		gatherEven8Go(dst, src[:max(2*n-1, 0)])
+		for i := range dst {
+			if dst[i] != src[2*i] {
+				t.Fatalf("n %d: dst[%d] = %d, want %d", n, i, dst[i], src[2*i])
+			}
 		}
 	}
 }

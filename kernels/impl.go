@@ -32,6 +32,15 @@ type Impl struct {
 
 	// gatherEven is GatherEven without the argument checks.
 	gatherEven func(dst, src []float32)
+
+	// packARows lays out a full panel of MR rows of a non-transposed A (a
+	// starts at the panel's first row); packBPanels packs whole panels of
+	// NR columns of a non-transposed B (b starts at the block's first
+	// element); prefetchRows hints rows x cols values of B (row stride ld)
+	// into cache, with no effect on results.
+	packARows    func(panel []float32, mr, k int, a []float32, lda int)
+	packBPanels  func(dst []float32, nr, kc, panels int, alpha float32, b []float32, ldb int)
+	prefetchRows func(b []float32, rows, ld, cols int)
 }
 
 func (im *Impl) String() string { return im.Name }
@@ -48,6 +57,10 @@ var generic = &Impl{
 	winogradInput:  winogradInputGeneric,
 	winogradOutput: winogradOutputGeneric,
 	gatherEven:     gatherEvenGeneric,
+
+	packARows:    packARowsFull,
+	packBPanels:  packBPanelsGeneric,
+	prefetchRows: prefetchNone,
 }
 
 // tiers lists the tiers this CPU can run, best first; the generic tier is

@@ -20,6 +20,10 @@ var avx512vnniInt8 = &Int8Impl{
 	requant:    requantAVX512, rqLanes: 1,
 	bias:     biasAVX512,
 	quantize: quantizeAVX512, qLanes: 16,
+
+	gatherEven: gatherEven8Asm,
+	maxBytes:   maxBytesSSE2, pool3s2: pool3s2SSE2,
+	packB8Groups: packB8Groups,
 }
 
 // avx2Int8 runs the 6x8 VPMADDWD micro-kernel for AVX2 CPUs without VNNI:
@@ -34,6 +38,10 @@ var avx2Int8 = &Int8Impl{
 	requant: requantAVX2, rqLanes: 8,
 	bias:     biasAVX2,
 	quantize: quantizeAVX2, qLanes: 8,
+
+	gatherEven: gatherEven8Asm,
+	maxBytes:   maxBytesSSE2, pool3s2: pool3s2SSE2,
+	packB8Groups: packB8Groups,
 }
 
 // int8Tile6x64VNNI computes a 6x64 int32 tile from packed panels; B bytes
@@ -155,7 +163,5 @@ func gatherEven8(dst, src *int8, blocks int)
 //go:noescape
 func packB8Groups(dst *uint32, b *int8, ldb, groups, n4, nr int, flip uint32)
 
-func init() {
-	packB8GroupsFn = packB8Groups
-	gatherEven8Fn = gatherEven8
-}
+// gatherEven8Asm is the asm tiers' gatherEven.
+func gatherEven8Asm(dst, src []int8) { gatherEven8Blocks(dst, src, gatherEven8) }

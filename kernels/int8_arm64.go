@@ -17,6 +17,10 @@ var neondotInt8 = &Int8Impl{
 	requant: requantNEON, rqLanes: 4,
 	bias:     biasNEON,
 	quantize: quantizeNEON, qLanes: 8,
+
+	gatherEven: gatherEven8Asm,
+	maxBytes:   maxBytesNEON, pool3s2: pool3s2NEON,
+	packB8Groups: packB8Groups,
 }
 
 // neonInt8 runs the 4x8 SMULL/SMLAL + SADALP micro-kernel for ASIMD
@@ -32,6 +36,10 @@ var neonInt8 = &Int8Impl{
 	requant:   requantNEON, rqLanes: 4,
 	bias:     biasNEON,
 	quantize: quantizeNEON, qLanes: 8,
+
+	gatherEven: gatherEven8Asm,
+	maxBytes:   maxBytesNEON, pool3s2: pool3s2NEON,
+	packB8Groups: packB8Groups,
 }
 
 // int8Tile8x12SDOT computes an 8x12 int32 tile from packed panels:
@@ -119,10 +127,8 @@ func biasNEON(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
 //go:noescape
 func packB8Groups(dst *uint32, b *int8, ldb, groups, n4, nr int, flip uint32)
 
-func init() {
-	packB8GroupsFn = packB8Groups
-	gatherEven8Fn = gatherEven8
-}
+// gatherEven8Asm is the neon tiers' gatherEven.
+func gatherEven8Asm(dst, src []int8) { gatherEven8Blocks(dst, src, gatherEven8) }
 
 // archInt8Tiers returns the arm64 int8 tiers, best first: neondot when the
 // CPU reports ASIMDDP (SDOT; Cortex-A76, Raspberry Pi 5), then neon.

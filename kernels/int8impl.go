@@ -57,6 +57,21 @@ type Int8Impl struct {
 	// qLanes (quantizeGo does the rest).
 	quantize func(dst *int8, src *float32, n int, inv float32, zero int32)
 	qLanes   int
+
+	// gatherEven sets dst[i] = src[2i] (im2col's stride-2 runs; src may
+	// extend past the last value read, which lets vector code read whole
+	// vectors).
+	gatherEven func(dst, src []int8)
+
+	// The max pool's steps, when set: maxBytes is dst[i] = max(a[i], b[i])
+	// on blocks*16 values, pool3s2 dst[i] = max(p[2i], p[2i+1], p[2i+2])
+	// for i < blocks*16.
+	maxBytes func(dst, a, b *int8, blocks int)
+	pool3s2  func(dst, p *int8, blocks int)
+
+	// packB8Groups, when set, packs 4-column steps of whole groups of four
+	// rows of B: words[g*nr+c] = word of b[4g..4g+3][c] ^ flip for c < 4*n4.
+	packB8Groups func(dst *uint32, b *int8, ldb, groups, n4, nr int, flip uint32)
 }
 
 func (im *Int8Impl) String() string { return im.Name }
@@ -66,7 +81,8 @@ var generic8 = &Int8Impl{
 	Name: "generic", level: "generic",
 	MR: 4, NR: 4,
 	MC: 128, NC: 2048,
-	tile: int8TileGeneric,
+	tile:       int8TileGeneric,
+	gatherEven: gatherEven8Go,
 }
 
 // int8Tiers lists the int8 tiers this CPU can run, best first, generic last.

@@ -18,7 +18,7 @@ func (p *PackedA) Impl() *Impl { return p.impl }
 func PackA(impl *Impl, transA bool, m, k int, a []float32, lda int) *PackedA {
 	checkMatrix("A", transA, m, k, a, lda)
 	p := &PackedA{impl: impl, M: m, K: k, data: make([]float32, packedASize(impl, m, k))}
-	packA(p.data, impl.MR, transA, m, k, a, lda)
+	packA(impl, p.data, transA, m, k, a, lda)
 	return p
 }
 
@@ -27,8 +27,9 @@ func packedASize(impl *Impl, m, k int) int { return ceilDiv(m, impl.MR) * impl.M
 // packABlock is how many k steps packA lays out per pass over a panel's rows.
 const packABlock = 256
 
-// packA writes op(A) as panels of mr rows: dst[(panel*k+p)*mr+r] = op(A)[panel*mr+r][p].
-func packA(dst []float32, mr int, transA bool, m, k int, a []float32, lda int) {
+// packA writes op(A) as panels of im.MR rows: dst[(panel*k+p)*mr+r] = op(A)[panel*mr+r][p].
+func packA(im *Impl, dst []float32, transA bool, m, k int, a []float32, lda int) {
+	mr := im.MR
 	if k == 0 {
 		return // empty panels; A need not hold a single row
 	}
@@ -45,7 +46,7 @@ func packA(dst []float32, mr int, transA bool, m, k int, a []float32, lda int) {
 			continue
 		}
 		if rows == mr {
-			packARows(panel, mr, k, a[i0*lda:], lda)
+			im.packARows(panel, mr, k, a[i0*lda:], lda)
 			continue
 		}
 		packARowsGeneric(panel, rows, mr, k, a[i0*lda:], lda)
@@ -57,10 +58,8 @@ func packA(dst []float32, mr int, transA bool, m, k int, a []float32, lda int) {
 	}
 }
 
-// packARows lays out a full panel of mr rows of a non-transposed A (a
-// starts at the panel's first row); the amd64 build replaces it with an
-// assembly copy for mr == 6.
-var packARows = func(panel []float32, mr, k int, a []float32, lda int) {
+// packARowsFull is the generic tier's packARows: a full panel of mr rows.
+func packARowsFull(panel []float32, mr, k int, a []float32, lda int) {
 	packARowsGeneric(panel, mr, mr, k, a, lda)
 }
 
@@ -80,14 +79,15 @@ func packARowsGeneric(panel []float32, rows, mr, k int, a []float32, lda int) {
 	}
 }
 
-// packB writes alpha*op(B)[k0:k0+kc, j0:j0+nc] as panels of nr columns:
+// packB writes alpha*op(B)[k0:k0+kc, j0:j0+nc] as panels of im.NR columns:
 // dst[(panel*kc+p)*nr+c] = alpha*op(B)[k0+p][j0+panel*nr+c], zero past nc.
-func packB(dst []float32, nr int, transB bool, k0, kc, j0, nc int, alpha float32, b []float32, ldb int) {
+func packB(im *Impl, dst []float32, transB bool, k0, kc, j0, nc int, alpha float32, b []float32, ldb int) {
+	nr := im.NR
 	q := 0
 	if !transB && kc > 0 {
 		// Whole panels go through the (possibly vector) bulk copy.
 		q = nc / nr
-		packBPanels(dst, nr, kc, q, alpha, b[k0*ldb+j0:], ldb)
+		im.packBPanels(dst, nr, kc, q, alpha, b[k0*ldb+j0:], ldb)
 	}
 	for ; q*nr < nc; q++ {
 		panel := dst[q*kc*nr : (q+1)*kc*nr]
@@ -118,10 +118,6 @@ func packB(dst []float32, nr int, transB bool, k0, kc, j0, nc int, alpha float32
 		}
 	}
 }
-
-// packBPanels packs whole panels of a non-transposed B; the amd64 build
-// replaces it with a vector copy. b starts at the block's first element.
-var packBPanels = packBPanelsGeneric
 
 // packBPanelsGeneric: dst[(q*kc+p)*nr+c] = alpha*b[p*ldb+q*nr+c] for q < panels.
 func packBPanelsGeneric(dst []float32, nr, kc, panels int, alpha float32, b []float32, ldb int) {

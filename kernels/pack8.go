@@ -55,26 +55,26 @@ func PackA8(impl *Int8Impl, m, k int, a []int8, lda int) *PackedA8 {
 }
 
 // packB8 writes columns j0..j0+cols of the k x n row-major b as one panel
-// of nr columns: dst[g*nr*4 + c*4 + t] = b[4g+t][j0+c] (x^0x80 in place
-// of x when offset: unsigned bytes for VPDPBUSD), zero past cols. Rows past
-// k pack as zero rows would (A is zero there, so their value never counts).
-// stage is scratch of at least 4*nr values.
-func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool, stage []int8) {
+// of nr columns for tier im: dst[g*nr*4 + c*4 + t] = b[4g+t][j0+c]
+// (x^0x80 in place of x when im offsets B: unsigned bytes for VPDPBUSD),
+// zero past cols. Rows past k pack as zero rows would (A is zero there, so
+// their value never counts). stage is scratch of at least 4*nr values.
+func packB8(im *Int8Impl, dst []int8, nr, k, j0, cols int, b []int8, ldb int, stage []int8) {
 	k4 := ceilDiv(k, 4) * 4
 	dst = dst[:k4*nr]
 	var flip uint32
-	if offset {
+	if im.offsetB {
 		flip = 0x80808080
 	}
 	words := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(dst))), k4*nr/4)
 	full, n4 := k/4, cols/4
-	if packB8GroupsFn != nil && n4 > 0 {
+	if im.packB8Groups != nil && n4 > 0 {
 		// Whole groups of four rows, 4 columns at a time, in assembly; the
 		// last, partial group from a copy padded with zero rows.
 		if full > 0 {
 			_ = b[(4*full-1)*ldb+j0+4*n4-1] // the last byte the assembly reads
 			_ = words[(full-1)*nr+4*n4-1]
-			packB8GroupsFn(&words[0], &b[j0], ldb, full, n4, nr, flip)
+			im.packB8Groups(&words[0], &b[j0], ldb, full, n4, nr, flip)
 		}
 		if full*4 < k {
 			stage = stage[:4*cols]
@@ -86,11 +86,11 @@ func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool, sta
 					clear(row)
 				}
 			}
-			packB8GroupsFn(&words[full*nr], &stage[0], cols, 1, n4, nr, flip)
+			im.packB8Groups(&words[full*nr], &stage[0], cols, 1, n4, nr, flip)
 		}
 	}
 	c4 := 0
-	if packB8GroupsFn != nil {
+	if im.packB8Groups != nil {
 		c4 = 4 * n4
 	}
 	for g := 0; g < k4/4; g++ {
@@ -105,10 +105,6 @@ func packB8(dst []int8, nr, k, j0, cols int, b []int8, ldb int, offset bool, sta
 		clear(out[cols:])
 	}
 }
-
-// packB8GroupsFn, when set, packs 4-column steps of whole groups of four
-// rows: words[g*nr+c] = word of b[4g..4g+3][c] ^ flip for c < 4*n4.
-var packB8GroupsFn func(dst *uint32, b *int8, ldb, groups, n4, nr int, flip uint32)
 
 // checkMatrix8 panics when a buffer of n elements cannot hold a rows x cols
 // matrix with row stride ld.

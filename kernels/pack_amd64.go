@@ -2,16 +2,6 @@
 
 package kernels
 
-import "github.com/klauspost/cpuid/v2"
-
-func init() {
-	if cpuid.CPU.Supports(cpuid.AVX2) {
-		packBPanels = packBPanelsVector
-	}
-	packARows = packARowsAmd64
-	prefetchRows = prefetchRowsAmd64
-}
-
 // prefetchRowsAmd64 prefetches rows x cols values of b with row stride ld.
 func prefetchRowsAmd64(b []float32, rows, ld, cols int) {
 	if rows <= 0 || cols <= 0 {

@@ -2,9 +2,7 @@
 
 package kernels
 
-// ASIMD is part of every arm64 CPU, so the NEON copy replaces the generic
-// one unconditionally.
-func init() { packBPanels = packBPanelsNEON }
+// The neon tier packs B with NEON (ASIMD is part of every arm64 CPU).
 
 // packBPanelsNEON is packBPanelsGeneric with 12-column panels (the neon
 // tier's NR) copied by NEON; other panel widths take the generic path.

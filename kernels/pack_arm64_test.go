@@ -13,8 +13,8 @@ import (
 // and even kc, 0..5 panels, padded strides and alphas including 1, never
 // writes past the panels, and other panel widths still pack correctly.
 func TestPackBPanelsNEON(t *testing.T) {
-	if fmt.Sprintf("%p", packBPanels) != fmt.Sprintf("%p", packBPanelsNEON) {
-		t.Fatal("packBPanels is not the NEON copy on arm64")
+	if fmt.Sprintf("%p", neonTier.packBPanels) != fmt.Sprintf("%p", packBPanelsNEON) {
+		t.Fatal("the neon tier's packBPanels is not the NEON copy")
 	}
 	rng := rand.New(rand.NewPCG(41, 42))
 	for _, nr := range []int{12, 4} {
@@ -58,6 +58,6 @@ func BenchmarkPackBNEON(b *testing.B) {
 	dst := make([]float32, im.KC*n)
 	b.SetBytes(int64(4 * len(dst)))
 	for i := 0; i < b.N; i++ {
-		packB(dst, im.NR, false, 0, im.KC, 0, n, 1, src, n)
+		packB(im, dst, false, 0, im.KC, 0, n, 1, src, n)
 	}
 }

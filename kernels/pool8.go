@@ -7,9 +7,9 @@ import "fmt"
 // PoolSize(w) (padding never wins: it acts as -inf). Max commutes with a
 // monotonic quantization, so it runs on the int8 values as they are. Each
 // output row takes the column-wise max of its (up to) three input rows,
-// then the max of three neighbours at stride 2. rowMax is scratch of w
-// values.
-func MaxPool3x3s2Int8(src []int8, planes, h, w int, dst, rowMax []int8) {
+// then the max of three neighbours at stride 2, both steps on im's kernels.
+// rowMax is scratch of w values.
+func MaxPool3x3s2Int8(im *Int8Impl, src []int8, planes, h, w int, dst, rowMax []int8) {
 	if planes < 0 || h < 1 || w < 1 {
 		panic(fmt.Sprintf("kernels: max pool of %d planes of %dx%d", planes, h, w))
 	}
@@ -24,9 +24,9 @@ func MaxPool3x3s2Int8(src []int8, planes, h, w int, dst, rowMax []int8) {
 			if y1-y0 == 1 {
 				copy(rowMax, in[y0*w:(y0+1)*w])
 			} else {
-				maxBytes(rowMax, in[y0*w:(y0+1)*w], in[(y0+1)*w:(y0+2)*w])
+				im.maxBytesInto(rowMax, in[y0*w:(y0+1)*w], in[(y0+1)*w:(y0+2)*w])
 				if y1-y0 == 3 {
-					maxBytes(rowMax, rowMax, in[(y0+2)*w:(y0+3)*w])
+					im.maxBytesInto(rowMax, rowMax, in[(y0+2)*w:(y0+3)*w])
 				}
 			}
 			line := out[oy*ow : (oy+1)*ow]
@@ -35,12 +35,12 @@ func MaxPool3x3s2Int8(src []int8, planes, h, w int, dst, rowMax []int8) {
 				line[0] = max(line[0], rowMax[1])
 			}
 			x := 1
-			if n := full - 1; n >= 16 && pool3s2Fn != nil {
+			if n := full - 1; n >= 16 && im.pool3s2 != nil {
 				// The assembly reads rowMax[1 .. 32*blocks+1], the last of
 				// which output 16*blocks (< full) needs anyway.
 				blocks := n / 16
 				_ = rowMax[32*blocks+1]
-				pool3s2Fn(&line[1], &rowMax[1], blocks)
+				im.pool3s2(&line[1], &rowMax[1], blocks)
 				x += 16 * blocks
 			}
 			for ; x < full; x++ {
@@ -60,23 +60,16 @@ func MaxPool3x3s2Int8(src []int8, planes, h, w int, dst, rowMax []int8) {
 // PoolSize is MaxPool3x3s2Int8's output size for an input of n.
 func PoolSize(n int) int { return (n+2-3)/2 + 1 }
 
-// maxBytes sets dst[i] = max(a[i], b[i]) (dst may be a or b), 16 at a time
-// in assembly where there is some.
-func maxBytes(dst, a, b []int8) {
+// maxBytesInto sets dst[i] = max(a[i], b[i]) (dst may be a or b), 16 at a
+// time in the tier's kernel if it has one.
+func (im *Int8Impl) maxBytesInto(dst, a, b []int8) {
 	a, b = a[:len(dst)], b[:len(dst)]
 	done := 0
-	if blocks := len(dst) / 16; blocks > 0 && maxBytesFn != nil {
-		maxBytesFn(&dst[0], &a[0], &b[0], blocks)
+	if blocks := len(dst) / 16; blocks > 0 && im.maxBytes != nil {
+		im.maxBytes(&dst[0], &a[0], &b[0], blocks)
 		done = 16 * blocks
 	}
 	for i := done; i < len(dst); i++ {
 		dst[i] = max(a[i], b[i])
 	}
 }
-
-// maxBytesFn, when set, is maxBytes on blocks*16 values; pool3s2Fn sets
-// dst[i] = max(p[2i], p[2i+1], p[2i+2]) for i < blocks*16.
-var (
-	maxBytesFn func(dst, a, b *int8, blocks int)
-	pool3s2Fn  func(dst, p *int8, blocks int)
-)

@@ -19,5 +19,3 @@ func maxBytesSSE2(dst, a, b *int8, blocks int)
 //
 //go:noescape
 func pool3s2SSE2(dst, p *int8, blocks int)
-
-func init() { maxBytesFn, pool3s2Fn = maxBytesSSE2, pool3s2SSE2 }

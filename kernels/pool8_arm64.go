@@ -19,5 +19,3 @@ func maxBytesNEON(dst, a, b *int8, blocks int)
 //
 //go:noescape
 func pool3s2NEON(dst, p *int8, blocks int)
-
-func init() { maxBytesFn, pool3s2Fn = maxBytesNEON, pool3s2NEON }

@@ -16,9 +16,10 @@ func TestMaxPool3x3s2Int8(t *testing.T) {
 		src := make([]int8, planes*h*w)
 		fill8(rng, src, []string{"random", "mixed", "min"}[rng.IntN(3)])
 		oh, ow := PoolSize(h), PoolSize(w)
+		im := Int8Tiers()[trial%len(Int8Tiers())]
 		dst := make([]int8, planes*oh*ow+1)
 		dst[len(dst)-1] = guard8
-		MaxPool3x3s2Int8(src, planes, h, w, dst[:planes*oh*ow], make([]int8, w))
+		MaxPool3x3s2Int8(im, src, planes, h, w, dst[:planes*oh*ow], make([]int8, w))
 		for p := 0; p < planes; p++ {
 			for oy := 0; oy < oh; oy++ {
 				for ox := 0; ox < ow; ox++ {

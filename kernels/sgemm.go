@@ -29,7 +29,7 @@ func (e *Engine) SgemmEpilogue(transA, transB bool, m, n, k int, alpha float32, 
 			e.abuf = make([]float32, size)
 		}
 		panels = e.abuf[:size]
-		packA(panels, e.impl.MR, transA, m, k, a, lda)
+		packA(e.impl, panels, transA, m, k, a, lda)
 	}
 	e.sgemmPanels(m, n, k, alpha, panels, transB, b, ldb, beta, c, ldc, ep)
 }

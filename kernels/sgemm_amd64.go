@@ -18,6 +18,10 @@ var avx2Tier = &Impl{
 	winogradInput:  winogradInputRowAVX2,
 	winogradOutput: winogradOutputRowAVX2,
 	gatherEven:     gatherEvenRowAVX2,
+
+	packARows:    packARowsAmd64,
+	packBPanels:  packBPanelsVector,
+	prefetchRows: prefetchRowsAmd64,
 }
 
 // avx512Tier runs the 6x64 AVX-512F micro-kernel: 24 ZMM accumulators, 4
@@ -36,6 +40,10 @@ var avx512Tier = &Impl{
 	winogradInput:  winogradInputRowAVX512,
 	winogradOutput: winogradOutputRowAVX512,
 	gatherEven:     gatherEvenRowAVX512,
+
+	packARows:    packARowsAmd64,
+	packBPanels:  packBPanelsVector,
+	prefetchRows: prefetchRowsAmd64,
 }
 
 // sgemm6x16AVX2 computes a 6x16 tile of C from packed panels:

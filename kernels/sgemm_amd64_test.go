@@ -254,7 +254,7 @@ func BenchmarkPack(b *testing.B) {
 			dst := make([]float32, packedASize(im, m, k))
 			b.SetBytes(4 * m * k)
 			for i := 0; i < b.N; i++ {
-				packA(dst, im.MR, false, m, k, a, k)
+				packA(im, dst, false, m, k, a, k)
 			}
 		})
 		b.Run(im.Name+"/B", func(b *testing.B) {
@@ -263,7 +263,7 @@ func BenchmarkPack(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				for jc := 0; jc < n; jc += im.NC {
 					for pc := 0; pc < k; pc += im.KC {
-						packB(dst, im.NR, false, pc, min(im.KC, k-pc), jc, min(im.NC, n-jc), 1, bm, n)
+						packB(im, dst, false, pc, min(im.KC, k-pc), jc, min(im.NC, n-jc), 1, bm, n)
 					}
 				}
 			}

@@ -20,6 +20,10 @@ var neonTier = &Impl{
 	winogradInput:  winogradInputRowNEON,
 	winogradOutput: winogradOutputRowNEON,
 	gatherEven:     gatherEvenRowNEON,
+
+	packARows:    packARowsFull,
+	packBPanels:  packBPanelsNEON,
+	prefetchRows: prefetchNone,
 }
 
 // sgemm8x12NEON computes an 8x12 tile of C from packed panels:

@@ -37,13 +37,12 @@ func (j *sgemmJob) runTask(ws *workspace, index int) {
 }
 
 func (j *sgemmJob) packB(ws *workspace, slot, p0, kc, j0, cols int) {
-	nr := j.impl.NR
-	packB(ws.bbuf[slot*kc*nr:], nr, j.transB, p0, kc, j0, cols, j.alpha, j.b, j.ldb)
+	packB(j.impl, ws.bbuf[slot*kc*j.impl.NR:], j.transB, p0, kc, j0, cols, j.alpha, j.b, j.ldb)
 }
 
 func (j *sgemmJob) prefetchB(p0, rows, j0, cols int) {
 	if !j.transB {
-		prefetchRows(j.b[p0*j.ldb+j0:], rows, j.ldb, cols)
+		j.impl.prefetchRows(j.b[p0*j.ldb+j0:], rows, j.ldb, cols)
 	}
 }
 
@@ -126,7 +125,5 @@ func (j *sgemmJob) epilogue(m0, m1, n0, n1 int) {
 	}
 }
 
-// prefetchRows asks for rows x cols values of b (row stride ld) to be
-// brought into cache; a hint with no effect on results. The amd64 build
-// issues prefetch instructions; elsewhere it does nothing.
-var prefetchRows = func(b []float32, rows, ld, cols int) {}
+// prefetchNone is the prefetch of tiers without one.
+func prefetchNone(b []float32, rows, ld, cols int) {}

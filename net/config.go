@@ -2,6 +2,13 @@
 // (conv as im2col + SGEMM with fused bias/ReLU, folded batch norm, max-pool,
 // nearest upsample, GroupNorm), the ResNet backbones, the FPN, the shared
 // heads, and the forward pass that torchvision 0.14's RetinaNet computes.
+//
+// The architecture is declared once, in arch.go: Config.Arch derives an
+// Arch (every conv with its shape and state_dict names, the blocks, the
+// FPN, where P6 reads from, the heads, the activations' names), and the
+// float Model here, the trainable network (net/train) and the int8 model
+// (quant) are executors built from it. Model.SetObserver lets calibration
+// see the float forward's activations by those names.
 package net
 
 // Config is everything about a model that is not a weight: the architecture

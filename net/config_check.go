@@ -38,8 +38,8 @@ func (c *Config) Validate() error {
 	if c.HeadConvs < 0 {
 		return fmt.Errorf("config: head_convs %d is negative", c.HeadConvs)
 	}
-	if c.HeadGroupNorm && c.FPNWidth%groupNormGroups != 0 {
-		return fmt.Errorf("config: head_group_norm needs fpn_width divisible by %d, have %d", groupNormGroups, c.FPNWidth)
+	if c.HeadGroupNorm && c.FPNWidth%GroupNormGroups != 0 {
+		return fmt.Errorf("config: head_group_norm needs fpn_width divisible by %d, have %d", GroupNormGroups, c.FPNWidth)
 	}
 	// torchvision's LastLevelP6P7 reads P5 exactly when its input width equals
 	// the FPN width, so a C5 as wide as the FPN cannot feed P6.
@@ -52,8 +52,8 @@ func (c *Config) Validate() error {
 	if len(c.Labels) != 0 && len(c.Labels) != c.NumClasses {
 		return fmt.Errorf("config: %d labels for %d classes", len(c.Labels), c.NumClasses)
 	}
-	if len(c.AnchorSizes) != numLevels {
-		return fmt.Errorf("config: anchor_sizes has %d levels, want %d (P3..P7)", len(c.AnchorSizes), numLevels)
+	if len(c.AnchorSizes) != NumLevels {
+		return fmt.Errorf("config: anchor_sizes has %d levels, want %d (P3..P7)", len(c.AnchorSizes), NumLevels)
 	}
 	for l, sizes := range c.AnchorSizes {
 		if len(sizes) == 0 || len(sizes) != len(c.AnchorSizes[0]) {

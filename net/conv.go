@@ -6,12 +6,11 @@ import "github.com/retina-edge/retina/kernels"
 // tier, a bias (batch norm already folded in) and an optional ReLU, both
 // fused into the GEMM's epilogue.
 type conv struct {
-	name                   string
-	oc, ic, k, stride, pad int
-	relu                   bool
-	bias                   []float32        // oc values, nil when the layer has none
-	packed                 *kernels.PackedA // im2col weights; nil when wino runs the conv
-	wino                   *winogradConv
+	ArchConv
+	relu   bool             // in the epilogue: a ReLU after the join, or none before a GroupNorm
+	bias   []float32        // OutC values, nil when the layer has none
+	packed *kernels.PackedA // im2col weights; nil when wino runs the conv
+	wino   *winogradConv
 }
 
 // convScratch is the per-image scratch every conv shares: the im2col
@@ -46,27 +45,17 @@ type im2colJob struct {
 	ld  int
 }
 
-func (j *im2colJob) RunRange(_, lo, hi int) { im2colRange(j.im, j.s, j.src, j.col, j.ld, lo, hi) }
-
-// shape is the kernels' description of this conv over an h x w input.
-func (c *conv) shape(h, w int) kernels.ConvShape {
-	return kernels.ConvShape{C: c.ic, H: h, W: w, KH: c.k, KW: c.k, StrideH: c.stride, StrideW: c.stride,
-		PadH: c.pad, PadW: c.pad, DilH: 1, DilW: 1}
+func (j *im2colJob) RunRange(_, lo, hi int) {
+	kernels.Im2colPlanes(j.im, j.s, j.src.data, j.src.stride, j.col, j.ld, lo, hi)
 }
-
-// outSize is the output height or width for an input of n.
-func (c *conv) outSize(n int) int { return (n+2*c.pad-c.k)/c.stride + 1 }
-
-// pointwise reports a conv whose im2col matrix is its input.
-func (c *conv) pointwise() bool { return c.k == 1 && c.stride == 1 && c.pad == 0 }
 
 // colSize is the im2col scratch one image needs (0 for a pointwise or a
 // Winograd conv).
 func (c *conv) colSize(h, w int) int {
-	if c.pointwise() || c.wino != nil {
+	if c.wino != nil {
 		return 0
 	}
-	return c.ic * c.k * c.k * c.outSize(h) * c.outSize(w)
+	return c.ColSize(h, w)
 }
 
 // run computes dst = ep(conv(src)) for every image. With accumulate, dst
@@ -84,11 +73,11 @@ func (c *conv) runPlanes(e *kernels.Engine, src, dst planes, sc *convScratch, ac
 		c.runWinograd(e, src, dst, sc, accumulate)
 		return
 	}
-	n := c.outSize(src.h) * c.outSize(src.w)
+	n := c.OutSize(src.h) * c.OutSize(src.w)
 	bm, ldb := src.data, src.stride
-	if !c.pointwise() {
-		sc.im2col = im2colJob{im: e.Impl(), s: c.shape(src.h, src.w), src: src, col: sc.col, ld: n}
-		e.ParallelRange(&sc.im2col, c.ic*c.k*c.k)
+	if !c.Pointwise() {
+		sc.im2col = im2colJob{im: e.Impl(), s: c.Shape(src.h, src.w), src: src, col: sc.col, ld: n}
+		e.ParallelRange(&sc.im2col, c.ColRows())
 		bm, ldb = sc.col, n
 	}
 	c.gemm(e, n, bm, ldb, dst.data, dst.stride, accumulate)

@@ -20,6 +20,7 @@ func (m *Model) Forward(batch, h, w int, input []float32) ([]HeadOutput, error) 
 		m.plan = p
 	}
 	x := Tensor{Shape: [4]int{batch, 3, h, w}, Data: input}
+	m.observeTensor(InputActivation, x)
 	m.backbone(p, x)
 	m.fpn(p)
 	for b := range batch {
@@ -32,16 +33,21 @@ func (m *Model) Forward(batch, h, w int, input []float32) ([]HeadOutput, error) 
 func (m *Model) backbone(p *plan, x Tensor) {
 	e := m.engine
 	m.stem.run(e, x, p.stem, &p.sc, false)
+	m.observeTensor(m.stem.Name, p.stem)
 	maxPool3x3s2(p.stem, p.pool, p.rowMax)
 	in := p.pool
 	for s, blocks := range m.stages {
-		for _, blk := range blocks {
+		for i, blk := range blocks {
 			out := in
 			if blk.down != nil {
 				out = p.stages[s]
 				blk.down.run(e, in, out, &p.sc, false)
+				m.observeTensor(blk.down.Name, out)
 			}
 			m.residual(p, &blk, in, out)
+			if m.observe != nil { // the name is built only for an observer
+				m.observeTensor(m.arch.Stages[s][i].Output(), out)
+			}
 			in = out
 		}
 	}
@@ -54,9 +60,13 @@ func (m *Model) residual(p *plan, blk *block, in, out Tensor) {
 	x := in
 	last := len(blk.convs) - 1
 	for i, c := range blk.convs[:last] {
-		t := view(p.scratch[i%2], x.N(), c.oc, c.outSize(x.H()), c.outSize(x.W()))
+		t := view(p.scratch[i%2], x.N(), c.OutC, c.OutSize(x.H()), c.OutSize(x.W()))
 		c.run(m.engine, x, t, &p.sc, false)
+		m.observeTensor(c.Name, t)
 		x = t
+	}
+	if m.observe != nil {
+		m.observeUnfused(p, blk.convs[last], x, out)
 	}
 	blk.convs[last].run(m.engine, x, out, &p.sc, true)
 }
@@ -68,9 +78,16 @@ func (m *Model) fpn(p *plan) {
 	e := m.engine
 	f := m.cfg.FPNWidth
 	m.inner[2].run(e, p.stages[3], p.lateral[2], &p.sc, false)
+	m.observeTensor(m.inner[2].Name, p.lateral[2])
 	for i := 1; i >= 0; i-- {
+		if m.observe != nil {
+			m.observeUnfused(p, m.inner[i], p.stages[i+1], p.lateral[i])
+		}
 		upsampleNearest(p.lateral[i+1], p.lateral[i], p.upCols)
 		m.inner[i].run(e, p.stages[i+1], p.lateral[i], &p.sc, true)
+		if m.observe != nil {
+			m.observeTensor(m.arch.LateralSum(i), p.lateral[i])
+		}
 	}
 	for b := range p.batch {
 		pyr := p.pyramid[b*f*p.total : (b+1)*f*p.total]
@@ -78,7 +95,7 @@ func (m *Model) fpn(p *plan) {
 			m.layer[i].runPlanes(e, imagePlanes(p.lateral[i], b), p.levelPlanes(pyr, i, f), &p.sc, false)
 		}
 		p6in := p.levelPlanes(pyr, 2, f)
-		if m.cfg.P6FromC5 {
+		if m.arch.P6Input == FeatureC5 {
 			p6in = imagePlanes(p.stages[3], b)
 		}
 		p6 := p.levelPlanes(pyr, 3, f)
@@ -91,6 +108,7 @@ func (m *Model) fpn(p *plan) {
 			}
 		}
 		m.p7.runPlanes(e, relu, p.levelPlanes(pyr, 4, f), &p.sc, false)
+		m.observeLevels(p, PyramidBase, pyr, f)
 	}
 }
 
@@ -129,6 +147,7 @@ func (m *Model) tower(p *plan, b int, layers []headLayer, a []float32, final *co
 			m.engine.ParallelRange(&p.gn, l.gn.groups)
 			p.gn = groupNormJob{}
 		}
+		m.observeLevels(p, l.conv.Name, a, m.cfg.FPNWidth)
 	}
 	m.winogradIn(p, a)
 	m.headOutput(p, b, final, cls)
@@ -142,12 +161,12 @@ func (m *Model) winogradIn(p *plan, img []float32) {
 }
 
 // winogradTo runs c on the transformed input into one image's
-// c.oc x total buffer.
+// c.OutC x total buffer.
 func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
 	g := &p.tiles
 	c.wino.products(m.engine, p.hsc.wv, p.hsc.wm, g.total())
 	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, img: img}
-	m.engine.ParallelRange(&p.winoOut, c.oc)
+	m.engine.ParallelRange(&p.winoOut, c.OutC)
 }
 
 // headOutput runs the class (cls) or box output conv on the transformed
@@ -156,5 +175,5 @@ func (m *Model) headOutput(p *plan, b int, c *conv, cls bool) {
 	g := &p.tiles
 	c.wino.products(m.engine, p.hsc.wv, p.hsc.wm, g.total())
 	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, head: true, cls: cls, b: b}
-	m.engine.ParallelRange(&p.winoOut, c.oc)
+	m.engine.ParallelRange(&p.winoOut, c.OutC)
 }

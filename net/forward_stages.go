@@ -68,7 +68,7 @@ type Pyramid struct {
 // use; its tensors are sized by the first Heads of an input size.
 type HeadBuffers struct {
 	plan    *plan
-	outputs [numLevels]HeadOutput
+	outputs [NumLevels]HeadOutput
 }
 
 // Backbone runs the backbone and the FPN on a 3 x h x w normalised input
@@ -85,7 +85,7 @@ func (s *Stages) Backbone(h, w int, input []float32, dst *Pyramid) error {
 			return err
 		}
 		// Pyramids and head buffers come from the caller: drop the plan's own.
-		p.pyramid, p.outputs, p.outList = nil, [numLevels]HeadOutput{}, nil
+		p.pyramid, p.outputs, p.outList = nil, [NumLevels]HeadOutput{}, nil
 		s.base, s.bview = p, *p
 	}
 	p := &s.bview
@@ -124,7 +124,7 @@ func (s *Stages) Heads(src *Pyramid, dst *HeadBuffers) ([]HeadOutput, error) {
 	p := &s.hview
 	p.pyramid, p.outputs = src.data, dst.outputs
 	s.heads.heads(p, 0)
-	p.pyramid, p.outputs = nil, [numLevels]HeadOutput{}
+	p.pyramid, p.outputs = nil, [NumLevels]HeadOutput{}
 	return dst.outputs[:], nil
 }
 
@@ -132,7 +132,7 @@ func (s *Stages) Heads(src *Pyramid, dst *HeadBuffers) ([]HeadOutput, error) {
 // enough.
 func (b *HeadBuffers) size(p *plan, cfg *Config) {
 	a := cfg.AnchorsPerCell()
-	for l := range numLevels {
+	for l := range NumLevels {
 		h, w := p.levelH[l], p.levelW[l]
 		b.outputs[l].ClassLogits = reshape(b.outputs[l].ClassLogits, a*cfg.NumClasses, h, w)
 		b.outputs[l].BoxDeltas = reshape(b.outputs[l].BoxDeltas, a*4, h, w)

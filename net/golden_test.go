@@ -22,7 +22,7 @@ const goldenTolerance = 1e-4
 type goldenIO struct {
 	batch, h, w int
 	input       []float32
-	cls, box    [numLevels]safetensors.Tensor
+	cls, box    [NumLevels]safetensors.Tensor
 }
 
 func readGoldenIO(t *testing.T, name string) goldenIO {
@@ -40,7 +40,7 @@ func readGoldenIO(t *testing.T, name string) goldenIO {
 	if g.input, err = in.Float32s(); err != nil {
 		t.Fatal(err)
 	}
-	for l := range numLevels {
+	for l := range NumLevels {
 		c, ok1 := f.Get(fmt.Sprintf("cls_logits.%d", l))
 		b, ok2 := f.Get(fmt.Sprintf("bbox_deltas.%d", l))
 		if !ok1 || !ok2 {

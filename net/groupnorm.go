@@ -2,9 +2,6 @@ package net
 
 import "math"
 
-// groupNormEps is torch.nn.GroupNorm's default epsilon.
-const groupNormEps = 1e-5
-
 // groupNorm is GroupNorm(groups, C) with its affine weight and bias.
 type groupNorm struct {
 	groups      int
@@ -38,7 +35,7 @@ func GroupNormReLU(plane func(ch int) []float32, c, groups int, gamma, beta []fl
 		for ch := gr * per; ch < (gr+1)*per; ch++ {
 			sq += sqDev4(plane(ch), mean)
 		}
-		inv := 1 / math.Sqrt(sq/n+groupNormEps)
+		inv := 1 / math.Sqrt(sq/n+GroupNormEps)
 		for ch := gr * per; ch < (gr+1)*per; ch++ {
 			s := float64(gamma[ch]) * inv
 			scale, shift := float32(s), float32(float64(beta[ch])-mean*s)
@@ -88,7 +85,7 @@ type groupNormJob struct {
 }
 
 func (j *groupNormJob) RunRange(_, lo, hi int) {
-	for l := range numLevels {
+	for l := range NumLevels {
 		j.gn.applyReLURange(j.p.levelPlanes(j.buf, l, j.c), lo, hi)
 	}
 }

@@ -55,7 +55,7 @@ func TestFoldedBatchNormConv(t *testing.T) {
 		variance[i] = 0.1 + rng.Float32()*3
 	}
 	variance[0] = 1e-6 // eps matters here
-	spec := convSpec{name: "x", bn: "bn", oc: oc, ic: c, k: k, stride: 2, pad: 1}
+	spec := ArchConv{Name: "x", BN: "bn", OutC: oc, InC: c, K: k, Stride: 2, Pad: 1}
 	weights := map[string]Param{
 		"x.weight": {Shape: []int{oc, c, k, k}, Data: wt}, "bn.weight": {Data: gamma}, "bn.bias": {Data: beta},
 		"bn.running_mean": {Data: mean}, "bn.running_var": {Data: variance},
@@ -84,7 +84,7 @@ func TestFoldedBatchNormConv(t *testing.T) {
 
 func TestFoldBatchNormArithmetic(t *testing.T) {
 	// gamma 2, var 3 (s = 2/sqrt(3.00001)), mean 1, beta 0.5, conv bias 4.
-	fw, fb := foldBatchNorm([]float32{1, -2}, []float32{4}, []float32{2}, []float32{0.5}, []float32{1}, []float32{3})
+	fw, fb := FoldBatchNorm([]float32{1, -2}, []float32{4}, []float32{2}, []float32{0.5}, []float32{1}, []float32{3})
 	s := 2 / math.Sqrt(3.00001)
 	if fw[0] != float32(s) || fw[1] != float32(-2*s) || fb[0] != float32(3*s+0.5) {
 		t.Errorf("fold: got %v %v, want [%g %g] [%g]", fw, fb, s, -2*s, 3*s+0.5)
@@ -97,7 +97,7 @@ func TestMaxPool(t *testing.T) {
 		-1, -2, -3, -4,
 		-5, -6, -7, -8,
 		-9, -10, -11, -12}}
-	dst := newTensor(1, 1, poolSize(3), poolSize(4))
+	dst := newTensor(1, 1, kernels.PoolSize(3), kernels.PoolSize(4))
 	maxPool3x3s2(src, dst, make([]float32, 4))
 	want := []float32{-1, -2, -5, -6}
 	for i, v := range want {
@@ -176,7 +176,7 @@ func TestMaxPoolMatchesWindows(t *testing.T) {
 	for _, hw := range [][2]int{{1, 1}, {1, 2}, {2, 1}, {5, 7}, {8, 6}, {9, 9}} {
 		h, w := hw[0], hw[1]
 		src := Tensor{Shape: [4]int{2, 3, h, w}, Data: randomSlice(rng, 6*h*w)}
-		dst := newTensor(2, 3, poolSize(h), poolSize(w))
+		dst := newTensor(2, 3, kernels.PoolSize(h), kernels.PoolSize(w))
 		maxPool3x3s2(src, dst, make([]float32, w))
 		for p := range 6 {
 			for oy := range dst.H() {

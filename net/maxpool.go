@@ -40,6 +40,3 @@ func maxPool3x3s2(src, dst Tensor, rowMax []float32) {
 // max32 is the larger of a and b, NaN if either is NaN (torch's max-pool
 // rule); the builtin compiles to branch-free code.
 func max32(a, b float32) float32 { return max(a, b) }
-
-// poolSize is maxPool3x3s2's output size for an input of n.
-func poolSize(n int) int { return (n+2-3)/2 + 1 }

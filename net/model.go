@@ -8,18 +8,25 @@ import (
 )
 
 // Options chooses how a model runs: the kernel tier (nil: kernels.Active(),
-// which RETINA_KERNELS can force) and the number of GEMM threads (< 1: 1).
+// which RETINA_KERNELS can force) and the number of GEMM threads (< 1: 1),
+// or an Engine to run on (its tier and threads; the model does not own it,
+// and Close leaves it running).
 type Options struct {
 	Impl    *kernels.Impl
 	Threads int
+	Engine  *kernels.Engine
 }
 
 // Model is a float RetinaNet ready to run: batch norms folded, weights
 // packed for one kernel tier, activation buffers planned per input size.
 // A Model is not safe for concurrent use.
 type Model struct {
-	cfg    Config
-	engine *kernels.Engine
+	cfg          Config
+	arch         *Arch
+	engine       *kernels.Engine
+	sharedEngine bool // engine came with Options: Close leaves it running
+	observe      Observer
+	obsBuf       []float32 // observing only: unfused joins, gathered levels
 
 	stem   *conv
 	stages [4][]block
@@ -65,25 +72,28 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 	if err != nil {
 		return nil, err
 	}
-	if err := checkWeights(specs, weights); err != nil {
+	if err := CheckWeights(specs, weights); err != nil {
 		return nil, err
 	}
 	impl := opts.Impl
+	if opts.Engine != nil {
+		impl = opts.Engine.Impl()
+	}
 	if impl == nil {
 		impl = kernels.Active()
 	}
-	a := newArchSpec(&cfg)
+	a := newArch(&cfg)
 	b := builder{impl: impl, weights: weights}
-	m := &Model{cfg: cfg}
-	m.stem = b.conv(a.stem)
-	for s, st := range a.stages {
+	m := &Model{cfg: cfg, arch: a}
+	m.stem = b.conv(a.Stem)
+	for s, st := range a.Stages {
 		for _, bs := range st {
 			var blk block
-			for _, cs := range bs.convs {
+			for _, cs := range bs.Convs {
 				blk.convs = append(blk.convs, b.conv(cs))
 			}
-			if bs.down != nil {
-				blk.down = b.conv(*bs.down)
+			if bs.Down != nil {
+				blk.down = b.conv(*bs.Down)
 			}
 			// The last conv's ReLU comes after the join, still in its epilogue.
 			blk.convs[len(blk.convs)-1].relu = true
@@ -91,15 +101,18 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 		}
 	}
 	for i := range 3 {
-		m.inner[i], m.layer[i] = b.conv(a.inner[i]), b.conv(a.layer[i])
+		m.inner[i], m.layer[i] = b.conv(a.Inner[i]), b.conv(a.Layer[i])
 	}
-	m.p6, m.p7 = b.conv(a.p6), b.conv(a.p7)
-	m.clsTower, m.boxTower = b.tower(a.clsTower), b.tower(a.boxTower)
-	m.clsOut, m.boxOut = b.conv(a.clsOut), b.conv(a.boxOut)
+	m.p6, m.p7 = b.conv(a.P6), b.conv(a.P7)
+	m.clsTower, m.boxTower = b.tower(a.ClsTower), b.tower(a.BoxTower)
+	m.clsOut, m.boxOut = b.conv(a.ClsOut), b.conv(a.BoxOut)
 	if len(m.clsTower) > 0 {
 		m.firstTower = b.stackConvs(m.clsTower[0].conv, m.boxTower[0].conv)
 	}
-	m.engine = kernels.NewEngine(impl, opts.Threads)
+	m.engine, m.sharedEngine = opts.Engine, opts.Engine != nil
+	if m.engine == nil {
+		m.engine = kernels.NewEngine(impl, opts.Threads)
+	}
 	return m, nil
 }
 
@@ -109,8 +122,13 @@ func (m *Model) Config() Config { return m.cfg }
 // Kernels returns the tier the model runs on.
 func (m *Model) Kernels() *kernels.Impl { return m.engine.Impl() }
 
-// Close stops the model's GEMM threads; the model must not be used after.
-func (m *Model) Close() { m.engine.Close() }
+// Close stops the model's GEMM threads (unless it runs on an engine of
+// Options); the model must not be used after.
+func (m *Model) Close() {
+	if !m.sharedEngine {
+		m.engine.Close()
+	}
+}
 
 // builder turns checked state_dict tensors into packed layers.
 type builder struct {
@@ -118,26 +136,22 @@ type builder struct {
 	weights map[string]Param
 }
 
-func (b *builder) conv(s convSpec) *conv {
-	w := b.weights[s.name+".weight"].Data
+func (b *builder) conv(s ArchConv) *conv {
+	w := b.weights[s.Name+".weight"].Data
 	var bias []float32
-	if s.bias {
-		bias = b.weights[s.name+".bias"].Data
+	if s.Bias {
+		bias = b.weights[s.Name+".bias"].Data
 	}
-	if s.bn != "" {
-		w, bias = foldBatchNorm(w, bias, b.weights[s.bn+".weight"].Data, b.weights[s.bn+".bias"].Data,
-			b.weights[s.bn+".running_mean"].Data, b.weights[s.bn+".running_var"].Data)
+	if s.BN != "" {
+		w, bias = FoldBatchNorm(w, bias, b.weights[s.BN+".weight"].Data, b.weights[s.BN+".bias"].Data,
+			b.weights[s.BN+".running_mean"].Data, b.weights[s.BN+".running_var"].Data)
 	} else {
 		w = append([]float32(nil), w...)
 		if bias != nil {
 			bias = append([]float32(nil), bias...)
 		}
 	}
-	c := &conv{
-		name: s.name, oc: s.oc, ic: s.ic, k: s.k, stride: s.stride, pad: s.pad,
-		relu: s.reluInPlace && s.gn == "",
-		bias: bias,
-	}
+	c := &conv{ArchConv: s, relu: s.ReLU && s.GN == "", bias: bias}
 	// The heads' convs run as Winograd F(2x2, 3x3) over all levels at once;
 	// so do the other narrow 3x3 convs (at most 64 input channels), which
 	// run on a network's largest maps. Measured on one thread, alternating
@@ -146,11 +160,11 @@ func (b *builder) conv(s convSpec) *conv {
 	// 40x40) or the FPN's 3x3 convs (256) gained nothing, their Winograd
 	// GEMMs too small; the default model at 448x448 (16..64 channels),
 	// 35.2-35.6 -> 30.3-31.4 ms, the same with or without its FPN's convs.
-	if winogradFits(s.k, s.stride, s.pad) && (strings.HasPrefix(s.name, "head.") || s.ic <= 64) {
-		c.wino = newWinogradConv(b.impl, w, s.oc, s.ic)
+	if winogradFits(s.K, s.Stride, s.Pad) && (strings.HasPrefix(s.Name, "head.") || s.InC <= 64) {
+		c.wino = newWinogradConv(b.impl, w, s.OutC, s.InC)
 	} else {
-		k := s.ic * s.k * s.k
-		c.packed = kernels.PackA(b.impl, false, s.oc, k, w, k)
+		k := s.ColRows()
+		c.packed = kernels.PackA(b.impl, false, s.OutC, k, w, k)
 	}
 	return c
 }
@@ -160,26 +174,26 @@ func (b *builder) conv(s convSpec) *conv {
 // transformed weights, which only this one runs.
 func (b *builder) stackConvs(c1, c2 *conv) *conv {
 	s := *c1
-	s.name = c1.name + "+" + c2.name
-	s.oc = c1.oc + c2.oc
+	s.Name = c1.Name + "+" + c2.Name
+	s.OutC = c1.OutC + c2.OutC
 	// Head convs have no batch norm, so their weights are the state_dict's.
-	w := append(append([]float32(nil), b.weights[c1.name+".weight"].Data...), b.weights[c2.name+".weight"].Data...)
+	w := append(append([]float32(nil), b.weights[c1.Name+".weight"].Data...), b.weights[c2.Name+".weight"].Data...)
 	if c1.bias != nil {
 		s.bias = append(append([]float32(nil), c1.bias...), c2.bias...)
 	}
-	s.wino = newWinogradConv(b.impl, w, s.oc, s.ic)
+	s.wino = newWinogradConv(b.impl, w, s.OutC, s.InC)
 	c1.wino, c2.wino = nil, nil
 	return &s
 }
 
-func (b *builder) tower(specs []convSpec) []headLayer {
+func (b *builder) tower(specs []ArchConv) []headLayer {
 	out := make([]headLayer, len(specs))
 	for i, s := range specs {
 		out[i].conv = b.conv(s)
-		if s.gn != "" {
-			out[i].gn = &groupNorm{groups: groupNormGroups,
-				gamma: append([]float32(nil), b.weights[s.gn+".weight"].Data...),
-				beta:  append([]float32(nil), b.weights[s.gn+".bias"].Data...)}
+		if s.GN != "" {
+			out[i].gn = &groupNorm{groups: GroupNormGroups,
+				gamma: append([]float32(nil), b.weights[s.GN+".weight"].Data...),
+				beta:  append([]float32(nil), b.weights[s.GN+".bias"].Data...)}
 		}
 	}
 	return out

@@ -150,7 +150,7 @@ func TestForwardReusesBuffers(t *testing.T) {
 		}
 	}
 	// Shapes per level: 70x45 -> C3 9x6, C4 5x3, C5 3x2, P6 2x1, P7 1x1.
-	want := [numLevels][2]int{{9, 6}, {5, 3}, {3, 2}, {2, 1}, {1, 1}}
+	want := [NumLevels][2]int{{9, 6}, {5, 3}, {3, 2}, {2, 1}, {1, 1}}
 	a := cfg.AnchorsPerCell()
 	for l, o := range outs {
 		if o.ClassLogits.Shape != [4]int{2, a * 3, want[l][0], want[l][1]} || o.BoxDeltas.Shape != [4]int{2, a * 4, want[l][0], want[l][1]} {
@@ -169,7 +169,7 @@ func TestForwardBatchIndependent(t *testing.T) {
 	const h, w = 40, 56
 	in := randomInput(2 * 3 * h * w)
 	outs, _ := m.Forward(2, h, w, in)
-	var batched [numLevels][]float32
+	var batched [NumLevels][]float32
 	for l, o := range outs {
 		batched[l] = append([]float32(nil), o.BoxDeltas.Data...)
 	}

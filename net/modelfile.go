@@ -98,7 +98,7 @@ func WriteModelFile(path string, cfg Config, weights map[string]Param) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := checkWeights(specs, weights); err != nil {
+	if err := CheckWeights(specs, weights); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	js, err := json.Marshal(cfg)

@@ -1,6 +1,10 @@
 package net
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/retina-edge/retina/kernels"
+)
 
 // is64 is 1 where int has 64 bits, 0 where it has 32.
 const is64 = ^uint(0) >> 63
@@ -32,8 +36,8 @@ type plan struct {
 
 	// P3..P7 and the head towers are batch x FPNWidth x total: each channel
 	// is one row holding every level, level l in columns off[l]..off[l+1].
-	levelH, levelW [numLevels]int
-	off            [numLevels + 1]int
+	levelH, levelW [NumLevels]int
+	off            [NumLevels + 1]int
 	total          int
 	pyramid        []float32
 	towerPair      []float32 // one image's class and box towers: 2*FPNWidth x total
@@ -43,7 +47,7 @@ type plan struct {
 	winoOut        winoOutJob
 	gn             groupNormJob // a tower's GroupNorm, split over threads by group
 
-	outputs [numLevels]HeadOutput
+	outputs [NumLevels]HeadOutput
 	outList []HeadOutput // outputs[:], handed to callers
 }
 
@@ -55,7 +59,7 @@ type planSizes struct {
 	stage0Own  bool // stage 1's first block has a downsample: its output cannot reuse pool's buffer
 	scratch    [2]int
 	col        int
-	levels     [numLevels][4]int
+	levels     [NumLevels][4]int
 	pyramid    int // batch x FPNWidth x total
 	tiles      tileGrid
 	wv, wm     int // Winograd scratch of the backbone and FPN convs
@@ -70,16 +74,16 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	colFor := func(c *conv, h, w int) {
 		grow(&s.col, c.colSize(h, w))
 		if c.wino != nil {
-			v, mm, rows := winogradScratch(c.ic, c.oc, h, w)
+			v, mm, rows := winogradScratch(c.InC, c.OutC, h, w)
 			grow(&s.wv, v)
 			grow(&s.wm, mm)
 			grow(&s.wRows, rows)
 		}
 	}
 	colFor(m.stem, h, w)
-	h, w = m.stem.outSize(h), m.stem.outSize(w)
+	h, w = m.stem.OutSize(h), m.stem.OutSize(w)
 	s.stem = [4]int{batch, m.cfg.StemWidth, h, w}
-	h, w = poolSize(h), poolSize(w)
+	h, w = kernels.PoolSize(h), kernels.PoolSize(w)
 	s.pool = [4]int{batch, m.cfg.StemWidth, h, w}
 	for st, blocks := range m.stages {
 		for bi, blk := range blocks {
@@ -92,9 +96,9 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 			bh, bw := h, w
 			for i, c := range blk.convs {
 				colFor(c, bh, bw)
-				bh, bw = c.outSize(bh), c.outSize(bw)
+				bh, bw = c.OutSize(bh), c.OutSize(bw)
 				if i < len(blk.convs)-1 {
-					grow(&s.scratch[i%2], batch*c.oc*bh*bw)
+					grow(&s.scratch[i%2], batch*c.OutC*bh*bw)
 				}
 			}
 			h, w = bh, bw
@@ -109,21 +113,21 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 		s.levels[i] = [4]int{batch, f, sh[2], sh[3]}
 	}
 	p6in := s.levels[2]
-	if m.cfg.P6FromC5 {
+	if m.arch.P6Input == FeatureC5 {
 		p6in = s.stages[3]
 	}
 	colFor(m.p6, p6in[2], p6in[3])
-	h, w = m.p6.outSize(p6in[2]), m.p6.outSize(p6in[3])
+	h, w = m.p6.OutSize(p6in[2]), m.p6.OutSize(p6in[3])
 	s.levels[3] = [4]int{batch, f, h, w}
 	colFor(m.p7, h, w)
-	s.levels[4] = [4]int{batch, f, m.p7.outSize(h), m.p7.outSize(w)}
+	s.levels[4] = [4]int{batch, f, m.p7.OutSize(h), m.p7.OutSize(w)}
 	total := 0
 	for _, l := range s.levels {
 		total += l[2] * l[3]
 	}
 	s.pyramid = batch * f * total
 	a := m.cfg.AnchorsPerCell()
-	var lh, lw [numLevels]int
+	var lh, lw [NumLevels]int
 	for l, sh := range s.levels {
 		lh[l], lw[l] = sh[2], sh[3]
 	}
@@ -175,7 +179,7 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 			BoxDeltas:   newTensor(batch, a*4, sh[2], sh[3]),
 		}
 	}
-	p.total = p.off[numLevels]
+	p.total = p.off[NumLevels]
 	p.pyramid = make([]float32, s.pyramid)
 	p.p6ReLU = newTensorShape(s.levels[3])
 	f := m.cfg.FPNWidth

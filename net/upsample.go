@@ -2,10 +2,10 @@ package net
 
 import "math"
 
-// nearestIndex is the source index torch's "nearest" interpolation reads
+// NearestIndex is the source index torch's "nearest" interpolation reads
 // for output index dst when resizing in to out elements by size: the scale
 // in/out and the product are float32, as in ATen, then floored and clamped.
-func nearestIndex(dst, in, out int) int {
+func NearestIndex(dst, in, out int) int {
 	scale := float32(in) / float32(out)
 	return min(int(math.Floor(float64(float32(dst)*scale))), in-1)
 }
@@ -18,7 +18,7 @@ func upsampleNearest(src, dst Tensor, cols []int) {
 	oh, ow := dst.H(), dst.W()
 	cols = cols[:ow]
 	for x := range ow {
-		cols[x] = nearestIndex(x, w, ow)
+		cols[x] = NearestIndex(x, w, ow)
 	}
 	planes := src.N() * src.C()
 	for p := range planes {
@@ -27,7 +27,7 @@ func upsampleNearest(src, dst Tensor, cols []int) {
 		prev := -1
 		for y := range oh {
 			line := out[y*ow : (y+1)*ow]
-			sy := nearestIndex(y, h, oh)
+			sy := NearestIndex(y, h, oh)
 			if sy == prev {
 				copy(line, out[(y-1)*ow:y*ow])
 				continue

@@ -10,9 +10,11 @@ type Param struct {
 	Data  []float32
 }
 
-// checkWeights verifies that weights hold exactly the tensors of specs with
-// their exact shapes and element counts, naming the first offender.
-func checkWeights(specs []ParamShape, weights map[string]Param) error {
+// CheckWeights verifies that weights hold exactly the tensors of specs
+// (Config.Params) with their exact shapes and element counts, naming the
+// first offender (as CheckShapes does). Every executor checks its weights
+// with it.
+func CheckWeights(specs []ParamShape, weights map[string]Param) error {
 	have := make(map[string][]int, len(weights))
 	for name, p := range weights {
 		have[name] = p.Shape

@@ -58,15 +58,15 @@ func newWinogradConv(impl *kernels.Impl, weights []float32, oc, ic int) *winogra
 // level l has th[l] x tw[l] tiles starting at column off[l] of the
 // transformed matrices, total columns in all.
 type tileGrid struct {
-	th, tw [numLevels]int
-	off    [numLevels + 1]int
+	th, tw [NumLevels]int
+	off    [NumLevels + 1]int
 }
 
-func (g *tileGrid) total() int { return g.off[numLevels] }
+func (g *tileGrid) total() int { return g.off[NumLevels] }
 
-func newTileGrid(h, w [numLevels]int) tileGrid {
+func newTileGrid(h, w [NumLevels]int) tileGrid {
 	var g tileGrid
-	for l := range numLevels {
+	for l := range NumLevels {
 		g.th[l], g.tw[l] = (h[l]+1)/2, (w[l]+1)/2
 		g.off[l+1] = g.off[l] + g.th[l]*g.tw[l]
 	}

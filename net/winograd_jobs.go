@@ -14,7 +14,7 @@ type winoInJob struct {
 func (j *winoInJob) RunRange(part, lo, hi int) {
 	g, p := &j.p.tiles, j.p
 	rows := p.hsc.threadRows(part)
-	for l := range numLevels {
+	for l := range NumLevels {
 		winogradInputRange(j.im, p.levelPlanes(j.img, l, j.c), lo, hi, p.hsc.wv, g.total(), g.off[l], g.th[l], g.tw[l], rows)
 	}
 }
@@ -35,11 +35,11 @@ type winoOutJob struct {
 func (j *winoOutJob) RunRange(part, lo, hi int) {
 	g, p, c := &j.p.tiles, j.p, j.c
 	rows := p.hsc.threadRows(part) // the input job's scratch, free now
-	for l := range numLevels {
+	for l := range NumLevels {
 		var dst planes
 		switch {
 		case !j.head:
-			dst = p.levelPlanes(j.img, l, c.oc)
+			dst = p.levelPlanes(j.img, l, c.OutC)
 		case j.cls:
 			dst = imagePlanes(p.outputs[l].ClassLogits, j.b)
 		default:

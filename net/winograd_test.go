@@ -14,15 +14,15 @@ import (
 func TestWinogradMatchesDirectConv(t *testing.T) {
 	rng := rand.New(rand.NewSource(11))
 	const ic, oc = 5, 7
-	sizes := [numLevels][2]int{{7, 9}, {4, 5}, {2, 2}, {1, 1}, {3, 1}}
-	var hs, ws [numLevels]int
+	sizes := [NumLevels][2]int{{7, 9}, {4, 5}, {2, 2}, {1, 1}, {3, 1}}
+	var hs, ws [NumLevels]int
 	total := 0
 	for l, s := range sizes {
 		hs[l], ws[l] = s[0], s[1]
 		total += s[0] * s[1]
 	}
-	var off [numLevels + 1]int
-	for l := range numLevels {
+	var off [NumLevels + 1]int
+	for l := range NumLevels {
 		off[l+1] = off[l] + hs[l]*ws[l]
 	}
 	in := randomSlice(rng, ic*total)
@@ -39,15 +39,15 @@ func TestWinogradMatchesDirectConv(t *testing.T) {
 			v := make([]float32, 16*ic*g.total())
 			m := make([]float32, 16*oc*g.total())
 			out := make([]float32, oc*total)
-			for l := range numLevels {
+			for l := range NumLevels {
 				winogradInputRange(impl, levelPlanes(in, l, ic), 0, ic, v, g.total(), g.off[l], g.th[l], g.tw[l], make([]float32, winogradRows(g.th[l], g.tw[l])))
 			}
 			wc.products(e, v, m, g.total())
-			for l := range numLevels {
+			for l := range NumLevels {
 				winogradOutputRange(impl, m, g.total(), g.off[l], g.th[l], g.tw[l], bias, relu, false, levelPlanes(out, l, oc), 0, oc, make([]float32, 4*g.tw[l]))
 			}
 			e.Close()
-			for l := range numLevels {
+			for l := range NumLevels {
 				h, w := hs[l], ws[l]
 				src := make([]float32, ic*h*w)
 				for ch := range ic {
@@ -83,7 +83,7 @@ func TestWinogradResidual(t *testing.T) {
 		prior := randomSlice(rng, oc*h*w)
 		weights, bias := randomSlice(rng, oc*ic*9), randomSlice(rng, oc)
 		impl := kernels.Tiers()[0]
-		c := &conv{oc: oc, ic: ic, k: 3, stride: 1, pad: 1, relu: true, bias: bias,
+		c := &conv{ArchConv: ArchConv{OutC: oc, InC: ic, K: 3, Stride: 1, Pad: 1}, relu: true, bias: bias,
 			wino: newWinogradConv(impl, weights, oc, ic)}
 		v, m, rows := winogradScratch(ic, oc, h, w)
 		sc := newConvScratch(0, v, m, rows, 1)

@@ -25,23 +25,3 @@ func newArch(c *net.Config) (*net.Arch, error) {
 	}
 	return a, nil
 }
-
-// blockKey names a residual block's output (after the add and ReLU).
-func blockKey(last net.ArchConv) string { return last.Name + ".block" }
-
-// sumKey names an FPN lateral's output after the top-down add.
-func sumKey(inner net.ArchConv) string { return inner.Name + ".sum" }
-
-// Keys of the activations shared by several ops.
-const (
-	keyInput   = "input"
-	keyPyramid = "pyramid" // P3..P7, each level under levelKey
-)
-
-// levelName is pyramid level l's name, P3..P7.
-func levelName(l int) string { return fmt.Sprintf("P%d", l+3) }
-
-// levelKey names an activation of pyramid level l: the FPN outputs and
-// the head towers have parameters per level, their ranges differing by
-// an order of magnitude between P3 and P7.
-func levelKey(base string, l int) string { return base + "." + levelName(l) }

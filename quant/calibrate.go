@@ -43,11 +43,14 @@ type LayerReport struct {
 	Params QParams
 }
 
-// Calibrator runs calibration images through the float model and collects
-// per-activation observers.
+// Calibrator runs calibration images through the float model (net.Model,
+// whose observer reports every activation) and collects per-activation
+// observers.
 type Calibrator struct {
 	cfg    net.Config
-	ref    *refNet
+	arch   *net.Arch
+	float  *net.Model             // on engine: the int8 models' engine too
+	layers map[string]*floatLayer // every conv, batch norm folded, to quantize
 	obs    map[string]*Observer
 	order  []string // keys in the order the forward pass first wrote them
 	engine *kernels.Engine
@@ -58,19 +61,35 @@ type Calibrator struct {
 	Candidates []Candidate
 }
 
-// NewCalibrator prepares the float reference of a model (v1 heads only).
+// NewCalibrator prepares the float model of weights for calibration.
 func NewCalibrator(cfg net.Config, weights map[string]net.Param, threads int) (*Calibrator, error) {
 	a, err := newArch(&cfg)
 	if err != nil {
 		return nil, err
 	}
-	e := kernels.NewEngine(kernels.Active(), max(threads, 1))
-	r, err := newRefNet(&cfg, a, weights, e)
-	if err != nil {
-		e.Close()
+	c := &Calibrator{cfg: cfg, arch: a, layers: map[string]*floatLayer{}, obs: map[string]*Observer{}}
+	for _, s := range a.Convs() {
+		if c.layers[s.Name], err = foldLayer(s, weights); err != nil {
+			return nil, err
+		}
+	}
+	c.engine = kernels.NewEngine(kernels.Active(), max(threads, 1))
+	if c.float, err = net.NewModelWith(cfg, weights, net.Options{Engine: c.engine}); err != nil {
+		c.engine.Close()
 		return nil, err
 	}
-	return &Calibrator{cfg: cfg, ref: r, obs: map[string]*Observer{}, engine: e}, nil
+	return c, nil
+}
+
+// observe adds one activation's values to its observer.
+func (c *Calibrator) observe(name string, v []float32) {
+	o := c.obs[name]
+	if o == nil {
+		o = NewObserver()
+		c.obs[name] = o
+		c.order = append(c.order, name)
+	}
+	o.Observe(v)
 }
 
 // Add observes one image.
@@ -78,15 +97,12 @@ func (c *Calibrator) Add(img Image) error {
 	if img.H <= 0 || img.W <= 0 || len(img.Data) != 3*img.H*img.W {
 		return fmt.Errorf("quant: calibration image of %d values is not 3 x %d x %d", len(img.Data), img.H, img.W)
 	}
-	c.ref.forward(fmap{c: 3, h: img.H, w: img.W, data: img.Data}, func(k string, v []float32) {
-		o := c.obs[k]
-		if o == nil {
-			o = NewObserver()
-			c.obs[k] = o
-			c.order = append(c.order, k)
-		}
-		o.Observe(v)
-	})
+	c.float.SetObserver(c.observe)
+	_, err := c.float.Forward(1, img.H, img.W, img.Data)
+	c.float.SetObserver(nil)
+	if err != nil {
+		return fmt.Errorf("quant: calibration image: %w", err)
+	}
 	if len(c.checks) < checkImages {
 		c.checks = append(c.checks, Image{H: img.H, W: img.W, Data: slices.Clone(img.Data)})
 	}
@@ -163,7 +179,7 @@ func (c *Calibrator) build(rule Rule, rules []Rule) (*Model, []LayerReport, erro
 		params[k] = best.Params
 		report = append(report, best)
 	}
-	m, err := assemble(c.cfg, c.ref.arch, &calibrated{ref: c.ref, act: params}, c.engine)
+	m, err := assemble(c.cfg, c.arch, &calibrated{layers: c.layers, act: params}, c.engine)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -190,26 +206,30 @@ func (c *Calibrator) outputSQNR(m *Model) (cls, box float64, err error) {
 			noise[i] += d * d
 		}
 		for _, img := range c.checks {
-			fc, fb := c.ref.forward(fmap{c: 3, h: img.H, w: img.W, data: img.Data}, func(string, []float32) {})
+			float, err := c.float.Forward(1, img.H, img.W, img.Data)
+			if err != nil {
+				return 0, 0, err
+			}
 			levels, err := m.Heads(img.H, img.W, img.Data)
 			if err != nil {
 				return 0, 0, err
 			}
 			for lv, l := range levels {
-				hw := fc[lv].h * fc[lv].w
-				for a := range len(fc[lv].data) / (k * hw) {
+				fc, fb := float[lv].ClassLogits, float[lv].BoxDeltas.Data
+				hw := fc.H() * fc.W()
+				for a := range len(fc.Data) / (k * hw) {
 					for pos := range hw {
 						fg := all
 						for j := range k {
-							if i := (a*k+j)*hw + pos; all || fc[lv].data[i] > foregroundLogit {
-								add(0, fc[lv].data[i], l.Logits[i])
+							if i := (a*k+j)*hw + pos; all || fc.Data[i] > foregroundLogit {
+								add(0, fc.Data[i], l.Logits[i])
 								fg = true
 							}
 						}
 						if fg {
 							for j := range 4 {
 								i := (a*4+j)*hw + pos
-								add(1, fb[lv].data[i], l.Deltas[i])
+								add(1, fb[i], l.Deltas[i])
 							}
 						}
 					}
@@ -239,8 +259,8 @@ func (c *Calibrator) Close() { c.engine.Close() }
 // calibrated is the source of a model quantized from calibration: the
 // folded float layers and the chosen activation parameters.
 type calibrated struct {
-	ref *refNet
-	act map[string]QParams
+	layers map[string]*floatLayer
+	act    map[string]QParams
 }
 
 func (c *calibrated) get(key string) (QParams, error) {
@@ -251,7 +271,7 @@ func (c *calibrated) get(key string) (QParams, error) {
 	return p, nil
 }
 
-func (c *calibrated) input() (QParams, error) { return c.get(keyInput) }
+func (c *calibrated) input() (QParams, error) { return c.get(net.InputActivation) }
 
 // outParams are the calibrated parameters of activation out, or in for a
 // head's output conv (out ""), which keeps its accumulators: its output
@@ -268,7 +288,7 @@ func (c *calibrated) conv(s net.ArchConv, in QParams, out string) (*Conv, error)
 	if err != nil {
 		return nil, err
 	}
-	l := c.ref.layers[s.Name]
+	l := c.layers[s.Name]
 	q, err := QuantizeConv(l.shape, s.OutC, l.w, l.b, in, po, s.ReLU && s.GN == "")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Name, err)
@@ -277,15 +297,15 @@ func (c *calibrated) conv(s net.ArchConv, in QParams, out string) (*Conv, error)
 	return q, nil
 }
 
-func (c *calibrated) headConv(s net.ArchConv, in [numLevels]QParams, out [numLevels]string) (levelConv, error) {
-	var po [numLevels]QParams
+func (c *calibrated) headConv(s net.ArchConv, in [net.NumLevels]QParams, out [net.NumLevels]string) (levelConv, error) {
+	var po [net.NumLevels]QParams
 	for l, k := range out {
 		var err error
 		if po[l], err = c.outParams(in[l], k); err != nil {
 			return levelConv{}, err
 		}
 	}
-	l := c.ref.layers[s.Name]
+	l := c.layers[s.Name]
 	q, err := quantizeLevelConv(l.shape, s.OutC, l.w, l.b, in, po, s.ReLU && s.GN == "")
 	if err != nil {
 		return q, fmt.Errorf("%s: %w", s.Name, err)
@@ -297,6 +317,6 @@ func (c *calibrated) headConv(s net.ArchConv, in [numLevels]QParams, out [numLev
 func (c *calibrated) addOutput(_, out string) (QParams, error) { return c.get(out) }
 
 func (c *calibrated) groupNorm(s net.ArchConv) ([]float32, []float32, error) {
-	l := c.ref.layers[s.Name]
+	l := c.layers[s.Name]
 	return l.gamma, l.beta, nil
 }

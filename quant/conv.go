@@ -97,7 +97,7 @@ func (c *Conv) Run(e *kernels.Engine, src, dst, col []int8) {
 func (c *Conv) RunAcc(e *kernels.Engine, src []int8, acc []int32, col []int8) {
 	b, n := src, c.Shape.ColCols()
 	if !c.Shape.IsPointwise() {
-		kernels.Im2colInt8(c.Shape, src, int8(c.In.Zero), col)
+		kernels.Im2colInt8(e.Int8Impl(), c.Shape, src, int8(c.In.Zero), col)
 		b = col
 	}
 	e.GemmI8Acc(c.packed, n, b, n, acc, n, c.Bias)

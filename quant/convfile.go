@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/safetensors"
 )
 
@@ -50,35 +51,35 @@ func ReadConv(f *safetensors.File, name string, s kernels.ConvShape, outC int, r
 }
 
 // levelTensors are a head conv's entries: the weights once, then per level
-// (rows P3..P7) the bias, [numLevels, OutC], and the input and output
-// scales and zero points, [numLevels, 2].
+// (rows P3..P7) the bias, [net.NumLevels, OutC], and the input and output
+// scales and zero points, [net.NumLevels, 2].
 func (lc levelConv) tensors(name string) []safetensors.Tensor {
 	c := lc[0]
-	bias := make([]int32, 0, numLevels*c.OutC)
-	act := make([]float32, 0, 2*numLevels)
-	zero := make([]int32, 0, 2*numLevels)
+	bias := make([]int32, 0, net.NumLevels*c.OutC)
+	act := make([]float32, 0, 2*net.NumLevels)
+	zero := make([]int32, 0, 2*net.NumLevels)
 	for _, l := range lc {
 		bias = append(bias, l.Bias...)
 		act = append(act, l.In.Scale, l.Out.Scale)
 		zero = append(zero, l.In.Zero, l.Out.Zero)
 	}
 	return append(c.weightTensors(name),
-		safetensors.I32(name+".bias", []int{numLevels, c.OutC}, bias),
-		safetensors.F32(name+".act_scale", []int{numLevels, 2}, act),
-		safetensors.I32(name+".act_zero", []int{numLevels, 2}, zero),
+		safetensors.I32(name+".bias", []int{net.NumLevels, c.OutC}, bias),
+		safetensors.F32(name+".act_scale", []int{net.NumLevels, 2}, act),
+		safetensors.I32(name+".act_zero", []int{net.NumLevels, 2}, zero),
 	)
 }
 
 // readLevelConv loads head conv name holding sets of per-level parameters
-// (1 in a v1 file, used on every level; numLevels in a v2 file).
+// (1 in a v1 file, used on every level; net.NumLevels in a v2 file).
 func readLevelConv(f *safetensors.File, name string, s kernels.ConvShape, outC int, relu bool, sets int) (levelConv, error) {
 	w, ws, bias, act, err := readConvTensors(f, name, s, outC, sets)
 	if err != nil {
 		return levelConv{}, err
 	}
-	var in, out [numLevels]QParams
-	var b [numLevels][]int32
-	for l := range numLevels {
+	var in, out [net.NumLevels]QParams
+	var b [net.NumLevels][]int32
+	for l := range net.NumLevels {
 		i := l % sets
 		in[l], out[l], b[l] = act[2*i], act[2*i+1], bias[i*outC:(i+1)*outC]
 	}

@@ -7,9 +7,10 @@
 // weights once and its activation parameters, bias and requantization per
 // level.
 //
-// A Calibrator runs images through a float reference of the model (the
-// folded weights, package net's architecture walk) and observes every
-// activation; Quantize picks each activation's range by a rule (min/max,
+// The int8 model is an executor of package net's architecture (net.Arch):
+// its layers and activations are the ones declared there. A Calibrator
+// runs images through the float model itself (net.Model, whose observer
+// reports every activation by its declared name); Quantize picks each activation's range by a rule (min/max,
 // a percentile, least squared error, or the best of them per activation)
 // and builds the Model. Its forward pass (Heads) plans its buffers once per
 // input size: every conv is im2col + the int8 GEMM with the requantization
@@ -22,6 +23,6 @@
 //
 // Model.WriteFile and LoadModelFile store it as a "retina-int8-v2"
 // safetensors file (modelfile.go lists the tensors; "retina-int8-v1" files,
-// with one set of head parameters for all levels, still load);
-// LoadAnyModelFile opens a float or an int8 model file alike.
+// with one set of head parameters for all levels, still load); package
+// model opens a float or an int8 model file alike.
 package quant

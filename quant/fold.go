@@ -9,12 +9,11 @@ import (
 
 // floatLayer is one conv with its batch norm folded, ready to quantize.
 type floatLayer struct {
-	spec   net.ArchConv
-	shape  kernels.ConvShape // H and W are set per input
-	w, b   []float32         // oc x (ic*k*k), oc
-	gamma  []float32         // GroupNorm affine after the conv (spec.GN), or nil
-	beta   []float32
-	packed *kernels.PackedA // w for the float reference
+	spec  net.ArchConv
+	shape kernels.ConvShape // H and W are set per input
+	w, b  []float32         // oc x (ic*k*k), oc
+	gamma []float32         // GroupNorm affine after the conv (spec.GN), or nil
+	beta  []float32
 }
 
 // foldLayer reads a conv's weights (and its norm) and folds its batch norm
@@ -42,7 +41,7 @@ func foldLayer(s net.ArchConv, weights map[string]net.Param) (*floatLayer, error
 			return nil, err
 		}
 	}
-	l := &floatLayer{spec: s, shape: convShape(s)}
+	l := &floatLayer{spec: s, shape: s.Shape(0, 0)}
 	if s.GN != "" {
 		if l.gamma, err = get(s.GN+".weight", s.OutC); err != nil {
 			return nil, err
@@ -65,9 +64,4 @@ func foldLayer(s net.ArchConv, weights map[string]net.Param) (*floatLayer, error
 	}
 	l.w, l.b = net.FoldBatchNorm(w, b, bn[0], bn[1], bn[2], bn[3])
 	return l, nil
-}
-
-// convShape is a layer's kernel geometry (H and W left for each input).
-func convShape(s net.ArchConv) kernels.ConvShape {
-	return kernels.ConvShape{C: s.InC, KH: s.K, KW: s.K, StrideH: s.Stride, StrideW: s.Stride, PadH: s.Pad, PadW: s.Pad, DilH: 1, DilW: 1}
 }

@@ -2,6 +2,7 @@ package quant
 
 import (
 	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
 )
 
@@ -39,7 +40,7 @@ func (m *Model) conv(p *plan, c *Conv, src []int8, stride, h, w int, floor int8,
 	n := s.ColCols()
 	b := src
 	if !s.IsPointwise() || stride != h*w || floor > -128 {
-		p.colJob = colJob{s: s, src: src, stride: stride, pad: int8(c.In.Zero), floor: floor, col: p.col, ldc: n}
+		p.colJob = colJob{im: m.engine.Int8Impl(), s: s, src: src, stride: stride, pad: int8(c.In.Zero), floor: floor, col: p.col, ldc: n}
 		m.engine.ParallelRange(&p.colJob, s.C)
 		p.colJob = colJob{}
 		b = p.col
@@ -58,7 +59,7 @@ func (m *Model) run(p *plan, c *Conv, x qmap, dst []int8) qmap {
 // backbone computes C2..C5 into p.stages.
 func (m *Model) backbone(p *plan) {
 	x := m.run(p, m.stem, qmap{c: 3, h: p.h, w: p.w, data: p.input}, p.stem.data)
-	kernels.MaxPool3x3s2Int8(x.data, x.c, x.h, x.w, p.pool.data, p.rowMax)
+	kernels.MaxPool3x3s2Int8(m.engine.Int8Impl(), x.data, x.c, x.h, x.w, p.pool.data, p.rowMax)
 	x = p.pool
 	for s, blocks := range m.stages {
 		for b, blk := range blocks {
@@ -94,7 +95,7 @@ func (m *Model) fpn(p *plan) {
 		l := p.lateral[i]
 		m.conv(p, m.layer[i], l.data, l.h*l.w, l.h, l.w, -128, p.pyramid[p.off[i]:], t)
 	}
-	if m.cfg.P6FromC5 {
+	if m.arch.P6Input == net.FeatureC5 {
 		c5 := p.stages[3]
 		m.conv(p, m.p6, c5.data, c5.h*c5.w, c5.h, c5.w, -128, p.pyramid[p.off[3]:], t)
 	} else {

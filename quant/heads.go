@@ -40,7 +40,7 @@ func (m *Model) finishHead(p *plan, h *qhead, a []int8, out []float32) {
 // p.col (9*FPNWidth x total), each level's columns from its own planes,
 // padded with the level's input zero point (the real zero).
 func (m *Model) levelCol(p *plan, x []int8, c levelConv) {
-	p.colJob = colJob{s: c[0].Shape, src: x, floor: -128, col: p.col, levels: p}
+	p.colJob = colJob{im: m.engine.Int8Impl(), s: c[0].Shape, src: x, floor: -128, col: p.col, levels: p}
 	for l, lc := range c {
 		p.colJob.pads[l] = int8(lc.In.Zero)
 	}

@@ -31,9 +31,10 @@ func naiveIm2col(s kernels.ConvShape, src []int8, pad int8, col []int8) {
 	}
 }
 
-// im2col8 must equal the definition on contiguous input and output, and
-// read and write through strides without touching anything else.
-func TestIm2col8MatchesDefinition(t *testing.T) {
+// colJob (kernels' im2col split over channels) must equal the definition
+// on contiguous input and output, and read and write through strides
+// without touching anything else.
+func TestColJobMatchesDefinition(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	shapes := []kernels.ConvShape{}
 	for _, k := range []int{1, 3, 7} {
@@ -59,7 +60,7 @@ func TestIm2col8MatchesDefinition(t *testing.T) {
 		want := make([]int8, rows*n)
 		naiveIm2col(s, src, -7, want)
 		got := make([]int8, rows*n)
-		im2col8(s, src, plane, -7, -128, got, n)
+		runColJob(colJob{im: kernels.ActiveInt8(), s: s, src: src, stride: plane, pad: -7, floor: -128, col: got, ldc: n})
 		for i := range want {
 			if got[i] != want[i] {
 				t.Fatalf("%s: contiguous: element %d = %d, want %d", name, i, got[i], want[i])
@@ -68,7 +69,7 @@ func TestIm2col8MatchesDefinition(t *testing.T) {
 		// Split over channels as the threads run it (kernels' im2col on
 		// each channel range of a contiguous image).
 		clear(got)
-		j := colJob{s: s, src: src, stride: plane, pad: -7, floor: -128, col: got, ldc: n}
+		j := colJob{im: kernels.ActiveInt8(), s: s, src: src, stride: plane, pad: -7, floor: -128, col: got, ldc: n}
 		j.RunRange(0, 0, 1)
 		j.RunRange(1, 1, s.C)
 		for i := range want {
@@ -90,7 +91,7 @@ func TestIm2col8MatchesDefinition(t *testing.T) {
 		for i := range out {
 			out[i] = 55
 		}
-		im2col8(s, wide, stride, -7, -128, out, ld)
+		runColJob(colJob{im: kernels.ActiveInt8(), s: s, src: wide, stride: stride, pad: -7, floor: -128, col: out, ldc: ld})
 		for r := range rows {
 			for j := range ld {
 				v := out[r*ld+j]
@@ -101,7 +102,7 @@ func TestIm2col8MatchesDefinition(t *testing.T) {
 		}
 		// A floor reads max(v, floor) inside the image, pad outside.
 		floored := make([]int8, rows*n)
-		im2col8(s, src, plane, -7, 3, floored, n)
+		runColJob(colJob{im: kernels.ActiveInt8(), s: s, src: src, stride: plane, pad: -7, floor: 3, col: floored, ldc: n})
 		clamped := make([]int8, len(src))
 		for i, v := range src {
 			clamped[i] = max(v, 3)
@@ -115,18 +116,5 @@ func TestIm2col8MatchesDefinition(t *testing.T) {
 	}
 }
 
-func TestGather2(t *testing.T) {
-	for n := 0; n < 40; n++ {
-		src := make([]int8, 2*n+1)
-		for i := range src {
-			src[i] = int8(i * 7)
-		}
-		dst := make([]int8, n)
-		gather2(dst, src[:max(2*n-1, 0)])
-		for i := range dst {
-			if dst[i] != src[2*i] {
-				t.Fatalf("n %d: dst[%d] = %d, want %d", n, i, dst[i], src[2*i])
-			}
-		}
-	}
-}
+// runColJob runs j on all its channels at once.
+func runColJob(j colJob) { j.RunRange(0, 0, j.s.C) }

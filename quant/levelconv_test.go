@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
 )
 
 // A level whose activations are tiny (P7 of an untrained model) has a tiny
@@ -18,8 +19,8 @@ func TestLevelConvBiasFitsTinyInputScale(t *testing.T) {
 		w[i] = 0.01 * float32(i%5-2)
 	}
 	b := []float32{-4.6, 0.3}
-	var in, out [numLevels]QParams
-	for l := range numLevels {
+	var in, out [net.NumLevels]QParams
+	for l := range net.NumLevels {
 		in[l], out[l] = QParams{Scale: 0.1, Zero: -128}, QParams{Scale: 0.2}
 	}
 	in[4].Scale = 1e-5 // 4.6 / (1e-5 * 0.02/127) is 2.9e9 steps
@@ -36,7 +37,7 @@ func TestLevelConvBiasFitsTinyInputScale(t *testing.T) {
 	}
 	for l, c := range lc {
 		if &c.WScales[0] != &ws[0] || c.packed != lc[0].packed {
-			t.Errorf("%s does not share the weights", levelName(l))
+			t.Errorf("%s does not share the weights", net.LevelName(l))
 		}
 		for ch, v := range b {
 			var sum int64
@@ -45,7 +46,7 @@ func TestLevelConvBiasFitsTinyInputScale(t *testing.T) {
 			}
 			got := float64(int64(c.Bias[ch])+int64(c.In.Zero)*sum) * float64(c.AccScale(ch))
 			if math.Abs(got-float64(v)) > 0.51*float64(c.AccScale(ch))+1e-6*math.Abs(float64(v)) || math.Abs(float64(c.Bias[ch])) > 1<<31-1<<28 {
-				t.Errorf("%s channel %d: bias %d is %g, want %g", levelName(l), ch, c.Bias[ch], got, v)
+				t.Errorf("%s channel %d: bias %d is %g, want %g", net.LevelName(l), ch, c.Bias[ch], got, v)
 			}
 		}
 	}

@@ -3,6 +3,8 @@ package quant
 import (
 	"math/rand"
 	"testing"
+
+	"github.com/retina-edge/retina/net"
 )
 
 // The all-levels heads (one im2col over every level's columns, one GEMM
@@ -20,7 +22,7 @@ func TestHeadsPerLevelMatchLevelsAlone(t *testing.T) {
 			t.Fatal(err)
 		}
 		p, f := m.plan, m.cfg.FPNWidth
-		for l := range numLevels {
+		for l := range net.NumLevels {
 			h, w := p.levelH[l], p.levelW[l]
 			hw := h * w
 			x := make([]int8, f*hw)
@@ -31,12 +33,12 @@ func TestHeadsPerLevelMatchLevelsAlone(t *testing.T) {
 			box := levelAlone(m, m.box, l, x, h, w)
 			for i, v := range cls {
 				if levels[l].Logits[i] != v {
-					t.Fatalf("%s %s logit %d: %g, alone %g", m.cfg.Backbone, levelName(l), i, levels[l].Logits[i], v)
+					t.Fatalf("%s %s logit %d: %g, alone %g", m.cfg.Backbone, net.LevelName(l), i, levels[l].Logits[i], v)
 				}
 			}
 			for i, v := range box {
 				if levels[l].Deltas[i] != v {
-					t.Fatalf("%s %s delta %d: %g, alone %g", m.cfg.Backbone, levelName(l), i, levels[l].Deltas[i], v)
+					t.Fatalf("%s %s delta %d: %g, alone %g", m.cfg.Backbone, net.LevelName(l), i, levels[l].Deltas[i], v)
 				}
 			}
 		}

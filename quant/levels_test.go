@@ -79,7 +79,7 @@ func sharedModel(t *testing.T, c *Calibrator) *Model {
 		}
 		act[k] = p
 	}
-	m, err := assemble(c.cfg, c.ref.arch, &calibrated{ref: c.ref, act: act}, c.engine)
+	m, err := assemble(c.cfg, c.arch, &calibrated{layers: c.layers, act: act}, c.engine)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,8 +88,8 @@ func sharedModel(t *testing.T, c *Calibrator) *Model {
 
 // levelBase is the key k names per level, or k.
 func levelBase(k string) string {
-	for l := range numLevels {
-		if base, ok := strings.CutSuffix(k, "."+levelName(l)); ok {
+	for l := range net.NumLevels {
+		if base, ok := strings.CutSuffix(k, "."+net.LevelName(l)); ok {
 			return base
 		}
 	}
@@ -101,11 +101,11 @@ func levelBase(k string) string {
 // set shared by all levels, on every level.
 func TestPerLevelParamsFollowTheirRange(t *testing.T) {
 	c, m := spreadModel(t)
-	written := [numLevels]QParams{m.layer[0].Out, m.layer[1].Out, m.layer[2].Out, m.p6.Out, m.p7.Out}
+	written := [net.NumLevels]QParams{m.layer[0].Out, m.layer[1].Out, m.layer[2].Out, m.p6.Out, m.p7.Out}
 	lo, hi := math.Inf(1), 0.0
 	for l, p := range written {
-		if want := ownParams(t, c, levelKey(keyPyramid, l)); p != want || m.cls.tower[0].conv[l].In != p || m.box.tower[0].conv[l].In != p {
-			t.Errorf("%s: written %+v, read %+v, its own range gives %+v", levelName(l), p, m.cls.tower[0].conv[l].In, want)
+		if want := ownParams(t, c, net.PyramidActivation(l)); p != want || m.cls.tower[0].conv[l].In != p || m.box.tower[0].conv[l].In != p {
+			t.Errorf("%s: written %+v, read %+v, its own range gives %+v", net.LevelName(l), p, m.cls.tower[0].conv[l].In, want)
 		}
 		lo, hi = min(lo, float64(p.Scale)), max(hi, float64(p.Scale))
 	}
@@ -118,8 +118,8 @@ func TestPerLevelParamsFollowTheirRange(t *testing.T) {
 	for _, h := range []qhead{m.cls, m.box} {
 		for _, tl := range h.tower {
 			for l, lc := range tl.conv {
-				if want := ownParams(t, c, levelKey(lc.Name, l)); lc.Out != want {
-					t.Errorf("%s %s writes %+v, its own range gives %+v", lc.Name, levelName(l), lc.Out, want)
+				if want := ownParams(t, c, net.LevelActivation(lc.Name, l)); lc.Out != want {
+					t.Errorf("%s %s writes %+v, its own range gives %+v", lc.Name, net.LevelName(l), lc.Out, want)
 				}
 			}
 		}
@@ -129,10 +129,10 @@ func TestPerLevelParamsFollowTheirRange(t *testing.T) {
 	cls, box := compareHeads(t, c, m, img)
 	scls, sbox := compareHeads(t, c, shared, img)
 	// Measured: per level 7-16 dB better on every level, 17.6-33.8 dB.
-	for l := range numLevels {
-		t.Logf("%s: per level %.1f / %.1f dB, shared %.1f / %.1f dB (class logits / box deltas)", levelName(l), cls[l], box[l], scls[l], sbox[l])
+	for l := range net.NumLevels {
+		t.Logf("%s: per level %.1f / %.1f dB, shared %.1f / %.1f dB (class logits / box deltas)", net.LevelName(l), cls[l], box[l], scls[l], sbox[l])
 		if min(cls[l], box[l]) < 15 || cls[l] < scls[l]+3 || box[l] < sbox[l]+3 {
-			t.Errorf("%s: per-level int8 heads not clearly closer to float than shared", levelName(l))
+			t.Errorf("%s: per-level int8 heads not clearly closer to float than shared", net.LevelName(l))
 		}
 	}
 }

@@ -36,6 +36,7 @@ type qhead struct {
 // for concurrent use.
 type Model struct {
 	cfg          net.Config
+	arch         *net.Arch
 	input        QParams
 	stem         *Conv
 	stages       [4][]qblock
@@ -61,7 +62,7 @@ type source interface {
 	// headConv returns head conv s reading, on each pyramid level, an
 	// activation quantized with in[l] and writing out[l] ("" for the
 	// output conv).
-	headConv(s net.ArchConv, in [numLevels]QParams, out [numLevels]string) (levelConv, error)
+	headConv(s net.ArchConv, in [net.NumLevels]QParams, out [net.NumLevels]string) (levelConv, error)
 	// addOutput gives the output parameters of the add named name,
 	// writing activation out.
 	addOutput(name, out string) (QParams, error)
@@ -78,12 +79,12 @@ func addName(conv string) string { return conv[:strings.LastIndex(conv, ".")+1] 
 // activation of its own): a file whose convs disagree is refused.
 func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Model, error) {
 	known := map[string]QParams{}
-	m := &Model{cfg: cfg, engine: e}
+	m := &Model{cfg: cfg, arch: a, engine: e}
 	var err error
 	if m.input, err = src.input(); err != nil {
 		return nil, err
 	}
-	known[keyInput] = m.input
+	known[net.InputActivation] = m.input
 	set := func(key, by string, p QParams) error {
 		if old, ok := known[key]; ok && old != p {
 			return fmt.Errorf("%s writes %s with scale %g, zero %d; another op wrote it with scale %g, zero %d", by, key, p.Scale, p.Zero, old.Scale, old.Zero)
@@ -124,7 +125,7 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 		}
 		return NewAdd(known[in1], known[in2], po, relu), nil
 	}
-	if m.stem, err = conv(a.Stem, keyInput, a.Stem.Name); err != nil {
+	if m.stem, err = conv(a.Stem, net.InputActivation, a.Stem.Name); err != nil {
 		return nil, err
 	}
 	key := a.Stem.Name // max-pooling keeps the parameters
@@ -148,11 +149,11 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 				idKey = blk.Down.Name
 			}
 			last := blk.Convs[len(blk.Convs)-1]
-			if qb.add, err = add(addName(last.Name), k, idKey, blockKey(last), true); err != nil {
+			if qb.add, err = add(addName(last.Name), k, idKey, blk.Output(), true); err != nil {
 				return nil, err
 			}
 			m.stages[s] = append(m.stages[s], qb)
-			key = blockKey(last)
+			key = blk.Output()
 		}
 		stageKeys[s] = key
 	}
@@ -165,37 +166,37 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 		if m.inner[i], err = conv(a.Inner[i], stageKeys[i+1], a.Inner[i].Name); err != nil {
 			return nil, err
 		}
-		if m.topDown[i], err = add(addName(a.Inner[i].Name), a.Inner[i].Name, latKey[i+1], sumKey(a.Inner[i]), false); err != nil {
+		if m.topDown[i], err = add(addName(a.Inner[i].Name), a.Inner[i].Name, latKey[i+1], a.LateralSum(i), false); err != nil {
 			return nil, err
 		}
-		latKey[i] = sumKey(a.Inner[i])
+		latKey[i] = a.LateralSum(i)
 	}
 	for i := range 3 {
-		if m.layer[i], err = conv(a.Layer[i], latKey[i], levelKey(keyPyramid, i)); err != nil {
+		if m.layer[i], err = conv(a.Layer[i], latKey[i], net.PyramidActivation(i)); err != nil {
 			return nil, err
 		}
 	}
-	p6in := levelKey(keyPyramid, 2)
-	if cfg.P6FromC5 {
+	p6in := net.PyramidActivation(2)
+	if a.P6Input == net.FeatureC5 {
 		p6in = stageKeys[3]
 	}
-	if m.p6, err = conv(a.P6, p6in, levelKey(keyPyramid, 3)); err != nil {
+	if m.p6, err = conv(a.P6, p6in, net.PyramidActivation(3)); err != nil {
 		return nil, err
 	}
-	if m.p7, err = conv(a.P7, levelKey(keyPyramid, 3), levelKey(keyPyramid, 4)); err != nil {
+	if m.p7, err = conv(a.P7, net.PyramidActivation(3), net.PyramidActivation(4)); err != nil {
 		return nil, err
 	}
 	// headConv is conv on every level: base's level keys in, s's out.
 	headConv := func(s net.ArchConv, base string, write bool) (levelConv, error) {
-		var in [numLevels]QParams
-		var out [numLevels]string
-		for l := range numLevels {
+		var in [net.NumLevels]QParams
+		var out [net.NumLevels]string
+		for l := range net.NumLevels {
 			var err error
-			if in[l], err = read(levelKey(base, l), s.Name); err != nil {
+			if in[l], err = read(net.LevelActivation(base, l), s.Name); err != nil {
 				return levelConv{}, err
 			}
 			if write {
-				out[l] = levelKey(s.Name, l)
+				out[l] = net.LevelActivation(s.Name, l)
 			}
 		}
 		c, err := src.headConv(s, in, out)
@@ -213,7 +214,7 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 	}
 	head := func(specs []net.ArchConv, out net.ArchConv) (qhead, error) {
 		var h qhead
-		k := keyPyramid
+		k := net.PyramidBase
 		for _, s := range specs {
 			c, err := headConv(s, k, true)
 			if err != nil {

@@ -41,21 +41,25 @@ func calibratedGolden(t *testing.T, path string, rule Rule, n, h, w int) (*Calib
 	return c, m
 }
 
-// compareHeads runs img through the float reference and the int8 model and
+// compareHeads runs img through the float model and the int8 model and
 // returns the SQNR of each level's class logits and box deltas.
 func compareHeads(t *testing.T, c *Calibrator, m *Model, img Image) (cls, box []float64) {
 	t.Helper()
-	fc, fb := c.ref.forward(fmap{c: 3, h: img.H, w: img.W, data: img.Data}, func(string, []float32) {})
+	float, err := c.float.Forward(1, img.H, img.W, img.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
 	levels, err := m.Heads(img.H, img.W, img.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for lv, l := range levels {
-		if len(l.Logits) != len(fc[lv].data) || len(l.Deltas) != len(fb[lv].data) || l.H != fc[lv].h || l.W != fc[lv].w {
-			t.Fatalf("level %d: int8 %dx%d with %d logits, float %dx%d with %d", lv, l.H, l.W, len(l.Logits), fc[lv].h, fc[lv].w, len(fc[lv].data))
+		fc, fb := float[lv].ClassLogits, float[lv].BoxDeltas
+		if len(l.Logits) != len(fc.Data) || len(l.Deltas) != len(fb.Data) || l.H != fc.H() || l.W != fc.W() {
+			t.Fatalf("level %d: int8 %dx%d with %d logits, float %dx%d with %d", lv, l.H, l.W, len(l.Logits), fc.H(), fc.W(), len(fc.Data))
 		}
-		cls = append(cls, SQNR(fc[lv].data, l.Logits))
-		box = append(box, SQNR(fb[lv].data, l.Deltas))
+		cls = append(cls, SQNR(fc.Data, l.Logits))
+		box = append(box, SQNR(fb.Data, l.Deltas))
 	}
 	return cls, box
 }

@@ -46,7 +46,7 @@ type tensorSpec struct {
 }
 
 // fileSpecs lists every tensor of a configuration's int8 model file whose
-// head convs each hold `sets` sets of parameters (1 in v1, numLevels in v2).
+// head convs each hold `sets` sets of parameters (1 in v1, net.NumLevels in v2).
 func fileSpecs(a *net.Arch, sets int) []tensorSpec {
 	out := []tensorSpec{{"input.act_scale", "F32", []int{1}}, {"input.act_zero", "I32", []int{1}}}
 	act := func(prefix string, shape []int) {
@@ -176,17 +176,22 @@ func LoadModelFile(path string, threads int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := loadParsed(f, threads)
+	m, err := ModelFromFile(f, threads)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, nil
 }
 
-// loadParsed checks a parsed file completely (format, configuration,
+// IsModelFormat reports the "format" metadata of an int8 model file
+// (FormatTag, or the older "retina-int8-v1").
+func IsModelFormat(format string) bool { return format == FormatTag || format == formatV1 }
+
+// ModelFromFile builds the model of a parsed int8 model file on threads
+// GEMM threads, checking the file completely (format, configuration,
 // every tensor's name, dtype and shape) before decoding anything.
-func loadParsed(f *safetensors.File, threads int) (*Model, error) {
-	sets := numLevels
+func ModelFromFile(f *safetensors.File, threads int) (*Model, error) {
+	sets := net.NumLevels
 	switch got := f.Metadata["format"]; got {
 	case FormatTag:
 	case formatV1:
@@ -263,7 +268,7 @@ func (s *fileSource) conv(l net.ArchConv, in QParams, _ string) (*Conv, error) {
 		return nil, fmt.Errorf("%s.act_scale/act_zero: input scale %g, zero %d, but its input was written with scale %g, zero %d",
 			l.Name, p[0].Scale, p[0].Zero, in.Scale, in.Zero)
 	}
-	c, err := ReadConv(s.f, l.Name, convShape(l), l.OutC, l.ReLU && l.GN == "")
+	c, err := ReadConv(s.f, l.Name, l.Shape(0, 0), l.OutC, l.ReLU && l.GN == "")
 	if err != nil {
 		return nil, err
 	}
@@ -271,15 +276,15 @@ func (s *fileSource) conv(l net.ArchConv, in QParams, _ string) (*Conv, error) {
 	return c, nil
 }
 
-func (s *fileSource) headConv(l net.ArchConv, in [numLevels]QParams, _ [numLevels]string) (levelConv, error) {
-	c, err := readLevelConv(s.f, l.Name, convShape(l), l.OutC, l.ReLU && l.GN == "", s.sets)
+func (s *fileSource) headConv(l net.ArchConv, in [net.NumLevels]QParams, _ [net.NumLevels]string) (levelConv, error) {
+	c, err := readLevelConv(s.f, l.Name, l.Shape(0, 0), l.OutC, l.ReLU && l.GN == "", s.sets)
 	if err != nil {
 		return c, err
 	}
 	for lv, p := range c.ins() {
 		if p != in[lv] {
 			return c, fmt.Errorf("%s.act_scale/act_zero: level %s input scale %g, zero %d, but its input was written with scale %g, zero %d",
-				l.Name, levelName(lv), p.Scale, p.Zero, in[lv].Scale, in[lv].Zero)
+				l.Name, net.LevelName(lv), p.Scale, p.Zero, in[lv].Scale, in[lv].Zero)
 		}
 	}
 	c.setName(l.Name)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
 	"github.com/retina-edge/retina/net/safetensors"
 )
@@ -27,33 +28,25 @@ func TestModelFileRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		any, err := LoadAnyModelFile(q, 2)
+		loaded, err := LoadModelFile(q, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer any.Close()
-		if any.Kind != KindInt8 || any.Int8 == nil || any.Config().NumClasses != m.cfg.NumClasses {
-			t.Fatalf("%s: loaded as %q", path, any.Kind)
+		defer loaded.Close()
+		if loaded.Config().NumClasses != m.cfg.NumClasses {
+			t.Fatalf("%s: loaded with %d classes", path, loaded.Config().NumClasses)
 		}
-		if any.Int8.calibration == "" || any.Int8.calibration != m.calibration {
+		if loaded.calibration == "" || loaded.calibration != m.calibration {
 			t.Errorf("%s: calibration metadata lost", path)
 		}
-		got, err := any.Int8.Heads(img.H, img.W, img.Data)
+		got, err := loaded.Heads(img.H, img.W, img.Data)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sameHeads(t, path+" after the round trip", got, want)
-		if n := testing.AllocsPerRun(2, func() { any.Int8.Heads(img.H, img.W, img.Data) }); n != 0 {
+		if n := testing.AllocsPerRun(2, func() { loaded.Heads(img.H, img.W, img.Data) }); n != 0 {
 			t.Errorf("%s: two-thread Heads allocates %v times per call", path, n)
 		}
-		f, err := LoadAnyModelFile(path, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Kind != KindFloat || f.Float == nil {
-			t.Errorf("%s: float file loaded as %q", path, f.Kind)
-		}
-		f.Close()
 	}
 }
 
@@ -170,7 +163,7 @@ func TestModelFileRejectsBadFiles(t *testing.T) {
 		})},
 		{"head bias shape", tower + ".bias is I32 [8], want I32 [5 8]", edit(func(_ map[string]string, ts []safetensors.Tensor) []safetensors.Tensor {
 			b := find(ts, tower+".bias")
-			b.Shape, b.Data = b.Shape[1:], b.Data[:len(b.Data)/numLevels]
+			b.Shape, b.Data = b.Shape[1:], b.Data[:len(b.Data)/net.NumLevels]
 			return ts
 		})},
 		{"v1 tag on v2 tensors", tower + ".bias is I32 [5 8], want I32 [8]", edit(func(meta map[string]string, ts []safetensors.Tensor) []safetensors.Tensor {
@@ -187,26 +180,12 @@ func TestModelFileRejectsBadFiles(t *testing.T) {
 		if err := os.WriteFile(p, c.data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		for _, load := range []func(string) error{
-			func(p string) error {
-				m, err := LoadModelFile(p, 1)
-				if err == nil {
-					m.Close()
-				}
-				return err
-			},
-			func(p string) error {
-				m, err := LoadAnyModelFile(p, 1)
-				if err == nil {
-					m.Close()
-				}
-				return err
-			},
-		} {
-			err := load(p)
-			if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("%s: error %v, want one naming the file and %q", c.name, err, c.want)
-			}
+		m, err := LoadModelFile(p, 1)
+		if err == nil {
+			m.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one naming the file and %q", c.name, err, c.want)
 		}
 	}
 }
@@ -231,12 +210,12 @@ func sameHeads(t *testing.T, what string, got, want []boxes.Level) {
 	for l := range want {
 		for i, v := range want[l].Logits {
 			if got[l].Logits[i] != v {
-				t.Fatalf("%s: %s logit %d is %g, want %g", what, levelName(l), i, got[l].Logits[i], v)
+				t.Fatalf("%s: %s logit %d is %g, want %g", what, net.LevelName(l), i, got[l].Logits[i], v)
 			}
 		}
 		for i, v := range want[l].Deltas {
 			if got[l].Deltas[i] != v {
-				t.Fatalf("%s: %s delta %d is %g, want %g", what, levelName(l), i, got[l].Deltas[i], v)
+				t.Fatalf("%s: %s delta %d is %g, want %g", what, net.LevelName(l), i, got[l].Deltas[i], v)
 			}
 		}
 	}

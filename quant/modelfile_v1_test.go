@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/safetensors"
 )
 
@@ -32,7 +33,7 @@ func writeV1(t *testing.T, m *Model, src, dst string) {
 			continue
 		}
 		ts[i].Shape = tn.Shape[1:]
-		ts[i].Data = tn.Data[:len(tn.Data)/numLevels]
+		ts[i].Data = tn.Data[:len(tn.Data)/net.NumLevels]
 	}
 	meta := f.Metadata
 	meta["format"] = formatV1
@@ -62,7 +63,7 @@ func TestModelFileLoadsV1(t *testing.T) {
 			t.Fatal(err)
 		}
 		writeV1(t, tc.m, v2, v1)
-		got, err := LoadAnyModelFile(v1, 1)
+		got, err := LoadModelFile(v1, 1)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), v1) {
 				t.Errorf("%s: error %v, want one naming %s and %q", tc.name, err, v1, tc.err)
@@ -80,7 +81,7 @@ func TestModelFileLoadsV1(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := got.Int8.Heads(img.H, img.W, img.Data)
+		out, err := got.Heads(img.H, img.W, img.Data)
 		if err != nil {
 			t.Fatal(err)
 		}

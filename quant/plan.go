@@ -4,11 +4,9 @@ import (
 	"fmt"
 
 	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
 )
-
-// numLevels is the pyramid's P3..P7.
-const numLevels = 5
 
 // maxInputPixels bounds h*w of an input, and maxPlanElements any one
 // buffer of its plan (2^31 values; 2^28 on 32-bit machines, where every
@@ -45,8 +43,8 @@ type plan struct {
 
 	// P3..P7 and the head towers are FPNWidth x total: row c holds channel
 	// c of every level, level l in columns off[l]..off[l+1].
-	levelH, levelW [numLevels]int
-	off            [numLevels + 1]int
+	levelH, levelW [net.NumLevels]int
+	off            [net.NumLevels + 1]int
 	total          int
 	pyramid        []int8
 	tower          [3][]int8
@@ -54,7 +52,7 @@ type plan struct {
 	norm           []float32 // GroupNorm heads: dequantized tower accumulators
 	gnJob          groupNormJob
 	clsOut, boxOut []float32 // per level, A*K x h x w then A*4 x h x w, levels back to back
-	levels         [numLevels]boxes.Level
+	levels         [net.NumLevels]boxes.Level
 	levelList      []boxes.Level
 }
 
@@ -158,17 +156,17 @@ func (m *Model) newPlan(h, w int) (*plan, error) {
 		nearestTable(p.upCols[i], p.lateral[i+1].w)
 	}
 	p6h, p6w := p.levelH[2], p.levelW[2]
-	if m.cfg.P6FromC5 {
+	if m.arch.P6Input == net.FeatureC5 {
 		p6h, p6w = stageSize[3][1], stageSize[3][2]
 	}
 	col = max(col, z.col(m.p6, p6h, p6w))
 	p.levelH[3], p.levelW[3] = convOut(m.p6, p6h, p6w)
 	col = max(col, z.col(m.p7, p.levelH[3], p.levelW[3]))
 	p.levelH[4], p.levelW[4] = convOut(m.p7, p.levelH[3], p.levelW[3])
-	for l := range numLevels {
+	for l := range net.NumLevels {
 		p.off[l+1] = p.off[l] + p.levelH[l]*p.levelW[l]
 	}
-	p.total = p.off[numLevels]
+	p.total = p.off[net.NumLevels]
 	// Every head conv is a 3x3 same conv over all levels at once.
 	col = max(col, z.mul(9*f, p.total))
 	accRows := max(m.cls.out[0].OutC, m.box.out[0].OutC, f)
@@ -190,7 +188,7 @@ func (m *Model) newPlan(h, w int) (*plan, error) {
 	nc, nb := m.cls.out[0].OutC, m.box.out[0].OutC
 	p.clsOut = make([]float32, nc*p.total)
 	p.boxOut = make([]float32, nb*p.total)
-	for l := range numLevels {
+	for l := range net.NumLevels {
 		p.levels[l] = boxes.Level{
 			Logits: p.clsOut[nc*p.off[l] : nc*p.off[l+1]],
 			Deltas: p.boxOut[nb*p.off[l] : nb*p.off[l+1]],

@@ -1,22 +1,15 @@
 package quant
 
-import "math"
+import "github.com/retina-edge/retina/net"
 
 // Nearest upsampling (like max-pooling, kernels.MaxPool3x3s2Int8) commutes
 // with a monotonic quantization, so it runs directly on int8 with the
 // input's parameters.
 
-// nearestIndex is torch's "nearest" source index (float32 scale, floored,
-// clamped), as package net computes it for the float model.
-func nearestIndex(dst, in, out int) int {
-	scale := float32(in) / float32(out)
-	return min(int(math.Floor(float64(float32(dst)*scale))), in-1)
-}
-
-// nearestTable fills t[i] with nearestIndex(i, in, len(t)).
+// nearestTable fills t[i] with net.NearestIndex(i, in, len(t)).
 func nearestTable(t []int32, in int) {
 	for i := range t {
-		t[i] = int32(nearestIndex(i, in, len(t)))
+		t[i] = int32(net.NearestIndex(i, in, len(t)))
 	}
 }
 
@@ -27,10 +20,10 @@ func UpsampleNearest(src []int8, planes, h, w int, dst []int8, oh, ow int) {
 		in := src[p*h*w : (p+1)*h*w]
 		out := dst[p*oh*ow : (p+1)*oh*ow]
 		for y := 0; y < oh; y++ {
-			row := in[nearestIndex(y, h, oh)*w:]
+			row := in[net.NearestIndex(y, h, oh)*w:]
 			line := out[y*ow : (y+1)*ow]
 			for x := range line {
-				line[x] = row[nearestIndex(x, w, ow)]
+				line[x] = row[net.NearestIndex(x, w, ow)]
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/model"
 	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
 	"github.com/retina-edge/retina/quant"
@@ -159,7 +160,7 @@ func benchNetwork(path, backbone string, classes, size, threads int, int8 bool) 
 	var cfg net.Config
 	var weights map[string]net.Param
 	if path != "" {
-		any, err := quant.LoadAnyModelFile(path, threads)
+		any, err := model.LoadFile(path, threads)
 		if err != nil {
 			return nil, err
 		}

@@ -4,9 +4,9 @@ import (
 	"flag"
 
 	"github.com/retina-edge/retina"
+	"github.com/retina-edge/retina/model"
 	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/detect"
-	"github.com/retina-edge/retina/quant"
 )
 
 // modelFlags are --model and --threads, shared by every command that runs a model.
@@ -32,7 +32,7 @@ func (f *modelFlags) describe() string {
 }
 
 // load opens the model file, float or int8 alike, or the embedded model.
-func (f *modelFlags) load() (*quant.AnyModel, error) {
+func (f *modelFlags) load() (*model.Model, error) {
 	if *f.threads < 1 || *f.threads > 1024 {
 		return nil, usagef("--threads %d: want 1..1024", *f.threads)
 	}
@@ -41,9 +41,9 @@ func (f *modelFlags) load() (*quant.AnyModel, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &quant.AnyModel{Kind: quant.KindFloat, Float: m}, nil
+		return &model.Model{Kind: model.KindFloat, Float: m}, nil
 	}
-	return quant.LoadAnyModelFile(*f.path, *f.threads)
+	return model.LoadFile(*f.path, *f.threads)
 }
 
 // detector loads the model and wraps it in a Detector; call the returned

@@ -114,11 +114,11 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	if ef.print {
 		sinks = append(sinks, stream.NewEventLines(stdout))
 	}
-	labels, err := modelLabels(model.Config(), opts)
+	labels, err := mqttLabels(model.Config(), opts, ef)
 	if err != nil {
 		return err
 	}
-	if k, err := mq.sink(labels, lineLogger(stderr)); err != nil {
+	if k, err := mq.sink(labels, logf); err != nil {
 		return err
 	} else if k != nil {
 		sinks = append(sinks, k)

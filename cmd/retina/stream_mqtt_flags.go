@@ -3,9 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"sync"
+	"slices"
 
 	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/detect"
@@ -55,8 +54,8 @@ func (m *mqttFlags) check() error {
 	if *m.qos != 0 && *m.qos != 1 {
 		return usagef("--mqtt-qos %d: want 0 or 1", *m.qos)
 	}
-	if *m.queue < 1 || *m.queue > 1<<20 {
-		return usagef("--mqtt-queue %d: want 1..1048576", *m.queue)
+	if *m.queue < 1 || *m.queue > 65536 {
+		return usagef("--mqtt-queue %d: want 1..65536", *m.queue)
 	}
 	if *m.url == "" {
 		if *m.frames || *m.discovery {
@@ -88,11 +87,25 @@ func (m *mqttFlags) sink(labels []string, logf func(format string, args ...any))
 	return k, nil
 }
 
-// modelLabels are the class names the model's detections carry (unnamed
-// classes are "class N").
-func modelLabels(cfg net.Config, opts detect.Options) ([]string, error) {
+// mqttLabels are the labels whose counts the MQTT sink publishes (and
+// announces to Home Assistant): the model's class names ("class N" when
+// unnamed), or those of them --labels keeps.
+func mqttLabels(cfg net.Config, opts detect.Options, ef *eventFlags) ([]string, error) {
 	st, err := detect.NewStages(cfg, opts)
-	return st.Labels, err
+	if err != nil {
+		return nil, err
+	}
+	ec, err := ef.config()
+	if err != nil || len(ec.Labels) == 0 {
+		return st.Labels, err
+	}
+	var kept []string
+	for _, l := range st.Labels {
+		if slices.Contains(ec.Labels, l) {
+			kept = append(kept, l)
+		}
+	}
+	return kept, nil
 }
 
 // defaultClientID names this process to the broker: brokers disconnect the
@@ -104,15 +117,4 @@ func defaultClientID() string {
 		host = "unknown"
 	}
 	return fmt.Sprintf("retina-%s-%d", host, os.Getpid())
-}
-
-// lineLogger prints "retina stream: " lines to w, one at a time, from
-// any goroutine.
-func lineLogger(w io.Writer) func(format string, args ...any) {
-	var mu sync.Mutex
-	return func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(w, "retina stream: "+format+"\n", args...)
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -100,7 +101,7 @@ func TestStreamMQTT(t *testing.T) {
 	retained := retainedMQTT(t, b, "#")
 	want := []string{topic + "/availability offline"}
 	for _, l := range tinyLabels {
-		want = append(want, topic+"/"+l+" 0") // nothing tracked: the model's detections have no track ids
+		want = append(want, topic+"/"+l+" 0") // nothing is tracked once retina has stopped
 	}
 	for _, w := range want {
 		if !slices.Contains(retained, w) {
@@ -119,6 +120,94 @@ func TestStreamMQTT(t *testing.T) {
 	}
 	if configs != 2*len(tinyLabels) {
 		t.Errorf("%d discovery configs retained, want %d: %q", configs, 2*len(tinyLabels), retained)
+	}
+}
+
+// TestStreamMQTTEvents: the tracked objects of a clip (shapes that appear,
+// then leave) reach MQTT as the --events lines, with their track ids; each
+// label's count rises above 0 and is left at 0, retained; with --labels
+// the discovery configs are for the kept class only.
+func TestStreamMQTTEvents(t *testing.T) {
+	const topic = "retina/test/events"
+	b := mosquittotest.Start(t, 0)
+	msgs := mosquittotest.Subscribe(t, b.URL(), topic+"/#")
+	clip := writeAppearLeaveClip(t, 8, 30)
+	code, stdout, stderr := runCLI("stream", "--source", "mjpeg:"+clip, "--fps", "10", "--threads", "2", "--events",
+		"--mqtt", b.URL(), "--topic", topic)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	var got []string
+	peak := map[string]int{}
+	for len(got) < len(lines) {
+		select {
+		case m := <-msgs:
+			label, isLabel := strings.CutPrefix(m.Topic, topic+"/")
+			switch {
+			case m.Topic == topic+"/events":
+				got = append(got, m.Payload)
+			case isLabel && label != "availability":
+				n, err := strconv.Atoi(m.Payload)
+				if err != nil {
+					t.Fatalf("%s = %q", m.Topic, m.Payload)
+				}
+				peak[label] = max(peak[label], n)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of %d events over MQTT: %q", len(got), len(lines), got)
+		}
+	}
+	labels := map[string]bool{}
+	for i, l := range lines {
+		var e, m struct {
+			Track int
+			Type  string
+			Label string
+		}
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(got[i]), &m); err != nil || m != e || m.Track <= 0 {
+			t.Errorf("MQTT event %d %s, --events printed %s", i, got[i], l)
+		}
+		labels[e.Label] = true
+	}
+	if len(labels) == 0 {
+		t.Fatal("no events: the test proves nothing")
+	}
+	retained := retainedMQTT(t, b, topic+"/#")
+	for l := range labels {
+		if peak[l] < 1 {
+			t.Errorf("count of %q never above 0 (peaks %v)", l, peak)
+		}
+		if !slices.Contains(retained, topic+"/"+l+" 0") {
+			t.Errorf("count of %q not left at 0, retained: %q", l, retained)
+		}
+	}
+
+	var keep string
+	for l := range labels {
+		keep = l
+		break
+	}
+	code, _, stderr = runCLI("stream", "--source", "mjpeg:"+clip, "--threads", "2", "--labels", keep,
+		"--mqtt", b.URL(), "--topic", "retina/test/kept", "--ha-discovery")
+	if code != 0 {
+		t.Fatalf("--labels %s: exit %d: %s", keep, code, stderr)
+	}
+	var configs []string
+	for _, r := range retainedMQTT(t, b, "homeassistant/#") {
+		if strings.Contains(r, "/retina_test_kept/") {
+			topic, _, _ := strings.Cut(r, " ")
+			configs = append(configs, topic)
+		}
+	}
+	obj := strings.ReplaceAll(strings.ToLower(keep), " ", "_")
+	want := []string{"homeassistant/binary_sensor/retina_test_kept/" + obj + "_detected/config",
+		"homeassistant/sensor/retina_test_kept/" + obj + "_count/config"}
+	if !slices.Equal(configs, want) {
+		t.Errorf("--labels %s: discovery configs %q, want %q", keep, configs, want)
 	}
 }
 
@@ -152,7 +241,9 @@ func TestStreamMQTTLastWill(t *testing.T) {
 
 // The broker is down when retina starts, comes up, is stopped mid-stream
 // and restarted: retina keeps running, logs each change once, and no
-// frame captured while the broker was away is delivered after it returns.
+// frame captured while the broker was away is delivered after it returns
+// (the subscriber's session outlives the restart, so it misses nothing
+// sent after it).
 func TestStreamMQTTBrokerOutage(t *testing.T) {
 	const topic = "retina/test/outage"
 	mosquittotest.Sub(t) // skip under -short before starting anything
@@ -162,16 +253,21 @@ func TestStreamMQTTBrokerOutage(t *testing.T) {
 		"--mqtt", fmt.Sprintf("tcp://127.0.0.1:%d", port), "--topic", topic, "--mqtt-frames")
 	waitLog(t, sp, fmt.Sprintf("mqtt: cannot connect to 127.0.0.1:%d", port))
 
-	b := mosquittotest.Start(t, port)
+	dir := t.TempDir()
+	b := mosquittotest.StartPersistent(t, port, dir)
 	waitLog(t, sp, fmt.Sprintf("mqtt: connected to 127.0.0.1:%d after", port))
 	waitRetained(t, b, topic+"/availability", "online")
-	b.Stop()
+	frames := mosquittotest.SubscribeSession(t, b.URL(), topic+"/frames")
+	<-frames // frames flow
+	b.Shutdown()
 	waitLog(t, sp, "mqtt: connection lost")
 	time.Sleep(2 * time.Second) // frames keep coming meanwhile, to be dropped
 
+	for len(frames) > 0 { // from before the outage
+		<-frames
+	}
 	back := time.Now()
-	b2 := mosquittotest.Start(t, port)
-	frames := mosquittotest.Subscribe(t, b2.URL(), topic+"/frames")
+	b2 := mosquittotest.StartPersistent(t, port, dir)
 	waitLog(t, sp, "mqtt: reconnected after")
 	for i := range 5 {
 		select {

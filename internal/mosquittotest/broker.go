@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ func (b *Broker) URL() string { return fmt.Sprintf("tcp://127.0.0.1:%d", b.Port)
 // and waits until it listens; the test's cleanup stops it.
 func Start(t testing.TB, port int) *Broker {
 	t.Helper()
-	return start(t, port, "")
+	return start(t, port, "allow_anonymous true\n")
 }
 
 // StartWithUser runs mosquitto on a free port accepting only user with
@@ -48,19 +49,28 @@ func StartWithUser(t testing.TB, user, password string) *Broker {
 	return start(t, 0, "allow_anonymous false\npassword_file "+pw+"\n")
 }
 
-// start runs mosquitto on port with auth ("": anonymous) as its login
-// settings.
-func start(t testing.TB, port int, auth string) *Broker {
+// StartPersistent runs mosquitto on port (0: a free one) keeping its state
+// in dir across a Shutdown and a new StartPersistent on the same port and
+// dir: a persistent session's subscriptions survive, and messages for it
+// (QoS 0 too) queue while it is away. A subscriber made with
+// SubscribeSession before an outage therefore sees, in order, everything
+// published after the broker came back, however quickly a publisher
+// reconnects.
+func StartPersistent(t testing.TB, port int, dir string) *Broker {
+	t.Helper()
+	return start(t, port, "allow_anonymous true\npersistence true\npersistence_location "+dir+"/\nqueue_qos0_messages true\n")
+}
+
+// start runs mosquitto on port with conf (its login and persistence
+// settings) after the listener line.
+func start(t testing.TB, port int, conf string) *Broker {
 	t.Helper()
 	bin := testtool.Need(t, "mosquitto", "mosquitto")
 	if port == 0 {
 		port = FreePort(t)
 	}
-	if auth == "" {
-		auth = "allow_anonymous true\n"
-	}
 	cfg := filepath.Join(t.TempDir(), "mosquitto.conf")
-	conf := fmt.Sprintf("listener %d 127.0.0.1\n", port) + auth
+	conf = fmt.Sprintf("listener %d 127.0.0.1\n", port) + conf
 	if u, err := user.Current(); err == nil {
 		// As root mosquitto would switch to user mosquitto, who cannot read
 		// the test's files; staying this user is what a test wants.
@@ -90,6 +100,15 @@ func start(t testing.TB, port int, auth string) *Broker {
 func Sub(t testing.TB) string {
 	t.Helper()
 	return testtool.Need(t, "mosquitto_sub", "mosquitto-clients")
+}
+
+// Shutdown stops the broker as an operator would (SIGTERM): it saves its
+// state first when persistent.
+func (b *Broker) Shutdown() {
+	if b.cmd.Process != nil && b.cmd.ProcessState == nil {
+		b.cmd.Process.Signal(syscall.SIGTERM)
+		b.cmd.Wait()
+	}
 }
 
 // Stop kills the broker (a broker going away mid-run, for reconnect tests).

@@ -2,15 +2,16 @@ package train
 
 import (
 	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
 )
 
 // conv is a Conv2d (groups 1) with an optional bias, an optional frozen
 // batch norm after it and an optional ReLU after that, run as im2col + SGEMM
 // per image.
 type conv struct {
-	oc, ic, k, stride, pad int
-	relu                   bool
-	trainable              bool
+	net.ArchConv
+	relu      bool // after the batch norm: the declaration's ReLU unless a GroupNorm comes first
+	trainable bool
 
 	weight *Param // oc x ic x k x k
 	bias   *Param // nil when the conv has none
@@ -26,26 +27,6 @@ type conv struct {
 	folded     bool // weff is current for a frozen conv
 }
 
-func (c *conv) ckk() int { return c.ic * c.k * c.k }
-
-func (c *conv) shape(h, w int) kernels.ConvShape {
-	return kernels.ConvShape{C: c.ic, H: h, W: w, KH: c.k, KW: c.k, StrideH: c.stride, StrideW: c.stride,
-		PadH: c.pad, PadW: c.pad, DilH: 1, DilW: 1}
-}
-
-func (c *conv) outSize(n int) int { return (n+2*c.pad-c.k)/c.stride + 1 }
-
-// pointwise convs multiply the input directly, without im2col.
-func (c *conv) pointwise() bool { return c.k == 1 && c.stride == 1 && c.pad == 0 }
-
-// colSize is the im2col scratch one image needs.
-func (c *conv) colSize(h, w int) int {
-	if c.pointwise() {
-		return 0
-	}
-	return c.ckk() * c.outSize(h) * c.outSize(w)
-}
-
 // fold refreshes the effective weights from the parameters (after an
 // optimizer step); frozen convs fold once.
 func (c *conv) fold() {
@@ -59,10 +40,10 @@ func (c *conv) fold() {
 	if c.folded && !c.trainable {
 		return
 	}
-	per := c.ckk()
+	per := c.ColRows()
 	if c.weff == nil {
-		c.weff = make([]float32, c.oc*per)
-		c.beff = make([]float32, c.oc)
+		c.weff = make([]float32, c.OutC*per)
+		c.beff = make([]float32, c.OutC)
 	}
 	for o, s := range c.scale {
 		w := c.weight.Data[o*per : (o+1)*per]
@@ -81,16 +62,16 @@ func (c *conv) fold() {
 
 // forward computes y = relu?(affine(conv(x))) for the worker's images.
 func (c *conv) forward(w *worker, x, y *act) {
-	s := c.shape(x.h, x.w)
+	s := c.Shape(x.h, x.w)
 	hw := y.h * y.w
 	ep := kernels.Epilogue{Bias: c.beff, ReLU: c.relu}
 	for b := w.b0; b < w.b1; b++ {
 		src := x.img(b)
-		if !c.pointwise() {
+		if !c.Pointwise() {
 			kernels.Im2col(s, src, w.ws.col)
 			src = w.ws.col
 		}
-		w.eng.SgemmEpilogue(false, false, c.oc, hw, c.ckk(), 1, c.weff, c.ckk(), src, hw, 0, y.img(b), hw, ep)
+		w.eng.SgemmEpilogue(false, false, c.OutC, hw, c.ColRows(), 1, c.weff, c.ColRows(), src, hw, 0, y.img(b), hw, ep)
 	}
 }
 
@@ -113,11 +94,11 @@ func (c *conv) backward(w *worker, x, y *act) {
 // heads' convs, shared by the five pyramid levels): the weight gradient of
 // all of them is summed before it is added to the parameter once.
 func (c *conv) backwardShared(w *worker, xs, ys []*act) {
-	ckk := c.ckk()
+	ckk := c.ColRows()
 	e, col := w.eng, w.ws.col
 	var gwT []float32
 	if c.trainable {
-		gwT = w.ws.gwT[:ckk*c.oc]
+		gwT = w.ws.gwT[:ckk*c.OutC]
 	}
 	beta := float32(0)
 	for i, x := range xs {
@@ -130,7 +111,7 @@ func (c *conv) backwardShared(w *worker, xs, ys []*act) {
 				reluBackward(y.grad(b), y.img(b))
 			}
 		}
-		s := c.shape(x.h, x.w)
+		s := c.Shape(x.h, x.w)
 		hw := y.h * y.w
 		if c.trainable {
 			// dW^T (ckk x oc) = col (ckk x hw) * dY^T, summed over the
@@ -138,11 +119,11 @@ func (c *conv) backwardShared(w *worker, xs, ys []*act) {
 			// row, and only the small dY is packed transposed.
 			for b := w.b0; b < w.b1; b++ {
 				src := x.img(b)
-				if !c.pointwise() {
+				if !c.Pointwise() {
 					kernels.Im2col(s, src, col)
 					src = col
 				}
-				e.Sgemm(false, true, ckk, c.oc, hw, 1, src, hw, y.grad(b), hw, beta, gwT, c.oc)
+				e.Sgemm(false, true, ckk, c.OutC, hw, 1, src, hw, y.grad(b), hw, beta, gwT, c.OutC)
 				beta = 1
 			}
 			if c.bias != nil {
@@ -153,11 +134,11 @@ func (c *conv) backwardShared(w *worker, xs, ys []*act) {
 			continue
 		}
 		for b := w.b0; b < w.b1; b++ {
-			if c.pointwise() {
-				e.Sgemm(true, false, c.ic, hw, c.oc, 1, c.weff, ckk, y.grad(b), hw, 1, x.grad(b), hw)
+			if c.Pointwise() {
+				e.Sgemm(true, false, c.InC, hw, c.OutC, 1, c.weff, ckk, y.grad(b), hw, 1, x.grad(b), hw)
 				continue
 			}
-			e.Sgemm(true, false, ckk, hw, c.oc, 1, c.weff, ckk, y.grad(b), hw, 0, col, hw)
+			e.Sgemm(true, false, ckk, hw, c.OutC, 1, c.weff, ckk, y.grad(b), hw, 0, col, hw)
 			kernels.Col2im(s, col, x.grad(b))
 		}
 	}
@@ -171,9 +152,9 @@ func (c *conv) backwardShared(w *worker, xs, ys []*act) {
 // weight gradient (oc x ckk), in tiles that keep both sides in cache.
 func (c *conv) addWeightGrad(gwT, g []float32) {
 	const tile = 32
-	ckk := c.ckk()
-	for o0 := 0; o0 < c.oc; o0 += tile {
-		o1 := min(o0+tile, c.oc)
+	ckk := c.ColRows()
+	for o0 := 0; o0 < c.OutC; o0 += tile {
+		o1 := min(o0+tile, c.OutC)
 		for i0 := 0; i0 < ckk; i0 += tile {
 			i1 := min(i0+tile, ckk)
 			for o := o0; o < o1; o++ {
@@ -183,7 +164,7 @@ func (c *conv) addWeightGrad(gwT, g []float32) {
 				}
 				row := g[o*ckk : (o+1)*ckk]
 				for i := i0; i < i1; i++ {
-					row[i] += s * gwT[i*c.oc+o]
+					row[i] += s * gwT[i*c.OutC+o]
 				}
 			}
 		}
@@ -195,7 +176,7 @@ func (c *conv) addWeightGrad(gwT, g []float32) {
 func (c *conv) biasGrad(w *worker, y *act) {
 	hw := y.h * y.w
 	g := w.grad(c.bias)
-	for o := range c.oc {
+	for o := range c.OutC {
 		var sum float64
 		for b := w.b0; b < w.b1; b++ {
 			for _, v := range y.grad(b)[o*hw : (o+1)*hw] {

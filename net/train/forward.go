@@ -1,5 +1,9 @@
 package train
 
+import (
+	"github.com/retina-edge/retina/net"
+)
+
 // forward runs the backbone, the FPN and both heads on the worker's
 // images, keeping every activation for backward.
 func (n *Network) forward(p *plan, w *worker) {
@@ -41,7 +45,7 @@ func (n *Network) forward(p *plan, w *worker) {
 	}
 	n.p7.forward(w, p.relu6, p.p[4])
 
-	for l := range numLevels {
+	for l := range net.NumLevels {
 		n.towerForward(w, n.clsTower, n.clsOut, p.p[l], &p.cls[l])
 		n.towerForward(w, n.boxTower, n.boxOut, p.p[l], &p.box[l])
 	}
@@ -134,7 +138,7 @@ func (n *Network) towerBackward(w *worker, tower []headLayer, out *conv, lv *lev
 	for i := last - 1; i >= 0; i-- {
 		l := tower[i]
 		if l.gn != nil {
-			for k := range numLevels {
+			for k := range net.NumLevels {
 				l.gn.backward(w, lv.z[i][k], lv.out[i][k], lv.stats[i][k])
 			}
 			l.conv.backwardShared(w, lv.in[i], lv.z[i])

@@ -1,12 +1,10 @@
 package train
 
-import "math"
+import (
+	"math"
 
-// groupNormEps is torch.nn.GroupNorm's default epsilon.
-const groupNormEps = 1e-5
-
-// groupNormGroups is the v2 heads' GroupNorm(32, C).
-const groupNormGroups = 32
+	"github.com/retina-edge/retina/net"
+)
 
 // groupNorm is GroupNorm(groups, C) with its affine parameters, followed by
 // a ReLU (the v2 head tower's Conv2dNormActivation). Statistics are biased,
@@ -41,7 +39,7 @@ func (g *groupNorm) forward(w *worker, z, y *act, st *gnStats) {
 				d := float64(v) - mean
 				sq += d * d
 			}
-			rstd := 1 / math.Sqrt(sq/float64(len(in))+groupNormEps)
+			rstd := 1 / math.Sqrt(sq/float64(len(in))+net.GroupNormEps)
 			st.mean[b*g.groups+gr], st.rstd[b*g.groups+gr] = mean, rstd
 			out := y.img(b)[gr*per*hw : (gr+1)*per*hw]
 			for c := range per {

@@ -19,7 +19,7 @@ func refConv(x []float64, n, c, h, w int, wt, bias []float64, oc, k, stride, pad
 		for o := range oc {
 			scale, shift := 1.0, 0.0
 			if bn[0] != nil {
-				scale = bn[0][o] / math.Sqrt(bn[3][o]+batchNormEps)
+				scale = bn[0][o] / math.Sqrt(bn[3][o]+net.BatchNormEps)
 				shift = bn[1][o] - bn[2][o]*scale
 			}
 			for oy := range oh {
@@ -95,7 +95,7 @@ func TestConvGradients(t *testing.T) {
 			r := randoms(rng, len(want), 1)
 			loss := func() float64 { return dot(r, ref()) }
 
-			cv := &conv{oc: tc.oc, ic: tc.c, k: tc.k, stride: tc.stride, pad: tc.pad, relu: tc.relu, trainable: true}
+			cv := &conv{ArchConv: net.ArchConv{OutC: tc.oc, InC: tc.c, K: tc.k, Stride: tc.stride, Pad: tc.pad}, relu: tc.relu, trainable: true}
 			cv.weight = newParam("w", nil, to32(wt), false)
 			if tc.bias {
 				cv.bias = newParam("b", nil, to32(bias), false)
@@ -109,8 +109,8 @@ func TestConvGradients(t *testing.T) {
 			cv.fold()
 			xa := newAct(n, tc.c, tc.h, tc.w, true)
 			copy(xa.v, to32(x))
-			ya := newAct(n, tc.oc, cv.outSize(tc.h), cv.outSize(tc.w), true)
-			w := testWorker(e, n, max(1, cv.colSize(tc.h, tc.w)), cv.oc*cv.ckk(), cv.weight, cv.bias)
+			ya := newAct(n, tc.oc, cv.OutSize(tc.h), cv.OutSize(tc.w), true)
+			w := testWorker(e, n, max(1, cv.ColSize(tc.h, tc.w)), cv.OutC*cv.ColRows(), cv.weight, cv.bias)
 			cv.forward(w, xa, ya)
 			checkValues(t, "forward", ya.v, want)
 			copy(ya.g, to32(r))
@@ -131,14 +131,14 @@ func TestConvGradientsAccumulate(t *testing.T) {
 	e := kernels.NewEngine(nil, 1)
 	defer e.Close()
 	rng := rand.New(rand.NewSource(9))
-	cv := &conv{oc: 3, ic: 2, k: 3, stride: 1, pad: 1, trainable: true}
+	cv := &conv{ArchConv: net.ArchConv{OutC: 3, InC: 2, K: 3, Stride: 1, Pad: 1}, trainable: true}
 	cv.weight = newParam("w", nil, to32(randoms(rng, 3*2*9, 0.5)), false)
 	cv.bias = newParam("b", nil, to32(randoms(rng, 3, 0.5)), false)
 	cv.fold()
 	x := newAct(1, 2, 4, 4, true)
 	copy(x.v, to32(randoms(rng, len(x.v), 1)))
 	y := newAct(1, 3, 4, 4, true)
-	w := testWorker(e, 1, cv.colSize(4, 4), cv.oc*cv.ckk(), cv.weight, cv.bias)
+	w := testWorker(e, 1, cv.ColSize(4, 4), cv.OutC*cv.ColRows(), cv.weight, cv.bias)
 	cv.forward(w, x, y)
 	copy(y.g, to32(randoms(rng, len(y.g), 1)))
 	cv.backward(w, x, y)
@@ -160,13 +160,13 @@ func TestFrozenConvNoGradients(t *testing.T) {
 	e := kernels.NewEngine(nil, 1)
 	defer e.Close()
 	rng := rand.New(rand.NewSource(3))
-	cv := &conv{oc: 2, ic: 2, k: 3, stride: 2, pad: 1}
+	cv := &conv{ArchConv: net.ArchConv{OutC: 2, InC: 2, K: 3, Stride: 2, Pad: 1}}
 	cv.weight = newParam("w", nil, to32(randoms(rng, 2*2*9, 0.5)), false)
 	cv.fold()
 	x := newAct(1, 2, 5, 5, true)
 	copy(x.v, to32(randoms(rng, len(x.v), 1)))
 	y := newAct(1, 2, 3, 3, true)
-	w := testWorker(e, 1, cv.colSize(5, 5), cv.oc*cv.ckk(), cv.weight, cv.bias)
+	w := testWorker(e, 1, cv.ColSize(5, 5), cv.OutC*cv.ColRows(), cv.weight, cv.bias)
 	cv.forward(w, x, y)
 	copy(y.g, to32(randoms(rng, len(y.g), 1)))
 	cv.backward(w, x, y)
@@ -192,7 +192,7 @@ func TestMaxPoolGradients(t *testing.T) {
 		rng := rand.New(rand.NewSource(int64(h*10 + w)))
 		const n, c = 2, 3
 		x := randoms(rng, n*c*h*w, 1)
-		oh, ow := poolSize(h), poolSize(w)
+		oh, ow := kernels.PoolSize(h), kernels.PoolSize(w)
 		ref := func() []float64 {
 			out := make([]float64, n*c*oh*ow)
 			for p := range n * c {
@@ -354,7 +354,7 @@ func TestGroupNormGradients(t *testing.T) {
 					for _, v := range seg {
 						sq += (v - mean) * (v - mean)
 					}
-					rstd := 1 / math.Sqrt(sq/float64(len(seg))+groupNormEps)
+					rstd := 1 / math.Sqrt(sq/float64(len(seg))+net.GroupNormEps)
 					for i, v := range seg {
 						ch := g*per + i/hw
 						out[(b*tc.c+g*per)*hw+i] = max((v-mean)*rstd*gamma[ch]+beta[ch], 0)

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
 )
 
@@ -44,7 +45,7 @@ func (n *Network) computeLoss(p *plan, w *worker, b *Batch) {
 
 		var cls, box float64
 		offset := 0
-		for l := range numLevels {
+		for l := range net.NumLevels {
 			co, bo := p.cls[l].out, p.box[l].out
 			hw := co.h * co.w
 			logits, dlogits := co.img(i), co.grad(i)

@@ -8,8 +8,6 @@ type maxPool struct {
 	argmax []int32 // per output element: the input offset within its plane (planned)
 }
 
-func poolSize(n int) int { return (n+2-3)/2 + 1 }
-
 func (m *maxPool) forward(w *worker, x, y *act) {
 	h, wd := x.h, x.w
 	oh, ow := y.h, y.w

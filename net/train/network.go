@@ -3,13 +3,9 @@ package train
 import (
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/retina-edge/retina/net"
 )
-
-// batchNormEps is FrozenBatchNorm2d's epsilon (torchvision ops/misc.py).
-const batchNormEps = 1e-5
 
 // block is a residual block: convs in order, then the join with the
 // identity or down(input), then a ReLU.
@@ -28,6 +24,7 @@ type headLayer struct {
 // Network is a trainable RetinaNet. It is not safe for concurrent use.
 type Network struct {
 	cfg  net.Config
+	arch *net.Arch
 	opts Options
 
 	stem         *conv
@@ -62,10 +59,14 @@ func NewNetwork(cfg net.Config, weights map[string]net.Param, opts Options) (*Ne
 	if err != nil {
 		return nil, err
 	}
-	if err := checkWeights(specs, weights); err != nil {
+	if err := net.CheckWeights(specs, weights); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	arch, err := cfg.Arch()
+	if err != nil {
 		return nil, err
 	}
-	n := &Network{cfg: cfg, opts: opts, specs: specs, tensors: map[string]*Param{}, fixed: map[string]net.Param{}}
+	n := &Network{cfg: cfg, arch: arch, opts: opts, specs: specs, tensors: map[string]*Param{}, fixed: map[string]net.Param{}}
 	b := builder{n: n, w: weights}
 	n.buildBackbone(&b)
 	n.buildFPN(&b)
@@ -108,16 +109,15 @@ func (b *builder) param(name string, trainable, norm bool) *Param {
 	return t
 }
 
-// conv creates a conv named as in the state_dict, with its bias and the
-// frozen batch norm bn ("" for none).
-func (b *builder) conv(name, bn string, oc, ic, k, stride, pad int, bias, relu, trainable bool) *conv {
-	c := &conv{oc: oc, ic: ic, k: k, stride: stride, pad: pad, relu: relu, trainable: trainable}
-	c.weight = b.param(name+".weight", trainable, false)
-	if bias {
-		c.bias = b.param(name+".bias", trainable, false)
+// conv creates the declared conv with its bias and its frozen batch norm.
+func (b *builder) conv(s net.ArchConv, trainable bool) *conv {
+	c := &conv{ArchConv: s, relu: s.ReLU && s.GN == "", trainable: trainable}
+	c.weight = b.param(s.Name+".weight", trainable, false)
+	if s.Bias {
+		c.bias = b.param(s.Name+".bias", trainable, false)
 	}
-	if bn != "" {
-		c.scale, c.shift = b.frozenBN(bn, oc)
+	if s.BN != "" {
+		c.scale, c.shift = b.frozenBN(s.BN, s.OutC)
 	}
 	c.fold()
 	return c
@@ -134,123 +134,57 @@ func (b *builder) frozenBN(prefix string, oc int) (scale, shift []float32) {
 	w, bias, rm, rv := get("weight"), get("bias"), get("running_mean"), get("running_var")
 	scale, shift = make([]float32, oc), make([]float32, oc)
 	for o := range oc {
-		scale[o] = w[o] * rsqrt32(rv[o]+batchNormEps)
+		scale[o] = w[o] * rsqrt32(rv[o]+net.BatchNormEps)
 		shift[o] = bias[o] - rm[o]*scale[o]
 	}
 	return scale, shift
 }
 
 func (n *Network) buildBackbone(b *builder) {
-	c := &n.cfg
-	const body = "backbone.body."
-	n.stem = b.conv(body+"conv1", body+"bn1", c.StemWidth, 3, 7, 2, 3, false, true, n.opts.stemTrainable())
-	in := c.StemWidth
-	for s := range 4 {
-		planes, out := c.Widths[s], c.StageChannels()[s]
+	a := n.arch
+	n.stem = b.conv(a.Stem, n.opts.stemTrainable())
+	for s, blocks := range a.Stages {
 		tr := n.opts.stageTrainable(s)
-		for i := range c.Layers[s] {
-			stride := 1
-			if s > 0 && i == 0 {
-				stride = 2
-			}
-			p := body + "layer" + strconv.Itoa(s+1) + "." + strconv.Itoa(i) + "."
+		for _, bs := range blocks {
 			var blk block
-			if c.Block == "basic" {
-				blk.convs = []*conv{
-					b.conv(p+"conv1", p+"bn1", planes, in, 3, stride, 1, false, true, tr),
-					b.conv(p+"conv2", p+"bn2", planes, planes, 3, 1, 1, false, false, tr),
-				}
-			} else {
-				width := c.BottleneckWidths[s]
-				blk.convs = []*conv{
-					b.conv(p+"conv1", p+"bn1", width, in, 1, 1, 0, false, true, tr),
-					b.conv(p+"conv2", p+"bn2", width, width, 3, stride, 1, false, true, tr),
-					b.conv(p+"conv3", p+"bn3", out, width, 1, 1, 0, false, false, tr),
-				}
+			for _, c := range bs.Convs {
+				blk.convs = append(blk.convs, b.conv(c, tr))
 			}
-			if stride != 1 || in != out {
-				blk.down = b.conv(p+"downsample.0", p+"downsample.1", out, in, 1, stride, 0, false, false, tr)
+			if bs.Down != nil {
+				blk.down = b.conv(*bs.Down, tr)
 			}
 			n.stages[s] = append(n.stages[s], blk)
-			in = out
 		}
 	}
 }
 
 func (n *Network) buildFPN(b *builder) {
-	c := &n.cfg
-	const fpn = "backbone.fpn."
-	f := c.FPNWidth
+	a := n.arch
 	for i := range 3 {
-		s := strconv.Itoa(i)
-		n.inner[i] = b.conv(fpn+"inner_blocks."+s+".0", "", f, c.StageChannels()[i+1], 1, 1, 0, true, false, true)
-		n.layer[i] = b.conv(fpn+"layer_blocks."+s+".0", "", f, f, 3, 1, 1, true, false, true)
+		n.inner[i] = b.conv(a.Inner[i], true)
+		n.layer[i] = b.conv(a.Layer[i], true)
 	}
-	p6in := f
-	if c.P6FromC5 {
-		p6in = c.StageChannels()[3]
-	}
-	n.p6 = b.conv(fpn+"extra_blocks.p6", "", f, p6in, 3, 2, 1, true, false, true)
-	n.p7 = b.conv(fpn+"extra_blocks.p7", "", f, f, 3, 2, 1, true, false, true)
+	n.p6, n.p7 = b.conv(a.P6, true), b.conv(a.P7, true)
 }
 
 func (n *Network) buildHeads(b *builder) {
-	c := &n.cfg
-	f := c.FPNWidth
-	tower := func(prefix string) []headLayer {
+	tower := func(specs []net.ArchConv) []headLayer {
 		var out []headLayer
-		for i := range c.HeadConvs {
-			p := prefix + strconv.Itoa(i) + "."
+		for _, s := range specs {
 			// With GroupNorm the conv has no bias and the ReLU follows the norm.
-			l := headLayer{conv: b.conv(p+"0", "", f, f, 3, 1, 1, !c.HeadGroupNorm, !c.HeadGroupNorm, true)}
-			if c.HeadGroupNorm {
-				l.gn = &groupNorm{groups: groupNormGroups, gamma: b.param(p+"1.weight", true, true),
-					beta: b.param(p+"1.bias", true, true)}
+			l := headLayer{conv: b.conv(s, true)}
+			if s.GN != "" {
+				l.gn = &groupNorm{groups: net.GroupNormGroups, gamma: b.param(s.GN+".weight", true, true),
+					beta: b.param(s.GN+".bias", true, true)}
 			}
 			out = append(out, l)
 		}
 		return out
 	}
 	// state_dict order: the class head (tower, logits), then the box head.
-	n.clsTower = tower("head.classification_head.conv.")
-	a := c.AnchorsPerCell()
-	n.clsOut = b.conv("head.classification_head.cls_logits", "", a*c.NumClasses, f, 3, 1, 1, true, false, true)
-	n.boxTower = tower("head.regression_head.conv.")
-	n.boxOut = b.conv("head.regression_head.bbox_reg", "", a*4, f, 3, 1, 1, true, false, true)
-}
-
-// checkWeights verifies that weights hold exactly the tensors of specs with
-// their exact shapes and element counts, naming the first offender.
-func checkWeights(specs []net.ParamShape, weights map[string]net.Param) error {
-	for _, s := range specs {
-		p, ok := weights[s.Name]
-		if !ok {
-			return fmt.Errorf("train: missing tensor %s (shape %v)", s.Name, s.Shape)
-		}
-		if !slices.Equal(p.Shape, s.Shape) {
-			return fmt.Errorf("train: tensor %s has shape %v, want %v", s.Name, p.Shape, s.Shape)
-		}
-		size := 1
-		for _, d := range s.Shape {
-			size *= d
-		}
-		if len(p.Data) != size {
-			return fmt.Errorf("train: tensor %s has %d elements, its shape %v needs %d", s.Name, len(p.Data), s.Shape, size)
-		}
-	}
-	if len(weights) != len(specs) {
-		want := make(map[string]bool, len(specs))
-		for _, s := range specs {
-			want[s.Name] = true
-		}
-		var extra []string
-		for name := range weights {
-			if !want[name] {
-				extra = append(extra, name)
-			}
-		}
-		slices.Sort(extra)
-		return fmt.Errorf("train: unexpected tensor %s (%d tensors the configuration does not use)", extra[0], len(extra))
-	}
-	return nil
+	a := n.arch
+	n.clsTower = tower(a.ClsTower)
+	n.clsOut = b.conv(a.ClsOut, true)
+	n.boxTower = tower(a.BoxTower)
+	n.boxOut = b.conv(a.BoxOut, true)
 }

@@ -218,7 +218,7 @@ func TestLossNoTargets(t *testing.T) {
 	}
 	var want float64
 	p := n.plan
-	for l := range numLevels {
+	for l := range net.NumLevels {
 		for _, x := range p.cls[l].out.v {
 			v, _ := focalLoss(float64(x), false, 0.25, 2)
 			want += v

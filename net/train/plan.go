@@ -1,9 +1,10 @@
 package train
 
-import "github.com/retina-edge/retina/net/boxes"
-
-// numLevels is the number of pyramid levels, P3..P7.
-const numLevels = 5
+import (
+	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
+	"github.com/retina-edge/retina/net/boxes"
+)
 
 // blockActs are one residual block's activations: each conv's output, the
 // downsample's, and the block's output after the join and ReLU. The last
@@ -33,9 +34,9 @@ type plan struct {
 	pooling    maxPool
 	blocks     [4][]blockActs
 	inner      [3]*act // the FPN's last_inner per level (lateral + top-down)
-	p          [numLevels]*act
+	p          [net.NumLevels]*act
 	relu6      *act // F.relu(P6), P7's input
-	cls, box   [numLevels]towerActs
+	cls, box   [net.NumLevels]towerActs
 	// clsLevels and boxLevels regroup cls and box by tower layer.
 	clsLevels, boxLevels levelActs
 	workers              []*worker
@@ -53,8 +54,8 @@ func (n *Network) newPlan(batch, h, w int) *plan {
 	p := &plan{n: batch, h: h, w: w}
 	colSize := 0
 	mk := func(c *conv, x *act, needGrad bool) *act {
-		colSize = max(colSize, c.colSize(x.h, x.w))
-		a := newAct(batch, c.oc, c.outSize(x.h), c.outSize(x.w), needGrad)
+		colSize = max(colSize, c.ColSize(x.h, x.w))
+		a := newAct(batch, c.OutC, c.OutSize(x.h), c.OutSize(x.w), needGrad)
 		if needGrad {
 			p.grads = append(p.grads, a)
 		}
@@ -62,7 +63,7 @@ func (n *Network) newPlan(batch, h, w int) *plan {
 	}
 	p.input = &act{n: batch, c: 3, h: h, w: w}
 	p.stem = mk(n.stem, p.input, n.stem.trainable)
-	p.pool = newAct(batch, p.stem.c, poolSize(p.stem.h), poolSize(p.stem.w), p.stem.needGrad)
+	p.pool = newAct(batch, p.stem.c, kernels.PoolSize(p.stem.h), kernels.PoolSize(p.stem.w), p.stem.needGrad)
 	p.pooling.argmax = make([]int32, len(p.pool.v))
 	if p.pool.needGrad {
 		p.grads = append(p.grads, p.pool)
@@ -97,7 +98,7 @@ func (n *Network) newPlan(batch, h, w int) *plan {
 	p.relu6 = newAct(batch, p.p[3].c, p.p[3].h, p.p[3].w, true)
 	p.grads = append(p.grads, p.relu6)
 	p.p[4] = mk(n.p7, p.relu6, true)
-	for l := range numLevels {
+	for l := range net.NumLevels {
 		p.cls[l] = n.newTowerActs(p, n.clsTower, n.clsOut, p.p[l], mk)
 		p.box[l] = n.newTowerActs(p, n.boxTower, n.boxOut, p.p[l], mk)
 	}
@@ -106,7 +107,7 @@ func (n *Network) newPlan(batch, h, w int) *plan {
 	gwTSize := 0
 	for _, c := range n.allConvs {
 		if c.trainable {
-			gwTSize = max(gwTSize, c.oc*c.ckk())
+			gwTSize = max(gwTSize, c.OutC*c.ColRows())
 		}
 	}
 	p.workers = n.newWorkers(batch, colSize, gwTSize)
@@ -148,9 +149,9 @@ func (n *Network) stageOutputs(p *plan) [3]*act {
 	return c
 }
 
-// p6Input is P5 (v1) or C5 (v2), as LastLevelP6P7's use_P5 decides.
+// p6Input is the feature the architecture's P6 reads: P5 (v1) or C5 (v2).
 func (n *Network) p6Input(p *plan) *act {
-	if n.cfg.P6FromC5 {
+	if n.arch.P6Input == net.FeatureC5 {
 		return n.stageOutputs(p)[2]
 	}
 	return p.p[2]
@@ -174,13 +175,13 @@ type levelActs struct {
 	stats      [][]*gnStats
 }
 
-func regroup(p [numLevels]*act, t *[numLevels]towerActs) levelActs {
+func regroup(p [net.NumLevels]*act, t *[net.NumLevels]towerActs) levelActs {
 	var lv levelActs
 	layers := len(t[0].y)
 	for i := range layers + 1 {
 		var in, z, out []*act
 		var st []*gnStats
-		for l := range numLevels {
+		for l := range net.NumLevels {
 			x := p[l]
 			if i > 0 {
 				x = t[l].y[i-1]

@@ -1,14 +1,6 @@
 package train
 
-import "math"
-
-// nearestIndex is the source index of torch's "nearest" interpolation for
-// output index dst when resizing in to out elements with size= (the FPN's
-// F.interpolate): scale in/out and the product in float32, floored, clamped.
-func nearestIndex(dst, in, out int) int {
-	scale := float32(in) / float32(out)
-	return min(int(math.Floor(float64(float32(dst)*scale))), in-1)
-}
+import "github.com/retina-edge/retina/net"
 
 // upsampleAdd adds F.interpolate(src, size=(dst.h, dst.w), mode="nearest")
 // into dst.v: the FPN's top-down join, for the worker's images.
@@ -18,10 +10,10 @@ func upsampleAdd(wk *worker, src, dst *act) {
 		in := src.v[p*h*w : (p+1)*h*w]
 		out := dst.v[p*oh*ow : (p+1)*oh*ow]
 		for y := range oh {
-			row := in[nearestIndex(y, h, oh)*w:]
+			row := in[net.NearestIndex(y, h, oh)*w:]
 			line := out[y*ow : (y+1)*ow]
 			for x := range line {
-				line[x] += row[nearestIndex(x, w, ow)]
+				line[x] += row[net.NearestIndex(x, w, ow)]
 			}
 		}
 	}
@@ -35,10 +27,10 @@ func upsampleBackward(wk *worker, src, dst *act) {
 		g := src.g[p*h*w : (p+1)*h*w]
 		d := dst.g[p*oh*ow : (p+1)*oh*ow]
 		for y := range oh {
-			row := g[nearestIndex(y, h, oh)*w:]
+			row := g[net.NearestIndex(y, h, oh)*w:]
 			line := d[y*ow : (y+1)*ow]
 			for x, v := range line {
-				row[nearestIndex(x, w, ow)] += v
+				row[net.NearestIndex(x, w, ow)] += v
 			}
 		}
 	}

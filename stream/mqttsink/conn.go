@@ -133,18 +133,24 @@ func (s *Sink) takeDropped() uint64 {
 // delivered (or Close's timeout passed).
 func (s *Sink) serve() error {
 	sent := make([]int, len(s.counts)) // counts as last published on this connection
-	for i := range sent {
-		sent[i] = -1 // unknown: publish every label's value once
-	}
 	want := make([]int, len(s.counts))
 	var countBuf []byte
-	if err := s.announce(); err != nil {
+	s.haOnline.Store(true) // announce once per connection, and again when Home Assistant restarts
+	if err := s.watchHomeAssistant(); err != nil {
 		return s.lossReason(err)
 	}
 	closing := s.closing
 	draining := false
 	for {
 		busy := false
+		if s.haOnline.Swap(false) {
+			if err := s.announce(); err != nil {
+				return s.lossReason(err)
+			}
+			for i := range sent {
+				sent[i] = -1 // unknown: publish every label's value again
+			}
+		}
 		// Events first, one at a time in order, each acknowledged (QoS 1)
 		// before the next; a failed one goes back to the front.
 		if b, ok := s.popEvent(); ok {
@@ -187,7 +193,7 @@ func (s *Sink) serve() error {
 			s.logf("mqtt: %d events dropped: the broker took them slower than they came (queue of %d full)", n, s.opts.QueueLen)
 		}
 		if draining {
-			s.goodbye()
+			s.goodbye(sent)
 			return nil
 		}
 		select {
@@ -218,11 +224,44 @@ func (s *Sink) announce() error {
 	return nil
 }
 
-// goodbye publishes availability offline (a clean shutdown sends no will)
-// and disconnects.
-func (s *Sink) goodbye() {
+// watchHomeAssistant subscribes to Home Assistant's birth message
+// (PREFIX/status "online", sent when it starts), so the camera is
+// announced again should the retained configs have been cleared.
+func (s *Sink) watchHomeAssistant() error {
+	if !s.opts.Discovery {
+		return nil
+	}
+	return s.wait(s.client.Subscribe(s.opts.DiscoveryPrefix+"/status", 0, func(_ mqtt.Client, m mqtt.Message) {
+		if string(m.Payload()) == online {
+			s.haOnline.Store(true)
+			select {
+			case s.wake <- struct{}{}:
+			default:
+			}
+		}
+	}))
+}
+
+// goodbye sets every count not already 0 to 0 (nothing is tracked once
+// retina stops; a crash leaves them, but availability says offline),
+// publishes availability offline (a clean shutdown sends no will) and
+// disconnects.
+func (s *Sink) goodbye(sent []int) {
+	for i, n := range sent {
+		if n != 0 && s.send(s.topics.counts[i], s.opts.QoS, true, []byte("0")) != nil {
+			break
+		}
+	}
 	s.send(s.topics.availability, s.opts.QoS, true, []byte(offline))
 	s.client.Disconnect(250)
+}
+
+// hangUp ends a connection Close's timeout cut short: offline goes out at
+// QoS 0 (nothing to wait for) ahead of the DISCONNECT, which stops the
+// broker from sending the will, so availability does not stay online.
+func (s *Sink) hangUp() {
+	s.client.Publish(s.topics.availability, 0, true, offline).WaitTimeout(500 * time.Millisecond)
+	s.client.Disconnect(100)
 }
 
 // send publishes one message and waits until it is delivered (QoS 1: the
@@ -246,14 +285,14 @@ func (s *Sink) wait(tok mqtt.Token) error {
 // connection that is still up (or Close's timeout) ends the connection.
 func (s *Sink) lossReason(sendErr error) error {
 	if errors.Is(sendErr, errAborted) {
-		s.client.Disconnect(0)
+		s.hangUp()
 		return nil
 	}
 	select {
 	case err := <-s.lost:
 		return err
 	case <-s.abort:
-		s.client.Disconnect(0)
+		s.hangUp()
 		return nil
 	case <-time.After(s.opts.ConnectTimeout):
 		s.client.Disconnect(0)

@@ -1,6 +1,7 @@
 package mqttsink
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -104,11 +105,14 @@ func discoveryMessages(prefix string, t topics, labels []string, qos byte, swVer
 }
 
 // mustJSON encodes a value whose fields are all strings, ints and structs
-// of them, which cannot fail.
+// of them, which cannot fail; '>' stays '>' (the template reads better in
+// mosquitto_sub than as \u003e).
 func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		panic("mqttsink: " + err.Error())
 	}
-	return b
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }

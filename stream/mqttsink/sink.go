@@ -58,6 +58,8 @@ type Sink struct {
 	abort   chan struct{} // closed when Close's timeout passes
 	done    chan struct{} // closed when run returns
 
+	haOnline atomic.Bool // announce again: a new connection, or Home Assistant (re)started
+
 	eventsSent, eventsDropped, framesSent, framesDropped atomic.Uint64
 }
 
@@ -267,9 +269,8 @@ func (s *Sink) Close() error {
 	}
 	if s.client.IsConnectionOpen() {
 		// A connection attempt Close's timeout gave up on came through
-		// after all: say goodbye, or availability would stay online.
-		s.client.Publish(s.topics.availability, s.opts.QoS, true, offline).WaitTimeout(time.Second)
-		s.client.Disconnect(250)
+		// after all.
+		s.hangUp()
 	}
 	s.mu.Lock()
 	left := s.events.len()

@@ -62,6 +62,20 @@ func TestAnnounceRetained(t *testing.T) {
 			t.Errorf("%s: not JSON: %s", topic, m.Payload)
 		}
 	}
+	// Home Assistant restarting (its birth message) makes the sink announce
+	// again: a config cleared meanwhile comes back.
+	const personConfig = "homeassistant/binary_sensor/retina_front_door/person_detected/config"
+	configs := mosquittotest.Subscribe(t, b.URL(), personConfig)
+	next(t, configs, personConfig) // the retained one
+	mosquittotest.Publish(t, b.URL(), personConfig, "", true)
+	if m, _ := next(t, configs, personConfig); m.Payload != "" {
+		t.Fatalf("config not cleared: %s", m.Payload)
+	}
+	mosquittotest.Publish(t, b.URL(), "homeassistant/status", "online", false)
+	if m, _ := next(t, configs, personConfig); !json.Valid([]byte(m.Payload)) || m.Payload == "" {
+		t.Errorf("after Home Assistant's birth message the config is %q", m.Payload)
+	}
+
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +89,8 @@ func TestAnnounceRetained(t *testing.T) {
 }
 
 // Counts are published when they change and only then (tracked objects
-// only); events go out as JSON with their track ids.
+// only), and set to 0 by Close; events go out as JSON with their track
+// ids.
 func TestCountsAndEvents(t *testing.T) {
 	b := mosquittotest.Start(t, 0)
 	live := mosquittotest.Subscribe(t, b.URL(), base+"/#")
@@ -134,14 +149,25 @@ func TestCountsAndEvents(t *testing.T) {
 	if strings.Join(got, ",") != "2,1" && strings.Join(got, ",") != "1" {
 		t.Errorf("person counts %v, want [2 1]", got)
 	}
+	if m, _ := next(t, mosquittotest.Subscribe(t, b.URL(), base+"/person"), base+"/person"); m.Payload != "1" || !m.Retained {
+		t.Errorf("a later subscriber gets person count %q (retained %v), want 1 retained", m.Payload, m.Retained)
+	}
+	// Once retina stops nothing is tracked: a clean Close leaves 0.
+	s.Close()
+	if m, _ := next(t, mosquittotest.Subscribe(t, b.URL(), base+"/person"), base+"/person"); m.Payload != "0" || !m.Retained {
+		t.Errorf("after Close the person count is %q (retained %v), want 0 retained", m.Payload, m.Retained)
+	}
 }
 
 // The broker goes away mid-stream and comes back on the same port: the
 // sink keeps accepting frames, logs both changes once, delivers the events
 // queued meanwhile (dropping the oldest past the queue's bound, and saying
-// so), and never sends a frame from while it was away.
+// so), and never sends a frame from while it was away. The subscriber's
+// session survives the restart, so it sees everything sent after it.
 func TestBrokerOutage(t *testing.T) {
-	b := mosquittotest.Start(t, 0)
+	dir := t.TempDir()
+	b := mosquittotest.StartPersistent(t, 0, dir)
+	live := mosquittotest.SubscribeSession(t, b.URL(), base+"/#")
 	var l logLines
 	opts := testOptions(&l)
 	opts.QueueLen = 3
@@ -151,8 +177,8 @@ func TestBrokerOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	l.wait(t, "mqtt: connected to")
-	b.Stop()
+	next(t, live, base+"/person") // announced
+	b.Shutdown()
 	l.wait(t, "mqtt: connection lost")
 	for n := uint64(10); n < 15; n++ { // events for tracks 10..14; the queue keeps 12..14
 		done := make(chan error, 1)
@@ -166,34 +192,42 @@ func TestBrokerOutage(t *testing.T) {
 			t.Fatal("Publish blocked while the broker was away")
 		}
 	}
-	b2 := mosquittotest.Start(t, b.Port)
-	live := mosquittotest.Subscribe(t, b2.URL(), base+"/#")
+	mosquittotest.StartPersistent(t, b.Port, dir)
 	l.wait(t, "mqtt: reconnected after")
 	l.wait(t, "mqtt: 2 events dropped while away (queue of 3 full)")
-	for want := 12; want < 15; want++ {
-		m, _ := next(t, live, base+"/events")
-		var e struct{ Track int }
-		if err := json.Unmarshal([]byte(m.Payload), &e); err != nil || e.Track != want {
-			t.Fatalf("event %s (%v), want track %d", m.Payload, err, want)
-		}
-	}
-	if err := s.Publish(frame(20)); err != nil {
-		t.Fatal(err)
-	}
+	want := 12
 	for {
-		m, _ := next(t, live, base+"/frames")
-		if strings.HasPrefix(m.Payload, `{"frame":20,`) {
-			break
+		var m mosquittotest.Message
+		select {
+		case m = <-live:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("after the broker came back: events up to track %d, then nothing for 20 s", want-1)
 		}
-		t.Fatalf("a frame from before the reconnection was delivered: %.60s", m.Payload)
+		switch m.Topic {
+		case base + "/events":
+			var e struct{ Track int }
+			if err := json.Unmarshal([]byte(m.Payload), &e); err != nil || e.Track != want {
+				t.Fatalf("event %s (%v), want track %d", m.Payload, err, want)
+			}
+			if want++; want == 15 {
+				if err := s.Publish(frame(20)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		case base + "/frames":
+			if !strings.HasPrefix(m.Payload, `{"frame":20,`) || want != 15 {
+				t.Fatalf("a frame from while the broker was away was delivered: %.60s", m.Payload)
+			}
+			if n := l.count("mqtt: connection lost"); n != 1 {
+				t.Errorf("%d connection-lost lines, want 1:\n%s", n, &l)
+			}
+			if st := s.Stats(); st.EventsDropped != 2 || st.EventsSent != 3 || st.FramesDropped < 5 {
+				t.Errorf("stats %+v, want 2 events dropped, 3 sent, at least 5 frames dropped", st)
+			}
+			t.Logf("log:\n%s", &l)
+			return
+		}
 	}
-	if n := l.count("mqtt: connection lost"); n != 1 {
-		t.Errorf("%d connection-lost lines, want 1:\n%s", n, &l)
-	}
-	if st := s.Stats(); st.EventsDropped != 2 || st.EventsSent != 3 || st.FramesDropped < 5 {
-		t.Errorf("stats %+v, want 2 events dropped, 3 sent, at least 5 frames dropped", st)
-	}
-	t.Logf("log:\n%s", &l)
 }
 
 // A broker that is down when the sink starts is retried, not fatal; the

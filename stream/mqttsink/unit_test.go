@@ -183,3 +183,27 @@ func TestPublishAllocs(t *testing.T) {
 		t.Error("Publish after Close succeeded")
 	}
 }
+
+// Close with the broker away does not hang and says what was not
+// delivered (no broker needed: nothing listens on the port).
+func TestCloseWithBrokerAway(t *testing.T) {
+	var l logLines
+	s, err := New("tcp://127.0.0.1:"+strconv.Itoa(mosquittotest.FreePort(t)), base, []string{"person"}, testOptions(&l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range uint64(2) {
+		if err := s.Publish(withEvent(frame(n, "person"), int(n+1))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if l.count("mqtt: 2 events not delivered at shutdown") != 1 {
+		t.Errorf("log:\n%s", &l)
+	}
+	if st := s.Stats(); st.EventsQueued != 2 || st.EventsSent != 0 {
+		t.Errorf("stats %+v", st)
+	}
+}
