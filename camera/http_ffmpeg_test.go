@@ -79,9 +79,9 @@ func readFFmpegFrames(t *testing.T, src Source, n int) uint64 {
 	return last
 }
 
-// TestFFmpegCameraKilledAndRestarted: the camera process dies; the source
-// reports it down, keeps trying, and delivers again when it is restarted.
-func TestFFmpegCameraKilledAndRestarted(t *testing.T) {
+// streamingFFmpeg starts ffmpeg and a source reading it, and returns once
+// frames flow, with the events so far (ffmpeg may be down at start) drained.
+func streamingFFmpeg(t *testing.T) (*ffmpegCamera, Source, *eventLog) {
 	cam := newFFmpegCamera(t)
 	cam.start()
 	events := newEventLog()
@@ -90,7 +90,14 @@ func TestFFmpegCameraKilledAndRestarted(t *testing.T) {
 	if st := statusOf(t, src); !st.Up {
 		t.Fatalf("status %+v, want up", st)
 	}
-	events.drain() // ffmpeg may have been down at start
+	events.drain()
+	return cam, src, events
+}
+
+// TestFFmpegCameraKilledAndRestarted: the camera process dies; the source
+// reports it down, keeps trying, and delivers again when it is restarted.
+func TestFFmpegCameraKilledAndRestarted(t *testing.T) {
+	cam, src, events := streamingFFmpeg(t)
 	cam.kill()
 	pending := readAsync(src)
 	down := events.waitFor(t, CameraDown)
@@ -136,12 +143,7 @@ func TestFFmpegCameraStartedAfterTheSource(t *testing.T) {
 // a stall (down); after SIGCONT frames come again on the same connection,
 // which is the only one ffmpeg -listen 1 serves.
 func TestFFmpegCameraPausedAndResumed(t *testing.T) {
-	cam := newFFmpegCamera(t)
-	cam.start()
-	events := newEventLog()
-	src := openLiveT(t, cam.url, ffmpegOptions(events))
-	readFFmpegFrames(t, src, 5)
-	events.drain()
+	cam, src, events := streamingFFmpeg(t)
 	cam.signal(syscall.SIGSTOP)
 	pending := readAsync(src)
 	t.Log(events.waitFor(t, CameraStalled))
