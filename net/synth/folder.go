@@ -8,8 +8,7 @@ import (
 
 // intoNewFolder has fill write into a temporary folder beside dir and
 // renames it to dir at the end, so that a failure leaves no half dataset;
-// dir must not exist or be empty. (Generate does the same inline and could
-// use it.)
+// dir must not exist or be empty.
 func intoNewFolder(dir string, fill func(tmp string) error) error {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return fmt.Errorf("synth: %s exists and is not empty", dir)
