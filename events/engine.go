@@ -112,6 +112,20 @@ func (e *Engine) Process(frame uint64, t time.Time, dets []detect.Detection) (ke
 	return kept, e.evs
 }
 
+// EndAll ends every tracked object now, as when the camera goes down (its
+// objects may be anywhere when it returns): it returns their end events
+// (End is each one's last sighting) and sets every count to 0. The slice is
+// reused as Process's is.
+func (e *Engine) EndAll(frame uint64) []Event {
+	e.tracker.Reset()
+	e.evs, e.snaps = e.evs[:0], e.snaps[:0]
+	for _, tr := range e.tracker.Ended() {
+		e.end(frame, tr.ID)
+	}
+	e.count()
+	return e.evs
+}
+
 // seen updates the object of a track matched this frame.
 func (e *Engine) seen(frame uint64, t time.Time, tr *track.Track) {
 	o := e.find(tr.ID)
