@@ -218,3 +218,25 @@ func TestStreamReportsStall(t *testing.T) {
 	}
 	t.Logf("stderr:\n%s", stderr)
 }
+
+// TestPreviewShowsCameraDown: the preview page's stats bar says the camera
+// is down (with the cause) while it is, and up once frames come.
+func TestPreviewShowsCameraDown(t *testing.T) {
+	cam := newFFmpegCamera(t)
+	sp, c, session := openPreviewInChromium(t, "--source", cam.url())
+	poll := func(what string, ok func(string) bool) {
+		t.Helper()
+		awaitStream(t, sp, what, func() bool {
+			var s pageState
+			if err := c.eval(session, pageProbe, &s); err != nil {
+				t.Fatal(err)
+			}
+			return ok(s.Camera)
+		})
+	}
+	poll("the page saying the camera is down", func(s string) bool {
+		return strings.HasPrefix(s, "DOWN since ") && strings.Contains(s, "connection refused")
+	})
+	cam.start()
+	poll("the page saying the camera is up", func(s string) bool { return s == "up" })
+}
