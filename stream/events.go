@@ -20,6 +20,9 @@ type EventEngine interface {
 	// processed; the pipeline encodes that frame once and saves it under
 	// each EventID.
 	Snapshots() []events.Snap
+	// EndAll ends every tracked object (the camera went down) and returns
+	// their end events, reused as Process's are.
+	EndAll(frame uint64) []events.Event
 }
 
 // SnapshotSaver keeps events' best frames. jpeg is only valid during the

@@ -7,8 +7,11 @@ import (
 	"image/jpeg"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/retina-edge/retina/camera"
 
 	"github.com/retina-edge/retina/events"
 	"github.com/retina-edge/retina/net/detect"
@@ -49,6 +52,15 @@ func (e *indexEngine) Process(frame uint64, t time.Time, dets []detect.Detection
 }
 
 func (e *indexEngine) Snapshots() []events.Snap { return e.snaps }
+
+func (e *indexEngine) EndAll(frame uint64) []events.Event {
+	e.evs = e.evs[:0]
+	for i := range e.tracks {
+		e.evs = append(e.evs, events.Event{ID: "ev-" + strconv.Itoa(i+1), Type: events.End, Track: i + 1, Frame: frame})
+	}
+	e.tracks = 0
+	return e.evs
+}
 
 // snapSaver records the snapshots it is given.
 type snapSaver struct{ got map[string][]byte }
@@ -154,4 +166,65 @@ func TestPipelineNoAllocsWithEvents(t *testing.T) {
 		t.Fatalf("%d tracked detections, %d events: the engine had nothing to do", tracked, evs)
 	}
 	t.Logf("%d tracked detections, %d events", tracked, evs)
+}
+
+// downAfter is a live source that delivers n frames of its inner source,
+// then reports itself down and delivers nothing more.
+type downAfter struct {
+	camera.Source
+	n  int
+	up atomic.Bool
+}
+
+func (d *downAfter) Read(ctx context.Context) (*camera.Frame, error) {
+	if d.n == 0 {
+		d.up.Store(false)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	d.n--
+	d.up.Store(true)
+	return d.Source.Read(ctx)
+}
+
+func (d *downAfter) Status() camera.Status { return camera.Status{Up: d.up.Load()} }
+
+// When a live camera goes down while objects are tracked, the sinks and
+// OnFrame get one frameless result ending them all.
+func TestCameraDownEndsTracks(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	eng := &indexEngine{}
+	var framesSeen, frameless, ends int
+	var lastFrame uint64
+	opts := Options{Detect: testOptions(), Events: eng, OnFrame: func(r *Result, img image.Image) {
+		if r.Frameless != (img == nil) {
+			t.Errorf("frame %d: frameless %v with picture %v", r.Frame, r.Frameless, img != nil)
+		}
+	}}
+	sink := &countSink{t: t, each: func(r *Result) {
+		if !r.Frameless {
+			framesSeen++
+			lastFrame = r.Frame
+			return
+		}
+		frameless++
+		if r.Frame != lastFrame || len(r.Detections) != 0 {
+			t.Errorf("frameless result for frame %d (last %d) with %d detections", r.Frame, lastFrame, len(r.Detections))
+		}
+		for _, e := range r.Events {
+			if e.Type == events.End {
+				ends++
+			}
+		}
+		cancel()
+	}}
+	src := &downAfter{Source: openPattern(t, "160x120", 0), n: 3}
+	p := newTestPipeline(t, src, turns, []Sink{sink}, opts)
+	if err := p.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if framesSeen != 3 || frameless != 1 || ends == 0 {
+		t.Fatalf("%d frames, %d frameless results, %d end events", framesSeen, frameless, ends)
+	}
 }

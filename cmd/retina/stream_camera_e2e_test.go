@@ -116,13 +116,19 @@ func startCameraStream(t *testing.T, cam *ffmpegCamera, extra ...string) *stream
 // newEvents counts the "new" event lines retina has printed so far.
 func newEvents(t *testing.T, sp *streamProcess) int {
 	t.Helper()
+	return eventLines(t, sp, "new")
+}
+
+// eventLines counts the event lines of a type retina has printed so far.
+func eventLines(t *testing.T, sp *streamProcess, typ string) int {
+	t.Helper()
 	n := 0
 	for _, l := range strings.Split(sp.outText(), "\n") {
 		var e struct {
 			Type  string `json:"type"`
 			Track int    `json:"track"`
 		}
-		if json.Unmarshal([]byte(l), &e) == nil && e.Type == "new" && e.Track > 0 {
+		if json.Unmarshal([]byte(l), &e) == nil && e.Type == typ && e.Track > 0 {
 			n++
 		}
 	}
@@ -148,9 +154,10 @@ var (
 // lines counts re's lines in text.
 func lines(re *regexp.Regexp, text string) int { return len(re.FindAllString(text, -1)) }
 
-// TestStreamSurvivesCameraRestart: ffmpeg killed and started again; retina
-// keeps running, logs the camera down and back, retina_camera_up goes
-// 1 -> 0 -> 1, and frames and events resume.
+// TestStreamSurvivesCameraRestart: ffmpeg killed, while objects are in
+// view, and started again; retina keeps running, logs the camera down and
+// back, ends the objects, retina_camera_up goes 1 -> 0 -> 1, and frames and
+// events resume.
 func TestStreamSurvivesCameraRestart(t *testing.T) {
 	cam := newFFmpegCamera(t)
 	cam.start()
@@ -160,8 +167,12 @@ func TestStreamSurvivesCameraRestart(t *testing.T) {
 	// (ffmpeg may not listen yet when retina first connects: a down and
 	// back at the start are fine; the kill must add its own.)
 	downs, backs := lines(downLine, sp.errText()), lines(backLine, sp.errText())
+	awaitStream(t, sp, "an object in view", func() bool { return eventLines(t, sp, "new") > eventLines(t, sp, "end") })
+	ends := eventLines(t, sp, "end")
 	cam.kill()
 	awaitStream(t, sp, "retina_camera_up 0 after ffmpeg was killed", func() bool { return scrapeMetric(t, sp.addr, "retina_camera_up") == 0 })
+	// Objects in view when the camera went down are ended.
+	awaitStream(t, sp, "end events for the objects in view", func() bool { return eventLines(t, sp, "end") > ends })
 	frames, events := scrapeMetric(t, sp.addr, "retina_frames_total"), newEvents(t, sp)
 	cam.start()
 	upAgain(t, sp, "ffmpeg restarted", frames, events)
