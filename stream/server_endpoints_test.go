@@ -253,3 +253,26 @@ func TestMetricsPassPromtool(t *testing.T) {
 		}
 	}
 }
+
+// A tracked object's tag carries its id: it is wider than the untracked
+// one's ("person #7 0.90" against "person 0.90").
+func TestDrawnTagShowsTrack(t *testing.T) {
+	drawn := func(track int) int {
+		pic := greyPicture(160, 120)
+		d := personBox
+		d.Track = track
+		drawDetections(pic, []detect.Detection{d}, nil)
+		n := 0
+		for y := range 120 {
+			for x := range 160 {
+				if !grey(pic.At(x, y)) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if untracked, tracked := drawn(0), drawn(7); tracked <= untracked {
+		t.Fatalf("%d pixels drawn for a tracked object, %d untracked: no id in the tag", tracked, untracked)
+	}
+}
