@@ -104,6 +104,11 @@ func TestPipelineRunsEventEngine(t *testing.T) {
 		}
 		dets += len(r.Detections)
 		newEvents += len(r.Events)
+		for _, e := range r.Events {
+			if !e.Snapshot {
+				t.Errorf("event %s says it has no snapshot", e.ID)
+			}
+		}
 	}}
 	p := newTestPipeline(t, &limitSource{Source: openPattern(t, "160x120", 0), n: n}, turns, []Sink{sink}, opts)
 	if err := p.Run(context.Background()); err != nil {
@@ -226,5 +231,25 @@ func TestCameraDownEndsTracks(t *testing.T) {
 	}
 	if framesSeen != 3 || frameless != 1 || ends == 0 {
 		t.Fatalf("%d frames, %d frameless results, %d end events", framesSeen, frameless, ends)
+	}
+}
+
+// Without a snapshot saver no event claims a snapshot.
+func TestNoSaverNoSnapshotClaimed(t *testing.T) {
+	claimed := 0
+	sink := &countSink{t: t, each: func(r *Result) {
+		for _, e := range r.Events {
+			if e.Snapshot {
+				claimed++
+			}
+		}
+	}}
+	eng := &indexEngine{}
+	p := newTestPipeline(t, &limitSource{Source: openPattern(t, "160x120", 0), n: 2}, turns, []Sink{sink}, Options{Detect: testOptions(), Events: eng})
+	if err := p.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if eng.tracks == 0 || claimed != 0 {
+		t.Fatalf("%d tracks, %d events claiming a snapshot nobody kept", eng.tracks, claimed)
 	}
 }

@@ -83,6 +83,11 @@ func (p *Pipeline) publish(b *buffers, f *frame) error {
 		if err := p.saveSnapshots(f, dets, e.Snapshots()); err != nil {
 			return err
 		}
+		if len(p.opts.Snapshots) == 0 {
+			for i := range evs {
+				evs[i].Snapshot = false // nothing keeps them
+			}
+		}
 	}
 	p.counts.add(dets, evs)
 	bd := f.img.Bounds()
