@@ -26,6 +26,7 @@ type indexEngine struct {
 	tracks int
 	evs    []events.Event
 	snaps  []events.Snap
+	counts []events.Count
 	frames int
 }
 
@@ -52,6 +53,12 @@ func (e *indexEngine) Process(frame uint64, t time.Time, dets []detect.Detection
 }
 
 func (e *indexEngine) Snapshots() []events.Snap { return e.snaps }
+
+// Counts counts every track as one "object": the pipeline only passes them on.
+func (e *indexEngine) Counts() []events.Count {
+	e.counts = append(e.counts[:0], events.Count{Label: "object", N: e.tracks})
+	return e.counts
+}
 
 func (e *indexEngine) EndAll(frame uint64) []events.Event {
 	e.evs = e.evs[:0]

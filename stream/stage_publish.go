@@ -57,7 +57,8 @@ func (p *Pipeline) publishEnds(evs []events.Event) error {
 		return nil
 	}
 	p.counts.add(nil, evs)
-	p.res = Result{Frame: p.res.Frame, Time: time.Now(), Width: p.res.Width, Height: p.res.Height, Events: evs, Frameless: true}
+	p.res = Result{Frame: p.res.Frame, Time: time.Now(), Width: p.res.Width, Height: p.res.Height, Events: evs, Frameless: true,
+		Counts: p.opts.Events.Counts()}
 	if p.opts.OnFrame != nil {
 		p.opts.OnFrame(&p.res, nil)
 	}
@@ -77,9 +78,10 @@ func (p *Pipeline) publish(b *buffers, f *frame) error {
 			return fmt.Errorf("frame %d: %w", f.seq, err)
 		}
 	}
-	dets, evs := f.dets, []events.Event(nil)
+	dets, evs, counts := f.dets, []events.Event(nil), []events.Count(nil)
 	if e := p.opts.Events; e != nil {
 		dets, evs = e.Process(f.seq, f.time, dets)
+		counts = e.Counts()
 		if err := p.saveSnapshots(f, dets, e.Snapshots()); err != nil {
 			return err
 		}
@@ -91,7 +93,7 @@ func (p *Pipeline) publish(b *buffers, f *frame) error {
 	}
 	p.counts.add(dets, evs)
 	bd := f.img.Bounds()
-	p.res = Result{Frame: f.seq, Time: f.time, Width: bd.Dx(), Height: bd.Dy(), Detections: dets, Events: evs}
+	p.res = Result{Frame: f.seq, Time: f.time, Width: bd.Dx(), Height: bd.Dy(), Detections: dets, Events: evs, Counts: counts}
 	p.st.record(f.time, time.Now())
 	if p.opts.OnFrame != nil {
 		p.opts.OnFrame(&p.res, f.img)
