@@ -38,7 +38,8 @@ type object struct {
 	lastUpdate time.Time
 	lastSnap   time.Time
 	score      float32
-	top        float32
+	top        float32 // the best score so far
+	snapScore  float32 // the score of the frame the snapshot is of
 	box        [4]float32
 	zoneSet    uint64
 	zones      []string // names of zoneSet's zones; its own array per slot
@@ -148,9 +149,11 @@ func (e *Engine) seen(frame uint64, t time.Time, tr *track.Track) {
 		o.label, o.dirty = tr.Label, true
 	}
 	o.score, o.box, o.lastSeen = tr.Score, tr.Box, t
-	if isNew || (tr.Score > o.top && t.Sub(o.lastSnap) >= e.k.snapGap) {
-		o.dirty = o.dirty || !isNew
-		o.top, o.lastSnap = tr.Score, t
+	if tr.Score > o.top {
+		o.top, o.dirty = tr.Score, o.dirty || !isNew
+	}
+	if isNew || (tr.Score > o.snapScore && t.Sub(o.lastSnap) >= e.k.snapGap) {
+		o.snapScore, o.lastSnap = tr.Score, t
 		e.snaps = append(e.snaps, Snap{EventID: o.eventID, Track: o.track, Box: tr.Box, Score: tr.Score})
 	}
 	switch {

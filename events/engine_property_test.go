@@ -12,8 +12,9 @@ import (
 
 // Objects come and go through three zones for 400 frames; every event, as
 // returned (before the next call reuses anything), lists exactly the zones
-// its box's bottom centre is in, ids are unique per track, and each track
-// has one new, then updates, then at most one end.
+// its box's bottom centre is in, ids are unique per track, the top score is
+// never below the score, and each track has one new, then updates, then at
+// most one end.
 func TestEventsConsistentUnderChurn(t *testing.T) {
 	cfg := Config{
 		Zones: []string{"a:0,0,200,0,200,480,0,480", "b:150,0,400,0,400,480,150,480", "c:0,300,640,300,640,480,0,480"},
@@ -40,9 +41,9 @@ func TestEventsConsistentUnderChurn(t *testing.T) {
 		for i := range objs {
 			o := &objs[i]
 			o.x, o.y = min(max(o.x+o.vx, 0), 600), min(max(o.y+o.vy, 0), 440)
-			dets = append(dets, detect.Detection{Label: "person", Score: 0.9, Box: [4]float32{o.x, o.y, o.x + 40, o.y + 40}})
+			dets = append(dets, detect.Detection{Label: "person", Score: 0.6 + 0.4*rng.Float32(), Box: [4]float32{o.x, o.y, o.x + 40, o.y + 40}})
 		}
-		_, evs := e.Process(f, time.Unix(int64(f), 0), dets)
+		_, evs := e.Process(f, time.Unix(0, int64(f)*1e8), dets) // 10 fps: the snapshot interval holds some better scores back
 		for _, ev := range evs {
 			var want []string
 			x, y := RefPoint(ev.Box)
@@ -58,6 +59,9 @@ func TestEventsConsistentUnderChurn(t *testing.T) {
 				t.Fatalf("event id %s used by tracks %d and %d", ev.ID, tr, ev.Track)
 			}
 			ids[ev.ID] = ev.Track
+			if ev.TopScore < ev.Score {
+				t.Fatalf("frame %d: %s event of track %d: top score %g below its score %g", f, ev.Type, ev.Track, ev.TopScore, ev.Score)
+			}
 			prev, seen := state[ev.Track]
 			switch {
 			case ev.Type == New && seen, ev.Type != New && !seen, prev == End:
