@@ -14,7 +14,7 @@ func (m *Model) Forward(batch, h, w int, input []float32) ([]HeadOutput, error) 
 	if p == nil || p.batch != batch || p.h != h || p.w != w {
 		m.plan = nil // drop the old buffers before allocating new ones
 		var err error
-		if p, err = m.newPlan(batch, h, w); err != nil {
+		if p, err = m.newPlan(batch, h, w, false, true); err != nil {
 			return nil, err
 		}
 		m.plan = p
