@@ -95,3 +95,33 @@ func TestArenaPlacesByLiveness(t *testing.T) {
 		t.Errorf("buffers of %d/%d and %d/%d floats, want 10/10 and 3/3", len(x), cap(x), len(u), cap(u))
 	}
 }
+
+// A fresh model drawn tensor by tensor as it is built equals one built
+// from InitialWeights' whole state_dict: the builder asks for the tensors
+// in state_dict order (initSource panics otherwise).
+func TestInitializedModelMatchesInitialWeights(t *testing.T) {
+	const h, w = 64, 96
+	in := randomInput(3 * h * w)
+	for name, cfg := range planConfigs() {
+		weights, err := InitialWeights(cfg, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole, err := NewModel(cfg, weights, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := forwardCopy(t, whole, h, w, in)
+		whole.Close()
+		drawn, err := NewInitializedModel(cfg, 12, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs, err := drawn.Forward(1, h, w, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameOutputs(t, name, outs, want)
+		drawn.Close()
+	}
+}
