@@ -58,6 +58,7 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	releaseLoadGarbage()
 	defer model.Close()
 	name := *backbone
 	if *path != "" {

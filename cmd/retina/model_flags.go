@@ -36,6 +36,7 @@ func (f *modelFlags) load() (*model.Model, error) {
 	if *f.threads < 1 || *f.threads > 1024 {
 		return nil, usagef("--threads %d: want 1..1024", *f.threads)
 	}
+	defer releaseLoadGarbage()
 	if *f.path == "" {
 		m, err := loadDefaultModel(*f.threads)
 		if err != nil {
