@@ -34,7 +34,9 @@ func (m *Model) backbone(p *plan, x Tensor) {
 	e := m.engine
 	m.stem.run(e, x, p.stem, &p.sc, false)
 	m.observeTensor(m.stem.Name, p.stem)
-	maxPool3x3s2(p.stem, p.pool, p.rowMax)
+	p.poolJob = poolJob{src: p.stem, dst: p.pool, rowMax: p.rowMax}
+	e.ParallelRange(&p.poolJob, p.stem.N()*p.stem.C())
+	p.poolJob = poolJob{}
 	in := p.pool
 	for s, blocks := range m.stages {
 		for i, blk := range blocks {
@@ -83,7 +85,11 @@ func (m *Model) fpn(p *plan) {
 		if m.observe != nil {
 			m.observeUnfused(p, m.inner[i], p.stages[i+1], p.lateral[i])
 		}
-		upsampleNearest(p.lateral[i+1], p.lateral[i], p.upCols)
+		src, dst := p.lateral[i+1], p.lateral[i]
+		nearestColumns(p.upCols, src.W(), dst.W())
+		p.upJob = upsampleJob{src: src, dst: dst, cols: p.upCols}
+		e.ParallelRange(&p.upJob, src.N()*src.C())
+		p.upJob = upsampleJob{}
 		m.inner[i].run(e, p.stages[i+1], p.lateral[i], &p.sc, true)
 		if m.observe != nil {
 			m.observeTensor(m.arch.LateralSum(i), p.lateral[i])
@@ -101,12 +107,9 @@ func (m *Model) fpn(p *plan) {
 		p6 := p.levelPlanes(pyr, 3, f)
 		m.p6.runPlanes(e, p6in, p6, &p.sc, false)
 		relu := imagePlanes(p.p6ReLU, b)
-		for c := range f {
-			dst := relu.plane(c)
-			for i, v := range p6.plane(c) {
-				dst[i] = max(v, 0)
-			}
-		}
+		p.reluJob = reluJob{src: p6, dst: relu}
+		e.ParallelRange(&p.reluJob, f)
+		p.reluJob = reluJob{}
 		m.p7.runPlanes(e, relu, p.levelPlanes(pyr, 4, f), &p.sc, false)
 		m.observeLevels(p, PyramidBase, pyr, f)
 	}

@@ -32,7 +32,10 @@ type plan struct {
 	lateral [3]Tensor // the FPN's last_inner at C3..C5 resolution
 	p6ReLU  Tensor    // relu(P6), P7's input
 	upCols  []int     // nearest-upsample column table
-	rowMax  []float32 // max-pool row scratch
+	rowMax  []float32 // max-pool row scratch, one row per thread
+	poolJob poolJob   // the element-wise layers' jobs, split over threads
+	upJob   upsampleJob
+	reluJob reluJob
 
 	// P3..P7 and the head towers are batch x FPNWidth x total: each channel
 	// is one row holding every level, level l in columns off[l]..off[l+1].
@@ -227,7 +230,7 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 		wRows: make([]float32, s.hwRows*threads), rowsPer: s.hwRows}
 	p.tiles = s.tiles
 	p.upCols = make([]int, s.levels[0][3])
-	p.rowMax = make([]float32, s.stem[3])
+	p.rowMax = make([]float32, s.stem[3]*threads)
 	return p, nil
 }
 
