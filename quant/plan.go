@@ -30,7 +30,10 @@ type plan struct {
 	h, w       int
 	input      []int8
 	stem, pool qmap
-	rowMax     []int8       // max-pool row scratch
+	rowMax     []int8  // max-pool row scratch, one row per thread
+	poolJob    poolJob // the element-wise layers' jobs, split over threads
+	addJob     addJob
+	upAddJob   upAddJob
 	stageBuf   [4][2][]int8 // each stage's blocks alternate between two outputs
 	stages     [4]qmap      // C2..C5 of the current pass (views of stageBuf)
 	scratch    [2][]int8    // block convs before the last
@@ -106,7 +109,7 @@ func (m *Model) newPlan(h, w int) (*plan, error) {
 	col := z.col(m.stem, h, w)
 	sh, sw := convOut(m.stem, h, w)
 	p.stem = qmap{c: m.stem.OutC, h: sh, w: sw, data: make([]int8, z.mul(m.stem.OutC, sh*sw))}
-	p.rowMax = make([]int8, sw)
+	p.rowMax = make([]int8, sw*m.engine.Threads())
 	ph, pw := kernels.PoolSize(sh), kernels.PoolSize(sw)
 	p.pool = qmap{c: m.stem.OutC, h: ph, w: pw, data: make([]int8, z.mul(m.stem.OutC, ph*pw))}
 	var scratch [2]int
