@@ -25,7 +25,9 @@ func (m *Model) Heads(h, w int, input []float32) ([]boxes.Level, error) {
 		}
 		m.plan = p
 	}
-	quantizeInto(m.engine.Int8Impl(), p.input, input, m.input)
+	p.quantizeJob = quantizeJob{im: m.engine.Int8Impl(), dst: p.input, src: input, q: m.input}
+	m.engine.ParallelRange(&p.quantizeJob, len(input))
+	p.quantizeJob = quantizeJob{}
 	m.backbone(p)
 	m.fpn(p)
 	m.heads(p)
