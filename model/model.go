@@ -40,11 +40,7 @@ func LoadFile(path string, threads int) (*Model, error) {
 	}
 	switch format := f.Metadata["format"]; {
 	case format == net.ModelFormat:
-		cfg, weights, err := net.ModelWeights(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		m, err := net.NewModelWith(cfg, weights, net.Options{Threads: threads})
+		m, err := net.ModelFromFile(f, net.Options{Threads: threads})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}

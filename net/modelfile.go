@@ -20,15 +20,41 @@ func LoadModelFile(path string, threads int) (*Model, error) {
 
 // LoadModelFileWith reads a model file (see ModelFormat) and builds the model.
 func LoadModelFileWith(path string, opts Options) (*Model, error) {
-	cfg, weights, err := ReadModelFile(path)
+	f, err := safetensors.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	m, err := NewModelWith(cfg, weights, opts)
+	m, err := ModelFromFile(f, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, nil
+}
+
+// ModelFromFile builds the model of a parsed model file (read from disk or
+// embedded), checked as ModelConfig checks it. Each tensor is decoded only
+// when its layer is packed, so the file's bytes and the packed weights are
+// all that is ever in memory at once; the file is not needed after.
+func ModelFromFile(f *safetensors.File, opts Options) (*Model, error) {
+	cfg, err := ModelConfig(f)
+	if err != nil {
+		return nil, err
+	}
+	tensors := make(map[string]*safetensors.Tensor, len(f.Tensors))
+	for i := range f.Tensors {
+		t := &f.Tensors[i]
+		if len(t.Data) != 4*shapeSize(t.Shape) {
+			return nil, fmt.Errorf("tensor %s has %d bytes, its shape %v needs %d", t.Name, len(t.Data), t.Shape, 4*shapeSize(t.Shape))
+		}
+		tensors[t.Name] = t
+	}
+	return newModel(cfg, func(name string) []float32 {
+		data, err := tensors[name].Float32s()
+		if err != nil {
+			panic(err) // unreachable: dtype and size are checked above
+		}
+		return data
+	}, opts), nil
 }
 
 // ReadModelFile reads a model file's configuration and tensors, checking

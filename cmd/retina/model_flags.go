@@ -64,9 +64,5 @@ func (f *modelFlags) detector(opts detect.Options) (*detect.Detector, func(), er
 
 // loadDefaultModel builds the model embedded in the binary.
 func loadDefaultModel(threads int) (*net.Model, error) {
-	cfg, weights, err := retina.DefaultModelWeights()
-	if err != nil {
-		return nil, err
-	}
-	return net.NewModelWith(cfg, weights, net.Options{Threads: threads})
+	return retina.DefaultModel(net.Options{Threads: threads})
 }
