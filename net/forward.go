@@ -166,17 +166,11 @@ func (m *Model) winogradIn(p *plan, img []float32) {
 // winogradTo runs c on the transformed input into one image's
 // c.OutC x total buffer.
 func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
-	g := &p.tiles
-	c.wino.products(m.engine, p.hsc.wv, p.hsc.wm, g.total())
-	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, img: img}
-	m.engine.ParallelRange(&p.winoOut, c.OutC)
+	m.headConv(p, c, headOutJob{img: img})
 }
 
 // headOutput runs the class (cls) or box output conv on the transformed
 // input into each level's NCHW outputs for image b.
 func (m *Model) headOutput(p *plan, b int, c *conv, cls bool) {
-	g := &p.tiles
-	c.wino.products(m.engine, p.hsc.wv, p.hsc.wm, g.total())
-	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, head: true, cls: cls, b: b}
-	m.engine.ParallelRange(&p.winoOut, c.OutC)
+	m.headConv(p, c, headOutJob{head: true, cls: cls, b: b})
 }

@@ -47,8 +47,8 @@ type plan struct {
 	towerScratch   []float32 // FPNWidth x total, the towers' ping-pong partner
 	tiles          tileGrid  // the heads' Winograd tiles, all levels side by side
 	winoIn         winoInJob // the Winograd transforms, split over threads by channel
-	winoOut        winoOutJob
 	gn             groupNormJob // a tower's GroupNorm, split over threads by group
+	headOut        headOutJob   // a head conv's chunk of output transforms
 
 	outputs [NumLevels]HeadOutput
 	outList []HeadOutput // outputs[:], handed to callers
@@ -137,7 +137,14 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	s.tiles = newTileGrid(lh, lw)
 	// The heads' Winograd convs run over all levels' tiles at once.
 	s.hwv = 16 * f * s.tiles.total()
-	s.hwm = 16 * max(2*f, a*m.cfg.NumClasses, a*4) * s.tiles.total()
+	// Wider convs run their products in chunks of tile rows within a
+	// tower conv's products (see headConv), at least one row of P3 tiles.
+	widest := max(2*f, a*m.cfg.NumClasses, a*4)
+	budget := headProductsBudget
+	if budget == 0 {
+		budget = 16 * f * s.tiles.total()
+	}
+	s.hwm = max(min(budget, 16*widest*s.tiles.total()), 16*widest*s.tiles.tw[0])
 	s.hwRows = winogradRows(s.tiles.th[0], s.tiles.tw[0]) // P3's tiles: the most rows and columns
 	return s
 }
