@@ -43,10 +43,10 @@ type plan struct {
 	off            [NumLevels + 1]int
 	total          int
 	pyramid        []float32
-	towerPair      []float32 // one image's class and box towers: 2*FPNWidth x total
-	towerScratch   []float32 // FPNWidth x total, the towers' ping-pong partner
-	tiles          tileGrid  // the heads' Winograd tiles, all levels side by side
-	winoIn         winoInJob // the Winograd transforms, split over threads by channel
+	towerPair      []float32    // one image's class and box towers: 2*FPNWidth x total
+	towerScratch   []float32    // FPNWidth x total, the towers' ping-pong partner
+	tiles          tileGrid     // the heads' Winograd tiles, all levels side by side
+	winoIn         winoInJob    // the Winograd transforms, split over threads by channel
 	gn             groupNormJob // a tower's GroupNorm, split over threads by group
 	headOut        headOutJob   // a head conv's chunk of output transforms
 
