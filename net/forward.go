@@ -31,12 +31,27 @@ func (m *Model) Forward(batch, h, w int, input []float32) ([]HeadOutput, error) 
 
 // backbone computes C2..C5 into p.stages.
 func (m *Model) backbone(p *plan, x Tensor) {
-	e := m.engine
-	m.stem.run(e, x, p.stem, &p.sc, false)
+	m.stemConv(p, x)
+	m.maxPool(p)
+	m.blocks(p)
+}
+
+// stemConv is the stem's conv (its batch norm and ReLU fused).
+func (m *Model) stemConv(p *plan, x Tensor) {
+	m.stem.run(m.engine, x, p.stem, &p.sc, false)
 	m.observeTensor(m.stem.Name, p.stem)
+}
+
+// maxPool is the stem's max-pool.
+func (m *Model) maxPool(p *plan) {
 	p.poolJob = poolJob{src: p.stem, dst: p.pool, rowMax: p.rowMax}
-	e.ParallelRange(&p.poolJob, p.stem.N()*p.stem.C())
+	m.engine.ParallelRange(&p.poolJob, p.stem.N()*p.stem.C())
 	p.poolJob = poolJob{}
+}
+
+// blocks runs the four stages' residual blocks on the pool's output.
+func (m *Model) blocks(p *plan) {
+	e := m.engine
 	in := p.pool
 	for s, blocks := range m.stages {
 		for i, blk := range blocks {

@@ -2,6 +2,7 @@ package net
 
 import (
 	"math/rand"
+	"runtime"
 	"testing"
 	"time"
 
@@ -76,5 +77,47 @@ func BenchmarkForwardResNet18_320_Parts(b *testing.B) {
 	}
 	for i, name := range []string{"backbone", "fpn", "heads"} {
 		b.ReportMetric(float64(parts[i].Microseconds())/1e3/float64(b.N), name+"-ms")
+	}
+}
+
+// BenchmarkForwardStages times each stage of the forward pass of
+// ResNet-18-FPN (80 classes, 320x320) in wall milliseconds on GOMAXPROCS
+// threads, so that `go test -cpu 1,2 -bench ForwardStages` shows how each
+// stage scales and where serial time remains: the stem conv, the max-pool,
+// the residual stages, the FPN, the heads.
+func BenchmarkForwardStages(b *testing.B) {
+	cfg, _ := ResNetConfig("resnet18", 80)
+	m, err := NewInitializedModel(cfg, 1, runtime.GOMAXPROCS(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	const size = 320
+	in := randomSlice(rand.New(rand.NewSource(2)), 3*size*size)
+	if _, err := m.Forward(1, size, size, in); err != nil {
+		b.Fatal(err)
+	}
+	p, x := m.plan, Tensor{Shape: [4]int{1, 3, size, size}, Data: in}
+	stages := []struct {
+		name string
+		run  func()
+	}{
+		{"stem", func() { m.stemConv(p, x) }},
+		{"pool", func() { m.maxPool(p) }},
+		{"blocks", func() { m.blocks(p) }},
+		{"fpn", func() { m.fpn(p) }},
+		{"heads", func() { m.heads(p, 0) }},
+	}
+	wall := make([]time.Duration, len(stages))
+	b.ResetTimer()
+	for range b.N {
+		for i, s := range stages {
+			t := time.Now()
+			s.run()
+			wall[i] += time.Since(t)
+		}
+	}
+	for i, s := range stages {
+		b.ReportMetric(float64(wall[i].Microseconds())/1e3/float64(b.N), s.name+"-ms")
 	}
 }
