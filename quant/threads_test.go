@@ -48,8 +48,7 @@ func TestHeadsSameForThreads(t *testing.T) {
 					}
 				}
 			}
-			m.Close()
-			c.Close()
+			m.Close() // and the calibrator's engine, which it shares
 		}
 	}
 }
