@@ -83,6 +83,22 @@ func parse(data []byte) (*File, error) {
 		return nil, fmt.Errorf("header length %d exceeds the %d bytes after the length field: the file is cut short, or not a safetensors model file", n, len(data)-8)
 	}
 	header, buf := data[8:8+n], data[8+n:]
+	f, spans, err := parseHeader(header, len(buf))
+	if err != nil {
+		return nil, err
+	}
+	for i := range f.Tensors {
+		s := spans[i]
+		f.Tensors[i].Data = buf[s.begin:s.end:s.end]
+	}
+	return f, nil
+}
+
+// parseHeader parses and validates the JSON header of a file whose data
+// buffer (after the header) has bufLen bytes. It returns the tensors
+// without their data, sorted by name, and each one's byte range in the
+// buffer (spans[i] is Tensors[i]'s).
+func parseHeader(header []byte, bufLen int) (*File, []span, error) {
 	f := &File{Metadata: map[string]string{}}
 	var spans []span
 	err := scanHeader(header, func(name string, raw json.RawMessage) error {
@@ -95,23 +111,25 @@ func parse(data []byte) (*File, error) {
 			}
 			return nil
 		}
-		t, s, err := checkEntry(name, raw, len(buf))
+		t, s, err := checkEntry(name, raw, bufLen)
 		if err != nil {
 			return err
 		}
-		t.Data = buf[s.begin:s.end:s.end]
 		f.Tensors = append(f.Tensors, t)
 		spans = append(spans, s)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkOverlaps(spans); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	// Names are unique (scanHeader refuses duplicates): sorted by name, the
+	// tensors and their spans line up.
 	sort.Slice(f.Tensors, func(i, j int) bool { return f.Tensors[i].Name < f.Tensors[j].Name })
-	return f, nil
+	sort.Slice(spans, func(i, j int) bool { return spans[i].name < spans[j].name })
+	return f, spans, nil
 }
 
 // startsAsText quotes the start of a file that begins as printable text (a
