@@ -25,7 +25,8 @@ const (
 	stepPool          // the max-pool
 	stepStage0        // stage s runs at stepStage0+s
 	stepFPN    = stepStage0 + 4
-	stepHeads  = stepFPN + 1
+	stepHeadIn = stepFPN + 1 // the heads' first input transform, the pyramid's last read
+	stepHeads  = stepFPN + 2 // the rest of the heads
 )
 
 // add asks for n floats live over steps first..last, set into *dst by alloc.

@@ -174,9 +174,10 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 		t.Shape = shape
 		a.add(&t.Data, shapeSize(shape[:]), first, last)
 	}
-	heads := stepHeads // the heads' own buffers: live with everything unless shared
+	// The heads' own buffers: live with everything unless shared.
+	headIn, heads := stepHeadIn, stepHeads
 	if !shareHeads {
-		heads = stepStem
+		headIn, heads = stepStem, stepStem
 	}
 	tensor(&p.stem, s.stem, stepStem, stepPool)
 	// Stage 0 runs in place on the pool's output unless its first block has
@@ -202,7 +203,7 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 	// A conv's im2col matrix and its Winograd buffers are never live at once.
 	var sc, hsc []float32
 	a.add(&sc, max(s.col, s.wv+s.wm), stepStem, stepFPN)
-	a.add(&hsc, s.hwv+s.hwm, heads, stepHeads)
+	a.add(&hsc, s.hwv+s.hwm, headIn, stepHeads)
 	for i := range 3 {
 		tensor(&p.lateral[i], s.levels[i], stepFPN, stepFPN)
 	}
@@ -216,7 +217,13 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 	a.add(&p.towerPair, 2*f*p.total, heads, stepHeads)
 	a.add(&p.towerScratch, f*p.total, heads, stepHeads)
 	if !staged {
-		a.add(&p.pyramid, s.pyramid, stepFPN, stepHeads)
+		// With one image, the pyramid is read only by the heads' first
+		// transform, after which the towers may take its memory.
+		last := stepHeads
+		if batch == 1 {
+			last = stepHeadIn
+		}
+		a.add(&p.pyramid, s.pyramid, stepFPN, last)
 		// The outputs outlive the pass: they never share.
 		anchors := m.cfg.AnchorsPerCell()
 		for l, sh := range s.levels {
