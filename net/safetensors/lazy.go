@@ -45,12 +45,8 @@ func readLazy(f *os.File) (*Lazy, error) {
 		return nil, fmt.Errorf("not a safetensors model file: %d bytes, too short for the 8-byte header length", st.Size())
 	}
 	n := binary.LittleEndian.Uint64(n8[:])
-	if n > MaxHeaderSize {
-		return nil, fmt.Errorf("not a safetensors model file%s: its first 8 bytes, read as the header length, give %d, over the %d-byte limit",
-			startsAsText(n8[:]), n, MaxHeaderSize)
-	}
-	if n > uint64(st.Size()-8) {
-		return nil, fmt.Errorf("header length %d exceeds the %d bytes after the length field: the file is cut short, or not a safetensors model file", n, st.Size()-8)
+	if err := checkHeaderLength(n, st.Size()-8, n8[:]); err != nil {
+		return nil, err
 	}
 	header := make([]byte, n)
 	if _, err := io.ReadFull(f, header); err != nil {

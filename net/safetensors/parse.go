@@ -75,12 +75,8 @@ func parse(data []byte) (*File, error) {
 		return nil, fmt.Errorf("not a safetensors model file: %d bytes, too short for the 8-byte header length", len(data))
 	}
 	n := binary.LittleEndian.Uint64(data)
-	if n > MaxHeaderSize {
-		return nil, fmt.Errorf("not a safetensors model file%s: its first 8 bytes, read as the header length, give %d, over the %d-byte limit",
-			startsAsText(data), n, MaxHeaderSize)
-	}
-	if n > uint64(len(data)-8) {
-		return nil, fmt.Errorf("header length %d exceeds the %d bytes after the length field: the file is cut short, or not a safetensors model file", n, len(data)-8)
+	if err := checkHeaderLength(n, int64(len(data)-8), data); err != nil {
+		return nil, err
 	}
 	header, buf := data[8:8+n], data[8+n:]
 	f, spans, err := parseHeader(header, len(buf))
@@ -130,6 +126,19 @@ func parseHeader(header []byte, bufLen int) (*File, []span, error) {
 	sort.Slice(f.Tensors, func(i, j int) bool { return f.Tensors[i].Name < f.Tensors[j].Name })
 	sort.Slice(spans, func(i, j int) bool { return spans[i].name < spans[j].name })
 	return f, spans, nil
+}
+
+// checkHeaderLength refuses a header length n (the file's first 8 bytes,
+// start) over the limit or over the after bytes that follow it.
+func checkHeaderLength(n uint64, after int64, start []byte) error {
+	if n > MaxHeaderSize {
+		return fmt.Errorf("not a safetensors model file%s: its first 8 bytes, read as the header length, give %d, over the %d-byte limit",
+			startsAsText(start), n, MaxHeaderSize)
+	}
+	if n > uint64(after) {
+		return fmt.Errorf("header length %d exceeds the %d bytes after the length field: the file is cut short, or not a safetensors model file", n, after)
+	}
+	return nil
 }
 
 // startsAsText quotes the start of a file that begins as printable text (a
