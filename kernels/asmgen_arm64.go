@@ -18,12 +18,13 @@ import (
 
 func main() {
 	files := map[string]string{
-		"sgemm_neon_arm64.s":    sgemmKernel(),
-		"pack_neon_arm64.s":     packKernel(),
-		"sigmoid_neon_arm64.s":  sigmoidKernel(),
-		"winograd_neon_arm64.s": winogradKernels(),
-		"gather_neon_arm64.s":   gatherEvenKernel(),
-		"quantize_neon_arm64.s": quantizeKernel(),
+		"sgemm_neon_arm64.s":     sgemmKernel(),
+		"pack_neon_arm64.s":      packKernel(),
+		"sigmoid_neon_arm64.s":   sigmoidKernel(),
+		"winograd_neon_arm64.s":  winogradKernels(),
+		"winograd4_neon_arm64.s": winograd4Kernels(), // asmgen_winograd4_arm64.go
+		"gather_neon_arm64.s":    gatherEvenKernel(),
+		"quantize_neon_arm64.s":  quantizeKernel(),
 	}
 	for name, text := range files {
 		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {

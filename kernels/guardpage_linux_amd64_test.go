@@ -84,3 +84,24 @@ func TestWinogradAsmStaysInSlices(t *testing.T) {
 		}
 	}
 }
+
+// TestWinograd4AsmStaysInSlices: the F(4x4) transforms' rows, products
+// and outputs each end at a guard page, as short as the contracts allow
+// (up to 28 tiles, whose 36 products fill most of the page).
+func TestWinograd4AsmStaysInSlices(t *testing.T) {
+	for _, im := range asmTiers() {
+		for tw := 1; tw <= 28; tw++ {
+			pw := Winograd4RowWidth(tw)
+			rows, out := guardedFloats(t, 6*pw), guardedFloats(t, 35*tw+tw)
+			im.Winograd4InputRow(rows, pw, tw, out, tw)
+			m := guardedFloats(t, 35*tw+tw)
+			dst := guardedFloats(t, 16*tw)
+			im.Winograd4OutputRow(m, tw, tw, 0.5, true, true, dst, 4*tw)
+			for i, v := range dst {
+				if v != 0.5 { // zero products and rows: the bias
+					t.Fatalf("%s: %d tiles: dst[%d] = %g, want the bias", im.Name, tw, i, v)
+				}
+			}
+		}
+	}
+}

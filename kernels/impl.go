@@ -30,6 +30,11 @@ type Impl struct {
 	// winogradOutput is WinogradOutputRow without the argument checks.
 	winogradOutput func(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32)
 
+	// winograd4Input and winograd4Output are Winograd4InputRow and
+	// Winograd4OutputRow without the argument checks.
+	winograd4Input  func(rows []float32, pw, tw int, out []float32, stride int)
+	winograd4Output func(m []float32, stride, tw int, bias float32, flags int, dst []float32, ld int)
+
 	// gatherEven is GatherEven without the argument checks.
 	gatherEven func(dst, src []float32)
 
@@ -57,6 +62,9 @@ var generic = &Impl{
 	winogradInput:  winogradInputGeneric,
 	winogradOutput: winogradOutputGeneric,
 	gatherEven:     gatherEvenGeneric,
+
+	winograd4Input:  winograd4InputGeneric,
+	winograd4Output: winograd4OutputGeneric,
 
 	packARows:    packARowsFull,
 	packBPanels:  packBPanelsGeneric,

@@ -17,7 +17,10 @@ var avx2Tier = &Impl{
 
 	winogradInput:  winogradInputRowAVX2,
 	winogradOutput: winogradOutputRowAVX2,
-	gatherEven:     gatherEvenRowAVX2,
+
+	winograd4Input:  winograd4InputRowAVX2,
+	winograd4Output: winograd4OutputRowAVX2,
+	gatherEven:      gatherEvenRowAVX2,
 
 	packARows:    packARowsAmd64,
 	packBPanels:  packBPanelsVector,
@@ -39,7 +42,10 @@ var avx512Tier = &Impl{
 
 	winogradInput:  winogradInputRowAVX512,
 	winogradOutput: winogradOutputRowAVX512,
-	gatherEven:     gatherEvenRowAVX512,
+
+	winograd4Input:  winograd4InputRowAVX512,
+	winograd4Output: winograd4OutputRowAVX512,
+	gatherEven:      gatherEvenRowAVX512,
 
 	packARows:    packARowsAmd64,
 	packBPanels:  packBPanelsVector,

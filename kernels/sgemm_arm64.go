@@ -2,7 +2,7 @@
 
 package kernels
 
-//go:generate go run asmgen_arm64.go
+//go:generate go run asmgen_arm64.go asmgen_winograd4_arm64.go
 
 // neonTier runs the 8x12 NEON micro-kernel: 24 accumulators in V8-V31, A
 // values used by lane (by-element FMLA), so a k step is 5 loads and 24 FMAs.
@@ -19,7 +19,10 @@ var neonTier = &Impl{
 
 	winogradInput:  winogradInputRowNEON,
 	winogradOutput: winogradOutputRowNEON,
-	gatherEven:     gatherEvenRowNEON,
+
+	winograd4Input:  winograd4InputRowNEON,
+	winograd4Output: winograd4OutputRowNEON,
+	gatherEven:      gatherEvenRowNEON,
 
 	packARows:    packARowsFull,
 	packBPanels:  packBPanelsNEON,

@@ -60,10 +60,20 @@ func winogradInputTiles(rows []float32, pw, t0, t1 int, out []float32, stride in
 // the reference on the rest.
 func winogradInputBlocks(rows []float32, pw, tw int, out []float32, stride, n int,
 	kernel func(rows *float32, pw, blocks int, out *float32, stride int)) {
+	winogradBlocks(tw, n, func(blocks int) { kernel(&rows[0], pw, blocks, &out[0], stride) },
+		func(t0 int) { winogradInputTiles(rows, pw, t0, tw, out, stride) })
+}
+
+// winogradBlocks is the block/tail split of the tiers without masked
+// tails, both tile sizes: kernel transforms the whole blocks of n tiles
+// among tw, tail the tiles from t0, the first one after them.
+func winogradBlocks(tw, n int, kernel func(blocks int), tail func(t0 int)) {
 	if blocks := tw / n; blocks > 0 {
-		kernel(&rows[0], pw, blocks, &out[0], stride)
+		kernel(blocks)
 	}
-	winogradInputTiles(rows, pw, tw/n*n, tw, out, stride)
+	if t0 := tw / n * n; t0 < tw {
+		tail(t0)
+	}
 }
 
 func roundUp(a, b int) int { return ceilDiv(a, b) * b }
@@ -145,8 +155,6 @@ func winogradOutputTiles(m []float32, stride, t0, t1 int, bias float32, flags in
 // the reference on the rest.
 func winogradOutputBlocks(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32, n int,
 	kernel func(m *float32, stride, blocks int, bias float32, flags int, row0, row1 *float32)) {
-	if blocks := tw / n; blocks > 0 {
-		kernel(&m[0], stride, blocks, bias, flags, &row0[0], &row1[0])
-	}
-	winogradOutputTiles(m, stride, tw/n*n, tw, bias, flags, row0, row1)
+	winogradBlocks(tw, n, func(blocks int) { kernel(&m[0], stride, blocks, bias, flags, &row0[0], &row1[0]) },
+		func(t0 int) { winogradOutputTiles(m, stride, t0, tw, bias, flags, row0, row1) })
 }

@@ -5,23 +5,23 @@
 // Permutation indexes for VPERMI2PS: the odd columns of two 16-float
 // vectors, in order (column 1 of 16 tiles); the even ones (column 0) are
 // ·evenLanes in gather_amd64.s.
-DATA winoOdd<>+0(SB)/4, $1
-DATA winoOdd<>+4(SB)/4, $3
-DATA winoOdd<>+8(SB)/4, $5
-DATA winoOdd<>+12(SB)/4, $7
-DATA winoOdd<>+16(SB)/4, $9
-DATA winoOdd<>+20(SB)/4, $11
-DATA winoOdd<>+24(SB)/4, $13
-DATA winoOdd<>+28(SB)/4, $15
-DATA winoOdd<>+32(SB)/4, $17
-DATA winoOdd<>+36(SB)/4, $19
-DATA winoOdd<>+40(SB)/4, $21
-DATA winoOdd<>+44(SB)/4, $23
-DATA winoOdd<>+48(SB)/4, $25
-DATA winoOdd<>+52(SB)/4, $27
-DATA winoOdd<>+56(SB)/4, $29
-DATA winoOdd<>+60(SB)/4, $31
-GLOBL winoOdd<>(SB), RODATA|NOPTR, $64
+DATA ·oddLanes+0(SB)/4, $1
+DATA ·oddLanes+4(SB)/4, $3
+DATA ·oddLanes+8(SB)/4, $5
+DATA ·oddLanes+12(SB)/4, $7
+DATA ·oddLanes+16(SB)/4, $9
+DATA ·oddLanes+20(SB)/4, $11
+DATA ·oddLanes+24(SB)/4, $13
+DATA ·oddLanes+28(SB)/4, $15
+DATA ·oddLanes+32(SB)/4, $17
+DATA ·oddLanes+36(SB)/4, $19
+DATA ·oddLanes+40(SB)/4, $21
+DATA ·oddLanes+44(SB)/4, $23
+DATA ·oddLanes+48(SB)/4, $25
+DATA ·oddLanes+52(SB)/4, $27
+DATA ·oddLanes+56(SB)/4, $29
+DATA ·oddLanes+60(SB)/4, $31
+GLOBL ·oddLanes(SB), RODATA|NOPTR, $64
 
 // WROW512 loads row ptr's columns 2tx..2tx+33 (byte offset BX) as the
 // four columns of 16 tiles: c0 = even(cols 0..31), c1 = odd(cols 0..31),
@@ -69,7 +69,7 @@ TEXT ·winogradInputAVX512(SB), NOSPLIT, $0-40
 	LEAQ    (R10)(R8*1), R11       // row 2
 	LEAQ    (R11)(R8*1), R12       // row 3
 	VMOVUPS ·evenLanes(SB), Z30
-	VMOVUPS winoOdd<>(SB), Z31
+	VMOVUPS ·oddLanes(SB), Z31
 	XORQ    AX, AX                 // first tile of the block
 	XORQ    BX, BX                 // its byte offset in a row: 8 per tile
 
@@ -213,41 +213,41 @@ done256:
 
 // Interleaving indexes for VPERMI2PS: a0 b0 a1 b1 ... a7 b7, then a8 b8 ...
 // a15 b15 (a the first table, b the second).
-DATA winoZipLo<>+0(SB)/4, $0
-DATA winoZipLo<>+4(SB)/4, $16
-DATA winoZipLo<>+8(SB)/4, $1
-DATA winoZipLo<>+12(SB)/4, $17
-DATA winoZipLo<>+16(SB)/4, $2
-DATA winoZipLo<>+20(SB)/4, $18
-DATA winoZipLo<>+24(SB)/4, $3
-DATA winoZipLo<>+28(SB)/4, $19
-DATA winoZipLo<>+32(SB)/4, $4
-DATA winoZipLo<>+36(SB)/4, $20
-DATA winoZipLo<>+40(SB)/4, $5
-DATA winoZipLo<>+44(SB)/4, $21
-DATA winoZipLo<>+48(SB)/4, $6
-DATA winoZipLo<>+52(SB)/4, $22
-DATA winoZipLo<>+56(SB)/4, $7
-DATA winoZipLo<>+60(SB)/4, $23
-GLOBL winoZipLo<>(SB), RODATA|NOPTR, $64
+DATA ·zipLoLanes+0(SB)/4, $0
+DATA ·zipLoLanes+4(SB)/4, $16
+DATA ·zipLoLanes+8(SB)/4, $1
+DATA ·zipLoLanes+12(SB)/4, $17
+DATA ·zipLoLanes+16(SB)/4, $2
+DATA ·zipLoLanes+20(SB)/4, $18
+DATA ·zipLoLanes+24(SB)/4, $3
+DATA ·zipLoLanes+28(SB)/4, $19
+DATA ·zipLoLanes+32(SB)/4, $4
+DATA ·zipLoLanes+36(SB)/4, $20
+DATA ·zipLoLanes+40(SB)/4, $5
+DATA ·zipLoLanes+44(SB)/4, $21
+DATA ·zipLoLanes+48(SB)/4, $6
+DATA ·zipLoLanes+52(SB)/4, $22
+DATA ·zipLoLanes+56(SB)/4, $7
+DATA ·zipLoLanes+60(SB)/4, $23
+GLOBL ·zipLoLanes(SB), RODATA|NOPTR, $64
 
-DATA winoZipHi<>+0(SB)/4, $8
-DATA winoZipHi<>+4(SB)/4, $24
-DATA winoZipHi<>+8(SB)/4, $9
-DATA winoZipHi<>+12(SB)/4, $25
-DATA winoZipHi<>+16(SB)/4, $10
-DATA winoZipHi<>+20(SB)/4, $26
-DATA winoZipHi<>+24(SB)/4, $11
-DATA winoZipHi<>+28(SB)/4, $27
-DATA winoZipHi<>+32(SB)/4, $12
-DATA winoZipHi<>+36(SB)/4, $28
-DATA winoZipHi<>+40(SB)/4, $13
-DATA winoZipHi<>+44(SB)/4, $29
-DATA winoZipHi<>+48(SB)/4, $14
-DATA winoZipHi<>+52(SB)/4, $30
-DATA winoZipHi<>+56(SB)/4, $15
-DATA winoZipHi<>+60(SB)/4, $31
-GLOBL winoZipHi<>(SB), RODATA|NOPTR, $64
+DATA ·zipHiLanes+0(SB)/4, $8
+DATA ·zipHiLanes+4(SB)/4, $24
+DATA ·zipHiLanes+8(SB)/4, $9
+DATA ·zipHiLanes+12(SB)/4, $25
+DATA ·zipHiLanes+16(SB)/4, $10
+DATA ·zipHiLanes+20(SB)/4, $26
+DATA ·zipHiLanes+24(SB)/4, $11
+DATA ·zipHiLanes+28(SB)/4, $27
+DATA ·zipHiLanes+32(SB)/4, $12
+DATA ·zipHiLanes+36(SB)/4, $28
+DATA ·zipHiLanes+40(SB)/4, $13
+DATA ·zipHiLanes+44(SB)/4, $29
+DATA ·zipHiLanes+48(SB)/4, $14
+DATA ·zipHiLanes+52(SB)/4, $30
+DATA ·zipHiLanes+56(SB)/4, $15
+DATA ·zipHiLanes+60(SB)/4, $31
+GLOBL ·zipHiLanes(SB), RODATA|NOPTR, $64
 
 // LOWBITS sets reg to the low n bits (n in CX, 0..16): 1<<n - 1.
 #define LOWBITS(reg) \
@@ -265,8 +265,8 @@ TEXT ·winogradOutputAVX512(SB), NOSPLIT, $0-56
 	MOVQ         row0+40(FP), DI
 	MOVQ         row1+48(FP), R10
 	SHLQ         $2, R9
-	VMOVUPS      winoZipLo<>(SB), Z29
-	VMOVUPS      winoZipHi<>(SB), Z30
+	VMOVUPS      ·zipLoLanes(SB), Z29
+	VMOVUPS      ·zipHiLanes(SB), Z30
 	VPXORD       Z31, Z31, Z31
 	XORQ         AX, AX
 

@@ -131,8 +131,8 @@ func (m *Model) fpn(p *plan) {
 }
 
 // heads runs both heads on every level of image b. Every head conv is a
-// Winograd F(2x2, 3x3) conv whose 16 GEMMs each cover the tiles of all five
-// levels side by side, so the small levels ride along with P3. The first
+// Winograd conv (F(4x4, 3x3): headTile) whose GEMMs each cover the tiles of
+// all five levels side by side, so the small levels ride along with P3. The first
 // convs of the two towers read the same transformed input and run as one
 // conv of stacked weights.
 func (m *Model) heads(p *plan, b int) {

@@ -2,7 +2,7 @@ package net
 
 import "github.com/retina-edge/retina/kernels"
 
-// A head conv's 16 products cover every tile of every level; for a conv
+// A head conv's products (16 for F(2x2), 36 for F(4x4)) cover every tile of every level; for a conv
 // with more outputs than a tower's (the stacked first convs, the class
 // logits: 720 channels at 80 classes) the products would need the most
 // memory of the whole pass. So the products run in chunks of whole tile
@@ -48,15 +48,17 @@ func (j *headOutJob) RunRange(part, lo, hi int) {
 		default:
 			dst = imagePlanes(p.outputs[s.level].BoxDeltas, j.b)
 		}
-		y0 := 2 * s.ty0
-		band := planes{data: dst.data[y0*dst.w:], c: dst.c, h: min(dst.h-y0, 2*(s.ty1-s.ty0)), w: dst.w, stride: dst.stride}
-		winogradOutputRange(j.im, p.hsc.wm, j.n, s.col, s.ty1-s.ty0, g.tw[s.level], c.bias, c.relu, false, band, lo, hi, rows)
+		y0 := g.tile * s.ty0
+		band := planes{data: dst.data[y0*dst.w:], c: dst.c, h: min(dst.h-y0, g.tile*(s.ty1-s.ty0)), w: dst.w, stride: dst.stride}
+		winogradOutputRange(j.im, p.hsc.wm, g.tile, j.n, s.col, s.ty1-s.ty0, g.tw[s.level], c.bias, c.relu, false, band, lo, hi, rows)
 	}
 }
 
 // headChunkCols is the most tile columns one chunk of an oc-output conv's
 // products holds: what the products buffer takes, at least one P3 row.
-func (p *plan) headChunkCols(oc int) int { return max(p.tiles.tw[0], len(p.hsc.wm)/(16*oc)) }
+func (p *plan) headChunkCols(oc int) int {
+	return max(p.tiles.tw[0], len(p.hsc.wm)/(winoPositions(p.tiles.tile)*oc))
+}
 
 // headConv runs head conv c on the transformed input (p.hsc.wv) chunk by
 // chunk; job says where the outputs go.
@@ -90,7 +92,7 @@ func (m *Model) headConv(p *plan, c *conv, job headOutJob) {
 // the output transform of the segments gathered in p.headOut.
 func (m *Model) headChunk(p *plan, c *conv, t0, t1 int) {
 	total, n := p.tiles.total(), t1-t0
-	m.engine.SgemmPackedBatch(c.wino.u[:], n, p.hsc.wv[t0:], c.InC*total, total, p.hsc.wm, c.OutC*n, n)
+	m.engine.SgemmPackedBatch(c.wino.u, n, p.hsc.wv[t0:], c.InC*total, total, p.hsc.wm, c.OutC*n, n)
 	j := &p.headOut
 	j.n = n
 	m.engine.ParallelRange(j, c.OutC)

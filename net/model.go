@@ -2,7 +2,6 @@ package net
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/retina-edge/retina/kernels"
 )
@@ -182,16 +181,8 @@ func (b *builder) conv(s ArchConv) *conv {
 	if b.stacks(c, w) {
 		return c
 	}
-	// The heads' convs run as Winograd F(2x2, 3x3) over all levels at once;
-	// so do the other narrow 3x3 convs (at most 64 input channels), which
-	// run on a network's largest maps. Measured on one thread, alternating
-	// rounds: ResNet-18 at 320x320, backbone 66.5-68.9 -> 58.2-59.9 CPU ms
-	// with layer1 (64 channels, 80x80) as Winograd, while layer2 (128,
-	// 40x40) or the FPN's 3x3 convs (256) gained nothing, their Winograd
-	// GEMMs too small; the default model at 448x448 (16..64 channels),
-	// 35.2-35.6 -> 30.3-31.4 ms, the same with or without its FPN's convs.
-	if winogradFits(s.K, s.Stride, s.Pad) && (strings.HasPrefix(s.Name, "head.") || s.InC <= 64) {
-		c.wino = newWinogradConv(b.impl, w, s.OutC, s.InC)
+	if tile := winogradTileFor(s); tile != 0 {
+		c.wino = newWinogradConv(b.impl, w, s.OutC, s.InC, tile)
 	} else {
 		k := s.ColRows()
 		c.packed = kernels.PackA(b.impl, false, s.OutC, k, w, k)
@@ -218,7 +209,7 @@ func (b *builder) stacks(c *conv, w []float32) bool {
 		if c.bias != nil {
 			s.bias = append(append([]float32(nil), b.cls.bias...), c.bias...)
 		}
-		s.wino = newWinogradConv(b.impl, append(b.clsW, w...), s.OutC, s.InC)
+		s.wino = newWinogradConv(b.impl, append(b.clsW, w...), s.OutC, s.InC, winogradTileFor(b.cls.ArchConv))
 		b.first, b.cls, b.clsW = &s, nil, nil
 		return true
 	}

@@ -77,7 +77,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	colFor := func(c *conv, h, w int) {
 		grow(&s.col, c.colSize(h, w))
 		if c.wino != nil {
-			v, mm, rows := winogradScratch(c.InC, c.OutC, h, w)
+			v, mm, rows := winogradScratch(c.wino.tile, c.InC, c.OutC, h, w)
 			grow(&s.wv, v)
 			grow(&s.wm, mm)
 			grow(&s.wRows, rows)
@@ -134,18 +134,20 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	for l, sh := range s.levels {
 		lh[l], lw[l] = sh[2], sh[3]
 	}
-	s.tiles = newTileGrid(lh, lw)
+	tile := m.clsOut.wino.tile
+	s.tiles = newTileGrid(lh, lw, tile)
 	// The heads' Winograd convs run over all levels' tiles at once.
-	s.hwv = 16 * f * s.tiles.total()
+	n := winoPositions(tile)
+	s.hwv = n * f * s.tiles.total()
 	// Wider convs run their products in chunks of tile rows within a
 	// tower conv's products (see headConv), at least one row of P3 tiles.
 	widest := max(2*f, a*m.cfg.NumClasses, a*4)
 	budget := headProductsBudget
 	if budget == 0 {
-		budget = 16 * f * s.tiles.total()
+		budget = n * f * s.tiles.total()
 	}
-	s.hwm = max(min(budget, 16*widest*s.tiles.total()), 16*widest*s.tiles.tw[0])
-	s.hwRows = winogradRows(s.tiles.th[0], s.tiles.tw[0]) // P3's tiles: the most rows and columns
+	s.hwm = max(min(budget, n*widest*s.tiles.total()), n*widest*s.tiles.tw[0])
+	s.hwRows = winogradRows(tile, s.tiles.th[0], s.tiles.tw[0]) // P3's tiles: the most rows and columns
 	return s
 }
 

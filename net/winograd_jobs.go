@@ -15,37 +15,7 @@ func (j *winoInJob) RunRange(part, lo, hi int) {
 	g, p := &j.p.tiles, j.p
 	rows := p.hsc.threadRows(part)
 	for l := range NumLevels {
-		winogradInputRange(j.im, p.levelPlanes(j.img, l, j.c), lo, hi, p.hsc.wv, g.total(), g.off[l], g.th[l], g.tw[l], rows)
-	}
-}
-
-// winoOutJob is the output transform of conv c, split over threads by
-// output channel, into one image buffer (img) or, for the heads' last
-// convs (head), into image b's class or box outputs of every level.
-type winoOutJob struct {
-	im   *kernels.Impl
-	p    *plan
-	c    *conv
-	img  []float32
-	head bool
-	cls  bool
-	b    int
-}
-
-func (j *winoOutJob) RunRange(part, lo, hi int) {
-	g, p, c := &j.p.tiles, j.p, j.c
-	rows := p.hsc.threadRows(part) // the input job's scratch, free now
-	for l := range NumLevels {
-		var dst planes
-		switch {
-		case !j.head:
-			dst = p.levelPlanes(j.img, l, c.OutC)
-		case j.cls:
-			dst = imagePlanes(p.outputs[l].ClassLogits, j.b)
-		default:
-			dst = imagePlanes(p.outputs[l].BoxDeltas, j.b)
-		}
-		winogradOutputRange(j.im, p.hsc.wm, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, dst, lo, hi, rows)
+		winogradInputRange(j.im, p.levelPlanes(j.img, l, j.c), lo, hi, p.hsc.wv, g.tile, g.total(), g.off[l], g.th[l], g.tw[l], rows)
 	}
 }
 
@@ -63,8 +33,8 @@ type mapWinoJob struct {
 func (j *mapWinoJob) RunRange(part, lo, hi int) {
 	rows, t := j.sc.threadRows(part), j.th*j.tw
 	if !j.output {
-		winogradInputRange(j.im, j.src, lo, hi, j.sc.wv, t, 0, j.th, j.tw, rows)
+		winogradInputRange(j.im, j.src, lo, hi, j.sc.wv, j.c.wino.tile, t, 0, j.th, j.tw, rows)
 		return
 	}
-	winogradOutputRange(j.im, j.sc.wm, t, 0, j.th, j.tw, j.c.bias, j.c.relu, j.accumulate, j.dst, lo, hi, rows)
+	winogradOutputRange(j.im, j.sc.wm, j.c.wino.tile, t, 0, j.th, j.tw, j.c.bias, j.c.relu, j.accumulate, j.dst, lo, hi, rows)
 }
