@@ -24,6 +24,7 @@ func commands() []command {
 		{"stream", "detect objects in a camera or video stream", runStream},
 		{"eval", "score detections with the COCO metrics", runEval},
 		{"synth", "generate a synthetic shapes dataset", runSynth},
+		{"label", "label frames with a model's detections (a dataset for training)", runLabel},
 		{"train", "fine-tune a model with focal loss", runTrain},
 		{"quantize", "quantize a float model to int8 (calibrated on images)", runQuantize},
 		{"bench", "measure kernels and models (retina bench kernels|model)", runBench},
