@@ -409,6 +409,17 @@ func initialModel(f *trainFlags, classes []string) (net.Config, map[string]net.P
 			return cfg, nil, false, err
 		}
 		weights = w
+		if *f.backboneWeights != "" {
+			// A pretrained backbone: fine-tuned as torchvision does (the
+			// stem and layer1 frozen by default), not trained from scratch.
+			if err := loadBackboneWeights(*f.backboneWeights, cfg, weights); err != nil {
+				return cfg, nil, false, err
+			}
+			scratch = false
+		}
+	}
+	if *f.backboneWeights != "" && (*f.backbone == "" || *f.backbone == train.EdgeBackbone) {
+		return cfg, nil, false, usagef("--backbone-weights initialises a --backbone resnet18, resnet34 or resnet50")
 	}
 	if !scratch && *f.size != 0 {
 		cfg.MinSize, cfg.MaxSize = *f.size, *f.size

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/dataset"
+	"github.com/retina-edge/retina/net/torchimport"
 )
 
 // applyTeacherScores gives the training set's objects their teacher's
@@ -25,6 +27,19 @@ func applyTeacherScores(path string, ds *dataset.Dataset) error {
 	}
 	if n == 0 {
 		return fmt.Errorf("%s: none of the training set's boxes is the teacher's (is it the file of this dataset?)", path)
+	}
+	return nil
+}
+
+// loadBackboneWeights replaces the backbone tensors of weights with those
+// of a torchvision ImageNet classification checkpoint.
+func loadBackboneWeights(path string, cfg net.Config, weights map[string]net.Param) error {
+	bw, err := torchimport.ImportBackbone(path, cfg)
+	if err != nil {
+		return err
+	}
+	for k, v := range bw {
+		weights[k] = v
 	}
 	return nil
 }
