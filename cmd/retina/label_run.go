@@ -255,17 +255,10 @@ func mustRel(root, p string) string {
 // bbox is computed from the same float32 corners, so the results are the
 // ground truth's boxes exactly.
 func writeCOCOResults(path string, ts *dataset.TeacherScores) error {
-	type result struct {
-		ImageID    int        `json:"image_id"`
-		CategoryID int        `json:"category_id"`
-		BBox       [4]float32 `json:"bbox"`
-		Score      float32    `json:"score"`
-	}
-	out := []result{}
+	out := []cocoResult{}
 	for i, im := range ts.Images {
 		for _, b := range im.Boxes {
-			x := b.Box
-			out = append(out, result{i + 1, b.Class + 1, [4]float32{x[0], x[1], x[2] - x[0], x[3] - x[1]}, b.Score})
+			out = append(out, newCOCOResult(i+1, b.Class+1, b.Box, b.Score))
 		}
 	}
 	data, err := json.Marshal(out)
@@ -273,4 +266,18 @@ func writeCOCOResults(path string, ts *dataset.TeacherScores) error {
 		return err
 	}
 	return atomicfile.WriteBytes(path, append(data, '\n'))
+}
+
+// cocoResult is one detection of a COCO results file.
+type cocoResult struct {
+	ImageID    int        `json:"image_id"`
+	CategoryID int        `json:"category_id"`
+	BBox       [4]float32 `json:"bbox"` // x, y, width, height
+	Score      float32    `json:"score"`
+}
+
+// newCOCOResult converts corners x1, y1, x2, y2 to COCO's x, y, w, h as
+// dataset.WriteCOCO converts its annotations (the same float32 operations).
+func newCOCOResult(image, category int, box [4]float32, score float32) cocoResult {
+	return cocoResult{image, category, [4]float32{box[0], box[1], box[2] - box[0], box[3] - box[1]}, score}
 }

@@ -69,13 +69,7 @@ func detectAsCOCOResults(t *testing.T, annotations string, keep map[string]int, 
 		ids[p] = im.ID
 		args = append(args, p)
 	}
-	type result struct {
-		ImageID    int        `json:"image_id"`
-		CategoryID int        `json:"category_id"`
-		BBox       [4]float32 `json:"bbox"`
-		Score      float32    `json:"score"`
-	}
-	results := []result{}
+	results := []cocoResult{}
 	for _, line := range strings.Split(strings.TrimSpace(mustRunCLI(t, args...)), "\n") {
 		var r imageResult
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
@@ -83,8 +77,7 @@ func detectAsCOCOResults(t *testing.T, annotations string, keep map[string]int, 
 		}
 		for _, d := range r.Detections {
 			if c, ok := keep[d.Label]; ok {
-				b := d.Box
-				results = append(results, result{ids[r.Image], c, [4]float32{b[0], b[1], b[2] - b[0], b[3] - b[1]}, d.Score})
+				results = append(results, newCOCOResult(ids[r.Image], c, d.Box, d.Score))
 			}
 		}
 	}

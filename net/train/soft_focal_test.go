@@ -11,13 +11,8 @@ func TestSoftFocalLossFiniteDifferences(t *testing.T) {
 	for _, ag := range [][2]float64{{0.25, 2}, {-1, 2}, {0.6, 1.5}, {0.25, 1}} {
 		for _, x := range []float64{-25, -6, -1.3, -0.2, 0, 0.4, 2.2, 7, 25} {
 			for _, y := range []float64{0, 0.3, 0.55, 0.93, 1} {
-				_, g := softFocalLoss(x, y, ag[0], ag[1])
-				up, _ := softFocalLoss(x+fdStep, y, ag[0], ag[1])
-				down, _ := softFocalLoss(x-fdStep, y, ag[0], ag[1])
-				num := (up - down) / (2 * fdStep)
-				if !closeTo(g, num, 1e-5, 1e-8) {
-					t.Errorf("alpha %g gamma %g x %g y %g: gradient %g, numeric %g", ag[0], ag[1], x, y, g, num)
-				}
+				checkScalarGrad(t, x, func(x float64) (float64, float64) { return softFocalLoss(x, y, ag[0], ag[1]) },
+					"alpha %g gamma %g x %g y %g", ag[0], ag[1], x, y)
 			}
 		}
 	}

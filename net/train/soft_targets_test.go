@@ -1,7 +1,6 @@
 package train
 
 import (
-	"math"
 	"slices"
 	"testing"
 )
@@ -58,22 +57,5 @@ func TestSoftTargets(t *testing.T) {
 	if soft.Box != hard.Box || soft.Foreground != hard.Foreground || soft.Class == hard.Class {
 		t.Fatalf("soft %+v, hard %+v: only the class loss should differ", soft, hard)
 	}
-	var norm float64
-	for _, p := range n.Params() {
-		for _, v := range p.Grad {
-			norm += float64(v) * float64(v)
-		}
-	}
-	norm = math.Sqrt(norm)
-	const h = 5e-4
-	for _, p := range n.Params() {
-		for i := range p.Data {
-			p.Data[i] -= float32(h * float64(p.Grad[i]) / norm)
-		}
-	}
-	after, _ := stepGrads(t, n, b)
-	got, want := soft.Total-after.Total, h*norm
-	if !(math.Abs(got-want) <= 0.05*want) {
-		t.Fatalf("a step of %g against the soft loss's gradient lowered it by %g, first order predicts %g", h, got, want)
-	}
+	checkFirstOrderDecrease(t, n, b, soft)
 }
