@@ -34,6 +34,7 @@ func commands() []command {
 }
 
 func main() {
+	setGCDefault()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
