@@ -18,6 +18,6 @@ func NeedTorch(t testing.TB) string {
 			return py
 		}
 	}
-	t.Fatal("no python3 that imports torch and torchvision: this test runs PyTorch; apt-get install python3-torch python3-torchvision")
+	t.Fatal("no python3 that imports torch and torchvision: this test runs PyTorch; install them with `make test` (installs every test tool) or apt-get install python3-torch python3-torchvision")
 	return ""
 }
