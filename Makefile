@@ -1,7 +1,8 @@
 .PHONY: test release qemu-detect clean-dist
 
 # The README's test command: installs the Debian packages of the programs
-# some tests run (ffmpeg, chromium, mosquitto, qemu-user, prometheus) when
+# some tests run (ffmpeg, chromium, mosquitto, qemu-user, prometheus,
+# python3-torch) when
 # missing, then runs every test. go test -short ./... needs Go alone.
 test:
 	scripts/install-test-tools.sh

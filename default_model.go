@@ -6,8 +6,10 @@ package retina
 
 import (
 	_ "embed"
+	"fmt"
 
 	"github.com/retina-edge/retina/net"
+	"github.com/retina-edge/retina/net/safetensors"
 )
 
 // DefaultModelName names the embedded model in messages.
@@ -20,4 +22,17 @@ var defaultModel []byte
 // state_dict tensors, checked as a model file read from disk is.
 func DefaultModelWeights() (net.Config, map[string]net.Param, error) {
 	return net.ParseModel(DefaultModelName, defaultModel)
+}
+
+// DefaultModel builds the embedded model, each tensor decoded only when its
+// layer is packed (net.ModelFromFile).
+func DefaultModel(opts net.Options) (*net.Model, error) {
+	f, err := safetensors.Parse(defaultModel)
+	if err == nil {
+		var m *net.Model
+		if m, err = net.ModelFromFile(f, opts); err == nil {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: %w", DefaultModelName, err)
 }

@@ -1,9 +1,6 @@
 package camera
 
 import (
-	"net"
-	"os/exec"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -11,52 +8,12 @@ import (
 	"github.com/retina-edge/retina/internal/testtool"
 )
 
-// ffmpegCamera is ffmpeg serving its test pattern as MJPEG over HTTP the way
-// people run it as an IP camera: -f mpjpeg -listen 1, default content type.
-type ffmpegCamera struct {
-	t   *testing.T
-	bin string
-	url string
-	cmd *exec.Cmd
-}
+// ffmpegCamera is ffmpeg's test pattern at 10 fps served as an IP camera.
+type ffmpegCamera struct{ *testtool.FFmpegCamera }
 
-func newFFmpegCamera(t *testing.T) *ffmpegCamera {
-	bin := testtool.Need(t, "ffmpeg", "ffmpeg")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	c := &ffmpegCamera{t: t, bin: bin, url: "http://127.0.0.1:" + strconv.Itoa(port) + "/cam"}
-	t.Cleanup(c.kill)
-	return c
-}
+func newFFmpegCamera(t *testing.T) ffmpegCamera { return ffmpegCamera{testtool.NewFFmpegCamera(t)} }
 
-func (c *ffmpegCamera) start() {
-	c.t.Helper()
-	c.cmd = exec.Command(c.bin, "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi",
-		"-i", "testsrc=size=320x240:rate=10", "-f", "mpjpeg", "-listen", "1", c.url)
-	if err := c.cmd.Start(); err != nil {
-		c.t.Fatalf("ffmpeg: %v", err)
-	}
-}
-
-func (c *ffmpegCamera) kill() {
-	if c.cmd != nil && c.cmd.Process != nil {
-		c.cmd.Process.Signal(syscall.SIGCONT)
-		c.cmd.Process.Kill()
-		c.cmd.Wait()
-		c.cmd = nil
-	}
-}
-
-func (c *ffmpegCamera) signal(s syscall.Signal) {
-	c.t.Helper()
-	if err := c.cmd.Process.Signal(s); err != nil {
-		c.t.Fatal(err)
-	}
-}
+func (c ffmpegCamera) start() { c.Start("-f", "lavfi", "-i", "testsrc=size=320x240:rate=10") }
 
 // ffmpegOptions: quick retries and a stall timeout well above ffmpeg's
 // 0.1 s frame interval.
@@ -81,11 +38,11 @@ func readFFmpegFrames(t *testing.T, src Source, n int) uint64 {
 
 // streamingFFmpeg starts ffmpeg and a source reading it, and returns once
 // frames flow, with the events so far (ffmpeg may be down at start) drained.
-func streamingFFmpeg(t *testing.T) (*ffmpegCamera, Source, *eventLog) {
+func streamingFFmpeg(t *testing.T) (ffmpegCamera, Source, *eventLog) {
 	cam := newFFmpegCamera(t)
 	cam.start()
 	events := newEventLog()
-	src := openLiveT(t, cam.url, ffmpegOptions(events))
+	src := openLiveT(t, cam.URL(), ffmpegOptions(events))
 	readFFmpegFrames(t, src, 5)
 	if st := statusOf(t, src); !st.Up {
 		t.Fatalf("status %+v, want up", st)
@@ -98,7 +55,7 @@ func streamingFFmpeg(t *testing.T) (*ffmpegCamera, Source, *eventLog) {
 // reports it down, keeps trying, and delivers again when it is restarted.
 func TestFFmpegCameraKilledAndRestarted(t *testing.T) {
 	cam, src, events := streamingFFmpeg(t)
-	cam.kill()
+	cam.Kill()
 	pending := readAsync(src)
 	down := events.waitFor(t, CameraDown)
 	t.Log(down)
@@ -124,7 +81,7 @@ func TestFFmpegCameraKilledAndRestarted(t *testing.T) {
 func TestFFmpegCameraStartedAfterTheSource(t *testing.T) {
 	cam := newFFmpegCamera(t)
 	events := newEventLog()
-	src := openLiveT(t, cam.url, ffmpegOptions(events))
+	src := openLiveT(t, cam.URL(), ffmpegOptions(events))
 	t.Log(events.waitFor(t, CameraDown))
 	if st := statusOf(t, src); st.Up {
 		t.Fatalf("status %+v before the camera started", st)
@@ -144,14 +101,14 @@ func TestFFmpegCameraStartedAfterTheSource(t *testing.T) {
 // which is the only one ffmpeg -listen 1 serves.
 func TestFFmpegCameraPausedAndResumed(t *testing.T) {
 	cam, src, events := streamingFFmpeg(t)
-	cam.signal(syscall.SIGSTOP)
+	cam.Signal(syscall.SIGSTOP)
 	pending := readAsync(src)
 	t.Log(events.waitFor(t, CameraStalled))
 	if st := statusOf(t, src); st.Up || st.Stalls != 1 {
 		t.Errorf("status during the pause %+v, want down with one stall", st)
 	}
 	time.Sleep(500 * time.Millisecond) // paused well past the stall timeout
-	cam.signal(syscall.SIGCONT)
+	cam.Signal(syscall.SIGCONT)
 	awaitRead(t, pending).must(t).Release()
 	// Not a timing assertion: a stall is declared no sooner than the timeout
 	// after the silence began, and the outage is counted from there.

@@ -69,6 +69,13 @@ func Im2colPlanes(im *Impl, s ConvShape, src []float32, planeStride int, col []f
 	im2colRows(s, src, planeStride, 0, false, 0, col, ldc, r0, r1, im.gatherEven)
 }
 
+// Im2colPlanesBand is Im2colPlanes for the output rows [oy0, oy1) only: the
+// matrix's columns are those rows' (oy1-oy0)*OutW, so a conv on a large map
+// can run band by band with a bounded im2col scratch.
+func Im2colPlanesBand(im *Impl, s ConvShape, src []float32, planeStride int, col []float32, ldc, r0, r1, oy0, oy1 int) {
+	im2colBand(s, src, planeStride, 0, false, 0, col, ldc, r0, r1, oy0, oy1, im.gatherEven)
+}
+
 // Im2colPlanesInt8 is Im2colPlanes for int8 on im's gather: padding reads
 // zeroPoint, and values below floor read as floor (a ReLU fused into the
 // read; -128 for none).
@@ -82,7 +89,15 @@ func Im2colPlanesInt8(im *Int8Impl, s ConvShape, src []int8, planeStride int, ze
 // the plane, which lets vector code read whole vectors).
 func im2colRows[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, clamp bool, floor T,
 	col []T, ldc, r0, r1 int, even func(dst, src []T)) {
-	oh, ow := s.OutH(), s.OutW()
+	im2colBand(s, src, planeStride, pad, clamp, floor, col, ldc, r0, r1, 0, s.OutH(), even)
+}
+
+// im2colBand is im2colRows for the output rows [b0, b1): column
+// (oy-b0)*OutW+ox of the matrix is output (oy, ox).
+func im2colBand[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, clamp bool, floor T,
+	col []T, ldc, r0, r1, b0, b1 int, even func(dst, src []T)) {
+	ow := s.OutW()
+	shift := b0 * ow // the band's first column is output row b0's
 	kk := s.KH * s.KW
 	// Stride 1 with the output as wide as the input (same padding): out[oy][ox]
 	// = plane[oy+dy][ox+x0] is the plane at a constant offset, one copy for
@@ -91,22 +106,26 @@ func im2colRows[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, 
 	for row := r0; row < r1; row++ {
 		c, ky, kx := row/kk, row/s.KW%s.KH, row%s.KW
 		plane := src[c*planeStride : c*planeStride+s.H*s.W]
-		out := col[row*ldc : row*ldc+oh*ow]
+		out := col[row*ldc : row*ldc+(b1-b0)*ow]
 		x0 := kx*s.DilW - s.PadW
 		// Output columns whose input x lies inside the image.
 		lo, hi := validRange(x0, s.StrideW, s.W, ow)
 		if flat {
 			dy := ky*s.DilH - s.PadH
-			oy0, oy1 := validRange(dy, 1, s.H, oh)
-			fill(out[:oy0*ow], pad)
-			fill(out[oy1*ow:], pad)
+			oy0, oy1 := validRange(dy, 1, s.H, s.OutH())
+			oy0, oy1 = min(max(oy0, b0), b1), max(min(oy1, b1), b0)
+			if oy1 < oy0 {
+				oy1 = oy0
+			}
+			fill(out[:oy0*ow-shift], pad)
+			fill(out[oy1*ow-shift:], pad)
 			if lo < hi && oy0 < oy1 {
 				a, b := oy0*ow+lo, (oy1-1)*ow+hi
-				copy(out[a:b], plane[a+dy*s.W+x0:b+dy*s.W+x0])
+				copy(out[a-shift:b-shift], plane[a+dy*s.W+x0:b+dy*s.W+x0])
 			}
 			for oy := oy0; oy < oy1; oy++ {
 				// A pixel or two a line: no call.
-				line := out[oy*ow : (oy+1)*ow]
+				line := out[oy*ow-shift : (oy+1)*ow-shift]
 				for ox := range line[:lo] {
 					line[ox] = pad
 				}
@@ -116,8 +135,8 @@ func im2colRows[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, 
 			}
 			continue
 		}
-		for oy := 0; oy < oh; oy++ {
-			line := out[oy*ow : (oy+1)*ow]
+		for oy := b0; oy < b1; oy++ {
+			line := out[oy*ow-shift : (oy+1)*ow-shift]
 			y := oy*s.StrideH - s.PadH + ky*s.DilH
 			if y < 0 || y >= s.H || lo >= hi {
 				fill(line, pad)

@@ -34,23 +34,26 @@ type Model struct {
 // LoadFile opens a retina model file, float or int8 as its metadata says,
 // and builds it on threads GEMM threads. Errors name the file.
 func LoadFile(path string, threads int) (*Model, error) {
-	f, err := safetensors.ReadFile(path)
+	l, err := safetensors.OpenLazy(path)
 	if err != nil {
 		return nil, err
 	}
-	switch format := f.Metadata["format"]; {
+	defer l.Close()
+	switch format := l.Metadata["format"]; {
 	case format == net.ModelFormat:
-		cfg, weights, err := net.ModelWeights(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		m, err := net.NewModelWith(cfg, weights, net.Options{Threads: threads})
+		// Each tensor is read from disk as its layer is packed.
+		m, err := net.ModelFromLazy(l, net.Options{Threads: threads})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		return &Model{Kind: KindFloat, Float: m}, nil
 	case quant.IsModelFormat(format):
-		m, err := quant.ModelFromFile(f, threads)
+		for i := range l.Tensors { // int8 files are small: read whole
+			if err := l.Load(i); err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+		}
+		m, err := quant.ModelFromFile(&l.File, threads)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}

@@ -25,7 +25,7 @@ type convScratch struct {
 
 // newConvScratch allocates scratch for im2col matrices of col floats,
 // Winograd buffers of wv and wm floats and rows floats of padded rows per
-// thread.
+// thread (a forward pass's plan lays its scratch out in its arena instead).
 func newConvScratch(col, wv, wm, rows, threads int) convScratch {
 	return convScratch{col: make([]float32, col), wv: make([]float32, wv), wm: make([]float32, wm),
 		wRows: make([]float32, rows*threads), rowsPer: rows}
@@ -43,19 +43,22 @@ type im2colJob struct {
 	src planes
 	col []float32
 	ld  int
+	y0  int // the band of output rows [y0, y1)
+	y1  int
 }
 
 func (j *im2colJob) RunRange(_, lo, hi int) {
-	kernels.Im2colPlanes(j.im, j.s, j.src.data, j.src.stride, j.col, j.ld, lo, hi)
+	kernels.Im2colPlanesBand(j.im, j.s, j.src.data, j.src.stride, j.col, j.ld, lo, hi, j.y0, j.y1)
 }
 
 // colSize is the im2col scratch one image needs (0 for a pointwise or a
-// Winograd conv).
+// Winograd conv): one band's matrix.
 func (c *conv) colSize(h, w int) int {
-	if c.wino != nil {
+	if c.wino != nil || c.Pointwise() {
 		return 0
 	}
-	return c.ColSize(h, w)
+	oh, ow := c.OutSize(h), c.OutSize(w)
+	return c.ColRows() * ow * c.bandRows(oh, ow)
 }
 
 // run computes dst = ep(conv(src)) for every image. With accumulate, dst
@@ -73,14 +76,11 @@ func (c *conv) runPlanes(e *kernels.Engine, src, dst planes, sc *convScratch, ac
 		c.runWinograd(e, src, dst, sc, accumulate)
 		return
 	}
-	n := c.OutSize(src.h) * c.OutSize(src.w)
-	bm, ldb := src.data, src.stride
 	if !c.Pointwise() {
-		sc.im2col = im2colJob{im: e.Impl(), s: c.Shape(src.h, src.w), src: src, col: sc.col, ld: n}
-		e.ParallelRange(&sc.im2col, c.ColRows())
-		bm, ldb = sc.col, n
+		c.runBands(e, src, dst, sc, accumulate)
+		return
 	}
-	c.gemm(e, n, bm, ldb, dst.data, dst.stride, accumulate)
+	c.gemm(e, src.h*src.w, src.data, src.stride, dst.data, dst.stride, accumulate)
 }
 
 // gemm computes C = ep(W*B [+ C]) for n columns of B (the im2col matrix).

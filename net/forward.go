@@ -14,7 +14,7 @@ func (m *Model) Forward(batch, h, w int, input []float32) ([]HeadOutput, error) 
 	if p == nil || p.batch != batch || p.h != h || p.w != w {
 		m.plan = nil // drop the old buffers before allocating new ones
 		var err error
-		if p, err = m.newPlan(batch, h, w); err != nil {
+		if p, err = m.newPlan(batch, h, w, false, true); err != nil {
 			return nil, err
 		}
 		m.plan = p
@@ -31,10 +31,27 @@ func (m *Model) Forward(batch, h, w int, input []float32) ([]HeadOutput, error) 
 
 // backbone computes C2..C5 into p.stages.
 func (m *Model) backbone(p *plan, x Tensor) {
-	e := m.engine
-	m.stem.run(e, x, p.stem, &p.sc, false)
+	m.stemConv(p, x)
+	m.maxPool(p)
+	m.blocks(p)
+}
+
+// stemConv is the stem's conv (its batch norm and ReLU fused).
+func (m *Model) stemConv(p *plan, x Tensor) {
+	m.stem.run(m.engine, x, p.stem, &p.sc, false)
 	m.observeTensor(m.stem.Name, p.stem)
-	maxPool3x3s2(p.stem, p.pool, p.rowMax)
+}
+
+// maxPool is the stem's max-pool.
+func (m *Model) maxPool(p *plan) {
+	p.poolJob = poolJob{src: p.stem, dst: p.pool, rowMax: p.rowMax}
+	m.engine.ParallelRange(&p.poolJob, p.stem.N()*p.stem.C())
+	p.poolJob = poolJob{}
+}
+
+// blocks runs the four stages' residual blocks on the pool's output.
+func (m *Model) blocks(p *plan) {
+	e := m.engine
 	in := p.pool
 	for s, blocks := range m.stages {
 		for i, blk := range blocks {
@@ -83,7 +100,11 @@ func (m *Model) fpn(p *plan) {
 		if m.observe != nil {
 			m.observeUnfused(p, m.inner[i], p.stages[i+1], p.lateral[i])
 		}
-		upsampleNearest(p.lateral[i+1], p.lateral[i], p.upCols)
+		src, dst := p.lateral[i+1], p.lateral[i]
+		nearestColumns(p.upCols, src.W(), dst.W())
+		p.upJob = upsampleJob{src: src, dst: dst, cols: p.upCols}
+		e.ParallelRange(&p.upJob, src.N()*src.C())
+		p.upJob = upsampleJob{}
 		m.inner[i].run(e, p.stages[i+1], p.lateral[i], &p.sc, true)
 		if m.observe != nil {
 			m.observeTensor(m.arch.LateralSum(i), p.lateral[i])
@@ -101,12 +122,9 @@ func (m *Model) fpn(p *plan) {
 		p6 := p.levelPlanes(pyr, 3, f)
 		m.p6.runPlanes(e, p6in, p6, &p.sc, false)
 		relu := imagePlanes(p.p6ReLU, b)
-		for c := range f {
-			dst := relu.plane(c)
-			for i, v := range p6.plane(c) {
-				dst[i] = max(v, 0)
-			}
-		}
+		p.reluJob = reluJob{src: p6, dst: relu}
+		e.ParallelRange(&p.reluJob, f)
+		p.reluJob = reluJob{}
 		m.p7.runPlanes(e, relu, p.levelPlanes(pyr, 4, f), &p.sc, false)
 		m.observeLevels(p, PyramidBase, pyr, f)
 	}
@@ -163,17 +181,11 @@ func (m *Model) winogradIn(p *plan, img []float32) {
 // winogradTo runs c on the transformed input into one image's
 // c.OutC x total buffer.
 func (m *Model) winogradTo(p *plan, c *conv, img []float32) {
-	g := &p.tiles
-	c.wino.products(m.engine, p.hsc.wv, p.hsc.wm, g.total())
-	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, img: img}
-	m.engine.ParallelRange(&p.winoOut, c.OutC)
+	m.headConv(p, c, headOutJob{img: img})
 }
 
 // headOutput runs the class (cls) or box output conv on the transformed
 // input into each level's NCHW outputs for image b.
 func (m *Model) headOutput(p *plan, b int, c *conv, cls bool) {
-	g := &p.tiles
-	c.wino.products(m.engine, p.hsc.wv, p.hsc.wm, g.total())
-	p.winoOut = winoOutJob{im: m.engine.Impl(), p: p, c: c, head: true, cls: cls, b: b}
-	m.engine.ParallelRange(&p.winoOut, c.OutC)
+	m.headConv(p, c, headOutJob{head: true, cls: cls, b: b})
 }

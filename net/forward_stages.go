@@ -80,12 +80,12 @@ func (s *Stages) Backbone(h, w int, input []float32, dst *Pyramid) error {
 	}
 	if s.base == nil || s.base.h != h || s.base.w != w {
 		s.base = nil
-		p, err := s.m.newPlan(1, h, w)
+		// Pyramids and head buffers come from the caller. Stages that take
+		// turns share the heads' buffers with the backbone's.
+		p, err := s.m.newPlan(1, h, w, true, !s.own)
 		if err != nil {
 			return err
 		}
-		// Pyramids and head buffers come from the caller: drop the plan's own.
-		p.pyramid, p.outputs, p.outList = nil, [NumLevels]HeadOutput{}, nil
 		s.base, s.bview = p, *p
 	}
 	p := &s.bview

@@ -33,14 +33,36 @@ func InitialWeights(cfg Config, seed int64) (map[string]Param, error) {
 	rng := rand.New(rand.NewSource(seed))
 	out := make(map[string]Param, len(specs))
 	for _, s := range specs {
-		data := make([]float32, shapeSize(s.Shape))
-		initParam(rng, s, data)
-		if isResidualBranchEnd(cfg, s.Name) {
-			clear(data)
-		}
-		out[s.Name] = Param{Shape: s.Shape, Data: data}
+		out[s.Name] = Param{Shape: s.Shape, Data: initTensor(cfg, rng, s)}
 	}
 	return out, nil
+}
+
+// initTensor draws tensor s's initial values from rng, which has drawn
+// every tensor before s in state_dict order.
+func initTensor(cfg Config, rng *rand.Rand, s ParamShape) []float32 {
+	data := make([]float32, shapeSize(s.Shape))
+	initParam(rng, s, data)
+	if isResidualBranchEnd(cfg, s.Name) {
+		clear(data)
+	}
+	return data
+}
+
+// initSource draws InitialWeights' tensors one at a time, as the builder
+// asks for them (in state_dict order), so that a fresh model never holds
+// its unpacked weights all at once.
+func initSource(cfg Config, specs []ParamShape, seed int64) tensorSource {
+	rng := rand.New(rand.NewSource(seed))
+	next := 0
+	return func(name string) []float32 {
+		s := specs[next]
+		if s.Name != name {
+			panic("net: the model builder asked for " + name + " where state_dict order has " + s.Name)
+		}
+		next++
+		return initTensor(cfg, rng, s)
+	}
 }
 
 // isResidualBranchEnd reports whether name is the weight of the last conv
@@ -98,10 +120,11 @@ func NewInitializedModel(cfg Config, seed int64, threads int) (*Model, error) {
 }
 
 // NewInitializedModelWith is NewInitializedModel with explicit options.
+// The weights are drawn one tensor at a time as the layers are packed.
 func NewInitializedModelWith(cfg Config, seed int64, opts Options) (*Model, error) {
-	w, err := InitialWeights(cfg, seed)
+	specs, err := cfg.Params()
 	if err != nil {
 		return nil, err
 	}
-	return NewModelWith(cfg, w, opts)
+	return newModel(cfg, initSource(cfg, specs, seed), opts), nil
 }

@@ -61,7 +61,7 @@ func TestFoldedBatchNormConv(t *testing.T) {
 		"bn.running_mean": {Data: mean}, "bn.running_var": {Data: variance},
 	}
 	for _, impl := range kernels.Tiers() {
-		b := builder{impl: impl, weights: weights}
+		b := builder{impl: impl, src: mapSource(weights)}
 		cv := b.conv(spec)
 		e := kernels.NewEngine(impl, 1)
 		ref, oh, ow := directConv(src, c, h, w, wt, oc, k, 2, 1)

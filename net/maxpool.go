@@ -5,11 +5,16 @@ package net
 // in torch. Each output row takes the column-wise max of its (up to) three
 // input rows into rowMax, then the max of three neighbours at stride 2.
 func maxPool3x3s2(src, dst Tensor, rowMax []float32) {
+	maxPoolPlanes(src, dst, rowMax, 0, src.N()*src.C())
+}
+
+// maxPoolPlanes is maxPool3x3s2 on the planes [p0, p1) of every image
+// (plane n*C+c is image n's channel c): threads split a pool by planes.
+func maxPoolPlanes(src, dst Tensor, rowMax []float32, p0, p1 int) {
 	h, w := src.H(), src.W()
 	oh, ow := dst.H(), dst.W()
 	rowMax = rowMax[:w]
-	planes := src.N() * src.C()
-	for p := range planes {
+	for p := p0; p < p1; p++ {
 		in := src.Data[p*h*w : (p+1)*h*w]
 		out := dst.Data[p*oh*ow : (p+1)*oh*ow]
 		for oy := range oh {

@@ -74,6 +74,23 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 	if err := CheckWeights(specs, weights); err != nil {
 		return nil, err
 	}
+	return newModel(cfg, mapSource(weights), opts), nil
+}
+
+// mapSource hands out the tensors of a state_dict held in memory.
+func mapSource(weights map[string]Param) tensorSource {
+	return func(name string) []float32 { return weights[name].Data }
+}
+
+// tensorSource hands the builder a checked state_dict tensor by name. The
+// builder asks for each tensor once, in state_dict order (Config.Params),
+// and keeps none of them: it packs, folds or copies what it needs, so a
+// source may generate or decode each tensor on demand and the tensors need
+// never be in memory all at once.
+type tensorSource func(name string) []float32
+
+// newModel builds the layers of cfg (valid) from src.
+func newModel(cfg Config, src tensorSource, opts Options) *Model {
 	impl := opts.Impl
 	if opts.Engine != nil {
 		impl = opts.Engine.Impl()
@@ -82,7 +99,10 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 		impl = kernels.Active()
 	}
 	a := newArch(&cfg)
-	b := builder{impl: impl, weights: weights}
+	b := builder{impl: impl, src: src}
+	if len(a.ClsTower) > 0 {
+		b.clsFirst, b.boxFirst = a.ClsTower[0].Name, a.BoxTower[0].Name
+	}
 	m := &Model{cfg: cfg, arch: a}
 	m.stem = b.conv(a.Stem)
 	for s, st := range a.Stages {
@@ -100,19 +120,22 @@ func NewModelWith(cfg Config, weights map[string]Param, opts Options) (*Model, e
 		}
 	}
 	for i := range 3 {
-		m.inner[i], m.layer[i] = b.conv(a.Inner[i]), b.conv(a.Layer[i])
+		m.inner[i] = b.conv(a.Inner[i])
+	}
+	for i := range 3 {
+		m.layer[i] = b.conv(a.Layer[i])
 	}
 	m.p6, m.p7 = b.conv(a.P6), b.conv(a.P7)
-	m.clsTower, m.boxTower = b.tower(a.ClsTower), b.tower(a.BoxTower)
-	m.clsOut, m.boxOut = b.conv(a.ClsOut), b.conv(a.BoxOut)
-	if len(m.clsTower) > 0 {
-		m.firstTower = b.stackConvs(m.clsTower[0].conv, m.boxTower[0].conv)
-	}
+	m.clsTower = b.tower(a.ClsTower)
+	m.clsOut = b.conv(a.ClsOut)
+	m.boxTower = b.tower(a.BoxTower)
+	m.boxOut = b.conv(a.BoxOut)
+	m.firstTower = b.first
 	m.engine, m.sharedEngine = opts.Engine, opts.Engine != nil
 	if m.engine == nil {
 		m.engine = kernels.NewEngine(impl, opts.Threads)
 	}
-	return m, nil
+	return m
 }
 
 // Config returns the model's configuration.
@@ -129,28 +152,35 @@ func (m *Model) Close() {
 	}
 }
 
-// builder turns checked state_dict tensors into packed layers.
+// builder turns state_dict tensors into packed layers, one conv at a time.
 type builder struct {
-	impl    *kernels.Impl
-	weights map[string]Param
+	impl *kernels.Impl
+	src  tensorSource
+	// The towers' first convs (named clsFirst and boxFirst) share their
+	// input and run as one conv of stacked weights, first; the class
+	// tower's conv and weights wait in cls, clsW for the box tower's.
+	clsFirst, boxFirst string
+	cls                *conv
+	clsW               []float32
+	first              *conv
 }
 
 func (b *builder) conv(s ArchConv) *conv {
-	w := b.weights[s.Name+".weight"].Data
+	w := b.src(s.Name + ".weight")
 	var bias []float32
 	if s.Bias {
-		bias = b.weights[s.Name+".bias"].Data
+		bias = append([]float32(nil), b.src(s.Name+".bias")...)
 	}
 	if s.BN != "" {
-		w, bias = FoldBatchNorm(w, bias, b.weights[s.BN+".weight"].Data, b.weights[s.BN+".bias"].Data,
-			b.weights[s.BN+".running_mean"].Data, b.weights[s.BN+".running_var"].Data)
-	} else {
-		w = append([]float32(nil), w...)
-		if bias != nil {
-			bias = append([]float32(nil), bias...)
-		}
+		// The source's order: the batch norm's weight, bias, mean, variance.
+		gamma, beta := b.src(s.BN+".weight"), b.src(s.BN+".bias")
+		mean, variance := b.src(s.BN+".running_mean"), b.src(s.BN+".running_var")
+		w, bias = FoldBatchNorm(w, bias, gamma, beta, mean, variance)
 	}
 	c := &conv{ArchConv: s, relu: s.ReLU && s.GN == "", bias: bias}
+	if b.stacks(c, w) {
+		return c
+	}
 	if tile := winogradTileFor(s); tile != 0 {
 		c.wino = newWinogradConv(b.impl, w, s.OutC, s.InC, tile)
 	} else {
@@ -160,21 +190,30 @@ func (b *builder) conv(s ArchConv) *conv {
 	return c
 }
 
-// stackConvs returns a Winograd conv computing c1's then c2's output
-// channels (3x3 convs of the same input) and frees c1's and c2's own
-// transformed weights, which only this one runs.
-func (b *builder) stackConvs(c1, c2 *conv) *conv {
-	s := *c1
-	s.Name = c1.Name + "+" + c2.Name
-	s.OutC = c1.OutC + c2.OutC
-	// Head convs have no batch norm, so their weights are the state_dict's.
-	w := append(append([]float32(nil), b.weights[c1.Name+".weight"].Data...), b.weights[c2.Name+".weight"].Data...)
-	if c1.bias != nil {
-		s.bias = append(append([]float32(nil), c1.bias...), c2.bias...)
+// stacks takes the towers' first convs (3x3 convs of the same input, no
+// batch norm): the class tower's weights wait, and with the box tower's
+// they make b.first, a Winograd conv computing the class tower's then the
+// box tower's output channels. Neither conv keeps weights of its own: only
+// b.first runs.
+func (b *builder) stacks(c *conv, w []float32) bool {
+	switch c.Name {
+	case "":
+		return false
+	case b.clsFirst:
+		b.cls, b.clsW = c, append([]float32(nil), w...)
+		return true
+	case b.boxFirst:
+		s := *b.cls
+		s.Name = b.cls.Name + "+" + c.Name
+		s.OutC = b.cls.OutC + c.OutC
+		if c.bias != nil {
+			s.bias = append(append([]float32(nil), b.cls.bias...), c.bias...)
+		}
+		s.wino = newWinogradConv(b.impl, append(b.clsW, w...), s.OutC, s.InC, winogradTileFor(b.cls.ArchConv))
+		b.first, b.cls, b.clsW = &s, nil, nil
+		return true
 	}
-	s.wino = newWinogradConv(b.impl, w, s.OutC, s.InC, c1.wino.tile)
-	c1.wino, c2.wino = nil, nil
-	return &s
+	return false
 }
 
 func (b *builder) tower(specs []ArchConv) []headLayer {
@@ -183,8 +222,8 @@ func (b *builder) tower(specs []ArchConv) []headLayer {
 		out[i].conv = b.conv(s)
 		if s.GN != "" {
 			out[i].gn = &groupNorm{groups: GroupNormGroups,
-				gamma: append([]float32(nil), b.weights[s.GN+".weight"].Data...),
-				beta:  append([]float32(nil), b.weights[s.GN+".bias"].Data...)}
+				gamma: append([]float32(nil), b.src(s.GN+".weight")...),
+				beta:  append([]float32(nil), b.src(s.GN+".bias")...)}
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package net
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 
@@ -18,15 +19,71 @@ func LoadModelFile(path string, threads int) (*Model, error) {
 	return LoadModelFileWith(path, Options{Threads: threads})
 }
 
-// LoadModelFileWith reads a model file (see ModelFormat) and builds the model.
+// LoadModelFileWith reads a model file (see ModelFormat) and builds the
+// model, reading each tensor from disk only when its layer is packed.
 func LoadModelFileWith(path string, opts Options) (*Model, error) {
-	cfg, weights, err := ReadModelFile(path)
+	l, err := safetensors.OpenLazy(path)
 	if err != nil {
 		return nil, err
 	}
-	m, err := NewModelWith(cfg, weights, opts)
+	defer l.Close()
+	m, err := ModelFromLazy(l, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// ModelFromFile builds the model of a parsed model file (read from disk or
+// embedded), checked as ModelConfig checks it. Each tensor is decoded only
+// when its layer is packed, so the file's bytes and the packed weights are
+// all that is ever in memory at once; the file is not needed after.
+func ModelFromFile(f *safetensors.File, opts Options) (*Model, error) {
+	for _, t := range f.Tensors {
+		if len(t.Data) != 4*shapeSize(t.Shape) {
+			return nil, fmt.Errorf("tensor %s has %d bytes, its shape %v needs %d", t.Name, len(t.Data), t.Shape, 4*shapeSize(t.Shape))
+		}
+	}
+	return modelFromTensors(f, nil, opts)
+}
+
+// ModelFromLazy is ModelFromFile for a model file opened with
+// safetensors.OpenLazy: each tensor is read from disk, decoded and dropped
+// as its layer is packed, so the file is never in memory whole.
+func ModelFromLazy(l *safetensors.Lazy, opts Options) (*Model, error) {
+	return modelFromTensors(&l.File, l.Load, opts)
+}
+
+// modelFromTensors builds the model of f, whose tensors' data load (if
+// not nil) reads on demand.
+func modelFromTensors(f *safetensors.File, load func(i int) error, opts Options) (*Model, error) {
+	cfg, err := ModelConfig(f)
+	if err != nil {
+		return nil, err
+	}
+	index := make(map[string]int, len(f.Tensors))
+	for i, t := range f.Tensors {
+		index[t.Name] = i
+	}
+	var loadErr error
+	m := newModel(cfg, func(name string) []float32 {
+		t := &f.Tensors[index[name]]
+		if load != nil {
+			if err := load(index[name]); err != nil {
+				loadErr = cmp.Or(loadErr, err)
+				return make([]float32, shapeSize(t.Shape)) // the model is dropped below
+			}
+			defer func() { t.Data = nil }()
+		}
+		data, err := t.Float32s()
+		if err != nil {
+			panic(err) // unreachable: ModelConfig checked every dtype, and the sizes are checked
+		}
+		return data
+	}, opts)
+	if loadErr != nil {
+		m.Close()
+		return nil, loadErr
 	}
 	return m, nil
 }

@@ -32,7 +32,10 @@ type plan struct {
 	lateral [3]Tensor // the FPN's last_inner at C3..C5 resolution
 	p6ReLU  Tensor    // relu(P6), P7's input
 	upCols  []int     // nearest-upsample column table
-	rowMax  []float32 // max-pool row scratch
+	rowMax  []float32 // max-pool row scratch, one row per thread
+	poolJob poolJob   // the element-wise layers' jobs, split over threads
+	upJob   upsampleJob
+	reluJob reluJob
 
 	// P3..P7 and the head towers are batch x FPNWidth x total: each channel
 	// is one row holding every level, level l in columns off[l]..off[l+1].
@@ -40,12 +43,12 @@ type plan struct {
 	off            [NumLevels + 1]int
 	total          int
 	pyramid        []float32
-	towerPair      []float32 // one image's class and box towers: 2*FPNWidth x total
-	towerScratch   []float32 // FPNWidth x total, the towers' ping-pong partner
-	tiles          tileGrid  // the heads' Winograd tiles, all levels side by side
-	winoIn         winoInJob // the Winograd transforms, split over threads by channel
-	winoOut        winoOutJob
+	towerPair      []float32    // one image's class and box towers: 2*FPNWidth x total
+	towerScratch   []float32    // FPNWidth x total, the towers' ping-pong partner
+	tiles          tileGrid     // the heads' Winograd tiles, all levels side by side
+	winoIn         winoInJob    // the Winograd transforms, split over threads by channel
 	gn             groupNormJob // a tower's GroupNorm, split over threads by group
+	headOut        headOutJob   // a head conv's chunk of output transforms
 
 	outputs [NumLevels]HeadOutput
 	outList []HeadOutput // outputs[:], handed to callers
@@ -136,16 +139,29 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	// The heads' Winograd convs run over all levels' tiles at once.
 	n := winoPositions(tile)
 	s.hwv = n * f * s.tiles.total()
-	s.hwm = n * max(2*f, a*m.cfg.NumClasses, a*4) * s.tiles.total()
+	// Wider convs run their products in chunks of tile rows within a
+	// tower conv's products (see headConv), at least one row of P3 tiles.
+	widest := max(2*f, a*m.cfg.NumClasses, a*4)
+	budget := headProductsBudget
+	if budget == 0 {
+		budget = n * f * s.tiles.total()
+	}
+	s.hwm = max(min(budget, n*widest*s.tiles.total()), n*widest*s.tiles.tw[0])
 	s.hwRows = winogradRows(tile, s.tiles.th[0], s.tiles.tw[0]) // P3's tiles: the most rows and columns
 	return s
 }
 
-// newPlan allocates the buffers for a batch x 3 x h x w input, refusing
-// sizes whose buffers would not fit in memory before allocating any.
-func (m *Model) newPlan(batch, h, w int) (*plan, error) {
+// newPlan lays out the buffers for a batch x 3 x h x w input in one arena
+// (see arena), refusing sizes whose buffers would not fit in memory before
+// allocating any. Buffers share memory when they are never live at once:
+// the stem's output with the later stages', every conv's im2col or
+// Winograd scratch with each other, and, with shareHeads, the heads' towers
+// and scratch with everything the backbone and the FPN use (Forward, and
+// Stages that take turns). A staged plan has no pyramid and no outputs:
+// those come from the caller.
+func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error) {
 	s := m.planSizes(batch, h, w)
-	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wv, s.wm, s.hwv, s.hwm}
+	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wv + s.wm, s.hwv + s.hwm}
 	for _, st := range s.stages {
 		big = append(big, shapeSize(st[:]))
 	}
@@ -155,42 +171,82 @@ func (m *Model) newPlan(batch, h, w int) (*plan, error) {
 		}
 	}
 	p := &plan{batch: batch, h: h, w: w}
-	p.stem = newTensorShape(s.stem)
-	p.pool = newTensorShape(s.pool)
+	var a arena
+	tensor := func(t *Tensor, shape [4]int, first, last int) {
+		t.Shape = shape
+		a.add(&t.Data, shapeSize(shape[:]), first, last)
+	}
+	// The heads' own buffers: live with everything unless shared.
+	headIn, heads := stepHeadIn, stepHeads
+	if !shareHeads {
+		headIn, heads = stepStem, stepStem
+	}
+	tensor(&p.stem, s.stem, stepStem, stepPool)
+	// Stage 0 runs in place on the pool's output unless its first block has
+	// a downsample; C2 is last read by stage 1's first block.
+	pool := stepStage0
+	if !s.stage0Own {
+		pool = stepStage0 + 1
+	}
+	tensor(&p.pool, s.pool, stepPool, pool)
 	for i, st := range s.stages {
 		if i == 0 && !s.stage0Own {
-			p.stages[0] = Tensor{Shape: st, Data: p.pool.Data}
 			continue
 		}
-		p.stages[i] = newTensorShape(st)
+		last := stepFPN // C3..C5 feed the FPN
+		if i == 0 {
+			last = stepStage0 + 1
+		}
+		tensor(&p.stages[i], st, stepStage0+i, last)
 	}
 	for i := range p.scratch {
-		p.scratch[i] = make([]float32, s.scratch[i])
+		a.add(&p.scratch[i], s.scratch[i], stepStage0, stepStage0+3)
 	}
-	p.sc = newConvScratch(s.col, s.wv, s.wm, s.wRows, m.engine.Threads())
-	p.hsc = newConvScratch(0, s.hwv, s.hwm, s.hwRows, m.engine.Threads())
+	// A conv's im2col matrix and its Winograd buffers are never live at once.
+	var sc, hsc []float32
+	a.add(&sc, max(s.col, s.wv+s.wm), stepStem, stepFPN)
+	a.add(&hsc, s.hwv+s.hwm, headIn, stepHeads)
 	for i := range 3 {
-		p.lateral[i] = newTensorShape(s.levels[i])
+		tensor(&p.lateral[i], s.levels[i], stepFPN, stepFPN)
 	}
+	tensor(&p.p6ReLU, s.levels[3], stepFPN, stepFPN)
+	f := m.cfg.FPNWidth
 	for l, sh := range s.levels {
 		p.levelH[l], p.levelW[l] = sh[2], sh[3]
 		p.off[l+1] = p.off[l] + sh[2]*sh[3]
-		a := m.cfg.AnchorsPerCell()
-		p.outputs[l] = HeadOutput{
-			ClassLogits: newTensor(batch, a*m.cfg.NumClasses, sh[2], sh[3]),
-			BoxDeltas:   newTensor(batch, a*4, sh[2], sh[3]),
-		}
 	}
 	p.total = p.off[NumLevels]
-	p.pyramid = make([]float32, s.pyramid)
-	p.p6ReLU = newTensorShape(s.levels[3])
-	f := m.cfg.FPNWidth
-	p.towerPair = make([]float32, 2*f*p.total)
-	p.towerScratch = make([]float32, f*p.total)
+	a.add(&p.towerPair, 2*f*p.total, heads, stepHeads)
+	a.add(&p.towerScratch, f*p.total, heads, stepHeads)
+	if !staged {
+		// With one image, the pyramid is read only by the heads' first
+		// transform, after which the towers may take its memory.
+		last := stepHeads
+		if batch == 1 {
+			last = stepHeadIn
+		}
+		a.add(&p.pyramid, s.pyramid, stepFPN, last)
+		// The outputs outlive the pass: they never share.
+		anchors := m.cfg.AnchorsPerCell()
+		for l, sh := range s.levels {
+			tensor(&p.outputs[l].ClassLogits, [4]int{batch, anchors * m.cfg.NumClasses, sh[2], sh[3]}, stepStem, stepHeads)
+			tensor(&p.outputs[l].BoxDeltas, [4]int{batch, anchors * 4, sh[2], sh[3]}, stepStem, stepHeads)
+		}
+		p.outList = p.outputs[:]
+	}
+	a.place()
+	a.alloc()
+	if !s.stage0Own {
+		p.stages[0] = Tensor{Shape: s.stages[0], Data: p.pool.Data}
+	}
+	threads := m.engine.Threads()
+	p.sc = convScratch{col: sc[:s.col], wv: sc[:s.wv], wm: sc[s.wv : s.wv+s.wm],
+		wRows: make([]float32, s.wRows*threads), rowsPer: s.wRows}
+	p.hsc = convScratch{wv: hsc[:s.hwv], wm: hsc[s.hwv:],
+		wRows: make([]float32, s.hwRows*threads), rowsPer: s.hwRows}
 	p.tiles = s.tiles
 	p.upCols = make([]int, s.levels[0][3])
-	p.rowMax = make([]float32, s.stem[3])
-	p.outList = p.outputs[:]
+	p.rowMax = make([]float32, s.stem[3]*threads)
 	return p, nil
 }
 

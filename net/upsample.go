@@ -14,14 +14,25 @@ func NearestIndex(dst, in, out int) int {
 // into dst, as the FPN's top-down path does (any sizes, odd ones included).
 // cols is scratch for one index per output column.
 func upsampleNearest(src, dst Tensor, cols []int) {
+	nearestColumns(cols, src.W(), dst.W())
+	upsamplePlanes(src, dst, cols, 0, src.N()*src.C())
+}
+
+// nearestColumns fills cols[:out] with the source column of each output
+// column.
+func nearestColumns(cols []int, in, out int) {
+	for x := range out {
+		cols[x] = NearestIndex(x, in, out)
+	}
+}
+
+// upsamplePlanes is upsampleNearest on the planes [p0, p1), with cols
+// filled by nearestColumns: threads split an upsample by planes.
+func upsamplePlanes(src, dst Tensor, cols []int, p0, p1 int) {
 	h, w := src.H(), src.W()
 	oh, ow := dst.H(), dst.W()
 	cols = cols[:ow]
-	for x := range ow {
-		cols[x] = NearestIndex(x, w, ow)
-	}
-	planes := src.N() * src.C()
-	for p := range planes {
+	for p := p0; p < p1; p++ {
 		in := src.Data[p*h*w : (p+1)*h*w]
 		out := dst.Data[p*oh*ow : (p+1)*oh*ow]
 		prev := -1

@@ -19,36 +19,6 @@ func (j *winoInJob) RunRange(part, lo, hi int) {
 	}
 }
 
-// winoOutJob is the output transform of conv c, split over threads by
-// output channel, into one image buffer (img) or, for the heads' last
-// convs (head), into image b's class or box outputs of every level.
-type winoOutJob struct {
-	im   *kernels.Impl
-	p    *plan
-	c    *conv
-	img  []float32
-	head bool
-	cls  bool
-	b    int
-}
-
-func (j *winoOutJob) RunRange(part, lo, hi int) {
-	g, p, c := &j.p.tiles, j.p, j.c
-	rows := p.hsc.threadRows(part) // the input job's scratch, free now
-	for l := range NumLevels {
-		var dst planes
-		switch {
-		case !j.head:
-			dst = p.levelPlanes(j.img, l, c.OutC)
-		case j.cls:
-			dst = imagePlanes(p.outputs[l].ClassLogits, j.b)
-		default:
-			dst = imagePlanes(p.outputs[l].BoxDeltas, j.b)
-		}
-		winogradOutputRange(j.im, p.hsc.wm, g.tile, g.total(), g.off[l], g.th[l], g.tw[l], c.bias, c.relu, false, dst, lo, hi, rows)
-	}
-}
-
 // mapWinoJob is runWinograd's input transform (output false) or output
 // transform of one map, split over threads by channel.
 type mapWinoJob struct {

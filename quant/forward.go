@@ -25,7 +25,9 @@ func (m *Model) Heads(h, w int, input []float32) ([]boxes.Level, error) {
 		}
 		m.plan = p
 	}
-	quantizeInto(m.engine.Int8Impl(), p.input, input, m.input)
+	p.quantizeJob = quantizeJob{im: m.engine.Int8Impl(), dst: p.input, src: input, q: m.input}
+	m.engine.ParallelRange(&p.quantizeJob, len(input))
+	p.quantizeJob = quantizeJob{}
 	m.backbone(p)
 	m.fpn(p)
 	m.heads(p)
@@ -59,7 +61,9 @@ func (m *Model) run(p *plan, c *Conv, x qmap, dst []int8) qmap {
 // backbone computes C2..C5 into p.stages.
 func (m *Model) backbone(p *plan) {
 	x := m.run(p, m.stem, qmap{c: 3, h: p.h, w: p.w, data: p.input}, p.stem.data)
-	kernels.MaxPool3x3s2Int8(m.engine.Int8Impl(), x.data, x.c, x.h, x.w, p.pool.data, p.rowMax)
+	p.poolJob = poolJob{im: m.engine.Int8Impl(), src: x, dst: p.pool.data, rowMax: p.rowMax}
+	m.engine.ParallelRange(&p.poolJob, x.c)
+	p.poolJob = poolJob{}
 	x = p.pool
 	for s, blocks := range m.stages {
 		for b, blk := range blocks {
@@ -73,7 +77,9 @@ func (m *Model) backbone(p *plan) {
 			if blk.down != nil {
 				id = m.run(p, blk.down, x, p.down)
 			}
-			blk.add.Apply(out.data, out.data, id.data)
+			p.addJob = addJob{add: blk.add, dst: out.data, x: out.data, y: id.data}
+			m.engine.ParallelRange(&p.addJob, len(out.data))
+			p.addJob = addJob{}
 			x = out
 		}
 		p.stages[s] = x
@@ -88,7 +94,9 @@ func (m *Model) fpn(p *plan) {
 	for i := 1; i >= 0; i-- {
 		l, up := p.lateral[i], p.lateral[i+1]
 		m.run(p, m.inner[i], p.stages[i+1], l.data)
-		m.topDown[i].ApplyUpsampled(l.data, l.data, l.c, l.h, l.w, up.data, up.h, up.w, p.upRows[i], p.upCols[i])
+		p.upAddJob = upAddJob{add: m.topDown[i], dst: l, up: up, rows: p.upRows[i], cols: p.upCols[i]}
+		m.engine.ParallelRange(&p.upAddJob, l.c)
+		p.upAddJob = upAddJob{}
 	}
 	t := p.total
 	for i := range 3 {

@@ -1,39 +1,16 @@
 package quant
 
 import (
-	"math/rand"
 	"testing"
 
 	"github.com/retina-edge/retina/internal/cputime"
-	"github.com/retina-edge/retina/net"
 )
 
 // BenchmarkHeadsResNet18 times the int8 forward of a fresh ResNet-18
 // RetinaNet (80 classes) on one 320x320 image, as `retina bench model
 // --int8` does; -cpuprofile shows where the time goes.
 func BenchmarkHeadsResNet18(b *testing.B) {
-	cfg, _ := net.ResNetConfig("resnet18", 80)
-	weights, err := net.InitialWeights(cfg, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := NewCalibrator(cfg, weights, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewSource(1))
-	img := randomImage(rng, 320, 320)
-	if err := c.Add(img); err != nil {
-		b.Fatal(err)
-	}
-	m, _, err := c.Quantize(RuleMinMax)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
-	if _, err := m.Heads(320, 320, img.Data); err != nil {
-		b.Fatal(err)
-	}
+	m, img := calibratedResNet18(b, 1)
 	b.ResetTimer()
 	cpu := cputime.Process()
 	for range b.N {

@@ -27,19 +27,23 @@ type qmap struct {
 // plan holds every buffer of a forward pass for one input size, allocated
 // once and reused, so that later passes of that size allocate nothing.
 type plan struct {
-	h, w       int
-	input      []int8
-	stem, pool qmap
-	rowMax     []int8       // max-pool row scratch
-	stageBuf   [4][2][]int8 // each stage's blocks alternate between two outputs
-	stages     [4]qmap      // C2..C5 of the current pass (views of stageBuf)
-	scratch    [2][]int8    // block convs before the last
-	down       []int8
-	col        []int8 // im2col matrix, the largest any conv needs
-	colJob     colJob // the im2col being split over threads
-	lateral    [3]qmap
-	upRows     [2][]int32 // nearest-upsample source rows and columns of the top-down sums
-	upCols     [2][]int32
+	h, w        int
+	input       []int8
+	stem, pool  qmap
+	rowMax      []int8  // max-pool row scratch, one row per thread
+	poolJob     poolJob // the element-wise layers' jobs, split over threads
+	addJob      addJob
+	upAddJob    upAddJob
+	quantizeJob quantizeJob
+	stageBuf    [4][2][]int8 // each stage's blocks alternate between two outputs
+	stages      [4]qmap      // C2..C5 of the current pass (views of stageBuf)
+	scratch     [2][]int8    // block convs before the last
+	down        []int8
+	col         []int8 // im2col matrix, the largest any conv needs
+	colJob      colJob // the im2col being split over threads
+	lateral     [3]qmap
+	upRows      [2][]int32 // nearest-upsample source rows and columns of the top-down sums
+	upCols      [2][]int32
 
 	// P3..P7 and the head towers are FPNWidth x total: row c holds channel
 	// c of every level, level l in columns off[l]..off[l+1].
@@ -106,7 +110,7 @@ func (m *Model) newPlan(h, w int) (*plan, error) {
 	col := z.col(m.stem, h, w)
 	sh, sw := convOut(m.stem, h, w)
 	p.stem = qmap{c: m.stem.OutC, h: sh, w: sw, data: make([]int8, z.mul(m.stem.OutC, sh*sw))}
-	p.rowMax = make([]int8, sw)
+	p.rowMax = make([]int8, sw*m.engine.Threads())
 	ph, pw := kernels.PoolSize(sh), kernels.PoolSize(sw)
 	p.pool = qmap{c: m.stem.OutC, h: ph, w: pw, data: make([]int8, z.mul(m.stem.OutC, ph*pw))}
 	var scratch [2]int

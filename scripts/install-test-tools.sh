@@ -2,8 +2,9 @@
 # Installs the Debian packages of the programs some tests run for real, when
 # they are missing (make test runs this before go test ./...): ffmpeg (an IP
 # camera), chromium (the preview page), mosquitto and its clients (the MQTT
-# broker), qemu-user (the arm64 runs of .ci/run) and prometheus (promtool
-# checks the /metrics page). go test -short ./... needs none of them.
+# broker), qemu-user (the arm64 runs of .ci/run), prometheus (promtool
+# checks the /metrics page) and Debian's PyTorch (a backbone's features
+# against torchvision's). go test -short ./... needs none of them.
 set -eu
 
 missing=""
@@ -18,6 +19,10 @@ need mosquitto mosquitto
 need mosquitto_pub mosquitto-clients
 need qemu-aarch64 qemu-user
 need promtool prometheus
+# Debian's python3 with its PyTorch (a pyenv python3 on PATH may lack it).
+if ! /usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1; then
+	missing="$missing python3-torch python3-torchvision"
+fi
 
 [ -z "$missing" ] && exit 0
 echo "installing the test tools' Debian packages:$missing"

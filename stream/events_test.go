@@ -181,16 +181,23 @@ func TestPipelineNoAllocsWithEvents(t *testing.T) {
 }
 
 // downAfter is a live source that delivers n frames of its inner source,
-// then reports itself down and delivers nothing more.
+// then, once published is closed (the frames have left the pipeline, so
+// none is in flight when it goes down), reports itself down and delivers
+// nothing more.
 type downAfter struct {
 	camera.Source
-	n  int
-	up atomic.Bool
+	n         int
+	published chan struct{}
+	up        atomic.Bool
 }
 
 func (d *downAfter) Read(ctx context.Context) (*camera.Frame, error) {
 	if d.n == 0 {
-		d.up.Store(false)
+		select {
+		case <-d.published:
+			d.up.Store(false)
+		case <-ctx.Done():
+		}
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
@@ -214,10 +221,14 @@ func TestCameraDownEndsTracks(t *testing.T) {
 			t.Errorf("frame %d: frameless %v with picture %v", r.Frame, r.Frameless, img != nil)
 		}
 	}}
+	src := &downAfter{Source: openPattern(t, "160x120", 0), n: 3, published: make(chan struct{})}
 	sink := &countSink{t: t, each: func(r *Result) {
 		if !r.Frameless {
 			framesSeen++
 			lastFrame = r.Frame
+			if framesSeen == 3 {
+				close(src.published)
+			}
 			return
 		}
 		frameless++
@@ -231,7 +242,6 @@ func TestCameraDownEndsTracks(t *testing.T) {
 		}
 		cancel()
 	}}
-	src := &downAfter{Source: openPattern(t, "160x120", 0), n: 3}
 	p := newTestPipeline(t, src, turns, []Sink{sink}, opts)
 	if err := p.Run(ctx); err != nil {
 		t.Fatal(err)

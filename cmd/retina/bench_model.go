@@ -58,6 +58,7 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	releaseLoadGarbage()
 	defer model.Close()
 	name := *backbone
 	if *path != "" {
@@ -179,16 +180,18 @@ func benchNetwork(path, backbone string, classes, size, threads int, int8 bool) 
 		if cfg, ok = net.ResNetConfig(backbone, classes); !ok {
 			return nil, usagef("--backbone %q: want resnet18, resnet34 or resnet50", backbone)
 		}
-		var err error
-		if weights, err = net.InitialWeights(cfg, 1); err != nil {
-			return nil, err
-		}
 		if !int8 {
-			m, err := net.NewModel(cfg, weights, threads)
+			// Drawn tensor by tensor as it is packed: the unpacked weights are
+			// never all in memory.
+			m, err := net.NewInitializedModel(cfg, 1, threads)
 			if err != nil {
 				return nil, err
 			}
 			return floatBench(m), nil
+		}
+		var err error
+		if weights, err = net.InitialWeights(cfg, 1); err != nil {
+			return nil, err
 		}
 	}
 	// Calibrate at the benchmark's size: synthetic images preprocessed to

@@ -24,7 +24,9 @@ func commands() []command {
 		{"stream", "detect objects in a camera or video stream", runStream},
 		{"eval", "score detections with the COCO metrics", runEval},
 		{"synth", "generate a synthetic shapes dataset", runSynth},
+		{"label", "label frames with a model's detections (a dataset for training)", runLabel},
 		{"train", "fine-tune a model with focal loss", runTrain},
+		{"distill", "label frames with a big model and train a small one on them", runDistill},
 		{"quantize", "quantize a float model to int8 (calibrated on images)", runQuantize},
 		{"bench", "measure kernels and models (retina bench kernels|model)", runBench},
 		{"version", "print the version (also retina --version)", runVersion},
@@ -32,6 +34,7 @@ func commands() []command {
 }
 
 func main() {
+	setGCDefault()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -36,6 +36,7 @@ func (f *modelFlags) load() (*model.Model, error) {
 	if *f.threads < 1 || *f.threads > 1024 {
 		return nil, usagef("--threads %d: want 1..1024", *f.threads)
 	}
+	defer releaseLoadGarbage()
 	if *f.path == "" {
 		m, err := loadDefaultModel(*f.threads)
 		if err != nil {
@@ -63,9 +64,5 @@ func (f *modelFlags) detector(opts detect.Options) (*detect.Detector, func(), er
 
 // loadDefaultModel builds the model embedded in the binary.
 func loadDefaultModel(threads int) (*net.Model, error) {
-	cfg, weights, err := retina.DefaultModelWeights()
-	if err != nil {
-		return nil, err
-	}
-	return net.NewModelWith(cfg, weights, net.Options{Threads: threads})
+	return retina.DefaultModel(net.Options{Threads: threads})
 }

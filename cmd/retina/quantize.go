@@ -60,25 +60,32 @@ func runQuantize(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	set, err := openCalibSet(*calib, *format, *n, cfg.MinSize)
+	return quantizeTo(*out, cfg, weights, *calib, *format, *n, r, *threads, *quiet, stdout, stderr)
+}
+
+// quantizeTo calibrates the float model on n images of calib (as --calib
+// reads it), prints the report and writes the int8 model as out; retina
+// distill --int8 quantizes its student through it.
+func quantizeTo(out string, cfg net.Config, weights map[string]net.Param, calib, format string, n int, r quant.Rule, threads int, quiet bool, stdout, stderr io.Writer) error {
+	set, err := openCalibSet(calib, format, n, cfg.MinSize)
 	if err != nil {
 		return err
 	}
 	var progress func(int)
-	if !*quiet {
+	if !quiet {
 		bar := newProgress(set.n, "calibrating", stderr)
 		progress = func(done int) { bar.Set(done) }
 		defer bar.Finish()
 	}
-	m, report, err := calibrate(cfg, weights, set, r, *threads, progress)
+	m, report, err := calibrate(cfg, weights, set, r, threads, progress)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
 	printReport(stdout, report)
-	if err := m.WriteFile(*out); err != nil {
+	if err := m.WriteFile(out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s: int8 %s, %s, calibrated on %s (rule %s)\n", *out, cfg.Backbone, count(cfg.NumClasses, "class", "classes"), count(set.n, "image", "images"), r)
+	fmt.Fprintf(stdout, "wrote %s: int8 %s, %s, calibrated on %s (rule %s)\n", out, cfg.Backbone, count(cfg.NumClasses, "class", "classes"), count(set.n, "image", "images"), r)
 	return nil
 }

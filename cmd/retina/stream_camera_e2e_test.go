@@ -5,9 +5,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"net"
 	"net/http"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,59 +16,16 @@ import (
 	"github.com/retina-edge/retina/internal/testtool"
 )
 
-// ffmpegCamera is ffmpeg serving Motion-JPEG over HTTP as an IP camera does
-// (`-f mpjpeg -listen 1`, its default content type): the test shapes image
-// at 10 fps, blacked out from second 2 to 6 of every 6, so that objects
-// appear (new events) and leave (end events) over and over.
-type ffmpegCamera struct {
-	t    *testing.T
-	bin  string
-	addr string
-	cmd  *exec.Cmd
-}
+// ffmpegCamera is an IP camera (testtool.FFmpegCamera) showing the test
+// shapes image at 10 fps, blacked out from second 2 to 6 of every 6, so
+// that objects appear (new events) and leave (end events) over and over.
+type ffmpegCamera struct{ *testtool.FFmpegCamera }
 
-func newFFmpegCamera(t *testing.T) *ffmpegCamera {
-	t.Helper()
-	bin := testtool.Need(t, "ffmpeg", "ffmpeg")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	c := &ffmpegCamera{t: t, addr: addr, bin: bin}
-	t.Cleanup(c.kill)
-	return c
-}
+func newFFmpegCamera(t *testing.T) ffmpegCamera { return ffmpegCamera{testtool.NewFFmpegCamera(t)} }
 
-func (c *ffmpegCamera) url() string { return "http://" + c.addr + "/cam" }
-
-// start runs ffmpeg; it listens for one client and exits when that client
-// goes.
-func (c *ffmpegCamera) start() {
-	c.t.Helper()
-	c.cmd = exec.Command(c.bin, "-hide_banner", "-loglevel", "error", "-re", "-loop", "1", "-framerate", "10", "-i", shapes,
-		"-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='gte(mod(t,6),2)'",
-		"-q:v", "5", "-f", "mpjpeg", "-listen", "1", c.url())
-	if err := c.cmd.Start(); err != nil {
-		c.t.Fatalf("starting ffmpeg: %v", err)
-	}
-}
-
-// kill stops ffmpeg at once (SIGKILL: the camera vanishes mid-frame).
-func (c *ffmpegCamera) kill() {
-	if c.cmd != nil && c.cmd.Process != nil {
-		c.cmd.Process.Kill()
-		c.cmd.Wait()
-		c.cmd = nil
-	}
-}
-
-func (c *ffmpegCamera) signal(s syscall.Signal) {
-	c.t.Helper()
-	if err := c.cmd.Process.Signal(s); err != nil {
-		c.t.Fatal(err)
-	}
+func (c ffmpegCamera) start() {
+	c.Start("-loop", "1", "-framerate", "10", "-i", shapes,
+		"-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='gte(mod(t,6),2)'", "-q:v", "5")
 }
 
 // scrape reads one metric's value from /metrics.
@@ -107,9 +62,9 @@ func awaitStream(t *testing.T, sp *streamProcess, what string, ok func() bool) {
 
 // startCameraStream runs retina stream on the ffmpeg camera with the
 // default model, --events and the preview (for /metrics).
-func startCameraStream(t *testing.T, cam *ffmpegCamera, extra ...string) *streamProcess {
+func startCameraStream(t *testing.T, cam ffmpegCamera, extra ...string) *streamProcess {
 	t.Helper()
-	return startStreamProcess(t, append([]string{"--source", cam.url(), "--threads", "1", "--min-size", "160", "--max-size", "160",
+	return startStreamProcess(t, append([]string{"--source", cam.URL(), "--threads", "1", "--min-size", "160", "--max-size", "160",
 		"--events", "--http", "127.0.0.1:0"}, extra...)...)
 }
 
@@ -169,7 +124,7 @@ func TestStreamSurvivesCameraRestart(t *testing.T) {
 	downs, backs := lines(downLine, sp.errText()), lines(backLine, sp.errText())
 	awaitStream(t, sp, "an object in view", func() bool { return eventLines(t, sp, "new") > eventLines(t, sp, "end") })
 	ends := eventLines(t, sp, "end")
-	cam.kill()
+	cam.Kill()
 	awaitStream(t, sp, "retina_camera_up 0 after ffmpeg was killed", func() bool { return scrapeMetric(t, sp.addr, "retina_camera_up") == 0 })
 	// Objects in view when the camera went down are ended.
 	awaitStream(t, sp, "end events for the objects in view", func() bool { return eventLines(t, sp, "end") > ends })
@@ -213,13 +168,13 @@ func TestStreamReportsStall(t *testing.T) {
 	upAgain(t, sp, "start", 0, 0)
 
 	backs := lines(backLine, sp.errText())
-	cam.signal(syscall.SIGSTOP)
+	cam.Signal(syscall.SIGSTOP)
 	awaitStream(t, sp, "retina_camera_up 0 while ffmpeg is stopped", func() bool { return scrapeMetric(t, sp.addr, "retina_camera_up") == 0 })
 	awaitStream(t, sp, "a stall logged and counted", func() bool {
 		return scrapeMetric(t, sp.addr, "retina_camera_stalls_total") >= 1 && stallLine.MatchString(sp.errText())
 	})
 	frames := scrapeMetric(t, sp.addr, "retina_frames_total")
-	cam.signal(syscall.SIGCONT)
+	cam.Signal(syscall.SIGCONT)
 	awaitStream(t, sp, "frames after SIGCONT", func() bool {
 		return scrapeMetric(t, sp.addr, "retina_camera_up") == 1 && scrapeMetric(t, sp.addr, "retina_frames_total") > frames
 	})
@@ -234,7 +189,7 @@ func TestStreamReportsStall(t *testing.T) {
 // is down (with the cause) while it is, and up once frames come.
 func TestPreviewShowsCameraDown(t *testing.T) {
 	cam := newFFmpegCamera(t)
-	sp, c, session := openPreviewInChromium(t, "--source", cam.url())
+	sp, c, session := openPreviewInChromium(t, "--source", cam.URL())
 	poll := func(what string, ok func(string) bool) {
 		t.Helper()
 		awaitStream(t, sp, what, func() bool {

@@ -40,6 +40,7 @@ type trainFlags struct {
 	skipBad, quiet, force            *bool
 	valSplit                         *float64
 	boxLoss                          *string
+	teacherScores, backboneWeights   *string
 }
 
 func addTrainFlags(fs *flag.FlagSet) *trainFlags {
@@ -72,10 +73,20 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 		out:             fs.String("out", "", "output `DIR`: model.safetensors, checkpoints, train.csv, train.png"),
 		force:           fs.Bool("force", false, "train into an --out that holds another run, deleting that run's model, checkpoints, log and plot"),
 		quiet:           fs.Bool("quiet", false, "no progress bar"),
+		teacherScores:   fs.String("teacher-scores", "", "train each box's class logit towards its teacher's score (soft targets, quality focal loss) from this `FILE` (teacher_scores.json from retina label)"),
+		backboneWeights: fs.String("backbone-weights", "", "with --backbone resnet18/34/50: initialise the backbone from this torchvision ImageNet classification checkpoint `FILE` (.pth; fc ignored)"),
 	}
 }
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return trainWithArgs(ctx, args, stdout, stderr)
+}
+
+// trainWithArgs is retina train on a command line, stopped by ctx (with a
+// checkpoint written); retina distill trains through it too.
+func trainWithArgs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("train", trainSynopsis, stderr)
 	f := addTrainFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -87,8 +98,6 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if *f.threads < 1 || *f.threads > 1024 {
 		return usagef("--threads %d: want 1..1024", *f.threads)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	var job *trainJob
 	var err error
 	if *f.resume != "" {
@@ -136,6 +145,9 @@ func newJob(f *trainFlags) (*trainJob, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := applyTeacherScores(*f.teacherScores, trainSet); err != nil {
+		return nil, err
+	}
 	cfg, weights, fromScratch, err := initialModel(f, trainSet.Classes)
 	if err != nil {
 		return nil, err
@@ -149,7 +161,8 @@ func newJob(f *trainFlags) (*trainJob, error) {
 	run.Data.MinSize, run.Data.MaxSize = cfg.MinSize, cfg.MaxSize
 	run.Data.Mean, run.Data.Std = cfg.ImageMean, cfg.ImageStd
 	run.Sources = map[string]string{"data": abs(*f.data), "val": abs(*f.val), "format": *f.format,
-		"classes_file": abs(*f.classesFile), "skip_bad": fmt.Sprint(*f.skipBad), "val_split": fmt.Sprint(*f.valSplit)}
+		"classes_file": abs(*f.classesFile), "skip_bad": fmt.Sprint(*f.skipBad), "val_split": fmt.Sprint(*f.valSplit),
+		"teacher_scores": abs(*f.teacherScores)}
 	if *f.warmup < 0 {
 		run.Schedule.WarmupIters = min(500, (len(trainSet.Samples)+*f.batch-1) / *f.batch)
 	}
@@ -194,6 +207,9 @@ func resumeJob(fs *flag.FlagSet, f *trainFlags) (*trainJob, error) {
 	split, _ := strconv.ParseFloat(src["val_split"], 64) // absent in runs from before --val-split: 0
 	trainSet, valSet, err := loadSets(src["data"], src["val"], src["format"], src["classes_file"], src["skip_bad"] == "true", split, run.Data.Seed)
 	if err != nil {
+		return nil, fmt.Errorf("resume: %w", err)
+	}
+	if err := applyTeacherScores(src["teacher_scores"], trainSet); err != nil {
 		return nil, fmt.Errorf("resume: %w", err)
 	}
 	run.Network.Threads = *f.threads
@@ -393,6 +409,17 @@ func initialModel(f *trainFlags, classes []string) (net.Config, map[string]net.P
 			return cfg, nil, false, err
 		}
 		weights = w
+		if *f.backboneWeights != "" {
+			// A pretrained backbone: fine-tuned as torchvision does (the
+			// stem and layer1 frozen by default), not trained from scratch.
+			if err := loadBackboneWeights(*f.backboneWeights, cfg, weights); err != nil {
+				return cfg, nil, false, err
+			}
+			scratch = false
+		}
+	}
+	if *f.backboneWeights != "" && (*f.backbone == "" || *f.backbone == train.EdgeBackbone) {
+		return cfg, nil, false, usagef("--backbone-weights initialises a --backbone resnet18, resnet34 or resnet50")
 	}
 	if !scratch && *f.size != 0 {
 		cfg.MinSize, cfg.MaxSize = *f.size, *f.size

@@ -8,6 +8,10 @@ type Object struct {
 	Class int        // index into Dataset.Classes
 	Crowd bool       // COCO iscrowd or VOC difficult: matched but not counted
 	Area  float32    // COCO's area when given, else the box's
+	// Score is a teacher model's confidence in this object (0 < Score <= 1),
+	// set by ApplyTeacherScores for training with soft targets; 0 means a
+	// hard label (a person's box, or no teacher).
+	Score float32
 }
 
 // Sample is one image and its objects.

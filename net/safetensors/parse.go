@@ -75,14 +75,26 @@ func parse(data []byte) (*File, error) {
 		return nil, fmt.Errorf("not a safetensors model file: %d bytes, too short for the 8-byte header length", len(data))
 	}
 	n := binary.LittleEndian.Uint64(data)
-	if n > MaxHeaderSize {
-		return nil, fmt.Errorf("not a safetensors model file%s: its first 8 bytes, read as the header length, give %d, over the %d-byte limit",
-			startsAsText(data), n, MaxHeaderSize)
-	}
-	if n > uint64(len(data)-8) {
-		return nil, fmt.Errorf("header length %d exceeds the %d bytes after the length field: the file is cut short, or not a safetensors model file", n, len(data)-8)
+	if err := checkHeaderLength(n, int64(len(data)-8), data); err != nil {
+		return nil, err
 	}
 	header, buf := data[8:8+n], data[8+n:]
+	f, spans, err := parseHeader(header, len(buf))
+	if err != nil {
+		return nil, err
+	}
+	for i := range f.Tensors {
+		s := spans[i]
+		f.Tensors[i].Data = buf[s.begin:s.end:s.end]
+	}
+	return f, nil
+}
+
+// parseHeader parses and validates the JSON header of a file whose data
+// buffer (after the header) has bufLen bytes. It returns the tensors
+// without their data, sorted by name, and each one's byte range in the
+// buffer (spans[i] is Tensors[i]'s).
+func parseHeader(header []byte, bufLen int) (*File, []span, error) {
 	f := &File{Metadata: map[string]string{}}
 	var spans []span
 	err := scanHeader(header, func(name string, raw json.RawMessage) error {
@@ -95,23 +107,38 @@ func parse(data []byte) (*File, error) {
 			}
 			return nil
 		}
-		t, s, err := checkEntry(name, raw, len(buf))
+		t, s, err := checkEntry(name, raw, bufLen)
 		if err != nil {
 			return err
 		}
-		t.Data = buf[s.begin:s.end:s.end]
 		f.Tensors = append(f.Tensors, t)
 		spans = append(spans, s)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkOverlaps(spans); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	// Names are unique (scanHeader refuses duplicates): sorted by name, the
+	// tensors and their spans line up.
 	sort.Slice(f.Tensors, func(i, j int) bool { return f.Tensors[i].Name < f.Tensors[j].Name })
-	return f, nil
+	sort.Slice(spans, func(i, j int) bool { return spans[i].name < spans[j].name })
+	return f, spans, nil
+}
+
+// checkHeaderLength refuses a header length n (the file's first 8 bytes,
+// start) over the limit or over the after bytes that follow it.
+func checkHeaderLength(n uint64, after int64, start []byte) error {
+	if n > MaxHeaderSize {
+		return fmt.Errorf("not a safetensors model file%s: its first 8 bytes, read as the header length, give %d, over the %d-byte limit",
+			startsAsText(start), n, MaxHeaderSize)
+	}
+	if n > uint64(after) {
+		return fmt.Errorf("header length %d exceeds the %d bytes after the length field: the file is cut short, or not a safetensors model file", n, after)
+	}
+	return nil
 }
 
 // startsAsText quotes the start of a file that begins as printable text (a

@@ -99,10 +99,7 @@ func Generate(dir string, opts Options) error {
 }
 
 func generateInto(root string, opts Options, classes []int) error {
-	imgDir := "images"
-	if opts.Format == dataset.FormatVOC {
-		imgDir = "JPEGImages"
-	}
+	imgDir := dataset.ImageDir(opts.Format)
 	if err := os.MkdirAll(filepath.Join(root, imgDir), 0o755); err != nil {
 		return err
 	}
@@ -164,12 +161,5 @@ func generateInto(root string, opts Options, classes []int) error {
 	if firstErr != nil {
 		return firstErr
 	}
-	switch opts.Format {
-	case dataset.FormatCOCO:
-		return dataset.WriteCOCO(filepath.Join(root, "annotations.json"), ds)
-	case dataset.FormatVOC:
-		return dataset.WriteVOC(root, ds)
-	default:
-		return dataset.WriteYOLO(root, ds)
-	}
+	return dataset.Write(root, opts.Format, ds)
 }

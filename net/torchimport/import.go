@@ -47,6 +47,16 @@ func importFile(path string, opts Options) (net.Config, map[string]net.Param, er
 	if err := net.CheckShapes(cfg, shapes); err != nil {
 		return net.Config{}, nil, err
 	}
+	weights, err := ck.float32Tensors(rename)
+	if err != nil {
+		return net.Config{}, nil, err
+	}
+	return cfg, weights, nil
+}
+
+// float32Tensors reads the tensors of rename (new name -> checkpoint name)
+// as float32, under their new names.
+func (ck *checkpoint) float32Tensors(rename map[string]string) (map[string]net.Param, error) {
 	names := make([]string, 0, len(rename))
 	for n := range rename {
 		names = append(names, n)
@@ -58,23 +68,23 @@ func importFile(path string, opts Options) (net.Config, map[string]net.Param, er
 	}
 	blobs, err := ck.readStorages(origs)
 	if err != nil {
-		return net.Config{}, nil, err
+		return nil, err
 	}
 	weights := make(map[string]net.Param, len(names))
 	for i, n := range names {
 		ref := ck.tensors[origs[i]]
 		t, err := materialize(n, ref, blobs[ref.storage], ck.bigEndian)
 		if err != nil {
-			return net.Config{}, nil, err
+			return nil, err
 		}
 		if t.DType != "F32" {
-			return net.Config{}, nil, fmt.Errorf("tensor %q holds %s values, want floating point", origs[i], t.DType)
+			return nil, fmt.Errorf("tensor %q holds %s values, want floating point", origs[i], t.DType)
 		}
 		data, err := t.Float32s()
 		if err != nil {
-			return net.Config{}, nil, err
+			return nil, err
 		}
 		weights[n] = net.Param{Shape: t.Shape, Data: data}
 	}
-	return cfg, weights, nil
+	return weights, nil
 }

@@ -10,6 +10,10 @@ import (
 type Target struct {
 	Box   [4]float32 // x1, y1, x2, y2 in the batch's image pixels
 	Class int        // logit index, 0 <= Class < NumClasses
+	// Score, when > 0, is a soft target for the Class logit of the anchors
+	// matched to this box (a teacher's confidence, trained with
+	// softFocalLoss); 0 is the hard target 1.
+	Score float32
 }
 
 // Batch is N images, normalised and padded to one H x W, with their targets.
@@ -50,6 +54,9 @@ func (b *Batch) check(numClasses int) error {
 				return fmt.Errorf("train: image %d target %d: class %d outside 0..%d", i, j, t.Class, numClasses-1)
 			}
 			// torchvision asserts positive width and height (degenerate boxes).
+			if !(t.Score >= 0 && t.Score <= 1) {
+				return fmt.Errorf("train: image %d target %d: soft score %g outside [0, 1]", i, j, t.Score)
+			}
 			if !(t.Box[2] > t.Box[0] && t.Box[3] > t.Box[1]) {
 				return fmt.Errorf("train: image %d target %d: box %v has no positive width and height", i, j, t.Box)
 			}
@@ -67,7 +74,7 @@ func TargetsFromObjects(dst []Target, objs []dataset.Object) []Target {
 		if o.Crowd {
 			continue
 		}
-		dst = append(dst, Target{Box: o.Box, Class: o.Class})
+		dst = append(dst, Target{Box: o.Box, Class: o.Class, Score: o.Score})
 	}
 	return dst
 }

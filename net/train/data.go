@@ -19,7 +19,8 @@ import (
 // with both limits multiplied by a scale jitter drawn from
 // Augment.ScaleMin..ScaleMax, normalised with Mean/Std and zero-padded to a
 // multiple of 32; a batch pads its images to the largest of them. Targets
-// are the boxes in resized pixels, crowd objects dropped.
+// are the boxes in resized pixels, crowd objects dropped, with each
+// object's Score (a teacher's confidence) as its soft target.
 //
 // Everything random comes from Seed, the epoch and the sample's index, so a
 // given (Seed, epoch) always yields the same batches: that is what makes
@@ -159,7 +160,7 @@ func (l *Loader) prepare(epoch, idx int) (preparedImage, error) {
 		}
 		b := [4]float32{o.Box[0] * sx, o.Box[1] * sy, o.Box[2] * sx, o.Box[3] * sy}
 		if b[2] > b[0] && b[3] > b[1] {
-			targets = append(targets, Target{Box: b, Class: o.Class})
+			targets = append(targets, Target{Box: b, Class: o.Class, Score: o.Score})
 		}
 	}
 	return preparedImage{geo: geo, tensor: tensor, targets: targets}, nil

@@ -16,7 +16,9 @@ type Loss struct {
 // computeLoss matches anchors to each image's targets, computes the focal
 // and box losses exactly as torchvision does (each image's sums divided by
 // max(1, its foreground count), then averaged over the images) and writes
-// the gradient of Total with respect to every head output into its .g,
+// the gradient of Total with respect to every head output into its .g
+// (a target with a Score trains its class logit towards that score with
+// softFocalLoss; every other logit is focalLoss's),
 // for the worker's images, into w.loss.
 func (n *Network) computeLoss(p *plan, w *worker, b *Batch) {
 	var out Loss
@@ -59,7 +61,12 @@ func (n *Network) computeLoss(p *plan, w *worker, b *Batch) {
 							dplane[pos] = 0
 							continue
 						}
-						l, g := focalLoss(float64(x), m >= 0 && ts[m].Class == j, alpha, gamma)
+						var l, g float64
+						if pos := m >= 0 && ts[m].Class == j; pos && ts[m].Score > 0 {
+							l, g = softFocalLoss(float64(x), float64(ts[m].Score), alpha, gamma)
+						} else {
+							l, g = focalLoss(float64(x), pos, alpha, gamma)
+						}
 						cls += l
 						dplane[pos] = float32(g * norm)
 					}

@@ -92,19 +92,25 @@ func TestFocalLossMatchesTorchvision(t *testing.T) {
 	}
 }
 
+// checkScalarGrad compares f's derivative at x with a central difference.
+func checkScalarGrad(t *testing.T, x float64, f func(float64) (loss, grad float64), what string, args ...any) {
+	t.Helper()
+	_, g := f(x)
+	up, _ := f(x + fdStep)
+	down, _ := f(x - fdStep)
+	if num := (up - down) / (2 * fdStep); !closeTo(g, num, 1e-5, 1e-8) {
+		t.Errorf(what+": gradient %g, numeric %g", append(args, g, num)...)
+	}
+}
+
 // TestFocalLossFiniteDifferences checks focalLoss's derivative numerically
 // over a range of logits, including large ones where naive formulas fail.
 func TestFocalLossFiniteDifferences(t *testing.T) {
 	for _, ag := range [][2]float64{{0.25, 2}, {-1, 0}, {0.6, 1.5}, {0.25, 0.5}} {
 		for _, x := range []float64{-25, -6, -1.3, -0.2, 0, 0.4, 2.2, 7, 25} {
 			for _, tgt := range []bool{false, true} {
-				_, g := focalLoss(x, tgt, ag[0], ag[1])
-				up, _ := focalLoss(x+fdStep, tgt, ag[0], ag[1])
-				down, _ := focalLoss(x-fdStep, tgt, ag[0], ag[1])
-				num := (up - down) / (2 * fdStep)
-				if !closeTo(g, num, 1e-5, 1e-8) {
-					t.Errorf("alpha %g gamma %g x %g t %v: gradient %g, numeric %g", ag[0], ag[1], x, tgt, g, num)
-				}
+				checkScalarGrad(t, x, func(x float64) (float64, float64) { return focalLoss(x, tgt, ag[0], ag[1]) },
+					"alpha %g gamma %g x %g t %v", ag[0], ag[1], x, tgt)
 			}
 		}
 	}

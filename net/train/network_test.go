@@ -160,6 +160,14 @@ func TestUpdatedWeightsAreUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkFirstOrderDecrease(t, n, &g.batch, before)
+}
+
+// checkFirstOrderDecrease steps n's weights a little against the gradient
+// of the step that gave before and checks that b's loss falls by what the
+// gradient's norm predicts (a finite difference along the gradient).
+func checkFirstOrderDecrease(t *testing.T, n *Network, b *Batch, before Loss) {
+	t.Helper()
 	var norm float64
 	for _, p := range n.Params() {
 		for _, v := range p.Grad {
@@ -173,7 +181,8 @@ func TestUpdatedWeightsAreUsed(t *testing.T) {
 			p.Data[i] -= float32(h * float64(p.Grad[i]) / norm)
 		}
 	}
-	after, err := n.Step(&g.batch)
+	n.ZeroGrad()
+	after, err := n.Step(b)
 	if err != nil {
 		t.Fatal(err)
 	}
