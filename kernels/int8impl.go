@@ -35,6 +35,11 @@ type Int8Impl struct {
 	narrow     []func(groups int, a, b *int8, c *int32, ldc int)
 	narrowStep int
 
+	// tile16, when set, holds the int16 tile kernels of the Winograd
+	// convs (int8_wino.go): tile16[i] computes the first 16*(i+1) columns
+	// of a 6x64 int32 tile from int16 panels.
+	tile16 []func(groups int, a, b *int16, c *int32, ldc int)
+
 	// offsetB: the kernel reads B as unsigned bytes (VPDPBUSD), so B is
 	// packed as x^0x80 and the driver subtracts 128*rowsum(A) from each sum.
 	offsetB bool

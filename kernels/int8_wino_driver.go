@@ -1,0 +1,250 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+)
+
+// Wino8Image is one image among a Winograd conv's inputs: channel planes
+// of H x W pixels starting at Src in each input plane and written from
+// Dst in each output row, padded with Pad (the quantized real zero). The
+// images of one conv (a head conv's pyramid levels) share its weights.
+type Wino8Image struct {
+	H, W     int
+	Src, Dst int
+	Pad      int8
+}
+
+// Wino8Out is where a Winograd conv's sums go: requantized into C with
+// image i's Rq[i], or, with C nil, into Acc with Rq[i].Bias added. Row o
+// of the output (channel o) starts at o*Ldc.
+type Wino8Out struct {
+	C   []int8
+	Acc []int32
+	Ldc int
+	Rq  []*Requant
+}
+
+// Wino8Plan lays out the 4x4 output tiles of a set of images, tile by
+// tile in image order, and holds a conv run's scratch: the transformed
+// input and each thread's transform-domain sums. Later runs on the same
+// images allocate nothing.
+type Wino8Plan struct {
+	C      int
+	images []Wino8Image
+	tiles  int
+	panels int     // of 64 tiles
+	tile   []wTile // per tile
+	v      []int16 // [36][panels][groups][64][2]
+	parts  []wino8Part
+	rows   [][]rqRow
+	clamps []rqClamp
+
+	// the current run
+	w      *Wino8
+	im     *Int8Impl
+	src    []int8
+	stride int
+	out    Wino8Out
+	step   int // 0: input transform, 1: products and output transform
+}
+
+// wTile is one output tile: its image, the offset of its first pixel in
+// the image's planes, and how many of its rows and columns lie inside.
+type wTile struct {
+	img, y, x, rows, cols int32
+}
+
+// wino8Part is one thread's scratch.
+type wino8Part struct {
+	m   []int32 // [36][24][64] sums of one block of rows and one panel
+	acc [wino8Out * wino8Out]int32
+	q   [wino8Out * wino8Out]int8
+}
+
+// NewWino8Plan lays out the tiles of images, c channels each, for
+// engines of up to threads threads.
+func NewWino8Plan(threads, c int, images []Wino8Image) *Wino8Plan {
+	p := &Wino8Plan{C: c, images: append([]Wino8Image(nil), images...)}
+	for i, im := range images {
+		for ty := 0; ty < im.H; ty += wino8Out {
+			for tx := 0; tx < im.W; tx += wino8Out {
+				p.tile = append(p.tile, wTile{img: int32(i), y: int32(ty), x: int32(tx),
+					rows: int32(min(wino8Out, im.H-ty)), cols: int32(min(wino8Out, im.W-tx))})
+			}
+		}
+	}
+	p.tiles = len(p.tile)
+	p.panels = ceilDiv(p.tiles, wino8NR)
+	p.v = make([]int16, wino8Points*p.panels*ceilDiv(c, 2)*2*wino8NR)
+	p.parts = make([]wino8Part, max(threads, 1))
+	for i := range p.parts {
+		p.parts[i].m = make([]int32, wino8Points*wino8Block*wino8NR)
+	}
+	p.rows = make([][]rqRow, len(images))
+	p.clamps = make([]rqClamp, len(images))
+	return p
+}
+
+// Wino8Fast reports whether the tier has an int16 tile kernel, so that a
+// Winograd conv beats its im2col GEMM (the generic tier runs the Go
+// reference, for tests).
+func (im *Int8Impl) Wino8Fast() bool { return im.tile16 != nil }
+
+// Wino8Conv runs the 3x3, stride-1, pad-1 conv w on the images of p in
+// src, whose channel ch's planes start at src[ch*stride], into out; the
+// result is the im2col GEMM's, bit for bit.
+func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out Wino8Out) {
+	if w.C != p.C || len(out.Rq) != len(p.images) || len(p.parts) < e.threads {
+		panic(fmt.Sprintf("kernels: Winograd conv of %d channels, %d requantizations, %d parts on a plan of %d, %d, %d",
+			w.C, len(out.Rq), len(p.parts), p.C, len(p.images), e.threads))
+	}
+	for i, rq := range out.Rq {
+		if out.C != nil {
+			rq.check(w.OutC)
+		}
+		if cap(p.rows[i]) < w.OutC {
+			p.rows[i] = make([]rqRow, w.OutC)
+		}
+		rows := p.rows[i][:w.OutC]
+		for o := range rows {
+			r := rqRow{}
+			if rq.Bias != nil {
+				r.add = rq.Bias[o]
+			}
+			if out.C != nil {
+				r.setShift(rq.Multiplier[o], rq.Shift[o])
+				p.clamps[i] = rq.clamp()
+			}
+			rows[o] = r
+		}
+		p.rows[i] = rows
+	}
+	p.w, p.im, p.src, p.stride, p.out = w, e.impl8, src, stride, out
+	p.step = 0
+	e.ParallelRange(p, ceilDiv(p.C, 2))
+	p.step = 1
+	e.ParallelRange(p, p.panels*ceilDiv(w.OutC, wino8Block))
+	p.w, p.im, p.src, p.out = nil, nil, nil, Wino8Out{}
+}
+
+// RunRange runs the current step on groups of two input channels (step
+// 0) or on tasks of one panel of tiles and one block of output rows.
+func (p *Wino8Plan) RunRange(part, lo, hi int) {
+	if p.step == 0 {
+		for g := lo; g < hi; g++ {
+			p.input(g)
+		}
+		return
+	}
+	blocks := ceilDiv(p.w.OutC, wino8Block)
+	for t := lo; t < hi; t++ {
+		p.products(&p.parts[part], t/blocks, t%blocks*wino8Block)
+	}
+}
+
+// input transforms channels 2g and 2g+1 (zero past C) of every tile.
+func (p *Wino8Plan) input(g int) {
+	groups := ceilDiv(p.C, 2)
+	var d [wino8Points]int32
+	for half := range 2 {
+		ch := 2*g + half
+		for t, tl := range p.tile {
+			at := (t/wino8NR*groups+g)*2*wino8NR + t%wino8NR*2 + half
+			if ch >= p.C {
+				for pt := range wino8Points {
+					p.v[pt*p.panels*groups*2*wino8NR+at] = 0
+				}
+				continue
+			}
+			im := &p.images[tl.img]
+			plane := p.src[ch*p.stride+im.Src : ch*p.stride+im.Src+im.H*im.W]
+			y0, x0 := int(tl.y)-1, int(tl.x)-1
+			if y0 >= 0 && x0 >= 0 && y0+wino8In <= im.H && x0+wino8In <= im.W {
+				for r := range wino8In {
+					line := plane[(y0+r)*im.W+x0 : (y0+r)*im.W+x0+wino8In]
+					for c, v := range line {
+						d[r*wino8In+c] = int32(v)
+					}
+				}
+			} else {
+				for r := range wino8In {
+					for c := range wino8In {
+						y, x := y0+r, x0+c
+						v := im.Pad
+						if y >= 0 && y < im.H && x >= 0 && x < im.W {
+							v = plane[y*im.W+x]
+						}
+						d[r*wino8In+c] = int32(v)
+					}
+				}
+			}
+			vt := wino8Input(&d)
+			for pt, v := range vt {
+				p.v[pt*p.panels*groups*2*wino8NR+at] = int16(v)
+			}
+		}
+	}
+}
+
+// products computes panel q's transform-domain sums for output rows
+// o0..o0+23 and transforms them back into the output.
+func (p *Wino8Plan) products(s *wino8Part, q, o0 int) {
+	w, groups := p.w, ceilDiv(p.C, 2)
+	o1 := min(o0+wino8Block, w.OutC)
+	cols := min(wino8NR, p.tiles-q*wino8NR)
+	for pt := range wino8Points {
+		b := &p.v[(pt*p.panels+q)*groups*2*wino8NR]
+		for i := o0 / wino8MR; i*wino8MR < o1; i++ {
+			a := &w.u[(pt*w.panels+i)*groups*2*wino8MR]
+			c := &s.m[(pt*wino8Block+i*wino8MR-o0)*wino8NR]
+			p.im.tile16Run(groups, a, b, c, wino8NR, cols)
+		}
+	}
+	var m [wino8Points]int32
+	for o := o0; o < o1; o++ {
+		for tl := range cols {
+			for pt := range m {
+				m[pt] = s.m[(pt*wino8Block+o-o0)*wino8NR+tl]
+			}
+			s.acc = wino8Output(&m)
+			p.store(s, o, q*wino8NR+tl)
+		}
+	}
+}
+
+// store writes output row o's part of tile t from s.acc.
+func (p *Wino8Plan) store(s *wino8Part, o, t int) {
+	tl := p.tile[t]
+	im := &p.images[tl.img]
+	row := &p.rows[tl.img][o]
+	at := o*p.out.Ldc + im.Dst + int(tl.y)*im.W + int(tl.x)
+	if p.out.C == nil {
+		for r := range int(tl.rows) {
+			dst := p.out.Acc[at+r*im.W : at+r*im.W+int(tl.cols)]
+			for c := range dst {
+				dst[c] = s.acc[r*wino8Out+c] + row.add
+			}
+		}
+		return
+	}
+	if row.mult == math.MinInt32 || p.im.requant == nil {
+		requantRowGo(s.q[:], s.acc[:], row, p.clamps[tl.img])
+	} else {
+		cl := p.clamps[tl.img]
+		p.im.requant(&s.q[0], 16, &s.acc[0], 16, 1, 16, row, cl.lo, cl.hi, cl.zero)
+	}
+	for r := range int(tl.rows) {
+		copy(p.out.C[at+r*im.W:at+r*im.W+int(tl.cols)], s.q[r*wino8Out:])
+	}
+}
+
+// tile16Run runs the tier's int16 tile kernel on the first cols columns
+// of a panel (the Go reference on tiers without one).
+func (im *Int8Impl) tile16Run(groups int, a, b *int16, c *int32, ldc, cols int) {
+	if im.tile16 == nil {
+		tile16Generic(groups, a, b, c, ldc, cols)
+		return
+	}
+	im.tile16[ceilDiv(cols, 16)-1](groups, a, b, c, ldc)
+}
