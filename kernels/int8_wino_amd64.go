@@ -33,3 +33,23 @@ func int16Tile6x32VNNI(groups int, a, b *int16, c *int32, ldc int)
 
 //go:noescape
 func int16Tile6x48VNNI(groups int, a, b *int16, c *int32, ldc int)
+
+// wino8InputAVX512 transforms the 6x6 windows of 16 tiles in channels c0
+// and c1 (padded planes: no window leaves them) and stores each point's
+// 16 dwords of paired int16 (c0 low) at v + point*ptStride bytes:
+//
+//	for pt, j := range 36 x 16 {
+//		v[pt*ptStride/2+2j], v[pt*ptStride/2+2j+1] = wino8Input(window j of c0)[pt], ...(c1)
+//	}
+//
+// where window j's row r is the six bytes at offs[r*16+j]; scratch holds
+// 72*16 int32.
+//
+//go:noescape
+func wino8InputAVX512(v *int16, ptStride int, c0, c1 *int8, offs *int32, scratch *int32)
+
+// wino8OutputAVX512 is wino8Output on 16 tiles: tile j's 36 points' sums
+// are m[pt*ptStride/4+j], its 4x4 direct sums go to y[16j:16j+16].
+//
+//go:noescape
+func wino8OutputAVX512(y *int32, m *int32, ptStride int)

@@ -33,12 +33,21 @@ type Wino8Plan struct {
 	C      int
 	images []Wino8Image
 	tiles  int
-	panels int     // of 64 tiles
+	panels int     // of width tiles each, in 64-wide panels
+	width  int     // a multiple of 16, for the narrower tile kernels
 	tile   []wTile // per tile
 	v      []int16 // [36][panels][groups][64][2]
 	parts  []wino8Part
 	rows   [][]rqRow
 	clamps []rqClamp
+
+	// For the tiers' input transform: each image padded to whole tiles
+	// plus the conv's one-pixel border, at padAt[i] in a channel's padded
+	// plane of padSize bytes, and each 16 tiles' window rows' offsets in
+	// it ([groups of 16][6][16]).
+	padAt   []int
+	padSize int
+	offs    []int32
 
 	// the current run
 	w      *Wino8
@@ -58,8 +67,10 @@ type wTile struct {
 // wino8Part is one thread's scratch.
 type wino8Part struct {
 	m   []int32 // [36][24][64] sums of one block of rows and one panel
-	acc [wino8Out * wino8Out]int32
-	q   [wino8Out * wino8Out]int8
+	pad [2][]int8
+	tmp []int32                         // the input transform's 72 vectors
+	acc [16 * wino8Out * wino8Out]int32 // the direct sums of up to 16 tiles, 16 a tile
+	q   [16 * wino8Out * wino8Out]int8
 }
 
 // NewWino8Plan lays out the tiles of images, c channels each, for
@@ -75,11 +86,25 @@ func NewWino8Plan(threads, c int, images []Wino8Image) *Wino8Plan {
 		}
 	}
 	p.tiles = len(p.tile)
+	for _, im := range images {
+		p.padAt = append(p.padAt, p.padSize)
+		p.padSize += (ceilDiv(im.H, wino8Out)*wino8Out + 2) * (ceilDiv(im.W, wino8Out)*wino8Out + 2)
+	}
+	p.offs = make([]int32, ceilDiv(p.tiles, 16)*wino8In*16)
+	for t, tl := range p.tile {
+		pw := ceilDiv(images[tl.img].W, wino8Out)*wino8Out + 2
+		for r := range wino8In {
+			p.offs[(t/16*wino8In+r)*16+t%16] = int32(p.padAt[tl.img] + (int(tl.y)+r)*pw + int(tl.x))
+		}
+	}
 	p.panels = ceilDiv(p.tiles, wino8NR)
+	p.width = ceilDiv(ceilDiv(p.tiles, p.panels), 16) * 16 // 139 tiles: 3 x 48, not 64 + 64 + 11
 	p.v = make([]int16, wino8Points*p.panels*ceilDiv(c, 2)*2*wino8NR)
 	p.parts = make([]wino8Part, max(threads, 1))
 	for i := range p.parts {
 		p.parts[i].m = make([]int32, wino8Points*wino8Block*wino8NR)
+		p.parts[i].pad = [2][]int8{make([]int8, p.padSize+8), make([]int8, p.padSize+8)} // + a gather's overreach
+		p.parts[i].tmp = make([]int32, 72*16)
 	}
 	p.rows = make([][]rqRow, len(images))
 	p.clamps = make([]rqClamp, len(images))
@@ -133,7 +158,11 @@ func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out W
 func (p *Wino8Plan) RunRange(part, lo, hi int) {
 	if p.step == 0 {
 		for g := lo; g < hi; g++ {
-			p.input(g)
+			if p.im.wino8Input != nil {
+				p.inputTier(&p.parts[part], g)
+			} else {
+				p.input(g)
+			}
 		}
 		return
 	}
@@ -150,7 +179,7 @@ func (p *Wino8Plan) input(g int) {
 	for half := range 2 {
 		ch := 2*g + half
 		for t, tl := range p.tile {
-			at := (t/wino8NR*groups+g)*2*wino8NR + t%wino8NR*2 + half
+			at := (t/p.width*groups+g)*2*wino8NR + t%p.width*2 + half
 			if ch >= p.C {
 				for pt := range wino8Points {
 					p.v[pt*p.panels*groups*2*wino8NR+at] = 0
@@ -187,12 +216,45 @@ func (p *Wino8Plan) input(g int) {
 	}
 }
 
+// inputTier is input on the tier's transform: channels 2g and 2g+1 (2g
+// again past C, where the weights are zero) padded, then 16 tiles a call.
+func (p *Wino8Plan) inputTier(s *wino8Part, g int) {
+	groups := ceilDiv(p.C, 2)
+	for half := range 2 {
+		p.padPlane(s.pad[half], min(2*g+half, p.C-1))
+	}
+	ptStride := p.panels * groups * 2 * wino8NR * 2
+	for k := range ceilDiv(p.tiles, 16) {
+		v := &p.v[(16*k/p.width*groups+g)*2*wino8NR+16*k%p.width*2]
+		p.im.wino8Input(v, ptStride, &s.pad[0][0], &s.pad[1][0], &p.offs[k*wino8In*16], &s.tmp[0])
+	}
+}
+
+// padPlane writes channel ch of every image into dst at padAt, padded
+// with the image's Pad to whole tiles and a border of one.
+func (p *Wino8Plan) padPlane(dst []int8, ch int) {
+	for i, im := range p.images {
+		pw := ceilDiv(im.W, wino8Out)*wino8Out + 2
+		ph := ceilDiv(im.H, wino8Out)*wino8Out + 2
+		out := dst[p.padAt[i] : p.padAt[i]+ph*pw]
+		fill(out[:pw], im.Pad)
+		fill(out[(im.H+1)*pw:], im.Pad)
+		plane := p.src[ch*p.stride+im.Src : ch*p.stride+im.Src+im.H*im.W]
+		for y := range im.H {
+			line := out[(y+1)*pw : (y+2)*pw]
+			line[0] = im.Pad
+			copy(line[1:], plane[y*im.W:(y+1)*im.W])
+			fill(line[1+im.W:], im.Pad)
+		}
+	}
+}
+
 // products computes panel q's transform-domain sums for output rows
 // o0..o0+23 and transforms them back into the output.
 func (p *Wino8Plan) products(s *wino8Part, q, o0 int) {
 	w, groups := p.w, ceilDiv(p.C, 2)
 	o1 := min(o0+wino8Block, w.OutC)
-	cols := min(wino8NR, p.tiles-q*wino8NR)
+	cols := min(p.width, p.tiles-q*p.width)
 	for pt := range wino8Points {
 		b := &p.v[(pt*p.panels+q)*groups*2*wino8NR]
 		for i := o0 / wino8MR; i*wino8MR < o1; i++ {
@@ -201,41 +263,79 @@ func (p *Wino8Plan) products(s *wino8Part, q, o0 int) {
 			p.im.tile16Run(groups, a, b, c, wino8NR, cols)
 		}
 	}
+	if p.im.wino8Output != nil {
+		for o := o0; o < o1; o++ {
+			for tl := 0; tl < cols; tl += 16 {
+				p.im.wino8Output(&s.acc[0], &s.m[(o-o0)*wino8NR+tl], wino8Block*wino8NR*4)
+				p.store(s, o, q*p.width+tl, min(16, cols-tl))
+			}
+		}
+		return
+	}
 	var m [wino8Points]int32
 	for o := o0; o < o1; o++ {
 		for tl := range cols {
 			for pt := range m {
 				m[pt] = s.m[(pt*wino8Block+o-o0)*wino8NR+tl]
 			}
-			s.acc = wino8Output(&m)
-			p.store(s, o, q*wino8NR+tl)
+			y := wino8Output(&m)
+			copy(s.acc[:], y[:])
+			p.store(s, o, q*p.width+tl, 1)
 		}
 	}
 }
 
-// store writes output row o's part of tile t from s.acc.
-func (p *Wino8Plan) store(s *wino8Part, o, t int) {
-	tl := p.tile[t]
-	im := &p.images[tl.img]
-	row := &p.rows[tl.img][o]
-	at := o*p.out.Ldc + im.Dst + int(tl.y)*im.W + int(tl.x)
+// store writes output row o's part of tiles t0..t0+n-1 from s.acc (16
+// sums a tile), one run of tiles of the same image at a time.
+func (p *Wino8Plan) store(s *wino8Part, o, t0, n int) {
+	for a := 0; a < n; {
+		img := p.tile[t0+a].img
+		b := a + 1
+		for b < n && p.tile[t0+b].img == img {
+			b++
+		}
+		p.storeRun(s, o, t0, a, b)
+		a = b
+	}
+}
+
+// storeRun writes tiles t0+a..t0+b-1, all of one image.
+func (p *Wino8Plan) storeRun(s *wino8Part, o, t0, a, b int) {
+	const tt = wino8Out * wino8Out
+	img := p.tile[t0+a].img
+	im := &p.images[img]
+	row := &p.rows[img][o]
+	acc := s.acc[a*tt : b*tt]
 	if p.out.C == nil {
-		for r := range int(tl.rows) {
-			dst := p.out.Acc[at+r*im.W : at+r*im.W+int(tl.cols)]
-			for c := range dst {
-				dst[c] = s.acc[r*wino8Out+c] + row.add
+		if p.im.bias != nil {
+			p.im.bias(&acc[0], 0, &acc[0], 0, 1, len(acc), row)
+		} else {
+			for i := range acc {
+				acc[i] += row.add
+			}
+		}
+		for j := a; j < b; j++ {
+			tl := p.tile[t0+j]
+			at := o*p.out.Ldc + im.Dst + int(tl.y)*im.W + int(tl.x)
+			for r := range int(tl.rows) {
+				copy(p.out.Acc[at+r*im.W:at+r*im.W+int(tl.cols)], s.acc[j*tt+r*wino8Out:])
 			}
 		}
 		return
 	}
+	q := s.q[a*tt : b*tt]
+	cl := p.clamps[img]
 	if row.mult == math.MinInt32 || p.im.requant == nil {
-		requantRowGo(s.q[:], s.acc[:], row, p.clamps[tl.img])
+		requantRowGo(q, acc, row, cl)
 	} else {
-		cl := p.clamps[tl.img]
-		p.im.requant(&s.q[0], 16, &s.acc[0], 16, 1, 16, row, cl.lo, cl.hi, cl.zero)
+		p.im.requant(&q[0], 0, &acc[0], 0, 1, len(acc), row, cl.lo, cl.hi, cl.zero)
 	}
-	for r := range int(tl.rows) {
-		copy(p.out.C[at+r*im.W:at+r*im.W+int(tl.cols)], s.q[r*wino8Out:])
+	for j := a; j < b; j++ {
+		tl := p.tile[t0+j]
+		at := o*p.out.Ldc + im.Dst + int(tl.y)*im.W + int(tl.x)
+		for r := range int(tl.rows) {
+			copy(p.out.C[at+r*im.W:at+r*im.W+int(tl.cols)], s.q[j*tt+r*wino8Out:])
+		}
 	}
 }
 
