@@ -29,7 +29,8 @@ const (
 	wino8Inv9   = 0x38e38e39 // 9 * wino8Inv9 = 1 modulo 2^32
 	wino8MR     = 6          // rows of a weight panel (the int16 tile kernels' MR)
 	wino8NR     = 64         // tiles of an input panel (their NR)
-	wino8Block  = 8 * wino8MR
+	wino8Block  = 4 * wino8MR
+	wino8Chunk  = 4
 	wino8Bound  = 1 << 25
 )
 

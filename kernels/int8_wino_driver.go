@@ -17,12 +17,14 @@ type Wino8Image struct {
 
 // Wino8Out is where a Winograd conv's sums go: requantized into C with
 // image i's Rq[i], or, with C nil, into Acc with Rq[i].Bias added. Row o
-// of the output (channel o) starts at o*Ldc.
+// of the output (channel o) starts at o*Ldc. Reuse says that the plan's
+// last run had the same input, whose transform it still holds.
 type Wino8Out struct {
-	C   []int8
-	Acc []int32
-	Ldc int
-	Rq  []*Requant
+	C     []int8
+	Acc   []int32
+	Ldc   int
+	Rq    []*Requant
+	Reuse bool
 }
 
 // Wino8Plan lays out the 4x4 output tiles of a set of images, tile by
@@ -35,6 +37,7 @@ type Wino8Plan struct {
 	tiles  int
 	panels int     // of width tiles each, in 64-wide panels
 	width  int     // a multiple of 16, for the narrower tile kernels
+	chunk  int     // panels a task runs: its sums, 36 x 24 x 64 x chunk int32, stay in L2
 	tile   []wTile // per tile
 	v      []int16 // [36][panels][groups][64][2]
 	parts  []wino8Part
@@ -66,7 +69,7 @@ type wTile struct {
 
 // wino8Part is one thread's scratch.
 type wino8Part struct {
-	m   []int32 // [36][24][64] sums of one block of rows and one panel
+	m   []int32 // [36][wino8Block][chunk*64] sums of one block of rows and a chunk of panels
 	pad [2][]int8
 	tmp []int32                         // the input transform's 72 vectors
 	acc [16 * wino8Out * wino8Out]int32 // the direct sums of up to 16 tiles, 16 a tile
@@ -99,10 +102,11 @@ func NewWino8Plan(threads, c int, images []Wino8Image) *Wino8Plan {
 	}
 	p.panels = ceilDiv(p.tiles, wino8NR)
 	p.width = ceilDiv(ceilDiv(p.tiles, p.panels), 16) * 16 // 139 tiles: 3 x 48, not 64 + 64 + 11
+	p.chunk = min(p.panels, wino8Chunk)
 	p.v = make([]int16, wino8Points*p.panels*ceilDiv(c, 2)*2*wino8NR)
 	p.parts = make([]wino8Part, max(threads, 1))
 	for i := range p.parts {
-		p.parts[i].m = make([]int32, wino8Points*wino8Block*wino8NR)
+		p.parts[i].m = make([]int32, wino8Points*wino8Block*p.chunk*wino8NR)
 		p.parts[i].pad = [2][]int8{make([]int8, p.padSize+8), make([]int8, p.padSize+8)} // + a gather's overreach
 		p.parts[i].tmp = make([]int32, 72*16)
 	}
@@ -110,6 +114,10 @@ func NewWino8Plan(threads, c int, images []Wino8Image) *Wino8Plan {
 	p.clamps = make([]rqClamp, len(images))
 	return p
 }
+
+// SetPad sets image i's padding value (the input zero point of the
+// conv run next).
+func (p *Wino8Plan) SetPad(i int, pad int8) { p.images[i].Pad = pad }
 
 // Wino8Fast reports whether the tier has an int16 tile kernel, so that a
 // Winograd conv beats its im2col GEMM (the generic tier runs the Go
@@ -146,10 +154,12 @@ func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out W
 		p.rows[i] = rows
 	}
 	p.w, p.im, p.src, p.stride, p.out = w, e.impl8, src, stride, out
-	p.step = 0
-	e.ParallelRange(p, ceilDiv(p.C, 2))
+	if !out.Reuse {
+		p.step = 0
+		e.ParallelRange(p, ceilDiv(p.C, 2))
+	}
 	p.step = 1
-	e.ParallelRange(p, p.panels*ceilDiv(w.OutC, wino8Block))
+	e.ParallelRange(p, ceilDiv(p.panels, p.chunk)*ceilDiv(w.OutC, wino8Block))
 	p.w, p.im, p.src, p.out = nil, nil, nil, Wino8Out{}
 }
 
@@ -168,7 +178,7 @@ func (p *Wino8Plan) RunRange(part, lo, hi int) {
 	}
 	blocks := ceilDiv(p.w.OutC, wino8Block)
 	for t := lo; t < hi; t++ {
-		p.products(&p.parts[part], t/blocks, t%blocks*wino8Block)
+		p.products(&p.parts[part], t/blocks*p.chunk, t%blocks*wino8Block)
 	}
 }
 
@@ -249,38 +259,48 @@ func (p *Wino8Plan) padPlane(dst []int8, ch int) {
 	}
 }
 
-// products computes panel q's transform-domain sums for output rows
-// o0..o0+23 and transforms them back into the output.
-func (p *Wino8Plan) products(s *wino8Part, q, o0 int) {
+// products computes the transform-domain sums of panels q0..q0+chunk-1
+// for output rows o0..o0+wino8Block-1, each point's block of weights
+// read once for all of them (the weights are the large operand: 36/9
+// times the conv's, as int16), and transforms them back into the output.
+func (p *Wino8Plan) products(s *wino8Part, q0, o0 int) {
 	w, groups := p.w, ceilDiv(p.C, 2)
 	o1 := min(o0+wino8Block, w.OutC)
-	cols := min(p.width, p.tiles-q*p.width)
+	q1 := min(q0+p.chunk, p.panels)
+	ld := p.chunk * wino8NR
 	for pt := range wino8Points {
-		b := &p.v[(pt*p.panels+q)*groups*2*wino8NR]
-		for i := o0 / wino8MR; i*wino8MR < o1; i++ {
-			a := &w.u[(pt*w.panels+i)*groups*2*wino8MR]
-			c := &s.m[(pt*wino8Block+i*wino8MR-o0)*wino8NR]
-			p.im.tile16Run(groups, a, b, c, wino8NR, cols)
+		for q := q0; q < q1; q++ {
+			b := &p.v[(pt*p.panels+q)*groups*2*wino8NR]
+			cols := min(p.width, p.tiles-q*p.width)
+			for i := o0 / wino8MR; i*wino8MR < o1; i++ {
+				a := &w.u[(pt*w.panels+i)*groups*2*wino8MR]
+				c := &s.m[(pt*wino8Block+i*wino8MR-o0)*ld+(q-q0)*wino8NR]
+				p.im.tile16Run(groups, a, b, c, ld, cols)
+			}
 		}
 	}
-	if p.im.wino8Output != nil {
+	for q := q0; q < q1; q++ {
+		cols := min(p.width, p.tiles-q*p.width)
+		col0 := (q - q0) * wino8NR
+		if p.im.wino8Output != nil {
+			for o := o0; o < o1; o++ {
+				for tl := 0; tl < cols; tl += 16 {
+					p.im.wino8Output(&s.acc[0], &s.m[(o-o0)*ld+col0+tl], wino8Block*ld*4)
+					p.store(s, o, q*p.width+tl, min(16, cols-tl))
+				}
+			}
+			continue
+		}
+		var m [wino8Points]int32
 		for o := o0; o < o1; o++ {
-			for tl := 0; tl < cols; tl += 16 {
-				p.im.wino8Output(&s.acc[0], &s.m[(o-o0)*wino8NR+tl], wino8Block*wino8NR*4)
-				p.store(s, o, q*p.width+tl, min(16, cols-tl))
+			for tl := range cols {
+				for pt := range m {
+					m[pt] = s.m[(pt*wino8Block+o-o0)*ld+col0+tl]
+				}
+				y := wino8Output(&m)
+				copy(s.acc[:], y[:])
+				p.store(s, o, q*p.width+tl, 1)
 			}
-		}
-		return
-	}
-	var m [wino8Points]int32
-	for o := o0; o < o1; o++ {
-		for tl := range cols {
-			for pt := range m {
-				m[pt] = s.m[(pt*wino8Block+o-o0)*wino8NR+tl]
-			}
-			y := wino8Output(&m)
-			copy(s.acc[:], y[:])
-			p.store(s, o, q*p.width+tl, 1)
 		}
 	}
 }
@@ -314,9 +334,17 @@ func (p *Wino8Plan) storeRun(s *wino8Part, o, t0, a, b int) {
 				acc[i] += row.add
 			}
 		}
+		base := o*p.out.Ldc + im.Dst
 		for j := a; j < b; j++ {
 			tl := p.tile[t0+j]
-			at := o*p.out.Ldc + im.Dst + int(tl.y)*im.W + int(tl.x)
+			at := base + int(tl.y)*im.W + int(tl.x)
+			if tl.rows == wino8Out && tl.cols == wino8Out {
+				_ = p.out.Acc[at+3*im.W+3]
+				for r := range wino8Out {
+					*(*[4]int32)(p.out.Acc[at+r*im.W:]) = *(*[4]int32)(s.acc[j*tt+r*4:])
+				}
+				continue
+			}
 			for r := range int(tl.rows) {
 				copy(p.out.Acc[at+r*im.W:at+r*im.W+int(tl.cols)], s.acc[j*tt+r*wino8Out:])
 			}
@@ -330,9 +358,18 @@ func (p *Wino8Plan) storeRun(s *wino8Part, o, t0, a, b int) {
 	} else {
 		p.im.requant(&q[0], 0, &acc[0], 0, 1, len(acc), row, cl.lo, cl.hi, cl.zero)
 	}
+	base := o*p.out.Ldc + im.Dst
 	for j := a; j < b; j++ {
 		tl := p.tile[t0+j]
-		at := o*p.out.Ldc + im.Dst + int(tl.y)*im.W + int(tl.x)
+		at := base + int(tl.y)*im.W + int(tl.x)
+		if tl.rows == wino8Out && tl.cols == wino8Out {
+			// A whole tile: four rows of four bytes, one bounds check.
+			_ = p.out.C[at+3*im.W+3]
+			for r := range wino8Out {
+				*(*[4]int8)(p.out.C[at+r*im.W:]) = *(*[4]int8)(s.q[j*tt+r*4:])
+			}
+			continue
+		}
 		for r := range int(tl.rows) {
 			copy(p.out.C[at+r*im.W:at+r*im.W+int(tl.cols)], s.q[j*tt+r*wino8Out:])
 		}
