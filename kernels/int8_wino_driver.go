@@ -323,7 +323,6 @@ func (p *Wino8Plan) store(s *wino8Part, o, t0, n int) {
 func (p *Wino8Plan) storeRun(s *wino8Part, o, t0, a, b int) {
 	const tt = wino8Out * wino8Out
 	img := p.tile[t0+a].img
-	im := &p.images[img]
 	row := &p.rows[img][o]
 	acc := s.acc[a*tt : b*tt]
 	if p.out.C == nil {
@@ -334,21 +333,7 @@ func (p *Wino8Plan) storeRun(s *wino8Part, o, t0, a, b int) {
 				acc[i] += row.add
 			}
 		}
-		base := o*p.out.Ldc + im.Dst
-		for j := a; j < b; j++ {
-			tl := p.tile[t0+j]
-			at := base + int(tl.y)*im.W + int(tl.x)
-			if tl.rows == wino8Out && tl.cols == wino8Out {
-				_ = p.out.Acc[at+3*im.W+3]
-				for r := range wino8Out {
-					*(*[4]int32)(p.out.Acc[at+r*im.W:]) = *(*[4]int32)(s.acc[j*tt+r*4:])
-				}
-				continue
-			}
-			for r := range int(tl.rows) {
-				copy(p.out.Acc[at+r*im.W:at+r*im.W+int(tl.cols)], s.acc[j*tt+r*wino8Out:])
-			}
-		}
+		placeTiles(p, p.out.Acc, s.acc[:], o, t0, a, b)
 		return
 	}
 	q := s.q[a*tt : b*tt]
@@ -358,20 +343,27 @@ func (p *Wino8Plan) storeRun(s *wino8Part, o, t0, a, b int) {
 	} else {
 		p.im.requant(&q[0], 0, &acc[0], 0, 1, len(acc), row, cl.lo, cl.hi, cl.zero)
 	}
-	base := o*p.out.Ldc + im.Dst
+	placeTiles(p, p.out.C, s.q[:], o, t0, a, b)
+}
+
+// placeTiles writes tiles t0+a..t0+b-1 of output row o from src (16
+// values a tile, row-major) into dst, clipped to their image.
+func placeTiles[T int8 | int32](p *Wino8Plan, dst, src []T, o, t0, a, b int) {
+	const tt = wino8Out * wino8Out
 	for j := a; j < b; j++ {
 		tl := p.tile[t0+j]
-		at := base + int(tl.y)*im.W + int(tl.x)
+		im := &p.images[tl.img]
+		at := o*p.out.Ldc + im.Dst + int(tl.y)*im.W + int(tl.x)
 		if tl.rows == wino8Out && tl.cols == wino8Out {
-			// A whole tile: four rows of four bytes, one bounds check.
-			_ = p.out.C[at+3*im.W+3]
+			// A whole tile: four rows of four, one bounds check.
+			_ = dst[at+3*im.W+3]
 			for r := range wino8Out {
-				*(*[4]int8)(p.out.C[at+r*im.W:]) = *(*[4]int8)(s.q[j*tt+r*4:])
+				*(*[4]T)(dst[at+r*im.W:]) = *(*[4]T)(src[j*tt+r*4:])
 			}
 			continue
 		}
 		for r := range int(tl.rows) {
-			copy(p.out.C[at+r*im.W:at+r*im.W+int(tl.cols)], s.q[j*tt+r*wino8Out:])
+			copy(dst[at+r*im.W:at+r*im.W+int(tl.cols)], src[j*tt+r*wino8Out:])
 		}
 	}
 }
