@@ -181,6 +181,7 @@ func wino8() string {
 	e.header()
 	e.wino8Input()
 	e.wino8Output()
+	e.wino8OutputQ()
 	return e.String()
 }
 
@@ -331,6 +332,17 @@ func (e *emitter) wino8Output() {
 	e.w("\tMOVQ y+0(FP), DI")
 	e.w("\tMOVQ m+8(FP), SI")
 	e.w("\tMOVQ ptStride+16(FP), R9")
+	e.wino8OutPasses(true)
+	e.w("\tVZEROUPPER")
+	e.w("\tRET")
+	e.w("")
+}
+
+// wino8OutPasses emits the two passes of the output transform from the
+// points at SI (R9 bytes apart). The sums of position (r, j) end in
+// Z(8+4r+j), fixed up (times 9^-1, >> 6); with scatter they are also
+// stored by tile at DI (tile l's 16 at DI + 64l).
+func (e *emitter) wino8OutPasses(scatter bool) {
 	for i := 0; i < 6; i++ {
 		for c := 0; c < 6; c++ {
 			e.w("\tVMOVDQU32 (SI), Z%d", c)
@@ -349,13 +361,101 @@ func (e *emitter) wino8Output() {
 		y := [4]string{m[0], m[1], m[2], m[3]}
 		e.wino8OutRow(m, y)
 		e.w("\tVPBROADCASTD AX, Z4")
-		e.w("\tVMOVDQU32 wino8Lanes<>(SB), Z5")
+		if scatter {
+			e.w("\tVMOVDQU32 wino8Lanes<>(SB), Z5")
+		}
 		for r := 0; r < 4; r++ {
 			e.w("\tVPMULLD Z4, %s, %s", y[r], y[r])
 			e.w("\tVPSRAD $6, %s, %s", y[r], y[r])
-			e.w("\tKXNORW K1, K1, K1")
-			e.w("\tVPSCATTERDD %s, K1, %d(DI)(Z5*4)", y[r], 4*(r*4+j))
+			if scatter {
+				e.w("\tKXNORW K1, K1, K1")
+				e.w("\tVPSCATTERDD %s, K1, %d(DI)(Z5*4)", y[r], 4*(r*4+j))
+			}
 		}
+	}
+}
+
+// wino8OutputQ writes wino8OutputQAVX512: wino8OutputAVX512 with the
+// requantization of one row (requantRowGo's, as REQUANT16 in
+// requant_amd64.s) applied in registers, the bytes stored by position
+// and transposed by tile with two-table byte permutes (VBMI).
+func (e *emitter) wino8OutputQ() {
+	e.w("// wino8Transpose<> k: the byte indexes of tiles 4k..4k+3 from the 4x64")
+	e.w("// bytes of positions by tile (two tables of two registers each).")
+	for k := 0; k < 4; k++ {
+		for b := 0; b < 64; b += 8 {
+			var v uint64
+			for i := 0; i < 8; i++ {
+				tl, p := (b+i)/16, (b+i)%16
+				idx := (p/4%2)*64 + p%4*16 + 4*k + tl
+				v |= uint64(idx) << (8 * i)
+			}
+			e.w("DATA wino8Transpose<>+%d(SB)/8, $0x%016x", 64*k+b, v)
+		}
+	}
+	e.w("GLOBL wino8Transpose<>(SB), RODATA, $256")
+	e.w("")
+	e.w("// func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32)")
+	e.w("TEXT ·wino8OutputQAVX512(SB), NOSPLIT, $0-44")
+	e.w("\tMOVQ q+0(FP), DI")
+	e.w("\tMOVQ m+8(FP), SI")
+	e.w("\tMOVQ ptStride+16(FP), R9")
+	e.wino8OutPasses(false)
+	e.w("\tMOVQ rp+24(FP), BX")
+	e.w("\tVPBROADCASTD 0(BX), Z24 // add")
+	e.w("\tVPBROADCASTD 4(BX), Z25 // mult")
+	e.w("\tVMOVD 8(BX), X6 // left")
+	e.w("\tVMOVD 12(BX), X7 // right")
+	e.w("\tVPBROADCASTD 16(BX), Z27 // mask")
+	e.w("\tVPBROADCASTD 20(BX), Z28 // half")
+	e.w("\tMOVL lo+32(FP), AX")
+	e.w("\tVPBROADCASTD AX, Z29")
+	e.w("\tMOVL hi+36(FP), AX")
+	e.w("\tVPBROADCASTD AX, Z30")
+	e.w("\tMOVL zero+40(FP), AX")
+	e.w("\tVPBROADCASTD AX, Z31")
+	e.w("\tMOVQ $0x40000000, AX")
+	e.w("\tVPBROADCASTQ AX, Z5 // the rounding nudge, 2^30, per qword")
+	e.w("\tMOVL $1, AX")
+	e.w("\tVPBROADCASTD AX, Z4")
+	e.w("\tMOVL $0xaaaa, AX")
+	e.w("\tKMOVW AX, K1 // the odd dwords")
+	for p := 0; p < 16; p++ {
+		r := fmt.Sprintf("Z%d", 8+p)
+		e.w("\tVPADDD Z24, %s, %s", r, r)
+		e.w("\tVPSLLD X6, %s, %s", r, r)
+		e.w("\tVPSRLQ $32, %s, Z0", r)
+		e.w("\tVPMULDQ Z25, %s, Z1", r)
+		e.w("\tVPMULDQ Z25, Z0, Z2")
+		e.w("\tVPADDQ Z5, Z1, Z1")
+		e.w("\tVPADDQ Z5, Z2, Z2")
+		e.w("\tVPSRLQ $31, Z1, Z1")
+		e.w("\tVPSLLQ $1, Z2, Z2")
+		e.w("\tVMOVDQA32 Z2, K1, Z1")
+		e.w("\tVPSRAD X7, Z1, %s", r)
+		e.w("\tVPANDD Z27, Z1, Z0")
+		e.w("\tVPSRAD $31, Z1, Z2")
+		e.w("\tVPSUBD Z2, Z28, Z2")
+		e.w("\tVPCMPGTD Z2, Z0, K2")
+		e.w("\tVPADDD Z4, %s, K2, %s", r, r)
+		e.w("\tVPMAXSD Z29, %s, %s", r, r)
+		e.w("\tVPMINSD Z30, %s, %s", r, r)
+		e.w("\tVPADDD Z31, %s, %s", r, r)
+		e.w("\tVPMOVDB %s, %d(DI)", r, 16*p)
+	}
+	e.w("\t// q holds position p's 16 tiles at 16p: transpose to 16 bytes a tile.")
+	for i := 0; i < 4; i++ {
+		e.w("\tVMOVDQU8 %d(DI), Z%d", 64*i, i)
+	}
+	e.w("\tMOVQ $0xff00ff00ff00ff00, AX")
+	e.w("\tKMOVQ AX, K3 // positions 8..15: the second pair of tables")
+	for k := 0; k < 4; k++ {
+		e.w("\tVMOVDQU8 wino8Transpose<>+%d(SB), Z4", 64*k)
+		e.w("\tVMOVDQA64 Z4, Z5")
+		e.w("\tVPERMI2B Z1, Z0, Z4")
+		e.w("\tVPERMI2B Z3, Z2, Z5")
+		e.w("\tVMOVDQU8 Z5, K3, Z4")
+		e.w("\tVMOVDQU8 Z4, %d(DI)", 64*k)
 	}
 	e.w("\tVZEROUPPER")
 	e.w("\tRET")

@@ -53,3 +53,14 @@ func wino8InputAVX512(v *int16, ptStride int, c0, c1 *int8, offs *int32, scratch
 //
 //go:noescape
 func wino8OutputAVX512(y *int32, m *int32, ptStride int)
+
+// wino8OutputQAVX512 is wino8OutputAVX512 followed by the requantization
+// of the 16 tiles' sums with one row's constants into q, 16 bytes a tile:
+//
+//	wino8OutputAVX512(&y[0], m, ptStride)
+//	requantRowGo(q[:256], y[:256], rp, rqClamp{lo, hi, zero})
+//
+// rp's multiplier must not be MinInt32 (requantAVX512's limit).
+//
+//go:noescape
+func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32)

@@ -285,8 +285,12 @@ func (p *Wino8Plan) products(s *wino8Part, q0, o0 int) {
 		if p.im.wino8Output != nil {
 			for o := o0; o < o1; o++ {
 				for tl := 0; tl < cols; tl += 16 {
-					p.im.wino8Output(&s.acc[0], &s.m[(o-o0)*ld+col0+tl], wino8Block*ld*4)
-					p.store(s, o, q*p.width+tl, min(16, cols-tl))
+					m, t0, n := &s.m[(o-o0)*ld+col0+tl], q*p.width+tl, min(16, cols-tl)
+					if p.fuseStore(s, m, o, t0, n, wino8Block*ld*4) {
+						continue
+					}
+					p.im.wino8Output(&s.acc[0], m, wino8Block*ld*4)
+					p.store(s, o, t0, n)
 				}
 			}
 			continue
@@ -303,6 +307,24 @@ func (p *Wino8Plan) products(s *wino8Part, q0, o0 int) {
 			}
 		}
 	}
+}
+
+// fuseStore runs the tier's output transform with the requantization
+// fused (int8 output, tiles t0..t0+n-1 of one image, a multiplier the
+// vector code takes) and places the tiles, reporting whether it could.
+func (p *Wino8Plan) fuseStore(s *wino8Part, m *int32, o, t0, n, ptStride int) bool {
+	img := p.tile[t0].img
+	if p.out.C == nil || p.im.wino8OutputQ == nil || p.tile[t0+n-1].img != img {
+		return false
+	}
+	row := &p.rows[img][o]
+	if row.mult == math.MinInt32 {
+		return false
+	}
+	cl := p.clamps[img]
+	p.im.wino8OutputQ(&s.q[0], m, ptStride, row, cl.lo, cl.hi, cl.zero)
+	placeTiles(p, p.out.C, s.q[:], o, t0, 0, n)
+	return true
 }
 
 // store writes output row o's part of tiles t0..t0+n-1 from s.acc (16
