@@ -135,6 +135,11 @@ func biasAVX2(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
 func archInt8Tiers() []*Int8Impl {
 	var out []*Int8Impl
 	if cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL, cpuid.AVX512VNNI) {
+		if !cpuid.CPU.Supports(cpuid.AVX512VBMI) {
+			// VNNI without VBMI (Cascade Lake): no byte permutes for the
+			// fused Winograd output; the unfused one serves.
+			avx512vnniInt8.wino8OutputQ = nil
+		}
 		out = append(out, avx512vnniInt8)
 	}
 	if cpuid.CPU.Supports(cpuid.AVX2) {
