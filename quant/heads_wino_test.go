@@ -5,7 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/retina-edge/retina/internal/cputime"
 	"github.com/retina-edge/retina/kernels"
+	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
 )
 
@@ -71,4 +73,60 @@ func headsCopy(t *testing.T, m *Model, h, w int, img []float32) []boxes.Level {
 		out[i].Deltas = slices.Clone(l.Deltas)
 	}
 	return out
+}
+
+// BenchmarkHeadsWinograd times the int8 ResNet-18 RetinaNet (80 classes,
+// 320x320, one thread) with its head convs as Winograd convs and as
+// im2col GEMMs (the Winograd weights taken away), in the same process;
+// cpu-ms/op is the process's CPU time, which other processes do not add to.
+func BenchmarkHeadsWinograd(b *testing.B) {
+	cfg, _ := net.ResNetConfig("resnet18", 80)
+	weights, err := net.InitialWeights(cfg, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := NewCalibrator(cfg, weights, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	img := randomImage(rand.New(rand.NewSource(1)), 320, 320)
+	if err := c.Add(img); err != nil {
+		b.Fatal(err)
+	}
+	m, _, err := c.Quantize(RuleMinMax)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	convs := m.headConvs()
+	saved := make([]*kernels.Wino8, len(convs))
+	for i, c := range convs {
+		saved[i] = c.wino
+	}
+	for _, on := range []bool{true, false} {
+		name := "im2col"
+		if on {
+			name = "winograd"
+		}
+		b.Run(name, func(b *testing.B) {
+			for i, c := range convs {
+				c.wino = nil
+				if on {
+					c.wino = saved[i]
+				}
+			}
+			if _, err := m.Heads(320, 320, img.Data); err != nil {
+				b.Fatal(err)
+			}
+			cpu := cputime.Process()
+			b.ResetTimer()
+			for range b.N {
+				m.Heads(320, 320, img.Data)
+			}
+			b.ReportMetric(float64((cputime.Process()-cpu).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+		})
+	}
+	for i, c := range convs {
+		c.wino = saved[i]
+	}
 }
