@@ -159,12 +159,12 @@ func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out W
 		e.ParallelRange(p, ceilDiv(p.C, 2))
 	}
 	p.step = 1
-	e.ParallelRange(p, ceilDiv(p.panels, p.chunk)*ceilDiv(w.OutC, wino8Block))
+	e.ParallelRange(p, ceilDiv(p.panels, p.chunk)*w.panels)
 	p.w, p.im, p.src, p.out = nil, nil, nil, Wino8Out{}
 }
 
 // RunRange runs the current step on groups of two input channels (step
-// 0) or on tasks of one panel of tiles and one block of output rows.
+// 0) or on tasks of one chunk of tile panels and one weight panel.
 func (p *Wino8Plan) RunRange(part, lo, hi int) {
 	if p.step == 0 {
 		for g := lo; g < hi; g++ {
@@ -176,9 +176,15 @@ func (p *Wino8Plan) RunRange(part, lo, hi int) {
 		}
 		return
 	}
-	blocks := ceilDiv(p.w.OutC, wino8Block)
-	for t := lo; t < hi; t++ {
-		p.products(&p.parts[part], t/blocks*p.chunk, t%blocks*wino8Block)
+	// Step 1 runs over (chunk of tile panels, 6-row weight panel) pairs,
+	// so that threads share the rows evenly, a block of up to
+	// wino8Block rows at a time.
+	rp := p.w.panels
+	for t := lo; t < hi; {
+		chunk := t / rp
+		end := min(hi, (chunk+1)*rp, t+wino8Block/wino8MR)
+		p.products(&p.parts[part], chunk*p.chunk, t%rp*wino8MR, min(p.w.OutC, (end-chunk*rp)*wino8MR))
+		t = end
 	}
 }
 
@@ -260,12 +266,11 @@ func (p *Wino8Plan) padPlane(dst []int8, ch int) {
 }
 
 // products computes the transform-domain sums of panels q0..q0+chunk-1
-// for output rows o0..o0+wino8Block-1, each point's block of weights
+// for output rows o0..o1-1 (at most wino8Block), each point's block of weights
 // read once for all of them (the weights are the large operand: 36/9
 // times the conv's, as int16), and transforms them back into the output.
-func (p *Wino8Plan) products(s *wino8Part, q0, o0 int) {
+func (p *Wino8Plan) products(s *wino8Part, q0, o0, o1 int) {
 	w, groups := p.w, ceilDiv(p.C, 2)
-	o1 := min(o0+wino8Block, w.OutC)
 	q1 := min(q0+p.chunk, p.panels)
 	ld := p.chunk * wino8NR
 	for pt := range wino8Points {

@@ -36,8 +36,8 @@ func directSum(w []int8, c int, src []int8, stride int, im Wino8Image, o, y, x i
 // TestWino8Conv checks the Winograd conv on every int8 tier against the
 // direct sums, requantized and raw, on odd sizes (partial tiles, images
 // smaller than a tile, panels of fewer than 64 tiles, odd channel counts,
-// row counts that are not a multiple of 6), with guard bands around and
-// between the images' outputs.
+// row counts that are not a multiple of 6, more tile panels than a task
+// takes), with guard bands around and between the images' outputs.
 func TestWino8Conv(t *testing.T) {
 	cases := []wino8Case{
 		{c: 3, outC: 7, sizes: [][2]int{{9, 7}}, fill: "random"},
@@ -45,6 +45,7 @@ func TestWino8Conv(t *testing.T) {
 		{c: 33, outC: 30, sizes: [][2]int{{40, 40}, {20, 20}, {10, 10}, {5, 5}, {3, 3}}, fill: "sym"},
 		{c: 16, outC: 25, sizes: [][2]int{{13, 70}}, fill: "max"},
 		{c: 16, outC: 6, sizes: [][2]int{{12, 9}}, fill: "min"},
+		{c: 4, outC: 31, sizes: [][2]int{{61, 72}, {7, 5}}, fill: "random"}, // 5 panels: two chunks
 	}
 	for _, im := range Int8Tiers() {
 		for ci, tc := range cases {
