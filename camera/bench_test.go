@@ -2,7 +2,10 @@ package camera
 
 import (
 	"bytes"
+	"context"
 	"image"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -53,21 +56,6 @@ func BenchmarkYUYVToRGBA640x480(b *testing.B) {
 	}
 }
 
-// BenchmarkJPEGToRGB640x480 measures the decode and what image/jpeg allocates
-// per frame (B/op): it cannot decode into a reused image.
-func BenchmarkJPEGToRGB640x480(b *testing.B) {
-	data := encodeTestJPEG(nil, benchW, benchH, 1)
-	dst := make([]byte, benchW*benchH*3)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, _, err := JPEGToRGB(dst, data); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 func BenchmarkMJPEGSplit640x480(b *testing.B) {
 	frames := testJPEGs(4, benchW, benchH)
 	stream := bytes.Join(frames, nil)
@@ -87,5 +75,66 @@ func BenchmarkMJPEGSplit640x480(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// BenchmarkV4L2Source640x480 reads YUYV frames through the re-connecting
+// core from the fake device (the copy out of the driver buffer included).
+func BenchmarkV4L2Source640x480(b *testing.B) {
+	w := newYUYVWorld()
+	w.sizes[fourccYUYV] = []frameSize{discrete(benchW, benchH)}
+	frame := yuyvBars(0, benchW, benchH)
+	w.frame = func(int, uint32, int, int) []byte { return frame }
+	src, err := openV4L2With("/dev/video7", Options{Width: benchW, Height: benchH}, w.open)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	benchSource(b, src, len(frame))
+}
+
+// BenchmarkHTTPSource640x480 reads MJPEG parts from a local HTTP server.
+// The server runs in this process: its writes (one per 64 parts) are in the
+// allocation count too.
+func BenchmarkHTTPSource640x480(b *testing.B) {
+	part := []byte("--b\r\nContent-Type: image/jpeg\r\n\r\n")
+	jp := testJPEGs(1, benchW, benchH)[0]
+	part = append(append(part, jp...), "\r\n"...)
+	body := bytes.Repeat(part, 64)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "multipart/x-mixed-replace; boundary=b")
+		for r.Context().Err() == nil {
+			if _, err := w.Write(body); err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	src, err := Open(srv.URL, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	benchSource(b, src, len(jp))
+}
+
+func benchSource(b *testing.B, src Source, frameBytes int) {
+	ctx := context.Background()
+	for i := 0; i < 2*defaultBuffers; i++ { // grow every buffer of the ring
+		f, err := src.Read(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.Release()
+	}
+	b.SetBytes(int64(frameBytes))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f, err := src.Read(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.Release()
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"image"
 	"image/color"
-	"image/jpeg"
 	"math"
 	"testing"
 )
@@ -242,7 +241,7 @@ func TestConvertRejectsBadInput(t *testing.T) {
 		{"huge size", NV12ToRGB(buf, buf, 1<<20, 1<<20, FullRange)},
 		{"RGBA wrong size", YUYVToRGBA(image.NewRGBA(image.Rect(0, 0, 4, 4)), buf, 4, 5, FullRange)},
 		{"RGBA nil", I420ToRGBA(nil, buf, 4, 4, FullRange)},
-		{"JPEG garbage", func() error { _, _, err := JPEGToRGB(buf, []byte("not a jpeg")); return err }()},
+		{"MJPEG frame", ConvertToRGB(buf, &Frame{Format: MJPEG, Width: 2, Height: 2, Data: buf}, FullRange)},
 		{"unknown format", ConvertToRGB(buf, &Frame{Format: 99, Width: 2, Height: 2, Data: buf}, FullRange)},
 		{"RGB24 short", ConvertToRGB(buf, &Frame{Format: RGB24, Width: 10, Height: 10, Data: buf}, FullRange)},
 	}
@@ -254,35 +253,6 @@ func TestConvertRejectsBadInput(t *testing.T) {
 	// 150 bytes is exactly enough for a 10x10 NV12 frame.
 	if err := NV12ToRGB(make([]byte, 300), make([]byte, 150), 10, 10, FullRange); err != nil {
 		t.Errorf("exact-size NV12: %v", err)
-	}
-}
-
-func TestJPEGToRGBMatchesImageJPEG(t *testing.T) {
-	data := encodeTestJPEG(nil, 37, 21, 5) // odd size: 4:2:0 with partial blocks
-	img, err := jpeg.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dst := make([]byte, 37*21*3)
-	w, h, err := JPEGToRGB(dst, data)
-	if err != nil || w != 37 || h != 21 {
-		t.Fatalf("%dx%d %v", w, h, err)
-	}
-	rgba := image.NewRGBA(image.Rect(0, 0, 37, 21))
-	if err := ConvertToRGBA(rgba, &Frame{Format: MJPEG, Width: 37, Height: 21, Data: data}, FullRange); err != nil {
-		t.Fatal(err)
-	}
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
-			p := dst[(y*w+x)*3:]
-			if p[0] != c.R || p[1] != c.G || p[2] != c.B || rgba.RGBAAt(x, y) != c {
-				t.Fatalf("pixel %d,%d: got %v / %v, image/jpeg %v", x, y, p[:3], rgba.RGBAAt(x, y), c)
-			}
-		}
-	}
-	if _, _, err := JPEGToRGB(make([]byte, 10), data); err == nil {
-		t.Error("a too-small destination was accepted")
 	}
 }
 

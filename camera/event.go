@@ -2,53 +2,63 @@ package camera
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
-// EventKind says what happened to a V4L2 device.
+// EventKind says how a live source's state changed.
 type EventKind uint8
 
 const (
-	// DeviceLost: reading failed (unplugged: ENODEV, EIO, or no frame within
-	// Options.StallTimeout); the source closed the device and will re-open it.
-	DeviceLost EventKind = iota + 1
-	// ReopenFailed: one re-open attempt failed; another follows after Wait.
-	ReopenFailed
-	// DeviceBack: the device was re-opened and streams again.
-	DeviceBack
+	// CameraDown: the source failed (an error, a dropped connection, a
+	// device that vanished, or the camera unreachable at start); it keeps
+	// re-connecting with back-off.
+	CameraDown EventKind = iota + 1
+	// CameraStalled: no frame came within Options.StallTimeout; the source
+	// counts as down and re-connects.
+	CameraStalled
+	// CameraBack: frames arrive again after CameraDown or CameraStalled.
+	CameraBack
 )
 
 func (k EventKind) String() string {
 	switch k {
-	case DeviceLost:
-		return "device lost"
-	case ReopenFailed:
-		return "re-open failed"
-	case DeviceBack:
-		return "device back"
+	case CameraDown:
+		return "down"
+	case CameraStalled:
+		return "stalled"
+	case CameraBack:
+		return "back"
 	}
 	return fmt.Sprintf("EventKind(%d)", uint8(k))
 }
 
-// Event reports a change in a V4L2 source's device.
+// Event is one state change of a live source, reported through
+// Options.OnEvent. Its String is the log line for it.
 type Event struct {
-	Kind    EventKind
-	Device  string        // the device path
-	Err     error         // the cause, for DeviceLost and ReopenFailed
-	Attempt int           // re-open attempts so far in this outage
-	Wait    time.Duration // for ReopenFailed: the back-off before the next attempt
+	Kind   EventKind
+	Time   time.Time     // when the change happened
+	Source string        // the source (device path or URL, password hidden)
+	Err    error         // CameraDown: the cause
+	Stall  time.Duration // CameraStalled: how long no frame came
+	Outage time.Duration // CameraBack: how long the camera was down
 }
 
+// String reads as a log line: "camera down: SOURCE: CAUSE",
+// "camera stalled: no frame for 5 s" or "camera back after 12.3 s".
 func (e Event) String() string {
-	s := fmt.Sprintf("%s: %s", e.Device, e.Kind)
-	if e.Attempt > 0 {
-		s += fmt.Sprintf(" (attempt %d)", e.Attempt)
+	switch e.Kind {
+	case CameraDown:
+		return fmt.Sprintf("camera down: %s: %v", e.Source, e.Err)
+	case CameraStalled:
+		return "camera stalled: no frame for " + seconds(e.Stall)
+	case CameraBack:
+		return "camera back after " + seconds(e.Outage)
 	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	if e.Wait > 0 {
-		s += fmt.Sprintf("; next try in %v", e.Wait)
-	}
-	return s
+	return fmt.Sprintf("camera %v: %s", e.Kind, e.Source)
+}
+
+// seconds formats d as "12.3 s" (to a tenth, "5 s" when whole).
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Round(100*time.Millisecond).Seconds(), 'f', -1, 64) + " s"
 }

@@ -1,253 +1,237 @@
 package camera
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// httpSource reads an HTTP multipart/x-mixed-replace MJPEG stream, the format
-// of IP cameras, mjpg-streamer and motion. A part's Content-Length is used when
-// present; without one the part's JPEG is delimited by its own markers.
-type httpSource struct {
-	url      string
-	body     io.ReadCloser
-	cancel   context.CancelFunc
-	in       *streamReader
-	split    *MJPEGSplitter
-	delim    []byte // "--" + boundary
-	bare     []byte // the boundary alone, which some servers use as the line
-	ring     *frameRing
-	max      int
-	finished bool
+// httpCamera is an MJPEG-over-HTTP camera (IP cameras, mjpg-streamer,
+// motion, ffmpeg -f mpjpeg): what every connection to it needs.
+type httpCamera struct {
+	url    *url.URL // without the user and password, which go to auth
+	name   string   // the URL with the password hidden
+	client *http.Client
+	auth   *httpAuth // nil without a user in the URL
+	max    int
+	// firstPart bounds the wait from the response headers to the first
+	// part, which the stall watchdog does not watch: a server that answers
+	// and then sends nothing must not hold Open or a re-connection forever.
+	firstPart time.Duration
 }
 
-const maxPartHeaderLines = 64
-
-func openHTTP(url string, opts Options) (*httpSource, error) {
-	client := opts.HTTPClient
-	if client == nil {
-		client = &http.Client{Transport: &http.Transport{
+// openHTTP checks the URL now (a malformed one is an error at once) and
+// returns a live source that connects, and re-connects, in the background.
+func openHTTP(spec string, opts Options) (*liveSource, error) {
+	u, err := url.Parse(spec)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message repeats the URL, password and all
+		}
+		return nil, fmt.Errorf("camera: bad URL %q: %w", hideUserInfo(spec), err)
+	}
+	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("camera: bad URL %q: want http://HOST[:PORT]/PATH or https://...", u.Redacted())
+	}
+	c := &httpCamera{name: u.Redacted(), client: opts.HTTPClient, max: opts.maxFrame(),
+		firstPart: opts.stallTimeout()}
+	if u.User != nil {
+		pass, _ := u.User.Password()
+		c.auth = &httpAuth{user: u.User.Username(), pass: pass}
+		u.User = nil
+	}
+	c.url = u
+	if c.client == nil {
+		c.client = &http.Client{Transport: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
 			DialContext:           (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: 15 * time.Second,
+			DisableKeepAlives:     true, // a stream's connection is never reused; keep no idle ones
 		}}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	return openLive(liveConfig{name: c.name, describe: c.describe(), dial: c.dial, overlap: true, limit: true, policy: Drop}, opts)
+}
+
+func (c *httpCamera) describe() string { return "MJPEG over HTTP from " + c.name }
+
+// hideUserInfo masks "user:password@" in a URL that did not parse.
+func hideUserInfo(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		return raw[:len(raw)-len(rest)] + "xxxxx" + rest[i:]
+	}
+	return raw
+}
+
+// dial requests the stream (answering an auth challenge) and checks the
+// response. Failures re-trying cannot cure are marked permanent.
+func (c *httpCamera) dial(ctx context.Context) (link, error) {
+	lctx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, cancel) // ctx governs the dial, lctx the link
+	defer stop()
+	resp, err := c.get(lctx)
 	if err != nil {
 		cancel()
-		return nil, fmt.Errorf("camera: %s: %w", url, err)
+		return nil, err
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		cancel()
-		return nil, fmt.Errorf("camera: %w", err)
+	var timedOut atomic.Bool // sniffing the boundary reads the body
+	limit := time.AfterFunc(c.firstPart, func() { timedOut.Store(true); cancel() })
+	l, err := c.newLink(lctx, cancel, resp)
+	if limit.Stop() && err == nil {
+		return l, nil
 	}
-	fail := func(format string, args ...any) (*httpSource, error) {
+	if err == nil {
+		l.close()
+	}
+	resp.Body.Close()
+	cancel()
+	if timedOut.Load() {
+		err = fmt.Errorf("connected, but no part came within %s", seconds(c.firstPart))
+	}
+	return nil, err
+}
+
+// get sends the request, and once more with credentials after a 401.
+func (c *httpCamera) get(ctx context.Context) (*http.Response, error) {
+	for try := 0; ; try++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url.String(), nil)
+		if err != nil {
+			return nil, permanentError{err}
+		}
+		if c.auth != nil {
+			if h := c.auth.header(req.Method, req.URL.RequestURI()); h != "" {
+				req.Header.Set("Authorization", h)
+			}
+		}
+		resp, err := c.client.Do(req)
+		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err // the URL is in every message already
+			}
+			return nil, err
+		}
+		if resp.StatusCode != http.StatusUnauthorized {
+			return resp, nil
+		}
+		challenges := resp.Header.Values("WWW-Authenticate")
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 		resp.Body.Close()
-		cancel()
-		return nil, fmt.Errorf("camera: %s: "+format, append([]any{url}, args...)...)
+		switch {
+		case c.auth == nil:
+			return nil, permanentError{fmt.Errorf("HTTP status %s: the camera wants a user and password (http://USER:PASSWORD@host/...)", resp.Status)}
+		case try > 0:
+			return nil, permanentError{fmt.Errorf("HTTP status %s: the camera refused the user and password in the URL", resp.Status)}
+		}
+		if err := c.auth.learn(challenges); err != nil {
+			return nil, permanentError{err}
+		}
 	}
+}
+
+// newLink checks the response and finds the part boundary: from the
+// Content-Type, or, when that has none or is not multipart at all (ffmpeg's
+// server says application/octet-stream), from the first boundary line.
+func (c *httpCamera) newLink(ctx context.Context, cancel context.CancelFunc, resp *http.Response) (*httpLink, error) {
 	if resp.StatusCode != http.StatusOK {
-		return fail("HTTP status %s", resp.Status)
+		err := fmt.Errorf("HTTP status %s", resp.Status)
+		if resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusRequestTimeout &&
+			resp.StatusCode != http.StatusTooManyRequests {
+			return nil, permanentError{err}
+		}
+		return nil, err
 	}
 	ct := resp.Header.Get("Content-Type")
-	mediaType, params, err := mime.ParseMediaType(ct)
-	if err != nil || !strings.HasPrefix(mediaType, "multipart/") {
-		return fail("Content-Type %q is not multipart/x-mixed-replace", ct)
-	}
-	boundary := strings.TrimPrefix(params["boundary"], "--")
-	if boundary == "" {
-		return fail("Content-Type %q has no boundary", ct)
+	mediaType, params, _ := mime.ParseMediaType(ct)
+	sniff := ct == "" || mediaType == "application/octet-stream"
+	if !sniff && !strings.HasPrefix(mediaType, "multipart/") {
+		return nil, permanentError{fmt.Errorf("Content-Type %q is not a multipart MJPEG stream", ct)}
 	}
 	in := newStreamReader(resp.Body)
-	return &httpSource{
-		url:    url,
-		body:   resp.Body,
+	boundary := strings.TrimPrefix(params["boundary"], "--")
+	atPart := false
+	if boundary == "" {
+		var err error
+		if boundary, err = sniffBoundary(in); err != nil {
+			return nil, fmt.Errorf("Content-Type %q: %w", ct, err)
+		}
+		atPart = true
+	}
+	return &httpLink{
+		ctx:    ctx,
 		cancel: cancel,
+		body:   resp.Body,
 		in:     in,
-		split:  newSplitterOn(in, opts.MaxFrameBytes),
+		split:  newSplitterOn(in, c.max),
 		delim:  []byte("--" + boundary),
 		bare:   []byte(boundary),
-		ring:   newFrameRing(opts.buffers()),
-		max:    opts.maxFrame(),
+		max:    c.max,
+		atPart: atPart,
+		desc:   c.describe(),
 	}, nil
 }
 
-func (s *httpSource) Read(ctx context.Context) (*Frame, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	f, err := s.ring.take(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		var ok bool
-		ok, err = s.readPart(f)
-		if err != nil || ok {
-			break
-		}
-	}
-	if err != nil {
-		s.ring.putBack(f)
-		if err == io.EOF {
-			return nil, io.EOF
-		}
-		return nil, fmt.Errorf("camera: %s: %w", s.url, err)
-	}
-	f.Format = MJPEG
-	f.Width, f.Height, _ = jpegSize(f.Data)
-	s.ring.stamp(f, time.Now())
-	return f, nil
+// httpLink reads one response's parts.
+type httpLink struct {
+	ctx       context.Context // ends with abort or close
+	cancel    context.CancelFunc
+	body      io.ReadCloser
+	in        *streamReader
+	split     *MJPEGSplitter
+	delim     []byte // "--" + boundary
+	bare      []byte // the boundary alone, which some servers use as the line
+	max       int
+	atPart    bool // the boundary line before the next part is read already
+	finished  bool // the closing boundary came
+	desc      string
+	closeOnce sync.Once
 }
 
-// readPart reads one part into f; ok is false for a part without a JPEG.
-func (s *httpSource) readPart(f *Frame) (ok bool, err error) {
-	if s.finished {
-		return false, io.EOF
-	}
-	if err := s.skipToBoundary(); err != nil {
-		return false, err
-	}
-	length, err := s.readPartHeaders()
-	if err != nil {
-		return false, err
-	}
-	if length < 0 {
-		f.Data, err = s.split.Next(f.Data)
-		return err == nil, err
-	}
-	if length > int64(s.max) {
-		return false, fmt.Errorf("part Content-Length %d: %w (%d bytes)", length, ErrFrameTooLarge, s.max)
-	}
-	f.Data, err = s.in.appendN(f.Data[:0], int(length))
-	if err == io.EOF {
-		return false, fmt.Errorf("part of %d bytes: %w", length, ErrTruncated)
-	}
-	if err != nil {
-		return false, err
-	}
-	if len(f.Data) < 4 || f.Data[0] != 0xFF || f.Data[1] != 0xD8 {
-		s.split.Corrupt++
-		return false, nil
-	}
-	return true, nil
-}
-
-// skipToBoundary consumes lines up to a boundary line; the closing boundary
-// ends the stream.
-func (s *httpSource) skipToBoundary() error {
+func (l *httpLink) next(f *Frame) error {
 	for {
-		line, err := s.in.readLine()
-		if err == errBufferFull {
-			s.in.lo = s.in.hi // not a boundary: drop the run and keep looking
-			continue
-		}
+		ok, err := l.readPart(f)
 		if err != nil {
-			if err == io.ErrUnexpectedEOF {
-				return io.EOF
+			if l.ctx.Err() != nil {
+				return errLinkAborted
+			}
+			if err == io.EOF {
+				if l.finished {
+					return errors.New("the camera ended the stream")
+				}
+				return errors.New("the camera closed the connection")
 			}
 			return err
 		}
-		line = bytes.TrimRight(line, " \t")
-		rest, found := bytes.CutPrefix(line, s.delim)
-		if !found {
-			rest, found = bytes.CutPrefix(line, s.bare)
-		}
-		if !found {
-			continue
-		}
-		if len(rest) == 0 {
+		if ok {
+			f.Format = MJPEG
+			f.Width, f.Height, _ = jpegSize(f.Data)
 			return nil
 		}
-		if bytes.Equal(rest, []byte("--")) {
-			s.finished = true
-			return io.EOF
-		}
 	}
 }
 
-// readPartHeaders reads header lines to the blank line and returns the
-// Content-Length, or -1 when there is none.
-func (s *httpSource) readPartHeaders() (int64, error) {
-	length := int64(-1)
-	for n := 0; ; n++ {
-		if n == maxPartHeaderLines {
-			return 0, fmt.Errorf("more than %d header lines in a part", maxPartHeaderLines)
-		}
-		line, err := s.in.readLine()
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return 0, fmt.Errorf("part headers: %w", ErrTruncated)
-		}
-		if err != nil {
-			return 0, fmt.Errorf("part headers: %w", err)
-		}
-		if len(line) == 0 {
-			return length, nil
-		}
-		name, value, found := bytes.Cut(line, []byte{':'})
-		if !found {
-			return 0, fmt.Errorf("malformed part header line %q", truncateForError(line))
-		}
-		value = bytes.TrimSpace(value)
-		switch {
-		case bytes.EqualFold(bytes.TrimSpace(name), []byte("Content-Length")):
-			v, ok := parseDecimal(value)
-			if !ok {
-				return 0, fmt.Errorf("part Content-Length %q is not a number", truncateForError(value))
-			}
-			length = v
-		case bytes.EqualFold(bytes.TrimSpace(name), []byte("Content-Type")):
-			if !isJPEGType(value) {
-				return 0, fmt.Errorf("part Content-Type %q, want image/jpeg", truncateForError(value))
-			}
-		}
-	}
+func (l *httpLink) abort() { l.cancel() }
+
+func (l *httpLink) close() {
+	l.closeOnce.Do(func() {
+		l.cancel()
+		l.body.Close()
+	})
 }
 
-func isJPEGType(v []byte) bool {
-	if i := bytes.IndexByte(v, ';'); i >= 0 {
-		v = bytes.TrimSpace(v[:i])
-	}
-	return bytes.EqualFold(v, []byte("image/jpeg")) || bytes.EqualFold(v, []byte("image/jpg")) ||
-		bytes.EqualFold(v, []byte("image/pjpeg"))
-}
-
-// parseDecimal parses a non-negative decimal without allocating; more than
-// 18 digits is refused rather than overflowing.
-func parseDecimal(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var v int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + int64(c-'0')
-	}
-	return v, true
-}
-
-func truncateForError(b []byte) string {
-	if len(b) > 80 {
-		return string(b[:80]) + "..."
-	}
-	return string(b)
-}
-
-func (s *httpSource) Close() error {
-	s.cancel()
-	return s.body.Close()
-}
-
-func (s *httpSource) Describe() string { return "MJPEG over HTTP from " + s.url }
+func (l *httpLink) describe() string { return l.desc }

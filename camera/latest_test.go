@@ -12,12 +12,12 @@ import (
 // gatedSource delivers one pattern frame per value sent on tick, and io.EOF
 // when tick is closed.
 type gatedSource struct {
-	inner *patternSource
+	inner Source
 	tick  chan struct{}
 }
 
 func newGated(t testing.TB, buffers int) *gatedSource {
-	p, err := openPattern("16x8", Options{Buffers: buffers})
+	p, err := openPattern("16x8", Options{Buffers: buffers, FPS: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestLatestSlowConsumer(t *testing.T) {
 }
 
 func TestLatestSteadyStateAllocatesNothing(t *testing.T) {
-	src, err := Open("testsrc:64x48", Options{})
+	src, err := Open("testsrc:64x48", Options{FPS: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,21 +191,12 @@ func TestLatestSteadyStateAllocatesNothing(t *testing.T) {
 }
 
 func BenchmarkLatest640x480(b *testing.B) {
-	src, err := Open("testsrc:640x480", Options{})
+	src, err := Open("testsrc:640x480", Options{FPS: -1})
 	if err != nil {
 		b.Fatal(err)
 	}
 	l := NewLatest(src)
 	defer l.Close()
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		f, err := l.Read(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		f.Release()
-	}
+	benchSource(b, l, 640*480*2)
 	b.ReportMetric(float64(l.Dropped())/float64(b.N), "drops/op")
 }

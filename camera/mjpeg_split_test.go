@@ -192,8 +192,7 @@ func TestSplitReusesBuffer(t *testing.T) {
 	}
 }
 
-// TestSplitFFmpegStream splits an MJPEG file written by ffmpeg. CI installs
-// ffmpeg; its absence is a failure, not a skip.
+// TestSplitFFmpegStream splits an MJPEG file written by ffmpeg.
 func TestSplitFFmpegStream(t *testing.T) {
 	path := ffmpegMJPEG(t, "160x120", 5, 1)
 	f, err := os.Open(path)

@@ -7,7 +7,7 @@ import (
 
 // SpecForms lists the source specs Open accepts.
 const SpecForms = `v4l2:/dev/videoN (a V4L2 camera), mjpeg:- (MJPEG on standard input), ` +
-	`mjpeg:FILE (an MJPEG file), http://... or https://... (multipart/x-mixed-replace MJPEG), ` +
+	`mjpeg:FILE (an MJPEG file), http://[USER:PASSWORD@]HOST/PATH or https://... (an MJPEG camera), ` +
 	`dir:PATH (the .jpg/.jpeg/.png images of a folder in name order, or one image file), ` +
 	`testsrc:WxH (scrolling YUYV colour bars, no camera needed), ` +
 	`or a bare path to one .jpg/.jpeg/.png image`
@@ -15,6 +15,12 @@ const SpecForms = `v4l2:/dev/videoN (a V4L2 camera), mjpeg:- (MJPEG on standard 
 // Open parses a source spec (see SpecForms) and opens the source. With
 // opts.FPS > 0, files and folders are paced to that rate and stdin and HTTP
 // streams drop frames above it; a V4L2 device is asked for the rate instead.
+//
+// A live source (V4L2, HTTP, testsrc:) never ends: it re-connects after a
+// failure or a stall and implements StatusReporter (see the package doc).
+// Open fails for a malformed spec, and for a camera that can never work (a
+// refused password, a device that is not a camera), but not for one that is
+// merely unreachable now. Finite sources (files, dir:, mjpeg:-) end with io.EOF.
 func Open(spec string, opts Options) (Source, error) {
 	scheme, rest, hasScheme := strings.Cut(spec, ":")
 	if !hasScheme || strings.ContainsAny(scheme, `/\.`) {
@@ -28,7 +34,7 @@ func Open(spec string, opts Options) (Source, error) {
 		if rest == "" {
 			return nil, badSpec(spec, "v4l2: needs a device path")
 		}
-		return OpenV4L2(rest, opts)
+		return asSource(openV4L2With(rest, opts, openWebcam))
 	case "mjpeg":
 		if rest == "" {
 			return nil, badSpec(spec, "mjpeg: needs - or a file path")
@@ -39,9 +45,9 @@ func Open(spec string, opts Options) (Source, error) {
 		}
 		return paced(openMJPEGFile(rest, opts))(opts, policy)
 	case "http", "https":
-		return paced(openHTTP(spec, opts))(opts, Drop)
+		return asSource(openHTTP(spec, opts))
 	case "testsrc":
-		return paced(openPattern(rest, opts))(opts, Pace)
+		return asSource(openPattern(rest, opts))
 	case "dir":
 		if rest == "" {
 			return nil, badSpec(spec, "dir: needs a folder or image path")
@@ -66,4 +72,12 @@ func paced[S Source](src S, err error) func(Options, RatePolicy) (Source, error)
 		}
 		return src, nil
 	}
+}
+
+// asSource returns a live source as a Source, and no typed nil on error.
+func asSource(s *liveSource, err error) (Source, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }

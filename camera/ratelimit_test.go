@@ -8,7 +8,7 @@ import (
 
 // clockSource delivers pattern frames, advancing a fake clock by every each.
 type clockSource struct {
-	inner *patternSource
+	inner Source
 	clock *time.Time
 	every time.Duration
 }
@@ -21,7 +21,7 @@ func (c *clockSource) Close() error     { return nil }
 func (c *clockSource) Describe() string { return "clocked" }
 
 func fakeLimiter(t *testing.T, every time.Duration, fps float64, policy RatePolicy) (*RateLimiter, *[]time.Duration) {
-	p, err := openPattern("4x2", Options{})
+	p, err := openPattern("4x2", Options{FPS: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestRateLimiterPaces(t *testing.T) {
 }
 
 func TestRateLimiterPacingAllocatesNothing(t *testing.T) {
-	src, err := openPattern("8x2", Options{})
+	src, err := openPattern("8x2", Options{FPS: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // fakeWorld plays a USB camera beneath the webcam calls: what it offers, the
@@ -23,7 +24,8 @@ type fakeWorld struct {
 	unplugAfter int  // frames until the device vanishes (0: never)
 	absentFor   int  // open attempts that fail after an unplug
 	lostErr     error
-	timeouts    int // WaitForFrame timeouts to give before the next frame
+	timeouts    int  // WaitForFrame timeouts to give before the next frame
+	stalled     bool // while set, WaitForFrame times out (after a short real wait)
 
 	// observations
 	opens, openFails, produced, closes int
@@ -110,8 +112,17 @@ func (d *fakeDevice) StartStreaming() error {
 	return nil
 }
 
+// stalledPoll is how long the fake's WaitForFrame waits while stalled (a
+// driver waits the whole timeout; the fake is quicker so tests are).
+const stalledPoll = 5 * time.Millisecond
+
 func (d *fakeDevice) WaitForFrame(timeout uint32) error {
 	d.world.mu.Lock()
+	if d.world.stalled {
+		d.world.mu.Unlock()
+		time.Sleep(stalledPoll)
+		return errWaitTimeout
+	}
 	defer d.world.mu.Unlock()
 	if !d.streaming || d.closed {
 		d.world.violate("WaitForFrame before StartStreaming or after Close")

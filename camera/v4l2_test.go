@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"image/jpeg"
 	"strings"
 	"syscall"
 	"testing"
@@ -94,34 +96,23 @@ func newYUYVWorld() *fakeWorld {
 	}
 }
 
-// noSleep records the back-off waits instead of sleeping.
-type noSleep struct{ waits []time.Duration }
-
-func (s *noSleep) sleep(ctx context.Context, d time.Duration, stop <-chan struct{}) error {
-	s.waits = append(s.waits, d)
-	select {
-	case <-stop:
-		return errClosed
-	default:
-	}
-	return ctx.Err()
-}
-
-func openFake(t *testing.T, w *fakeWorld, opts Options) (*V4L2Source, *noSleep) {
+func openFake(t *testing.T, w *fakeWorld, opts Options) (*liveSource, *backoffLog) {
 	t.Helper()
 	src, err := openV4L2With("/dev/video7", opts, w.open)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns := &noSleep{}
-	src.sleep = ns.sleep
+	bl := &backoffLog{}
+	src.core.sleep = bl.sleep
 	t.Cleanup(func() {
 		src.Close()
+		w.mu.Lock()
+		defer w.mu.Unlock()
 		if len(w.violations) > 0 {
 			t.Errorf("webcam API misuse: %v", w.violations)
 		}
 	})
-	return src, ns
+	return src, bl
 }
 
 func TestV4L2YUYVFramesConverted(t *testing.T) {
@@ -156,8 +147,8 @@ func TestV4L2YUYVFramesConverted(t *testing.T) {
 		}
 		f.Release()
 	}
-	if st := src.Stats(); st.Frames != 5 || st.Disconnects != 0 {
-		t.Errorf("stats %+v", st)
+	if st := src.Status(); !st.Up || st.Reconnects != 0 || st.Stalls != 0 || st.Err != "" {
+		t.Errorf("status %+v", st)
 	}
 	if d := src.Describe(); !strings.Contains(d, "YUYV 64x48") {
 		t.Errorf("Describe() = %q", d)
@@ -187,11 +178,11 @@ func TestV4L2ReopensAfterUnplug(t *testing.T) {
 	w := newYUYVWorld()
 	w.unplugAfter = 3
 	w.absentFor = 4
-	var events []Event
-	src, ns := openFake(t, w, Options{
+	events := newEventLog()
+	src, bl := openFake(t, w, Options{
 		Width: 64, Height: 48,
 		ReopenMin: 10 * time.Millisecond, ReopenMax: 50 * time.Millisecond,
-		OnEvent: func(e Event) { events = append(events, e) },
+		OnEvent: events.add,
 	})
 	for n := 0; n < 6; n++ {
 		f, err := src.Read(context.Background())
@@ -207,50 +198,72 @@ func TestV4L2ReopensAfterUnplug(t *testing.T) {
 	for i := range wantWaits {
 		wantWaits[i] *= time.Millisecond
 	}
-	if !equalDurations(ns.waits, wantWaits) {
-		t.Errorf("back-off waits %v, want %v", ns.waits, wantWaits)
+	if got := bl.get(); !equalDurations(got, wantWaits) {
+		t.Errorf("back-off waits %v, want %v", got, wantWaits)
 	}
-	kinds := []EventKind{DeviceLost, ReopenFailed, ReopenFailed, ReopenFailed, ReopenFailed, DeviceBack}
-	if len(events) != len(kinds) {
-		t.Fatalf("events %v", events)
+	ev := events.all()
+	if len(ev) != 2 || ev[0].Kind != CameraDown || ev[1].Kind != CameraBack {
+		t.Fatalf("events %v, want down then back", ev)
 	}
-	for i, e := range events {
-		if e.Kind != kinds[i] || e.Device != "/dev/video7" {
-			t.Errorf("event %d: %v, want kind %v", i, e, kinds[i])
-		}
+	if !errors.Is(ev[0].Err, syscall.ENODEV) || ev[0].Source != "v4l2:/dev/video7" ||
+		!strings.HasPrefix(ev[0].String(), "camera down: v4l2:/dev/video7: ") {
+		t.Errorf("down event %v", ev[0])
 	}
-	if !errors.Is(events[0].Err, syscall.ENODEV) || events[5].Attempt != 5 {
-		t.Errorf("lost event %v, back event %v", events[0], events[5])
+	st := src.Status()
+	if !st.Up || st.Reconnects != 1 || st.Stalls != 0 || st.Err != "" || st.LastFrame.IsZero() {
+		t.Errorf("status %+v", st)
 	}
-	st := src.Stats()
-	if st.Disconnects != 1 || st.Reopens != 1 || st.ReopenFailures != 4 || st.Frames != 6 {
-		t.Errorf("stats %+v", st)
-	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.opens != 2 || w.closes != 1 {
 		t.Errorf("device opened %d times, closed %d times", w.opens, w.closes)
 	}
 }
 
-func TestV4L2StallCountsAsLoss(t *testing.T) {
+func TestV4L2StallIsDetectedAndRecovered(t *testing.T) {
 	w := newYUYVWorld()
-	w.timeouts = 3 // three one-second waits without a frame, then frames again
-	src, _ := openFake(t, w, Options{Width: 64, Height: 48, StallTimeout: 3 * time.Second})
-	f, err := src.Read(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	events := newEventLog()
+	src, _ := openFake(t, w, Options{Width: 64, Height: 48, StallTimeout: time.Second,
+		ReopenMin: time.Millisecond, ReopenMax: 5 * time.Millisecond, OnEvent: events.add})
+	awaitRead(t, readAsync(src)).must(t).Release()
+
+	// Timeouts shorter than the stall timeout are just waits.
+	w.mu.Lock()
+	w.timeouts = 2
+	w.mu.Unlock()
+	awaitRead(t, readAsync(src)).must(t).Release()
+	if st := src.Status(); st.Stalls != 0 || !st.Up {
+		t.Fatalf("short waits counted as a stall: %+v", st)
+	}
+
+	w.mu.Lock()
+	w.stalled = true
+	w.mu.Unlock()
+	pending := readAsync(src)
+	e := events.waitFor(t, CameraStalled)
+	if e.String() != "camera stalled: no frame for 1 s" {
+		t.Errorf("stall event %q", e)
+	}
+	if st := src.Status(); st.Up || st.Stalls != 1 || !strings.Contains(st.Err, "no frame for") {
+		t.Fatalf("status during the stall %+v", st)
+	}
+	w.mu.Lock()
+	w.stalled = false
+	w.mu.Unlock()
+	f := awaitRead(t, pending).must(t)
+	if f.Seq != 2 {
+		t.Errorf("frame after the stall has seq %d, want 2", f.Seq)
 	}
 	f.Release()
-	if st := src.Stats(); st.Disconnects != 1 || st.Reopens != 1 {
-		t.Errorf("a 3 s stall with StallTimeout 3 s: stats %+v", st)
+	events.waitFor(t, CameraBack)
+	st := src.Status()
+	if !st.Up || st.Reconnects < 1 || st.Stalls < 1 {
+		t.Errorf("status after the stall %+v", st)
 	}
-	w.timeouts = 2 // below the limit: just waits
-	f, err = src.Read(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Release()
-	if st := src.Stats(); st.Disconnects != 1 {
-		t.Errorf("a 2 s stall counted as a loss: %+v", st)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closes < 1 || w.opens != w.closes+1 {
+		t.Errorf("a stalled device must be closed and re-opened: %d opens, %d closes", w.opens, w.closes)
 	}
 }
 
@@ -258,54 +271,76 @@ func TestV4L2EIOAndCancelDuringOutage(t *testing.T) {
 	w := newYUYVWorld()
 	w.lostErr = syscall.EIO
 	w.unplugAfter = 1
-	w.absentFor = 1000
-	src, _ := openFake(t, w, Options{Width: 64, Height: 48})
+	w.absentFor = 1 << 30
+	src, bl := openFake(t, w, Options{Width: 64, Height: 48})
 	f, err := src.Read(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.Release()
 	ctx, cancel := context.WithCancel(context.Background())
-	src.opts.OnEvent = func(e Event) {
-		if e.Kind == ReopenFailed && e.Attempt == 3 {
-			cancel()
-		}
-	}
-	if _, err := src.Read(ctx); !errors.Is(err, context.Canceled) {
+	done := make(chan error)
+	go func() {
+		_, err := src.Read(ctx)
+		done <- err
+	}()
+	eventually(t, "re-open attempts", func() bool { return len(bl.get()) >= 3 })
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Read during an outage with a cancelled ctx: %v", err)
 	}
-	if st := src.Stats(); st.Disconnects != 1 || st.ReopenFailures != 3 {
-		t.Errorf("stats %+v", st)
+	if st := src.Status(); st.Up || !strings.Contains(st.Err, "no such file") {
+		t.Errorf("status during the outage %+v", st)
 	}
-	// The source keeps trying on the next Read and recovers.
+	// The source keeps trying and recovers on a later Read.
 	w.mu.Lock()
 	w.absentFor, w.present = 0, true
 	w.mu.Unlock()
-	f, err = src.Read(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	f = awaitRead(t, readAsync(src)).must(t)
 	f.Release()
+	if st := src.Status(); !st.Up || st.Reconnects != 1 {
+		t.Errorf("status after recovery %+v", st)
+	}
 }
 
-func TestV4L2DeviceNeverExists(t *testing.T) {
+func TestV4L2DownAtStart(t *testing.T) {
 	w := newYUYVWorld()
 	w.present = false
-	_, err := openV4L2With("/dev/video9", Options{}, w.open)
-	if err == nil || !strings.Contains(err.Error(), "/dev/video9") || !errors.Is(err, syscall.ENOENT) {
-		t.Fatalf("want a clear error naming /dev/video9, got %v", err)
+	w.absentFor = 3
+	events := newEventLog()
+	src, err := openV4L2With("/dev/video9", Options{Width: 64, Height: 48, OnEvent: events.add,
+		ReopenMin: time.Millisecond, ReopenMax: 2 * time.Millisecond}, w.open)
+	if err != nil {
+		t.Fatalf("a missing device must be waited for, not an error: %v", err)
 	}
+	defer src.Close()
+	e := events.waitFor(t, CameraDown)
+	if !errors.Is(e.Err, syscall.ENOENT) || !strings.Contains(e.String(), "v4l2:/dev/video9") {
+		t.Errorf("down event %v", e)
+	}
+	f := awaitRead(t, readAsync(src)).must(t)
+	if f.Seq != 0 || f.Width != 64 {
+		t.Errorf("first frame seq %d width %d", f.Seq, f.Width)
+	}
+	f.Release()
+	events.waitFor(t, CameraBack)
+
 	// And through the real webcam library on this machine, which has no camera.
-	_, err = Open("v4l2:/dev/video-retina-test-none", Options{})
-	if err == nil || !strings.Contains(err.Error(), "/dev/video-retina-test-none") {
-		t.Fatalf("want a clear error naming the device, got %v", err)
+	real, err := Open("v4l2:/dev/video-retina-test-none", Options{})
+	if err != nil {
+		t.Fatalf("a missing device must be waited for, not an error: %v", err)
+	}
+	defer real.Close()
+	if st := statusOf(t, real); st.Up || !strings.Contains(st.Err, "no such file") {
+		t.Errorf("status of a missing device %+v", st)
 	}
 }
 
 func TestV4L2OpenFailures(t *testing.T) {
 	w := newYUYVWorld()
 	w.formats = []uint32{0x34363248}
-	if _, err := openV4L2With("/dev/video0", Options{}, w.open); err == nil || !strings.Contains(err.Error(), "H264") {
+	if _, err := openV4L2With("/dev/video0", Options{}, w.open); err == nil || !strings.Contains(err.Error(), "H264") ||
+		!strings.Contains(err.Error(), "/dev/video0") {
 		t.Errorf("device without MJPEG/YUYV: %v", err)
 	}
 	w = newYUYVWorld()
@@ -315,6 +350,10 @@ func TestV4L2OpenFailures(t *testing.T) {
 	}
 	if w.closes != 1 {
 		t.Errorf("a device that failed configuration was closed %d times, want 1", w.closes)
+	}
+	denied := func(string) (v4l2Device, error) { return nil, fmt.Errorf("cannot open: %w", syscall.EACCES) }
+	if _, err := openV4L2With("/dev/video0", Options{}, denied); err == nil || !strings.Contains(err.Error(), "video group") {
+		t.Errorf("permission denied: %v", err)
 	}
 }
 
@@ -340,25 +379,34 @@ func TestV4L2DriverAdjustsSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Release()
-	if f.Format != MJPEG || f.Width != 32 || f.Height != 24 {
-		t.Fatalf("got %v %dx%d, want MJPEG 32x24 as the driver set", f.Format, f.Width, f.Height)
+	if f.Format != MJPEG || f.Width != 32 || f.Height != 24 || f.Seq != 0 {
+		t.Fatalf("got %v %dx%d seq %d, want MJPEG 32x24 as the driver set", f.Format, f.Width, f.Height, f.Seq)
 	}
-	rgb := make([]byte, 32*24*3)
-	if err := ConvertToRGB(rgb, f, FullRange); err != nil {
-		t.Fatal(err)
+	if !bytes.Equal(f.Data, encodeTestJPEG(nil, 32, 24, 1)) {
+		t.Fatal("the damaged buffer was not skipped")
 	}
-	if st := src.Stats(); st.BadFrames != 1 {
-		t.Errorf("BadFrames = %d, want 1", st.BadFrames)
+	if img, err := jpeg.Decode(bytes.NewReader(f.Data)); err != nil || img.Bounds().Dx() != 32 {
+		t.Fatalf("frame does not decode to 32 wide: %v", err)
 	}
 }
 
 func TestV4L2CloseEndsRead(t *testing.T) {
 	w := newYUYVWorld()
 	src, _ := openFake(t, w, Options{Width: 64, Height: 48})
+	w.mu.Lock()
+	w.stalled = true
+	w.mu.Unlock()
+	pending := readAsync(src)
+	time.Sleep(20 * time.Millisecond) // let Read reach the device poll (either order is fine)
 	src.Close()
+	if r := awaitRead(t, pending); r.err == nil {
+		t.Fatal("Read returned a frame from a stalled device after Close")
+	}
 	if _, err := src.Read(context.Background()); err == nil {
 		t.Fatal("Read after Close succeeded")
 	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.closes != 1 {
 		t.Errorf("closes = %d", w.closes)
 	}
@@ -369,14 +417,7 @@ func TestV4L2SteadyStateAllocatesNothing(t *testing.T) {
 	frame := yuyvBars(0, 64, 48)
 	w.frame = func(int, uint32, int, int) []byte { return frame }
 	src, _ := openFake(t, w, Options{Width: 64, Height: 48})
-	ctx := context.Background()
-	read := func() {
-		f, err := src.Read(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Release()
-	}
+	read := readAndRelease(t, src)
 	read()
 	if a := testing.AllocsPerRun(100, read); a != 0 {
 		t.Errorf("%v allocations per frame, want 0", a)

@@ -38,7 +38,8 @@ type object struct {
 	lastUpdate time.Time
 	lastSnap   time.Time
 	score      float32
-	top        float32
+	top        float32 // the best score so far
+	snapScore  float32 // the score of the frame the snapshot is of
 	box        [4]float32
 	zoneSet    uint64
 	zones      []string // names of zoneSet's zones; its own array per slot
@@ -112,6 +113,20 @@ func (e *Engine) Process(frame uint64, t time.Time, dets []detect.Detection) (ke
 	return kept, e.evs
 }
 
+// EndAll ends every tracked object now, as when the camera goes down (its
+// objects may be anywhere when it returns): it returns their end events
+// (End is each one's last sighting) and sets every count to 0. The slice is
+// reused as Process's is.
+func (e *Engine) EndAll(frame uint64) []Event {
+	e.tracker.Reset()
+	e.evs, e.snaps = e.evs[:0], e.snaps[:0]
+	for _, tr := range e.tracker.Ended() {
+		e.end(frame, tr.ID)
+	}
+	e.count()
+	return e.evs
+}
+
 // seen updates the object of a track matched this frame.
 func (e *Engine) seen(frame uint64, t time.Time, tr *track.Track) {
 	o := e.find(tr.ID)
@@ -134,9 +149,11 @@ func (e *Engine) seen(frame uint64, t time.Time, tr *track.Track) {
 		o.label, o.dirty = tr.Label, true
 	}
 	o.score, o.box, o.lastSeen = tr.Score, tr.Box, t
-	if isNew || (tr.Score > o.top && t.Sub(o.lastSnap) >= e.k.snapGap) {
-		o.dirty = o.dirty || !isNew
-		o.top, o.lastSnap = tr.Score, t
+	if tr.Score > o.top {
+		o.top, o.dirty = tr.Score, o.dirty || !isNew
+	}
+	if isNew || (tr.Score > o.snapScore && t.Sub(o.lastSnap) >= e.k.snapGap) {
+		o.snapScore, o.lastSnap = tr.Score, t
 		e.snaps = append(e.snaps, Snap{EventID: o.eventID, Track: o.track, Box: tr.Box, Score: tr.Score})
 	}
 	switch {

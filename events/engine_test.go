@@ -178,3 +178,18 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// A camera going down ends every object at once; afterwards the same
+// objects are new tracks with new ids.
+func TestEndAll(t *testing.T) {
+	r := newRun(t, Config{Track: track.Options{MinHits: 1}})
+	r.step(t, person(0.9, 10, 10), person(0.9, 200, 10))
+	evs := r.e.EndAll(r.frame)
+	if types(evs) != "end,end" || r.e.Counts()[0].N != 0 || !r.e.Counts()[0].Changed || len(r.e.Tracker().Tracks()) != 0 {
+		t.Fatalf("events %+v counts %+v", evs, r.e.Counts())
+	}
+	_, evs = r.step(t, person(0.9, 10, 10))
+	if types(evs) != "new" || evs[0].Track != 3 {
+		t.Fatalf("after EndAll: %+v, want a new track 3", evs)
+	}
+}

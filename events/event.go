@@ -21,7 +21,7 @@ type Event struct {
 	Track    int        `json:"track"` // the tracker's id (detect.Detection.Track)
 	Label    string     `json:"label"`
 	Score    float32    `json:"score"`     // this frame's score
-	TopScore float32    `json:"top_score"` // best so far; the snapshot is of that frame
+	TopScore float32    `json:"top_score"` // best so far (the snapshot is of the best frame the snapshot interval let through)
 	Box      [4]float32 `json:"box"`       // x1, y1, x2, y2 in frame pixels
 	Zones    []string   `json:"zones"`     // zones the box is in now (never nil)
 	Start    time.Time  `json:"start"`

@@ -42,7 +42,8 @@ const (
 // the HTTP server reads.
 type SnapshotStore struct {
 	opts    StoreOptions
-	mu      sync.Mutex
+	diskMu  sync.Mutex   // one disk write at a time
+	mu      sync.Mutex   // the fields below
 	files   []storedFile // on disk, oldest first
 	bytes   int64        // their total size
 	mem     []memSnap    // ring of recent snapshots
@@ -147,13 +148,20 @@ func (s *SnapshotStore) Save(id string, jpeg []byte) (change string, err error) 
 		return "", fmt.Errorf("snapshots: %w", err)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.remember(id, jpeg)
+	s.mu.Unlock()
 	if s.opts.Dir == "" {
 		return "", nil
 	}
+	// Disk writes take turns on their own lock, so that readers of the
+	// memory (the HTTP server) never wait for an fsync.
+	s.diskMu.Lock()
+	defer s.diskMu.Unlock()
 	err = s.write(id, jpeg)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err == nil {
+		s.account(id, int64(len(jpeg)))
 		err = s.trim(id)
 	}
 	switch {
@@ -223,17 +231,20 @@ func (s *SnapshotStore) write(id string, jpeg []byte) error {
 		d.Sync()
 		d.Close()
 	}
-	size := int64(len(jpeg))
+	return nil
+}
+
+// account counts a file written (or rewritten) in the folder.
+func (s *SnapshotStore) account(id string, size int64) {
 	for i := range s.files {
 		if s.files[i].id == id {
 			s.bytes += size - s.files[i].size
 			s.files[i].size = size
-			return nil
+			return
 		}
 	}
 	s.files = append(s.files, storedFile{id, size})
 	s.bytes += size
-	return nil
 }
 
 // trim removes the oldest files until the caps hold, sparing keep (the

@@ -2,6 +2,7 @@ package events
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -197,5 +198,30 @@ func TestSnapshotStoreMemoryOnly(t *testing.T) {
 	}
 	if b, ok := s.Get("3-3"); !ok || b[0] != 2 {
 		t.Fatal("3-3 missing")
+	}
+}
+
+// The stream saves while the HTTP server reads (run with -race); the caps
+// hold at the end.
+func TestSnapshotStoreConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, StoreOptions{Dir: dir, MaxFiles: 5, Memory: 3})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 40; i++ {
+			s.Save(fmt.Sprintf("%d-1", 1000+i), jpegOf(10+i, byte(i)))
+		}
+	}()
+	for i := 0; i < 200; i++ {
+		s.Get(fmt.Sprintf("%d-1", 1000+i%40))
+		s.Usage()
+	}
+	<-done
+	if n, _ := s.Usage(); n != 5 || len(listDir(t, dir)) != 5 {
+		t.Fatalf("%d files counted, %v on disk; want 5", n, listDir(t, dir))
+	}
+	if b, ok := s.Get("1039-1"); !ok || len(b) != 49 {
+		t.Fatal("the newest snapshot is missing")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"image"
 	stddraw "image/draw"
 	"image/jpeg"
+	"strconv"
 
 	"github.com/retina-edge/retina/net/detect"
 	"github.com/retina-edge/retina/net/draw"
@@ -28,12 +29,17 @@ func copyPicture(dst *image.RGBA, img image.Image) *image.RGBA {
 	return dst
 }
 
-// drawDetections draws dets onto dst as the preview shows them, using boxes
-// as scratch (returned for reuse).
+// drawDetections draws dets onto dst as the preview shows them, a tracked
+// object's tag with its id ("person #7 0.87"), using boxes as scratch
+// (returned for reuse).
 func drawDetections(dst *image.RGBA, dets []detect.Detection, boxes []draw.Box) []draw.Box {
 	boxes = boxes[:0]
 	for _, d := range dets {
-		boxes = append(boxes, draw.Box{X1: d.Box[0], Y1: d.Box[1], X2: d.Box[2], Y2: d.Box[3], Label: d.Label, Score: d.Score, Class: d.Class})
+		label := d.Label
+		if d.Track > 0 {
+			label += " #" + strconv.Itoa(d.Track)
+		}
+		boxes = append(boxes, draw.Box{X1: d.Box[0], Y1: d.Box[1], X2: d.Box[2], Y2: d.Box[3], Label: label, Score: d.Score, Class: d.Class})
 	}
 	draw.Draw(dst, boxes)
 	return boxes

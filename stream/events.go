@@ -20,6 +20,12 @@ type EventEngine interface {
 	// processed; the pipeline encodes that frame once and saves it under
 	// each EventID.
 	Snapshots() []events.Snap
+	// EndAll ends every tracked object (the camera went down) and returns
+	// their end events, reused as Process's are.
+	EndAll(frame uint64) []events.Event
+	// Counts gives, per label, the objects tracked now (after the last
+	// Process or EndAll), reused as Process's slices are.
+	Counts() []events.Count
 }
 
 // SnapshotSaver keeps events' best frames. jpeg is only valid during the

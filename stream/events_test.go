@@ -7,8 +7,11 @@ import (
 	"image/jpeg"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/retina-edge/retina/camera"
 
 	"github.com/retina-edge/retina/events"
 	"github.com/retina-edge/retina/net/detect"
@@ -23,6 +26,7 @@ type indexEngine struct {
 	tracks int
 	evs    []events.Event
 	snaps  []events.Snap
+	counts []events.Count
 	frames int
 }
 
@@ -49,6 +53,21 @@ func (e *indexEngine) Process(frame uint64, t time.Time, dets []detect.Detection
 }
 
 func (e *indexEngine) Snapshots() []events.Snap { return e.snaps }
+
+// Counts counts every track as one "object": the pipeline only passes them on.
+func (e *indexEngine) Counts() []events.Count {
+	e.counts = append(e.counts[:0], events.Count{Label: "object", N: e.tracks})
+	return e.counts
+}
+
+func (e *indexEngine) EndAll(frame uint64) []events.Event {
+	e.evs = e.evs[:0]
+	for i := range e.tracks {
+		e.evs = append(e.evs, events.Event{ID: "ev-" + strconv.Itoa(i+1), Type: events.End, Track: i + 1, Frame: frame})
+	}
+	e.tracks = 0
+	return e.evs
+}
 
 // snapSaver records the snapshots it is given.
 type snapSaver struct{ got map[string][]byte }
@@ -92,6 +111,11 @@ func TestPipelineRunsEventEngine(t *testing.T) {
 		}
 		dets += len(r.Detections)
 		newEvents += len(r.Events)
+		for _, e := range r.Events {
+			if !e.Snapshot {
+				t.Errorf("event %s says it has no snapshot", e.ID)
+			}
+		}
 	}}
 	p := newTestPipeline(t, &limitSource{Source: openPattern(t, "160x120", 0), n: n}, turns, []Sink{sink}, opts)
 	if err := p.Run(context.Background()); err != nil {
@@ -154,4 +178,85 @@ func TestPipelineNoAllocsWithEvents(t *testing.T) {
 		t.Fatalf("%d tracked detections, %d events: the engine had nothing to do", tracked, evs)
 	}
 	t.Logf("%d tracked detections, %d events", tracked, evs)
+}
+
+// downAfter is a live source that delivers n frames of its inner source,
+// then reports itself down and delivers nothing more.
+type downAfter struct {
+	camera.Source
+	n  int
+	up atomic.Bool
+}
+
+func (d *downAfter) Read(ctx context.Context) (*camera.Frame, error) {
+	if d.n == 0 {
+		d.up.Store(false)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	d.n--
+	d.up.Store(true)
+	return d.Source.Read(ctx)
+}
+
+func (d *downAfter) Status() camera.Status { return camera.Status{Up: d.up.Load()} }
+
+// When a live camera goes down while objects are tracked, the sinks and
+// OnFrame get one frameless result ending them all.
+func TestCameraDownEndsTracks(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	eng := &indexEngine{}
+	var framesSeen, frameless, ends int
+	var lastFrame uint64
+	opts := Options{Detect: testOptions(), Events: eng, OnFrame: func(r *Result, img image.Image) {
+		if r.Frameless != (img == nil) {
+			t.Errorf("frame %d: frameless %v with picture %v", r.Frame, r.Frameless, img != nil)
+		}
+	}}
+	sink := &countSink{t: t, each: func(r *Result) {
+		if !r.Frameless {
+			framesSeen++
+			lastFrame = r.Frame
+			return
+		}
+		frameless++
+		if r.Frame != lastFrame || len(r.Detections) != 0 {
+			t.Errorf("frameless result for frame %d (last %d) with %d detections", r.Frame, lastFrame, len(r.Detections))
+		}
+		for _, e := range r.Events {
+			if e.Type == events.End {
+				ends++
+			}
+		}
+		cancel()
+	}}
+	src := &downAfter{Source: openPattern(t, "160x120", 0), n: 3}
+	p := newTestPipeline(t, src, turns, []Sink{sink}, opts)
+	if err := p.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if framesSeen != 3 || frameless != 1 || ends == 0 {
+		t.Fatalf("%d frames, %d frameless results, %d end events", framesSeen, frameless, ends)
+	}
+}
+
+// Without a snapshot saver no event claims a snapshot.
+func TestNoSaverNoSnapshotClaimed(t *testing.T) {
+	claimed := 0
+	sink := &countSink{t: t, each: func(r *Result) {
+		for _, e := range r.Events {
+			if e.Snapshot {
+				claimed++
+			}
+		}
+	}}
+	eng := &indexEngine{}
+	p := newTestPipeline(t, &limitSource{Source: openPattern(t, "160x120", 0), n: 2}, turns, []Sink{sink}, Options{Detect: testOptions(), Events: eng})
+	if err := p.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if eng.tracks == 0 || claimed != 0 {
+		t.Fatalf("%d tracks, %d events claiming a snapshot nobody kept", eng.tracks, claimed)
+	}
 }

@@ -35,11 +35,14 @@ type Options struct {
 	// counted. Live sources want it; files processed frame by frame do not.
 	DropStale bool
 	// OnFrame, if set, sees every processed frame's picture with its result
-	// on the publishing goroutine; it must not block or keep img or r.
+	// on the publishing goroutine; it must not block or keep img or r. For
+	// a frameless result (Result.Frameless) img is nil.
 	OnFrame func(r *Result, img image.Image)
 	// Events, if set, tracks each frame's detections and makes events of
 	// them on the publishing goroutine: Result.Detections are then the
 	// detections it kept, with track ids, and Result.Events its events.
+	// When a live source reports itself down, every object is ended (a
+	// frameless result).
 	Events EventEngine
 	// Snapshots receive each event's best frame (boxes drawn, as JPEG)
 	// when Events reports one.

@@ -76,6 +76,9 @@ func NewServer(stats func() Stats, token string, maxClients int) *Server {
 // while someone watches.
 func (s *Server) OnFrame(r *Result, img image.Image) {
 	s.recent.add(r.Events)
+	if r.Frameless {
+		return // the picture stays the last one
+	}
 	s.mu.Lock()
 	s.newest = copyPicture(s.newest, img)
 	s.dets = append(s.dets[:0], r.Detections...)

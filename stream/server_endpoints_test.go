@@ -17,6 +17,7 @@ import (
 
 	"github.com/retina-edge/retina/camera"
 	"github.com/retina-edge/retina/events"
+	"github.com/retina-edge/retina/internal/testtool"
 	"github.com/retina-edge/retina/net/detect"
 )
 
@@ -242,13 +243,7 @@ func TestMetricsFamilies(t *testing.T) {
 // promtool (Debian's prometheus package) accepts /metrics: the format and
 // the naming conventions.
 func TestMetricsPassPromtool(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs promtool")
-	}
-	bin, err := exec.LookPath("promtool")
-	if err != nil {
-		t.Fatalf("promtool not found: install it (apt-get install prometheus) to check /metrics: %v", err)
-	}
+	bin := testtool.Need(t, "promtool", "prometheus")
 	for _, st := range []Stats{metricsStats(), {}} {
 		text := scrape(t, st)
 		cmd := exec.Command(bin, "check", "metrics")
@@ -256,5 +251,28 @@ func TestMetricsPassPromtool(t *testing.T) {
 		if out, err := cmd.CombinedOutput(); err != nil || len(bytes.TrimSpace(out)) > 0 {
 			t.Errorf("promtool check metrics: %v\n%s\non:\n%s", err, out, text)
 		}
+	}
+}
+
+// A tracked object's tag carries its id: it is wider than the untracked
+// one's ("person #7 0.90" against "person 0.90").
+func TestDrawnTagShowsTrack(t *testing.T) {
+	drawn := func(track int) int {
+		pic := greyPicture(160, 120)
+		d := personBox
+		d.Track = track
+		drawDetections(pic, []detect.Detection{d}, nil)
+		n := 0
+		for y := range 120 {
+			for x := range 160 {
+				if !grey(pic.At(x, y)) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if untracked, tracked := drawn(0), drawn(7); tracked <= untracked {
+		t.Fatalf("%d pixels drawn for a tracked object, %d untracked: no id in the tag", tracked, untracked)
 	}
 }

@@ -9,17 +9,65 @@ import (
 	"github.com/retina-edge/retina/net/detect"
 )
 
+// healthPoll is how often the publishing stage looks at a live source's
+// health while it runs an events engine.
+const healthPoll = 250 * time.Millisecond
+
 // publishAll is the last stage, on Run's goroutine: the postprocess of a
-// split model's head outputs, the statistics, OnFrame and the sinks.
+// split model's head outputs, the statistics, OnFrame and the sinks. With
+// an events engine and a source that reports its health, it also ends every
+// tracked object when the camera goes down (see Result.Frameless).
 func (p *Pipeline) publishAll(ctx context.Context, cancel context.CancelFunc, b *buffers, in <-chan *frame) {
-	for f := range in {
-		if ctx.Err() == nil {
-			if err := p.publish(b, f); err != nil {
+	var poll <-chan time.Time
+	if p.opts.Events != nil && p.health != nil {
+		t := time.NewTicker(healthPoll)
+		defer t.Stop()
+		poll = t.C
+	}
+	tracking := false // objects may be tracked: frames came since the last end
+	for {
+		select {
+		case f, ok := <-in:
+			if !ok {
+				return
+			}
+			if ctx.Err() == nil {
+				if err := p.publish(b, f); err != nil {
+					p.fail(err, cancel)
+				}
+				tracking = true
+			}
+			b.release(f)
+		case <-poll:
+			if !tracking || ctx.Err() != nil || p.health.Status().Up {
+				continue
+			}
+			tracking = false
+			if err := p.publishEnds(p.opts.Events.EndAll(p.res.Frame)); err != nil {
 				p.fail(err, cancel)
 			}
 		}
-		b.release(f)
 	}
+}
+
+// publishEnds hands the sinks the end events of every object the engine
+// tracked when the camera went down: a frameless result.
+func (p *Pipeline) publishEnds(evs []events.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	p.counts.add(nil, evs)
+	p.res = Result{Frame: p.res.Frame, Time: time.Now(), Width: p.res.Width, Height: p.res.Height, Events: evs, Frameless: true,
+		Counts: p.opts.Events.Counts()}
+	if p.opts.OnFrame != nil {
+		p.opts.OnFrame(&p.res, nil)
+	}
+	for _, k := range p.sinks {
+		if err := k.Publish(&p.res); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (p *Pipeline) publish(b *buffers, f *frame) error {
@@ -30,16 +78,22 @@ func (p *Pipeline) publish(b *buffers, f *frame) error {
 			return fmt.Errorf("frame %d: %w", f.seq, err)
 		}
 	}
-	dets, evs := f.dets, []events.Event(nil)
+	dets, evs, counts := f.dets, []events.Event(nil), []events.Count(nil)
 	if e := p.opts.Events; e != nil {
 		dets, evs = e.Process(f.seq, f.time, dets)
+		counts = e.Counts()
 		if err := p.saveSnapshots(f, dets, e.Snapshots()); err != nil {
 			return err
+		}
+		if len(p.opts.Snapshots) == 0 {
+			for i := range evs {
+				evs[i].Snapshot = false // nothing keeps them
+			}
 		}
 	}
 	p.counts.add(dets, evs)
 	bd := f.img.Bounds()
-	p.res = Result{Frame: f.seq, Time: f.time, Width: bd.Dx(), Height: bd.Dy(), Detections: dets, Events: evs}
+	p.res = Result{Frame: f.seq, Time: f.time, Width: bd.Dx(), Height: bd.Dy(), Detections: dets, Events: evs, Counts: counts}
 	p.st.record(f.time, time.Now())
 	if p.opts.OnFrame != nil {
 		p.opts.OnFrame(&p.res, f.img)

@@ -5,15 +5,13 @@ package track
 // optimal assignment ByteTrack gets from lapjv with a cost limit. A pair
 // below the threshold is never made, so the problem splits into the
 // connected components of the "could match" graph, which are tiny when
-// objects are apart; each component is solved exactly on its own, padded
-// with dummy rows and columns so that leaving a row and a column unmatched
-// costs exactly what a pair at the threshold would.
+// objects are apart; each component is solved exactly on its own.
 type matcher struct {
 	iou        []float32 // rows x cols
 	parent     []int     // union-find over rows then columns
 	order      []int     // node indexes sorted by component
 	start      []int     // per component root: first index in order
-	sub        []float64 // a component's padded cost matrix
+	sub        []float64 // a component's cost matrix
 	subR, subC []int     // a component's rows and columns
 	h          hungarian
 	rowMatch   []int // result: column per row, or -1
@@ -106,34 +104,40 @@ func (m *matcher) component(nodes []int, rows, cols int, thresh float32) {
 		m.rowMatch[m.subR[0]] = m.subC[0]
 		return
 	}
-	// Padded (nr+nc) square: real pairs cost 1-IoU (forbidden ones more
-	// than leaving both unmatched), row or column to a dummy costs half the
-	// limit, dummy to dummy nothing.
-	size := nr + nc
-	limit := float64(1 - thresh)
-	m.sub = grow(m.sub, size*size)
-	for i := 0; i < size; i++ {
-		for j := 0; j < size; j++ {
-			var c float64
-			switch {
-			case i < nr && j < nc:
-				iou := m.iou[m.subR[i]*cols+m.subC[j]]
-				c = 1 - float64(iou)
-				if iou < thresh {
-					c = 2 + limit
-				}
-			case i >= nr && j >= nc:
-				c = 0
-			default:
-				c = limit / 2
+	// Costs are 1-IoU capped at 1-thresh, the cost of leaving a track and a
+	// detection unmatched; a pair at the cap is dropped after solving. This
+	// is lapjv's cost limit (padding with dummy rows and columns costing
+	// half the limit) without the padding: with no more rows than columns,
+	// every matching's padded cost is its capped cost plus a constant, so
+	// both have the same optimum, at an eighth of the work.
+	limit := 1 - float64(thresh)
+	transpose := nr > nc
+	h, w := nr, nc
+	if transpose {
+		h, w = nc, nr
+	}
+	m.sub = grow(m.sub, h*w)
+	for i := 0; i < nr; i++ {
+		for j := 0; j < nc; j++ {
+			iou := m.iou[m.subR[i]*cols+m.subC[j]]
+			c := limit
+			if iou >= thresh {
+				c = min(1-float64(iou), limit)
 			}
-			m.sub[i*size+j] = c
+			if transpose {
+				m.sub[j*w+i] = c
+			} else {
+				m.sub[i*w+j] = c
+			}
 		}
 	}
-	rowCol := m.h.solve(m.sub, size)
-	for i := 0; i < nr; i++ {
-		if j := rowCol[i]; j < nc && m.iou[m.subR[i]*cols+m.subC[j]] >= thresh {
-			m.rowMatch[m.subR[i]] = m.subC[j]
+	for a, b := range m.h.solve(m.sub, h, w) {
+		i, j := a, b
+		if transpose {
+			i, j = b, a
+		}
+		if r, c := m.subR[i], m.subC[j]; m.iou[r*cols+c] >= thresh {
+			m.rowMatch[r] = c
 		}
 	}
 }

@@ -33,6 +33,37 @@ func bruteForce(cost []float64, n int) float64 {
 	return best
 }
 
+// Rectangular problems (fewer rows than columns) against brute force.
+func TestHungarianRectangular(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var h hungarian
+	for trial := 0; trial < 300; trial++ {
+		n := 1 + rng.IntN(4)
+		m := n + rng.IntN(4)
+		cost := make([]float64, n*m)
+		for i := range cost {
+			cost[i] = float64(rng.IntN(10))
+		}
+		got := 0.0
+		seen := map[int]bool{}
+		for i, j := range h.solve(cost, n, m) {
+			if seen[j] || j < 0 || j >= m {
+				t.Fatalf("bad column %d", j)
+			}
+			seen[j] = true
+			got += cost[i*m+j]
+		}
+		// Brute force: pad to m x m with zero rows.
+		sq := make([]float64, m*m)
+		for i := 0; i < n; i++ {
+			copy(sq[i*m:], cost[i*m:(i+1)*m])
+		}
+		if want := bruteForce(sq, m); got != want {
+			t.Fatalf("trial %d: %g, optimum %g", trial, got, want)
+		}
+	}
+}
+
 func TestHungarianIsOptimal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var h hungarian
@@ -42,7 +73,7 @@ func TestHungarianIsOptimal(t *testing.T) {
 		for i := range cost {
 			cost[i] = float64(rng.IntN(10)) // ties on purpose
 		}
-		rowCol := h.solve(cost, n)
+		rowCol := h.solve(cost, n, n)
 		seen := make([]bool, n)
 		got := 0.0
 		for i, j := range rowCol {

@@ -34,3 +34,26 @@ func BenchmarkUpdate50(b *testing.B) {
 		step()
 	}
 }
+
+// BenchmarkUpdate50Crowd is the worst case for the assignment: 50 boxes of
+// one class overlapping one another (one connected group), jittering.
+func BenchmarkUpdate50Crowd(b *testing.B) {
+	tr := New(Options{})
+	dets := make([]detect.Detection, 50)
+	frame := 0
+	step := func() {
+		frame++
+		for i := range dets {
+			x := float32(i*6) + float32((frame+i)%3)
+			dets[i] = detect.Detection{Score: 0.9, Box: [4]float32{x, 0, x + 60, 90}}
+		}
+		tr.Update(dets)
+	}
+	for range 50 {
+		step()
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		step()
+	}
+}

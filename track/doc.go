@@ -21,4 +21,8 @@
 //     coasting on its prediction meanwhile (so it survives occlusions).
 //
 // Update allocates nothing in steady state: all its slices are reused.
+//
+// Evaluator scores a tracker against ground truth with the CLEAR-MOT
+// measures (MOTA, id switches, fragmentations) and IDF1; ReadMOT reads
+// MOTChallenge files such as `retina synth --sequence` writes.
 package track

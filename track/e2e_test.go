@@ -25,29 +25,17 @@ func TestMOTEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the default model over 160 frames (some seconds)")
 	}
-	cfg, weights, err := retina.DefaultModelWeights()
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, err := net.NewModelWith(cfg, weights, net.Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer model.Close()
-	det, err := detect.New(model, detect.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	det := defaultDetector(t)
 	table := "| sequence | frames | GT tracks | MOTA | IDF1 | ID switches | frag. | FP | FN | ceiling MOTA / IDF1 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
 	for _, c := range []struct {
 		opts    synth.SequenceOptions
 		maxIDSW int
 	}{
 		{synth.SequenceOptions{Frames: 80, Seed: 1, Objects: 5, Occluders: 1}, 1},
-		// Crowded: the model misses or mislabels the small shapes behind
-		// two posts often (see the ceiling), and a lost object is sometimes
-		// found again under a new id.
-		{synth.SequenceOptions{Frames: 80, Seed: 2, Objects: 8, Occluders: 2}, 6},
+		// Crowded: the model misses or mislabels the shapes behind two
+		// posts and one another often (see the ceiling), and an object lost
+		// that way for long may be found again under a new id.
+		{synth.SequenceOptions{Frames: 80, Seed: 2, Objects: 8, Occluders: 2}, 3},
 	} {
 		opts := c.opts
 		m, best := runSequence(t, det, opts)
@@ -64,14 +52,39 @@ func TestMOTEndToEnd(t *testing.T) {
 	t.Logf("default model (float, 448x448) + tracker (default options):\n%s", table)
 }
 
-// runSequence writes a sequence, reads back its gt.txt and scores the
-// detector and a fresh tracker on its frames.
+// runSequence writes a sequence and scores the detector and a fresh
+// tracker on it.
 func runSequence(t *testing.T, det *detect.Detector, opts synth.SequenceOptions) (m, ceiling track.Metrics) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "seq")
 	if err := synth.GenerateSequence(dir, opts); err != nil {
 		t.Fatal(err)
 	}
+	return scoreFolder(t, det, dir, opts.Frames)
+}
+
+// TestMOTOnFolder scores the default model and the tracker on any sequence
+// in the form `retina synth --sequence` writes (frame_0001.jpg... and
+// gt.txt), such as one held back for testing:
+//
+//	RETINA_MOT_DIR=/path/to/seq go test ./track -run TestMOTOnFolder -v
+func TestMOTOnFolder(t *testing.T) {
+	dir := os.Getenv("RETINA_MOT_DIR")
+	if dir == "" {
+		t.Skip("set RETINA_MOT_DIR to a folder of frame_NNNN.jpg and gt.txt")
+	}
+	frames, err := filepath.Glob(filepath.Join(dir, "frame_*.jpg"))
+	if err != nil || len(frames) == 0 {
+		t.Fatalf("%s: no frame_NNNN.jpg files", dir)
+	}
+	m, best := scoreFolder(t, defaultDetector(t), dir, len(frames))
+	t.Logf("%s: %v (a perfect tracker on the same detections: MOTA %.3f IDF1 %.3f)", dir, m, best.MOTA, best.IDF1)
+}
+
+// scoreFolder reads a sequence folder's gt.txt and scores the detector and
+// a fresh tracker on its frames 1..frames.
+func scoreFolder(t *testing.T, det *detect.Detector, dir string, frames int) (m, ceiling track.Metrics) {
+	t.Helper()
 	f, err := os.Open(filepath.Join(dir, "gt.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +100,7 @@ func runSequence(t *testing.T, det *detect.Detector, opts synth.SequenceOptions)
 	}
 	tr := track.New(track.Options{})
 	var ev, perfect track.Evaluator
-	for i := 1; i <= opts.Frames; i++ {
+	for i := 1; i <= frames; i++ {
 		dets, err := det.Detect(decode(t, filepath.Join(dir, synth.FrameName(i))))
 		if err != nil {
 			t.Fatal(err)
@@ -133,6 +146,26 @@ func oracle(dets []detect.Detection, gt []track.Object, high float32, frame int)
 		hyp = append(hyp, track.Object{ID: id, Class: d.Class, Box: d.Box})
 	}
 	return hyp
+}
+
+// defaultDetector runs the embedded default model (torchvision's default
+// thresholds: the tracker sees the low scores too).
+func defaultDetector(t *testing.T) *detect.Detector {
+	t.Helper()
+	cfg, weights, err := retina.DefaultModelWeights()
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := net.NewModelWith(cfg, weights, net.Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(model.Close)
+	det, err := detect.New(model, detect.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return det
 }
 
 func decode(t *testing.T, path string) image.Image {

@@ -2,9 +2,9 @@ package track
 
 import "math"
 
-// hungarian solves square assignment problems (minimum total cost, every
-// row to a distinct column) with the shortest-augmenting-path form of the
-// Hungarian algorithm (Jonker-Volgenant's potentials; O(n^3)). Its buffers
+// hungarian solves rectangular assignment problems with no more rows than
+// columns (minimum total cost, every row to a distinct column) with the shortest-augmenting-path form of the
+// Hungarian algorithm (Jonker-Volgenant potentials; O(n^2 m)). Its buffers
 // are kept between calls, so solving problems no larger than one already
 // seen allocates nothing.
 type hungarian struct {
@@ -13,25 +13,23 @@ type hungarian struct {
 	used         []bool
 }
 
-// grow makes the buffers hold an n x n problem.
-func (h *hungarian) grow(n int) {
-	if cap(h.u) >= n+1 {
-		h.u, h.v, h.minv = h.u[:n+1], h.v[:n+1], h.minv[:n+1]
-		h.p, h.way, h.rows, h.used = h.p[:n+1], h.way[:n+1], h.rows[:n], h.used[:n+1]
-		return
-	}
-	h.u, h.v, h.minv = make([]float64, n+1), make([]float64, n+1), make([]float64, n+1)
-	h.p, h.way, h.rows, h.used = make([]int, n+1), make([]int, n+1), make([]int, n), make([]bool, n+1)
+// grow makes the buffers hold an n x m problem.
+func (h *hungarian) grow(n, m int) {
+	h.u = grow(h.u, n+1)
+	h.v, h.minv = grow(h.v, m+1), grow(h.minv, m+1)
+	h.p, h.way, h.used = grow(h.p, m+1), grow(h.way, m+1), grow(h.used, m+1)
+	h.rows = grow(h.rows, n)
 }
 
-// solve assigns the rows of the n x n row-major cost matrix; the result,
-// rowCol[i] = the column of row i, is reused by the next call.
-func (h *hungarian) solve(cost []float64, n int) (rowCol []int) {
-	h.grow(n)
+// solve assigns the rows of the n x m row-major cost matrix (n <= m); the
+// result, rowCol[i] = the column of row i, is reused by the next call.
+func (h *hungarian) solve(cost []float64, n, m int) (rowCol []int) {
+	h.grow(n, m)
 	u, v, p, way, minv, used := h.u, h.v, h.p, h.way, h.minv, h.used
-	for j := range u {
-		u[j], v[j], p[j], way[j] = 0, 0, 0, 0
-	}
+	clear(u)
+	clear(v)
+	clear(p)
+	clear(way)
 	// 1-based: column 0 is the virtual start of each augmenting path.
 	for i := 1; i <= n; i++ {
 		p[0] = i
@@ -42,8 +40,8 @@ func (h *hungarian) solve(cost []float64, n int) (rowCol []int) {
 		for {
 			used[j0] = true
 			i0, delta, j1 := p[j0], math.Inf(1), 0
-			row := cost[(i0-1)*n:]
-			for j := 1; j <= n; j++ {
+			row := cost[(i0-1)*m:]
+			for j := 1; j <= m; j++ {
 				if used[j] {
 					continue
 				}
@@ -54,7 +52,7 @@ func (h *hungarian) solve(cost []float64, n int) (rowCol []int) {
 					delta, j1 = minv[j], j
 				}
 			}
-			for j := 0; j <= n; j++ {
+			for j := 0; j <= m; j++ {
 				if used[j] {
 					u[p[j]] += delta
 					v[j] -= delta
@@ -73,7 +71,7 @@ func (h *hungarian) solve(cost []float64, n int) (rowCol []int) {
 			j0 = j1
 		}
 	}
-	for j := 1; j <= n; j++ {
+	for j := 1; j <= m; j++ {
 		if p[j] > 0 {
 			h.rows[p[j]-1] = j - 1
 		}

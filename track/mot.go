@@ -205,7 +205,7 @@ func (e *Evaluator) bestIdentityMatch() int {
 	}
 	var h hungarian
 	total := 0
-	for i, j := range h.solve(cost, n) {
+	for i, j := range h.solve(cost, n, n) {
 		total -= int(cost[i*n+j])
 	}
 	return total

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/retina-edge/retina/net/detect"
+	"github.com/retina-edge/retina/net/synth"
 )
 
 // Synthetic tracking scenarios: objects with known trajectories in a
@@ -110,7 +111,7 @@ func (s scenario) run(opts Options, oracle bool) Metrics {
 			t := float64(f - m.from)
 			x, y := m.x+m.vx*t, m.y+m.vy*t
 			if m.bounce {
-				x, y = reflect(x, frameW-m.w), reflect(y, frameH-m.h)
+				x, y = synth.Bounce(x, frameW-m.w), synth.Bounce(y, frameH-m.h)
 			}
 			b, frac := visible([4]float64{x, y, x + m.w, y + m.h}, s.occluders)
 			if frac < 0.5 { // mostly hidden: not an object to find (as synth's crowd rule)
@@ -161,19 +162,6 @@ func (s scenario) jitter(rng *rand.Rand, b [4]float64) [4]float32 {
 		b[i] += rng.NormFloat64() * s.noise.jitter * size
 	}
 	return box32(b)
-}
-
-// reflect folds a coordinate into [0, span] as a ball bouncing off walls.
-func reflect(x, span float64) float64 {
-	period := 2 * span
-	x = math.Mod(x, period)
-	if x < 0 {
-		x += period
-	}
-	if x > span {
-		x = period - x
-	}
-	return x
 }
 
 func poisson(rng *rand.Rand, mean float64) int {

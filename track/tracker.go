@@ -45,9 +45,9 @@ type Tracker struct {
 	m      matcher
 }
 
-// New returns a tracker; zero option fields take their defaults. Invalid
-// options (Options.Check) are replaced by the defaults of the bad field, so
-// check them first where they come from a user.
+// New returns a tracker; zero option fields take their defaults. Options
+// that fail Options.Check are replaced by DefaultOptions as a whole, so
+// check them first where they come from a user (events.NewEngine does).
 func New(opts Options) *Tracker {
 	o, err := opts.resolve()
 	if err != nil {
@@ -144,6 +144,9 @@ func (t *Tracker) associate(dets []detect.Detection, idx []int, thresh float32) 
 // behind something says nothing of the object that comes out. Among
 // several, the optimal assignment prefers the nearest.
 func (t *Tracker) recover(dets []detect.Detection) {
+	// Beyond a couple of frames an object near where a track was last
+	// seen is more likely another one than the same one turned back.
+	const recentMisses = 2
 	t.poolOf(func(s *state) bool { return s.det < 0 && s.ID != 0 })
 	rest := t.unmatched(t.high)
 	rows, cols := len(t.pool), len(rest)
@@ -163,9 +166,12 @@ func (t *Tracker) recover(dets []detect.Detection) {
 			v := float32(0)
 			z := boxState(d.Box)
 			if a := z[2] * z[3]; (t.opts.AnyClass || d.Class == s.Class) && a < 4*area && area < 4*a {
-				// From the prediction, or from where it was last seen (it
-				// may have turned back).
-				dist := min(math.Hypot(z[0]-st[0], z[1]-st[1]), math.Hypot(z[0]-seen[0], z[1]-seen[1]))
+				// From the prediction, or, just after it was lost, from
+				// where it was last seen (it may have turned back).
+				dist := math.Hypot(z[0]-st[0], z[1]-st[1])
+				if s.Misses <= recentMisses {
+					dist = min(dist, math.Hypot(z[0]-seen[0], z[1]-seen[1]))
+				}
 				if dist < gate {
 					v = float32(1 - dist/gate)
 				}
@@ -213,9 +219,7 @@ func (t *Tracker) unmatched(idx []int) []int {
 // ends the others, starts tracks from unmatched high-score detections, and
 // fills the accessors.
 func (t *Tracker) finish(dets []detect.Detection) {
-	for _, di := range t.high {
-		dets[di].Track = -1 // marks "unmatched so far" below; never returned
-	}
+	fresh := t.unmatched(t.high) // before the states are updated
 	kept := t.states[:0]
 	for i := range t.states {
 		s := t.states[i]
@@ -250,12 +254,8 @@ func (t *Tracker) finish(dets []detect.Detection) {
 		kept = append(kept, s)
 	}
 	t.states = kept
-	for _, di := range t.high {
+	for _, di := range fresh {
 		d := &dets[di]
-		if d.Track != -1 {
-			continue
-		}
-		d.Track = 0
 		s := state{Track: Track{Class: d.Class, Label: d.Label, Score: d.Score, Box: d.Box, Hits: 1}, det: di}
 		s.kf.init(d.Box)
 		s.notePeak(d.Box)
@@ -283,4 +283,18 @@ func (s *state) notePeak(b [4]float32) {
 	if w, h := float64(b[2]-b[0]), float64(b[3]-b[1]); w*h > s.peakW*s.peakH {
 		s.peakW, s.peakH = w, h
 	}
+}
+
+// Reset ends every track at once (for a camera that went away: what it
+// saw is no longer known). The confirmed ones are reported by Ended until
+// the next Update; ids keep counting up.
+func (t *Tracker) Reset() {
+	t.ended = t.ended[:0]
+	for i := range t.states {
+		if t.states[i].ID != 0 {
+			t.ended = append(t.ended, t.states[i].Track)
+		}
+	}
+	t.states = t.states[:0]
+	t.alive = t.alive[:0]
 }

@@ -32,8 +32,8 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 	df := addDetectFlags(fs, displayScoreThresh)
 	source := fs.String("source", "v4l2:/dev/video0", "frame `SOURCE`: "+camera.SpecForms)
 	size := fs.String("size", "", "camera frame size `WxH` (V4L2; default 640x480)")
-	fps := fs.Float64("fps", 0, "frame rate asked of the source (0: the camera's own; testsrc: a camera-like rate)")
-	stallTimeout := fs.Duration("stall-timeout", 0, "a live camera that sends no frame for `DURATION` counts as down and is re-opened (0: the camera's default)")
+	fps := fs.Float64("fps", 0, "frame rate asked of the source (0: the camera's own; testsrc: 30)")
+	stallTimeout := fs.Duration("stall-timeout", 0, "a live camera that sends no frame for `DURATION` is stalled: down, and re-opened (0: the larger of 3s and 5 frame intervals at --fps)")
 	configFile := fs.String("config", "", "read flags from the YAML `FILE` (keys are flag names: source: ..., fps: 5, zone: {porch: [x1,y1,...]}); flags on the command line override it")
 	asJSON := fs.Bool("json", false, "print one JSON line per processed frame")
 	ef := addEventFlags(fs)
@@ -53,12 +53,13 @@ func runStream(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	logf := logLines(stderr)
+	logf := logLines(stderr) // one logger, so that lines from several goroutines never mix
 	opts, err := df.options()
 	if err != nil {
 		return err
 	}
-	copts := camera.Options{FPS: *fps, StallTimeout: *stallTimeout, OnEvent: func(e camera.Event) { logf("camera: %v", e) }}
+	// A camera event reads as its own log line.
+	copts := camera.Options{FPS: *fps, StallTimeout: *stallTimeout, OnEvent: func(e camera.Event) { logf("%v", e) }}
 	if *fps < 0 || *fps > 1000 {
 		return usagef("--fps %g: want 0..1000", *fps)
 	}

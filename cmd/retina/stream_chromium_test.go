@@ -102,6 +102,10 @@ type pageState struct {
 	Drops    string `json:"drops"`
 	Items    int    `json:"items"`
 	FirstDet string `json:"first"`
+	Camera   string `json:"camera"`
+	Events   int    `json:"events"`
+	LastEv   string `json:"lastEvent"`
+	SnapLink string `json:"snapLink"`
 }
 
 // pageProbe reads the state; the picture is drawn into a canvas to hash the
@@ -109,7 +113,7 @@ type pageState struct {
 const pageProbe = `(function(){
   var img = document.getElementById('preview'), h = 0, lit = 0;
   // The page may still be parsing: wait until every element the probe reads exists.
-  var ids = ['preview', 'updates', 'frame', 'fps', 'drops', 'detections'];
+  var ids = ['preview', 'updates', 'frame', 'fps', 'drops', 'detections', 'camera', 'events'];
   for (var k = 0; k < ids.length; k++) {
     if (!document.getElementById(ids[k])) return JSON.stringify({ready: document.readyState});
   }
@@ -125,6 +129,7 @@ const pageProbe = `(function(){
     }
   }
   var li = document.querySelector('#detections li');
+  var ev = document.querySelector('#events li'), a = ev ? ev.querySelector('a') : null;
   return JSON.stringify({ready: document.readyState, src: img.getAttribute('src') || '',
     w: img.naturalWidth, h: img.naturalHeight, hash: h, lit: lit,
     updates: +document.getElementById('updates').textContent,
@@ -132,7 +137,10 @@ const pageProbe = `(function(){
     fps: document.getElementById('fps').textContent,
     drops: document.getElementById('drops').textContent,
     items: document.querySelectorAll('#detections li').length,
-    first: li ? li.textContent : ''});
+    first: li ? li.textContent : '',
+    camera: document.getElementById('camera').textContent,
+    events: document.querySelectorAll('#events li').length,
+    lastEvent: ev ? ev.textContent : '', snapLink: a ? a.getAttribute('href') : ''});
 })()`
 
 // detectionItem is one line of the page's detection list.
@@ -179,6 +187,24 @@ func TestStreamPreviewInChromium(t *testing.T) {
 	}
 	if second.Items == 0 || second.Items > 20 || !detectionItem.MatchString(second.FirstDet) {
 		t.Fatalf("detection list: %d items, first %q", second.Items, second.FirstDet)
+	}
+
+	if second.Camera != "up" {
+		t.Fatalf("camera state shown %q", second.Camera)
+	}
+	// The test model sees an object in the test pattern within seconds:
+	// the events list shows it, with a link to its snapshot.
+	withEvent := poll("an event in the list", func(s pageState) bool { return s.Events > 0 && s.SnapLink != "" })
+	if !regexp.MustCompile(`^\d.* #\d+ .+ (new|update|end) \d\.\d\d (in \S+ )?snapshot$`).MatchString(withEvent.LastEv) {
+		t.Fatalf("event item %q", withEvent.LastEv)
+	}
+	snap, err := http.Get("http://" + sp.addr + withEvent.SnapLink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap.Body.Close()
+	if snap.StatusCode != 200 || snap.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("snapshot link %s: %s %s", withEvent.SnapLink, snap.Status, snap.Header.Get("Content-Type"))
 	}
 
 	resp, err := http.Get("http://" + sp.addr + "/metrics")

@@ -1,15 +1,15 @@
 package draw
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/retina-edge/retina/internal/atomicfile"
 )
 
 // JPEGQuality is the quality SaveImage writes JPEGs at.
@@ -18,7 +18,8 @@ const JPEGQuality = 90
 // SaveImage writes img to path as JPEG (.jpg, .jpeg) or PNG (.png), chosen
 // by the extension, case-insensitively. It writes a temporary file in the
 // same directory and renames it into place, so path is either the whole
-// new picture or untouched, never a partial file.
+// new picture or untouched, never a partial file; the mode is 0666 less the
+// umask, as for any file a command writes.
 func SaveImage(path string, img image.Image) error {
 	encode, err := encoderFor(path)
 	if err != nil {
@@ -28,36 +29,12 @@ func SaveImage(path string, img image.Image) error {
 	if b.Empty() {
 		return fmt.Errorf("%s: cannot save an image with no pixels (%dx%d)", path, b.Dx(), b.Dy())
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	return atomicfile.Write(path, func(w io.Writer) error {
+		if err := encode(w, img); err != nil {
+			return fmt.Errorf("encoding: %w", err)
 		}
-	}()
-	w := bufio.NewWriter(tmp)
-	if err := encode(w, img); err != nil {
-		return fmt.Errorf("%s: encoding: %w", path, err)
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	// CreateTemp makes the file owner-only; a saved picture is for sharing.
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	ok = true
-	return nil
+		return nil
+	})
 }
 
 func encoderFor(path string) (func(io.Writer, image.Image) error, error) {

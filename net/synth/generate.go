@@ -95,27 +95,7 @@ func Generate(dir string, opts Options) error {
 	if err != nil {
 		return err
 	}
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("synth: %s exists and is not empty", dir)
-	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp")
-	if err != nil {
-		return err
-	}
-	if err := generateInto(tmp, opts, classes); err != nil {
-		os.RemoveAll(tmp)
-		return err
-	}
-	os.Remove(dir) // an empty folder may stand in the way of the rename
-	if err := os.Rename(tmp, dir); err != nil {
-		os.RemoveAll(tmp)
-		return fmt.Errorf("synth: %w", err)
-	}
-	return nil
+	return intoNewFolder(dir, func(tmp string) error { return generateInto(tmp, opts, classes) })
 }
 
 func generateInto(root string, opts Options, classes []int) error {

@@ -119,12 +119,27 @@ func NewSequence(opts SequenceOptions) (*Sequence, error) {
 	}
 	for i := 0; i < opts.Occluders; i++ {
 		halfW, halfH := n*(0.03+0.03*rng.Float64()), n*(0.25+0.2*rng.Float64())
-		s.occluders = append(s.occluders, occluder{
-			cx: n * (0.2 + 0.6*rng.Float64()), cy: halfH + rng.Float64()*(n-2*halfH), halfW: halfW, halfH: halfH,
-			fill: texture(rng),
-		})
+		o := occluder{cy: halfH + rng.Float64()*(n-2*halfH), halfW: halfW, halfH: halfH, fill: texture(rng)}
+		// Posts stand apart (a few tries; then wherever the last one fell).
+		for try := 0; try < 20; try++ {
+			o.cx = n * (0.15 + 0.7*rng.Float64())
+			if !s.nearPost(o.cx, halfW+n/10) {
+				break
+			}
+		}
+		s.occluders = append(s.occluders, o)
 	}
 	return s, nil
+}
+
+// nearPost reports whether x is within gap of a post already placed.
+func (s *Sequence) nearPost(x, gap float64) bool {
+	for _, o := range s.occluders {
+		if math.Abs(o.cx-x) < o.halfW+gap {
+			return true
+		}
+	}
+	return false
 }
 
 // Options returns the options with defaults filled in.
@@ -133,10 +148,12 @@ func (s *Sequence) Options() SequenceOptions { return s.opts }
 // position is a mover's centre in frame i: constant velocity, folded back
 // at the edges like a ball bouncing off walls.
 func (m *mover) position(i int) (x, y float64) {
-	return m.minC + bounce(m.x+m.vx*float64(i), m.spanX), m.minC + bounce(m.y+m.vy*float64(i), m.spanY)
+	return m.minC + Bounce(m.x+m.vx*float64(i), m.spanX), m.minC + Bounce(m.y+m.vy*float64(i), m.spanY)
 }
 
-func bounce(v, span float64) float64 {
+// Bounce folds a coordinate moving at constant speed into [0, span], as a
+// ball bouncing between two walls.
+func Bounce(v, span float64) float64 {
 	period := 2 * span
 	v = math.Mod(v, period)
 	if v < 0 {
@@ -209,27 +226,7 @@ func GenerateSequence(dir string, opts SequenceOptions) error {
 	if err != nil {
 		return err
 	}
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("synth: %s exists and is not empty", dir)
-	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp")
-	if err != nil {
-		return err
-	}
-	if err := seq.writeInto(tmp); err != nil {
-		os.RemoveAll(tmp)
-		return fmt.Errorf("synth: %w", err)
-	}
-	os.Remove(dir)
-	if err := os.Rename(tmp, dir); err != nil {
-		os.RemoveAll(tmp)
-		return fmt.Errorf("synth: %w", err)
-	}
-	return nil
+	return intoNewFolder(dir, seq.writeInto)
 }
 
 func (s *Sequence) writeInto(root string) error {

@@ -2,6 +2,7 @@ package mqttsink
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -75,11 +76,17 @@ func (l *logLines) wait(t *testing.T, s string) {
 }
 
 // frame is a Result with one tracked detection per label given (track ids
-// from 1) plus one untracked car, which no count includes.
+// from 1), counted as the events engine counts them, plus one untracked
+// car, which no count includes.
 func frame(n uint64, labels ...string) *stream.Result {
 	r := &stream.Result{Frame: n, Time: time.Date(2026, 12, 5, 10, 0, 0, int(n)*1000, time.UTC), Width: 640, Height: 480}
 	for i, l := range labels {
 		r.Detections = append(r.Detections, detect.Detection{Label: l, Score: 0.9, Box: [4]float32{1, 2, 30, 40}, Track: i + 1})
+		if j := slices.IndexFunc(r.Counts, func(c events.Count) bool { return c.Label == l }); j >= 0 {
+			r.Counts[j].N++
+		} else {
+			r.Counts = append(r.Counts, events.Count{Label: l, N: 1})
+		}
 	}
 	r.Detections = append(r.Detections, detect.Detection{Label: "car", Score: 0.5, Box: [4]float32{5, 5, 9, 9}})
 	return r

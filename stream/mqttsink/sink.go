@@ -151,20 +151,17 @@ func New(brokerURL, baseTopic string, labels []string, opts Options) (*Sink, err
 	return s, nil
 }
 
-// Publish records r's tracked-object counts, queues its events and, with
+// Publish records r's tracked-object counts (r.Counts: the events engine's,
+// steady through a missed frame), queues its events and, with
 // Options.Frames and a live connection, its JSON line; it never waits for
 // the network and allocates nothing when nothing changed.
 func (s *Sink) Publish(r *stream.Result) error {
 	s.pubMu.Lock()
 	defer s.pubMu.Unlock()
 	clear(s.scratch)
-	for i := range r.Detections {
-		d := &r.Detections[i]
-		if d.Track == 0 {
-			continue
-		}
-		if j, ok := s.labelIndex[d.Label]; ok {
-			s.scratch[j]++
+	for _, c := range r.Counts {
+		if j, ok := s.labelIndex[c.Label]; ok {
+			s.scratch[j] = c.N
 		}
 	}
 	var encoded [][]byte
