@@ -380,23 +380,20 @@ func (e *emitter) wino8OutPasses(scatter bool) {
 // requant_amd64.s) applied in registers, the bytes stored by position
 // and transposed by tile with two-table byte permutes (VBMI).
 func (e *emitter) wino8OutputQ() {
-	e.w("// wino8Transpose<> k: the byte indexes of tiles 4k..4k+3 from the 4x64")
-	e.w("// bytes of positions by tile (two tables of two registers each).")
-	for k := 0; k < 4; k++ {
-		for b := 0; b < 64; b += 8 {
-			var v uint64
-			for i := 0; i < 8; i++ {
-				tl, p := (b+i)/16, (b+i)%16
-				idx := (p/4%2)*64 + p%4*16 + 4*k + tl
-				v |= uint64(idx) << (8 * i)
-			}
-			e.w("DATA wino8Transpose<>+%d(SB)/8, $0x%016x", 64*k+b, v)
+	e.w("// wino8RowT<>: within one row's 64 bytes (4 positions x 16 tiles), the")
+	e.w("// byte index of each tile's four: out t*4+c <- in c*16+t.")
+	for b := 0; b < 64; b += 8 {
+		var v uint64
+		for i := 0; i < 8; i++ {
+			t, c := (b+i)/4, (b+i)%4
+			v |= uint64(c*16+t) << (8 * i)
 		}
+		e.w("DATA wino8RowT<>+%d(SB)/8, $0x%016x", b, v)
 	}
-	e.w("GLOBL wino8Transpose<>(SB), RODATA, $256")
+	e.w("GLOBL wino8RowT<>(SB), RODATA, $64")
 	e.w("")
-	e.w("// func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32)")
-	e.w("TEXT ·wino8OutputQAVX512(SB), NOSPLIT, $0-44")
+	e.w("// func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)")
+	e.w("TEXT ·wino8OutputQAVX512(SB), NOSPLIT, $0-74")
 	e.w("\tMOVQ q+0(FP), DI")
 	e.w("\tMOVQ m+8(FP), SI")
 	e.w("\tMOVQ ptStride+16(FP), R9")
@@ -443,19 +440,25 @@ func (e *emitter) wino8OutputQ() {
 		e.w("\tVPADDD Z31, %s, %s", r, r)
 		e.w("\tVPMOVDB %s, %d(DI)", r, 16*p)
 	}
-	e.w("\t// q holds position p's 16 tiles at 16p: transpose to 16 bytes a tile.")
-	for i := 0; i < 4; i++ {
-		e.w("\tVMOVDQU8 %d(DI), Z%d", 64*i, i)
-	}
-	e.w("\tMOVQ $0xff00ff00ff00ff00, AX")
-	e.w("\tKMOVQ AX, K3 // positions 8..15: the second pair of tables")
-	for k := 0; k < 4; k++ {
-		e.w("\tVMOVDQU8 wino8Transpose<>+%d(SB), Z4", 64*k)
-		e.w("\tVMOVDQA64 Z4, Z5")
-		e.w("\tVPERMI2B Z1, Z0, Z4")
-		e.w("\tVPERMI2B Z3, Z2, Z5")
-		e.w("\tVMOVDQU8 Z5, K3, Z4")
-		e.w("\tVMOVDQU8 Z4, %d(DI)", 64*k)
+	e.w("\t// q holds position p's 16 tiles at 16p: row r (positions 4r..4r+3) is")
+	e.w("\t// the 64 bytes at 64r; permute each to four bytes a tile, keep it in q")
+	e.w("\t// and scatter the masked tiles' dwords into dst, a row at a time.")
+	e.w("\tVMOVDQU8 wino8RowT<>(SB), Z4")
+	e.w("\tMOVQ dst+48(FP), R10")
+	e.w("\tMOVQ offs+56(FP), R11")
+	e.w("\tVMOVDQU32 (R11), Z5")
+	e.w("\tMOVQ widths+64(FP), R11")
+	e.w("\tVMOVDQU32 (R11), Z6")
+	e.w("\tMOVWLZX mask+72(FP), AX")
+	for r := 0; r < 4; r++ {
+		e.w("\tVMOVDQU8 %d(DI), Z%d", 64*r, r)
+		e.w("\tVPERMB Z%d, Z4, Z%d", r, r)
+		e.w("\tVMOVDQU8 Z%d, %d(DI)", r, 64*r)
+		e.w("\tKMOVW AX, K2")
+		e.w("\tVPSCATTERDD Z%d, K2, (R10)(Z5*1)", r)
+		if r < 3 {
+			e.w("\tVPADDD Z6, Z5, Z5")
+		}
 	}
 	e.w("\tVZEROUPPER")
 	e.w("\tRET")

@@ -55,12 +55,16 @@ func wino8InputAVX512(v *int16, ptStride int, c0, c1 *int8, offs *int32, scratch
 func wino8OutputAVX512(y *int32, m *int32, ptStride int)
 
 // wino8OutputQAVX512 is wino8OutputAVX512 followed by the requantization
-// of the 16 tiles' sums with one row's constants into q, 16 bytes a tile:
+// of the 16 tiles' sums with one row's constants, the bytes left in q by
+// row of the tiles (q[r*64+t*4+c] is row r, column c of tile t) and the
+// rows of the tiles in mask stored at dst + offs[t] + r*widths[t]:
 //
 //	wino8OutputAVX512(&y[0], m, ptStride)
-//	requantRowGo(q[:256], y[:256], rp, rqClamp{lo, hi, zero})
+//	requantRowGo(b[:256], y[:256], rp, rqClamp{lo, hi, zero})
+//	q[r*64+t*4+c] = b[t*16+r*4+c]
+//	dst[offs[t]+r*widths[t]+c] = q[r*64+t*4+c] for t in mask
 //
 // rp's multiplier must not be MinInt32 (requantAVX512's limit).
 //
 //go:noescape
-func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32)
+func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)

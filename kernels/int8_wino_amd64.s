@@ -1513,44 +1513,20 @@ TEXT ·wino8OutputAVX512(SB), NOSPLIT, $0-24
 	VZEROUPPER
 	RET
 
-// wino8Transpose<> k: the byte indexes of tiles 4k..4k+3 from the 4x64
-// bytes of positions by tile (two tables of two registers each).
-DATA wino8Transpose<>+0(SB)/8, $0x7060504030201000
-DATA wino8Transpose<>+8(SB)/8, $0x7060504030201000
-DATA wino8Transpose<>+16(SB)/8, $0x7161514131211101
-DATA wino8Transpose<>+24(SB)/8, $0x7161514131211101
-DATA wino8Transpose<>+32(SB)/8, $0x7262524232221202
-DATA wino8Transpose<>+40(SB)/8, $0x7262524232221202
-DATA wino8Transpose<>+48(SB)/8, $0x7363534333231303
-DATA wino8Transpose<>+56(SB)/8, $0x7363534333231303
-DATA wino8Transpose<>+64(SB)/8, $0x7464544434241404
-DATA wino8Transpose<>+72(SB)/8, $0x7464544434241404
-DATA wino8Transpose<>+80(SB)/8, $0x7565554535251505
-DATA wino8Transpose<>+88(SB)/8, $0x7565554535251505
-DATA wino8Transpose<>+96(SB)/8, $0x7666564636261606
-DATA wino8Transpose<>+104(SB)/8, $0x7666564636261606
-DATA wino8Transpose<>+112(SB)/8, $0x7767574737271707
-DATA wino8Transpose<>+120(SB)/8, $0x7767574737271707
-DATA wino8Transpose<>+128(SB)/8, $0x7868584838281808
-DATA wino8Transpose<>+136(SB)/8, $0x7868584838281808
-DATA wino8Transpose<>+144(SB)/8, $0x7969594939291909
-DATA wino8Transpose<>+152(SB)/8, $0x7969594939291909
-DATA wino8Transpose<>+160(SB)/8, $0x7a6a5a4a3a2a1a0a
-DATA wino8Transpose<>+168(SB)/8, $0x7a6a5a4a3a2a1a0a
-DATA wino8Transpose<>+176(SB)/8, $0x7b6b5b4b3b2b1b0b
-DATA wino8Transpose<>+184(SB)/8, $0x7b6b5b4b3b2b1b0b
-DATA wino8Transpose<>+192(SB)/8, $0x7c6c5c4c3c2c1c0c
-DATA wino8Transpose<>+200(SB)/8, $0x7c6c5c4c3c2c1c0c
-DATA wino8Transpose<>+208(SB)/8, $0x7d6d5d4d3d2d1d0d
-DATA wino8Transpose<>+216(SB)/8, $0x7d6d5d4d3d2d1d0d
-DATA wino8Transpose<>+224(SB)/8, $0x7e6e5e4e3e2e1e0e
-DATA wino8Transpose<>+232(SB)/8, $0x7e6e5e4e3e2e1e0e
-DATA wino8Transpose<>+240(SB)/8, $0x7f6f5f4f3f2f1f0f
-DATA wino8Transpose<>+248(SB)/8, $0x7f6f5f4f3f2f1f0f
-GLOBL wino8Transpose<>(SB), RODATA, $256
+// wino8RowT<>: within one row's 64 bytes (4 positions x 16 tiles), the
+// byte index of each tile's four: out t*4+c <- in c*16+t.
+DATA wino8RowT<>+0(SB)/8, $0x3121110130201000
+DATA wino8RowT<>+8(SB)/8, $0x3323130332221202
+DATA wino8RowT<>+16(SB)/8, $0x3525150534241404
+DATA wino8RowT<>+24(SB)/8, $0x3727170736261606
+DATA wino8RowT<>+32(SB)/8, $0x3929190938281808
+DATA wino8RowT<>+40(SB)/8, $0x3b2b1b0b3a2a1a0a
+DATA wino8RowT<>+48(SB)/8, $0x3d2d1d0d3c2c1c0c
+DATA wino8RowT<>+56(SB)/8, $0x3f2f1f0f3e2e1e0e
+GLOBL wino8RowT<>(SB), RODATA, $64
 
-// func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32)
-TEXT ·wino8OutputQAVX512(SB), NOSPLIT, $0-44
+// func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)
+TEXT ·wino8OutputQAVX512(SB), NOSPLIT, $0-74
 	MOVQ q+0(FP), DI
 	MOVQ m+8(FP), SI
 	MOVQ ptStride+16(FP), R9
@@ -2236,37 +2212,39 @@ TEXT ·wino8OutputQAVX512(SB), NOSPLIT, $0-44
 	VPMINSD Z30, Z23, Z23
 	VPADDD Z31, Z23, Z23
 	VPMOVDB Z23, 240(DI)
-	// q holds position p's 16 tiles at 16p: transpose to 16 bytes a tile.
+	// q holds position p's 16 tiles at 16p: row r (positions 4r..4r+3) is
+	// the 64 bytes at 64r; permute each to four bytes a tile, keep it in q
+	// and scatter the masked tiles' dwords into dst, a row at a time.
+	VMOVDQU8 wino8RowT<>(SB), Z4
+	MOVQ dst+48(FP), R10
+	MOVQ offs+56(FP), R11
+	VMOVDQU32 (R11), Z5
+	MOVQ widths+64(FP), R11
+	VMOVDQU32 (R11), Z6
+	MOVWLZX mask+72(FP), AX
 	VMOVDQU8 0(DI), Z0
+	VPERMB Z0, Z4, Z0
+	VMOVDQU8 Z0, 0(DI)
+	KMOVW AX, K2
+	VPSCATTERDD Z0, K2, (R10)(Z5*1)
+	VPADDD Z6, Z5, Z5
 	VMOVDQU8 64(DI), Z1
+	VPERMB Z1, Z4, Z1
+	VMOVDQU8 Z1, 64(DI)
+	KMOVW AX, K2
+	VPSCATTERDD Z1, K2, (R10)(Z5*1)
+	VPADDD Z6, Z5, Z5
 	VMOVDQU8 128(DI), Z2
+	VPERMB Z2, Z4, Z2
+	VMOVDQU8 Z2, 128(DI)
+	KMOVW AX, K2
+	VPSCATTERDD Z2, K2, (R10)(Z5*1)
+	VPADDD Z6, Z5, Z5
 	VMOVDQU8 192(DI), Z3
-	MOVQ $0xff00ff00ff00ff00, AX
-	KMOVQ AX, K3 // positions 8..15: the second pair of tables
-	VMOVDQU8 wino8Transpose<>+0(SB), Z4
-	VMOVDQA64 Z4, Z5
-	VPERMI2B Z1, Z0, Z4
-	VPERMI2B Z3, Z2, Z5
-	VMOVDQU8 Z5, K3, Z4
-	VMOVDQU8 Z4, 0(DI)
-	VMOVDQU8 wino8Transpose<>+64(SB), Z4
-	VMOVDQA64 Z4, Z5
-	VPERMI2B Z1, Z0, Z4
-	VPERMI2B Z3, Z2, Z5
-	VMOVDQU8 Z5, K3, Z4
-	VMOVDQU8 Z4, 64(DI)
-	VMOVDQU8 wino8Transpose<>+128(SB), Z4
-	VMOVDQA64 Z4, Z5
-	VPERMI2B Z1, Z0, Z4
-	VPERMI2B Z3, Z2, Z5
-	VMOVDQU8 Z5, K3, Z4
-	VMOVDQU8 Z4, 128(DI)
-	VMOVDQU8 wino8Transpose<>+192(SB), Z4
-	VMOVDQA64 Z4, Z5
-	VPERMI2B Z1, Z0, Z4
-	VPERMI2B Z3, Z2, Z5
-	VMOVDQU8 Z5, K3, Z4
-	VMOVDQU8 Z4, 192(DI)
+	VPERMB Z3, Z4, Z3
+	VMOVDQU8 Z3, 192(DI)
+	KMOVW AX, K2
+	VPSCATTERDD Z3, K2, (R10)(Z5*1)
 	VZEROUPPER
 	RET
 

@@ -52,6 +52,11 @@ type Wino8Plan struct {
 	padSize int
 	offs    []int32
 
+	// For the fused output: per tile, its first output pixel in a row
+	// and its image's width, and per 16 tiles the mask of whole ones.
+	whereAt, whereW []int32
+	whole           []uint16
+
 	// the current run
 	w      *Wino8
 	im     *Int8Impl
@@ -94,6 +99,17 @@ func NewWino8Plan(threads, c int, images []Wino8Image) *Wino8Plan {
 		p.padSize += (ceilDiv(im.H, wino8Out)*wino8Out + 2) * (ceilDiv(im.W, wino8Out)*wino8Out + 2)
 	}
 	p.offs = make([]int32, ceilDiv(p.tiles, 16)*wino8In*16)
+	p.whereAt = make([]int32, ceilDiv(p.tiles, 16)*16)
+	p.whereW = make([]int32, len(p.whereAt))
+	p.whole = make([]uint16, ceilDiv(p.tiles, 16))
+	for t, tl := range p.tile {
+		im := images[tl.img]
+		p.whereAt[t] = int32(im.Dst + int(tl.y)*im.W + int(tl.x))
+		p.whereW[t] = int32(im.W)
+		if tl.rows == wino8Out && tl.cols == wino8Out {
+			p.whole[t/16] |= 1 << (t % 16)
+		}
+	}
 	for t, tl := range p.tile {
 		pw := ceilDiv(images[tl.img].W, wino8Out)*wino8Out + 2
 		for r := range wino8In {
@@ -131,6 +147,17 @@ func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out W
 	if w.C != p.C || len(out.Rq) != len(p.images) || len(p.parts) < e.threads {
 		panic(fmt.Sprintf("kernels: Winograd conv of %d channels, %d requantizations, %d parts on a plan of %d, %d, %d",
 			w.C, len(out.Rq), len(p.parts), p.C, len(p.images), e.threads))
+	}
+	n := len(out.Acc)
+	if out.C != nil {
+		n = len(out.C)
+	}
+	for _, im := range p.images {
+		// The vector stores are not bounds-checked: every image must lie
+		// inside each output row.
+		if im.Dst < 0 || im.Dst+im.H*im.W > out.Ldc || (w.OutC-1)*out.Ldc+out.Ldc > n {
+			panic(fmt.Sprintf("kernels: Winograd output of %d rows of %d does not hold an image at %d of %d x %d", w.OutC, out.Ldc, im.Dst, im.H, im.W))
+		}
 	}
 	for i, rq := range out.Rq {
 		if out.C != nil {
@@ -327,8 +354,21 @@ func (p *Wino8Plan) fuseStore(s *wino8Part, m *int32, o, t0, n, ptStride int) bo
 		return false
 	}
 	cl := p.clamps[img]
-	p.im.wino8OutputQ(&s.q[0], m, ptStride, row, cl.lo, cl.hi, cl.zero)
-	placeTiles(p, p.out.C, s.q[:], o, t0, 0, n)
+	g := t0 / 16 // t0 is a multiple of 16 (panels are)
+	mask := p.whole[g]
+	p.im.wino8OutputQ(&s.q[0], m, ptStride, row, cl.lo, cl.hi, cl.zero, &p.out.C[o*p.out.Ldc], &p.whereAt[g*16], &p.whereW[g*16], mask)
+	for l := range n {
+		if mask>>l&1 != 0 {
+			continue
+		}
+		// A partial tile: the rows and columns inside its image.
+		tl := p.tile[t0+l]
+		im := &p.images[tl.img]
+		at := o*p.out.Ldc + im.Dst + int(tl.y)*im.W + int(tl.x)
+		for r := range int(tl.rows) {
+			copy(p.out.C[at+r*im.W:at+r*im.W+int(tl.cols)], s.q[r*64+l*4:])
+		}
+	}
 	return true
 }
 

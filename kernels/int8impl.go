@@ -50,7 +50,7 @@ type Int8Impl struct {
 
 	// wino8OutputQ, when set, is wino8Output with one row's
 	// requantization (wino8OutputQAVX512's doc).
-	wino8OutputQ func(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32)
+	wino8OutputQ func(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)
 
 	// offsetB: the kernel reads B as unsigned bytes (VPDPBUSD), so B is
 	// packed as x^0x80 and the driver subtracts 128*rowsum(A) from each sum.
