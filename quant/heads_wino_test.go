@@ -7,7 +7,6 @@ import (
 
 	"github.com/retina-edge/retina/internal/cputime"
 	"github.com/retina-edge/retina/kernels"
-	"github.com/retina-edge/retina/net"
 	"github.com/retina-edge/retina/net/boxes"
 )
 
@@ -80,23 +79,7 @@ func headsCopy(t *testing.T, m *Model, h, w int, img []float32) []boxes.Level {
 // im2col GEMMs (the Winograd weights taken away), in the same process;
 // cpu-ms/op is the process's CPU time, which other processes do not add to.
 func BenchmarkHeadsWinograd(b *testing.B) {
-	cfg, _ := net.ResNetConfig("resnet18", 80)
-	weights, err := net.InitialWeights(cfg, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := NewCalibrator(cfg, weights, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	img := randomImage(rand.New(rand.NewSource(1)), 320, 320)
-	if err := c.Add(img); err != nil {
-		b.Fatal(err)
-	}
-	m, _, err := c.Quantize(RuleMinMax)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m, img := benchResNet18(b)
 	defer m.Close()
 	convs := m.headConvs()
 	saved := make([]*kernels.Wino8, len(convs))
