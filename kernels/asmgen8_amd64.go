@@ -18,9 +18,13 @@ func main() {
 	for nv := 4; nv >= 1; nv-- {
 		v.vnni(nv)
 	}
+	for nv := 4; nv >= 1; nv-- {
+		v.wssd(nv)
+	}
 	files := map[string]string{
 		"int8_vnni_amd64.s": v.String(),
 		"int8_avx2_amd64.s": avx2(),
+		"int8_wino_amd64.s": wino8(),
 	}
 	for name, text := range files {
 		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
@@ -62,12 +66,28 @@ func (e *emitter) prologue(name string) {
 // Broadcasting into a register first, rather than VPDPBUSD's embedded
 // broadcast, measured 870 against 730 GOP/s on a Zen 5 core (peak 885).
 func (e *emitter) vnni(nv int) {
-	const mr = 6
 	name := fmt.Sprintf("int8Tile6x%dVNNI", 16*nv)
 	e.w("// func %s(groups int, a, b *int8, c *int32, ldc int)", name)
 	e.w("//")
 	e.w("// VPDPBUSD multiplies B's bytes as unsigned (packed as x^0x80) by A's as")
 	e.w("// signed; the driver subtracts 128*rowsum(A).")
+	e.dwordTile(name, "VPDPBUSD", nv)
+}
+
+// wssd writes the int16 kernel of the same shape and packed layout (a
+// dword holds two int16 k values instead of four bytes): VPDPWSSD sums
+// the two signed products into each int32 lane, wrapping (the Winograd
+// transforms' sums are exact modulo 2^32, see winograd8.go).
+func (e *emitter) wssd(nv int) {
+	name := fmt.Sprintf("int16Tile6x%dVNNI", 16*nv)
+	e.w("// func %s(groups int, a, b *int16, c *int32, ldc int)", name)
+	e.dwordTile(name, "VPDPWSSD", nv)
+}
+
+// dwordTile writes a 6 x 16*nv tile kernel whose instruction op sums a
+// dword of A (broadcast) times a dword of B into each int32 lane.
+func (e *emitter) dwordTile(name, op string, nv int) {
+	const mr = 6
 	e.prologue(name)
 	for r := 0; r < mr*nv; r++ {
 		e.w("\tVPXORD Z%d, Z%d, Z%d", r, r, r)
@@ -83,7 +103,7 @@ func (e *emitter) vnni(nv int) {
 		a := 28 + r%4
 		e.w("\tVPBROADCASTD %d(SI), Z%d", r*4, a)
 		for v := 0; v < nv; v++ {
-			e.w("\tVPDPBUSD Z%d, Z%d, Z%d", a, 24+v, r*nv+v)
+			e.w("\t%s Z%d, Z%d, Z%d", op, a, 24+v, r*nv+v)
 		}
 	}
 	e.w("\tADDQ $%d, SI", mr*4)
@@ -151,4 +171,296 @@ func avx2() string {
 	e.w("\tVZEROUPPER")
 	e.w("\tRET")
 	return e.String()
+}
+
+// wino8 writes the AVX-512 transforms of the int8 Winograd convs
+// (int8_wino.go), 16 tiles to a vector, bit-exact with wino8Input and
+// wino8Output.
+func wino8() string {
+	var e emitter
+	e.header()
+	e.wino8Input()
+	e.wino8Output()
+	e.wino8OutputQ()
+	return e.String()
+}
+
+// wino8Row emits wino8InputRow on the int32 lanes of Z(d)..Z(d+5) into
+// Z(t)..Z(t+5), clobbering Z26-Z31.
+func (e *emitter) wino8Row(d, t int) {
+	z := func(i int) string { return fmt.Sprintf("Z%d", i) }
+	d0, d1, d2, d3, d4, d5 := z(d), z(d+1), z(d+2), z(d+3), z(d+4), z(d+5)
+	e.w("\tVPSUBD %s, %s, Z26 // d0-d2", d2, d0)
+	e.w("\tVPSUBD %s, %s, Z27 // d4-d2", d2, d4)
+	e.w("\tVPSLLD $2, Z26, Z26")
+	e.w("\tVPADDD Z27, Z26, %s // t0 = 4(d0-d2) + (d4-d2)", z(t))
+	e.w("\tVPADDD %s, %s, Z28 // d3+d4", d4, d3)
+	e.w("\tVPADDD %s, %s, Z29 // d1+d2", d2, d1)
+	e.w("\tVPSLLD $2, Z29, Z29")
+	e.w("\tVPSUBD Z29, Z28, %s // t1 = (d3+d4) - 4(d1+d2)", z(t+1))
+	e.w("\tVPSUBD %s, %s, Z28 // d4-d3", d3, d4)
+	e.w("\tVPSUBD %s, %s, Z29 // d1-d2", d2, d1)
+	e.w("\tVPSLLD $2, Z29, Z29")
+	e.w("\tVPADDD Z29, Z28, %s // t2 = (d4-d3) + 4(d1-d2)", z(t+2))
+	e.w("\tVPSUBD %s, %s, Z30 // d1-d3", d3, d1)
+	e.w("\tVPADDD Z30, Z30, Z30")
+	e.w("\tVPSUBD Z30, Z27, %s // t3 = (d4-d2) - 2(d1-d3)", z(t+3))
+	e.w("\tVPADDD Z30, Z27, %s // t4 = (d4-d2) + 2(d1-d3)", z(t+4))
+	e.w("\tVPADDD Z30, Z30, Z30")
+	e.w("\tVPSUBD %s, %s, Z31 // d5-d3", d3, d5)
+	e.w("\tVPADDD Z31, Z30, %s // t5 = 4(d1-d3) + (d5-d3)", z(t+5))
+}
+
+// wino8Input writes wino8InputAVX512: the transform of two channels' 6x6
+// windows of 16 tiles, their int16 values paired into dwords (channel c0
+// low) and stored 64 bytes a point, ptStride bytes apart. Window row r of
+// tile j starts at offs[r*16+j] bytes into c0's and c1's (padded) planes;
+// scratch holds 72 vectors.
+func (e *emitter) wino8Input() {
+	e.w("// func wino8InputAVX512(v *int16, ptStride int, c0, c1 *int8, offs *int32, scratch *int32)")
+	e.w("TEXT ·wino8InputAVX512(SB), NOSPLIT, $0-48")
+	e.w("\tMOVQ v+0(FP), DI")
+	e.w("\tMOVQ ptStride+8(FP), R9")
+	e.w("\tMOVQ c0+16(FP), SI")
+	e.w("\tMOVQ c1+24(FP), DX")
+	e.w("\tMOVQ offs+32(FP), R8")
+	e.w("\tMOVQ scratch+40(FP), BX")
+	e.w("\tMOVQ R9, R10")
+	e.w("\tIMULQ $6, R10 // six points: the next row of the transform")
+	for ch, base := range []string{"SI", "DX"} {
+		e.w("\t// channel c%d: rows of the window, B^T along x, into scratch[r*6+k]", ch)
+		for r := 0; r < 6; r++ {
+			e.w("\tVMOVDQU32 %d(R8), Z20", r*64)
+			e.w("\tKXNORW K1, K1, K1")
+			e.w("\tKXNORW K2, K2, K2")
+			e.w("\tVPGATHERDD (%s)(Z20*1), K1, Z21", base)
+			e.w("\tVPGATHERDD 4(%s)(Z20*1), K2, Z22", base)
+			for i, src := range []string{"Z21", "Z21", "Z21", "Z21", "Z22", "Z22"} {
+				up := 24 - 8*(i%4)
+				if up > 0 {
+					e.w("\tVPSLLD $%d, %s, Z%d", up, src, i)
+					e.w("\tVPSRAD $24, Z%d, Z%d", i, i)
+				} else {
+					e.w("\tVPSRAD $24, %s, Z%d", src, i)
+				}
+			}
+			e.wino8Row(0, 6)
+			for k := 0; k < 6; k++ {
+				e.w("\tVMOVDQU32 Z%d, %d(BX)", 6+k, (r*6+k)*64)
+			}
+		}
+		e.w("\t// B^T along y, column by column: point i*6+c")
+		e.w("\tMOVQ DI, R11")
+		for c := 0; c < 6; c++ {
+			for r := 0; r < 6; r++ {
+				e.w("\tVMOVDQU32 %d(BX), Z%d", (r*6+c)*64, r)
+			}
+			e.wino8Row(0, 6)
+			if ch == 0 {
+				for i := 0; i < 6; i++ {
+					e.w("\tVMOVDQU32 Z%d, %d(BX)", 6+i, (36+i*6+c)*64)
+				}
+				continue
+			}
+			e.w("\tMOVQ R11, R12")
+			for i := 0; i < 6; i++ {
+				e.w("\tVMOVDQU32 %d(BX), Z12", (36+i*6+c)*64)
+				e.w("\tVPSLLD $16, Z12, Z12")
+				e.w("\tVPSRLD $16, Z12, Z12")
+				e.w("\tVPSLLD $16, Z%d, Z%d", 6+i, 6+i)
+				e.w("\tVPORD Z12, Z%d, Z%d", 6+i, 6+i)
+				e.w("\tVMOVDQU32 Z%d, (R12)", 6+i)
+				if i < 5 {
+					e.w("\tADDQ R10, R12")
+				}
+			}
+			if c < 5 {
+				e.w("\tADDQ R9, R11")
+			}
+		}
+	}
+	e.w("\tVZEROUPPER")
+	e.w("\tRET")
+	e.w("")
+}
+
+// wino8OutRow emits wino8OutputRow on the lanes of m0..m5 into y0..y3,
+// clobbering Z0-Z7 (the m registers may be among them).
+func (e *emitter) wino8OutRow(m [6]string, y [4]string) {
+	// Copy the inputs into Z0-Z5 unless they are there.
+	for i := range m {
+		if m[i] != fmt.Sprintf("Z%d", i) {
+			e.w("\tVMOVDQA32 %s, Z%d", m[i], i)
+		}
+	}
+	e.w("\tVPADDD Z2, Z1, Z6 // s12")
+	e.w("\tVPSUBD Z2, Z1, Z7 // d12")
+	e.w("\tVPADDD Z4, Z3, Z1 // s34")
+	e.w("\tVPSUBD Z4, Z3, Z2 // d34")
+	e.w("\tVPADDD Z0, Z0, Z3")
+	e.w("\tVPADDD Z0, Z3, Z3")
+	e.w("\tVPADDD Z3, Z3, Z3 // 6m0")
+	e.w("\tVPSLLD $2, Z6, Z4")
+	e.w("\tVPADDD Z4, Z3, Z3")
+	e.w("\tVPADDD Z1, Z3, %s // y0 = 6m0 + 4s12 + s34", y[0])
+	e.w("\tVPSLLD $2, Z7, Z4 // 4d12")
+	e.w("\tVPADDD Z2, Z2, Z0")
+	e.w("\tVPADDD Z4, Z0, %s // y1 = 4d12 + 2d34", y[1])
+	e.w("\tVPADDD Z1, Z6, Z0")
+	e.w("\tVPSLLD $2, Z0, %s // y2 = 4(s12 + s34)", y[2])
+	e.w("\tVPSLLD $3, Z2, Z0")
+	e.w("\tVPADDD Z4, Z0, Z0")
+	e.w("\tVPSLLD $3, Z5, Z1")
+	e.w("\tVPSLLD $4, Z5, Z2")
+	e.w("\tVPADDD Z1, Z0, Z0")
+	e.w("\tVPADDD Z2, Z0, %s // y3 = 4d12 + 8d34 + 24m5", y[3])
+}
+
+// wino8Output writes wino8OutputAVX512: the 4x4 sums of 16 tiles from
+// their 36 points' sums (16 int32 lanes at m + point*ptStride bytes),
+// tile j's 16 at y[16j:]. The rows of points go to Z8-Z31 (u[i][j] in
+// Z(8+4i+j)), each column of those to four outputs, scattered by tile.
+func (e *emitter) wino8Output() {
+	e.w("DATA wino8Lanes<>+0(SB)/4, $0")
+	for j := 1; j < 16; j++ {
+		e.w("DATA wino8Lanes<>+%d(SB)/4, $%d", 4*j, 16*j)
+	}
+	e.w("GLOBL wino8Lanes<>(SB), RODATA, $64")
+	e.w("")
+	e.w("// func wino8OutputAVX512(y *int32, m *int32, ptStride int)")
+	e.w("TEXT ·wino8OutputAVX512(SB), NOSPLIT, $0-24")
+	e.w("\tMOVQ y+0(FP), DI")
+	e.w("\tMOVQ m+8(FP), SI")
+	e.w("\tMOVQ ptStride+16(FP), R9")
+	e.wino8OutPasses(true)
+	e.w("\tVZEROUPPER")
+	e.w("\tRET")
+	e.w("")
+}
+
+// wino8OutPasses emits the two passes of the output transform from the
+// points at SI (R9 bytes apart). The sums of position (r, j) end in
+// Z(8+4r+j), fixed up (times 9^-1, >> 6); with scatter they are also
+// stored by tile at DI (tile l's 16 at DI + 64l).
+func (e *emitter) wino8OutPasses(scatter bool) {
+	for i := 0; i < 6; i++ {
+		for c := 0; c < 6; c++ {
+			e.w("\tVMOVDQU32 (SI), Z%d", c)
+			e.w("\tADDQ R9, SI")
+		}
+		e.wino8OutRow([6]string{"Z0", "Z1", "Z2", "Z3", "Z4", "Z5"},
+			[4]string{fmt.Sprintf("Z%d", 8+4*i), fmt.Sprintf("Z%d", 9+4*i), fmt.Sprintf("Z%d", 10+4*i), fmt.Sprintf("Z%d", 11+4*i)})
+	}
+	e.w("\tMOVL $0x38e38e39, AX // 9^-1 modulo 2^32")
+	for j := 0; j < 4; j++ {
+		var m [6]string
+		for i := range m {
+			m[i] = fmt.Sprintf("Z%d", 8+4*i+j)
+		}
+		// Column j's registers are free once copied: they take its outputs.
+		y := [4]string{m[0], m[1], m[2], m[3]}
+		e.wino8OutRow(m, y)
+		e.w("\tVPBROADCASTD AX, Z4")
+		if scatter {
+			e.w("\tVMOVDQU32 wino8Lanes<>(SB), Z5")
+		}
+		for r := 0; r < 4; r++ {
+			e.w("\tVPMULLD Z4, %s, %s", y[r], y[r])
+			e.w("\tVPSRAD $6, %s, %s", y[r], y[r])
+			if scatter {
+				e.w("\tKXNORW K1, K1, K1")
+				e.w("\tVPSCATTERDD %s, K1, %d(DI)(Z5*4)", y[r], 4*(r*4+j))
+			}
+		}
+	}
+}
+
+// wino8OutputQ writes wino8OutputQAVX512: wino8OutputAVX512 with the
+// requantization of one row (requantRowGo's, as REQUANT16 in
+// requant_amd64.s) applied in registers, the bytes stored by position
+// and transposed by tile with two-table byte permutes (VBMI).
+func (e *emitter) wino8OutputQ() {
+	e.w("// wino8RowT<>: within one row's 64 bytes (4 positions x 16 tiles), the")
+	e.w("// byte index of each tile's four: out t*4+c <- in c*16+t.")
+	for b := 0; b < 64; b += 8 {
+		var v uint64
+		for i := 0; i < 8; i++ {
+			t, c := (b+i)/4, (b+i)%4
+			v |= uint64(c*16+t) << (8 * i)
+		}
+		e.w("DATA wino8RowT<>+%d(SB)/8, $0x%016x", b, v)
+	}
+	e.w("GLOBL wino8RowT<>(SB), RODATA, $64")
+	e.w("")
+	e.w("// func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)")
+	e.w("TEXT ·wino8OutputQAVX512(SB), NOSPLIT, $0-74")
+	e.w("\tMOVQ q+0(FP), DI")
+	e.w("\tMOVQ m+8(FP), SI")
+	e.w("\tMOVQ ptStride+16(FP), R9")
+	e.wino8OutPasses(false)
+	e.w("\tMOVQ rp+24(FP), BX")
+	e.w("\tVPBROADCASTD 0(BX), Z24 // add")
+	e.w("\tVPBROADCASTD 4(BX), Z25 // mult")
+	e.w("\tVMOVD 8(BX), X6 // left")
+	e.w("\tVMOVD 12(BX), X7 // right")
+	e.w("\tVPBROADCASTD 16(BX), Z27 // mask")
+	e.w("\tVPBROADCASTD 20(BX), Z28 // half")
+	e.w("\tMOVL lo+32(FP), AX")
+	e.w("\tVPBROADCASTD AX, Z29")
+	e.w("\tMOVL hi+36(FP), AX")
+	e.w("\tVPBROADCASTD AX, Z30")
+	e.w("\tMOVL zero+40(FP), AX")
+	e.w("\tVPBROADCASTD AX, Z31")
+	e.w("\tMOVQ $0x40000000, AX")
+	e.w("\tVPBROADCASTQ AX, Z5 // the rounding nudge, 2^30, per qword")
+	e.w("\tMOVL $1, AX")
+	e.w("\tVPBROADCASTD AX, Z4")
+	e.w("\tMOVL $0xaaaa, AX")
+	e.w("\tKMOVW AX, K1 // the odd dwords")
+	for p := 0; p < 16; p++ {
+		r := fmt.Sprintf("Z%d", 8+p)
+		e.w("\tVPADDD Z24, %s, %s", r, r)
+		e.w("\tVPSLLD X6, %s, %s", r, r)
+		e.w("\tVPSRLQ $32, %s, Z0", r)
+		e.w("\tVPMULDQ Z25, %s, Z1", r)
+		e.w("\tVPMULDQ Z25, Z0, Z2")
+		e.w("\tVPADDQ Z5, Z1, Z1")
+		e.w("\tVPADDQ Z5, Z2, Z2")
+		e.w("\tVPSRLQ $31, Z1, Z1")
+		e.w("\tVPSLLQ $1, Z2, Z2")
+		e.w("\tVMOVDQA32 Z2, K1, Z1")
+		e.w("\tVPSRAD X7, Z1, %s", r)
+		e.w("\tVPANDD Z27, Z1, Z0")
+		e.w("\tVPSRAD $31, Z1, Z2")
+		e.w("\tVPSUBD Z2, Z28, Z2")
+		e.w("\tVPCMPGTD Z2, Z0, K2")
+		e.w("\tVPADDD Z4, %s, K2, %s", r, r)
+		e.w("\tVPMAXSD Z29, %s, %s", r, r)
+		e.w("\tVPMINSD Z30, %s, %s", r, r)
+		e.w("\tVPADDD Z31, %s, %s", r, r)
+		e.w("\tVPMOVDB %s, %d(DI)", r, 16*p)
+	}
+	e.w("\t// q holds position p's 16 tiles at 16p: row r (positions 4r..4r+3) is")
+	e.w("\t// the 64 bytes at 64r; permute each to four bytes a tile, keep it in q")
+	e.w("\t// and scatter the masked tiles' dwords into dst, a row at a time.")
+	e.w("\tVMOVDQU8 wino8RowT<>(SB), Z4")
+	e.w("\tMOVQ dst+48(FP), R10")
+	e.w("\tMOVQ offs+56(FP), R11")
+	e.w("\tVMOVDQU32 (R11), Z5")
+	e.w("\tMOVQ widths+64(FP), R11")
+	e.w("\tVMOVDQU32 (R11), Z6")
+	e.w("\tMOVWLZX mask+72(FP), AX")
+	for r := 0; r < 4; r++ {
+		e.w("\tVMOVDQU8 %d(DI), Z%d", 64*r, r)
+		e.w("\tVPERMB Z%d, Z4, Z%d", r, r)
+		e.w("\tVMOVDQU8 Z%d, %d(DI)", r, 64*r)
+		e.w("\tKMOVW AX, K2")
+		e.w("\tVPSCATTERDD Z%d, K2, (R10)(Z5*1)", r)
+		if r < 3 {
+			e.w("\tVPADDD Z6, Z5, Z5")
+		}
+	}
+	e.w("\tVZEROUPPER")
+	e.w("\tRET")
+	e.w("")
 }

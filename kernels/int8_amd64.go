@@ -17,7 +17,9 @@ var avx512vnniInt8 = &Int8Impl{
 	tile:       int8Tile6x64VNNI,
 	narrow:     []func(int, *int8, *int8, *int32, int){int8Tile6x16VNNI, int8Tile6x32VNNI, int8Tile6x48VNNI},
 	narrowStep: 16,
-	requant:    requantAVX512, rqLanes: 1,
+	tile16:     []func(int, *int16, *int16, *int32, int){int16Tile6x16VNNI, int16Tile6x32VNNI, int16Tile6x48VNNI, int16Tile6x64VNNI},
+	wino8Input: wino8InputAVX512, wino8Output: wino8OutputAVX512, wino8OutputQ: wino8OutputQAVX512,
+	requant: requantAVX512, rqLanes: 1,
 	bias:     biasAVX512,
 	quantize: quantizeAVX512, qLanes: 16,
 
@@ -133,6 +135,11 @@ func biasAVX2(dst *int32, ldd int, src *int32, lds, rows, n int, rp *rqRow)
 func archInt8Tiers() []*Int8Impl {
 	var out []*Int8Impl
 	if cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL, cpuid.AVX512VNNI) {
+		if !cpuid.CPU.Supports(cpuid.AVX512VBMI) {
+			// VNNI without VBMI (Cascade Lake): no byte permutes for the
+			// fused Winograd output; the unfused one serves.
+			avx512vnniInt8.wino8OutputQ = nil
+		}
 		out = append(out, avx512vnniInt8)
 	}
 	if cpuid.CPU.Supports(cpuid.AVX2) {

@@ -35,6 +35,23 @@ type Int8Impl struct {
 	narrow     []func(groups int, a, b *int8, c *int32, ldc int)
 	narrowStep int
 
+	// tile16, when set, holds the int16 tile kernels of the Winograd
+	// convs (int8_wino.go): tile16[i] computes the first 16*(i+1) columns
+	// of a 6x64 int32 tile from int16 panels.
+	tile16 []func(groups int, a, b *int16, c *int32, ldc int)
+
+	// wino8Input, when set, is the Winograd input transform of two
+	// channels' windows of 16 tiles (wino8InputAVX512's doc).
+	wino8Input func(v *int16, ptStride int, c0, c1 *int8, offs *int32, scratch *int32)
+
+	// wino8Output, when set, is the Winograd output transform of 16 tiles
+	// (wino8OutputAVX512's doc).
+	wino8Output func(y *int32, m *int32, ptStride int)
+
+	// wino8OutputQ, when set, is wino8Output with one row's
+	// requantization (wino8OutputQAVX512's doc).
+	wino8OutputQ func(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)
+
 	// offsetB: the kernel reads B as unsigned bytes (VPDPBUSD), so B is
 	// packed as x^0x80 and the driver subtracts 128*rowsum(A) from each sum.
 	offsetB bool

@@ -20,6 +20,7 @@ type Conv struct {
 	WScales  []float32 // one per output channel
 	Bias     []int32   // zero point folded in
 	packed   *kernels.PackedA8
+	wino     *kernels.Wino8 // the Winograd form, for 3x3 same convs on tiers where it pays
 	rq       kernels.Requant
 	accScale []float32 // In.Scale * WScales[c]: one accumulator step of channel c
 }
@@ -44,9 +45,10 @@ func NewConv(s kernels.ConvShape, outC int, in, out QParams, relu bool, wq []int
 	return newConv(s, outC, in, out, relu, wq, ws, bias, nil)
 }
 
-// newConv is NewConv reusing packed, the packing of wq, when it is set
-// (the pyramid levels of a head conv share their weights).
-func newConv(s kernels.ConvShape, outC int, in, out QParams, relu bool, wq []int8, ws []float32, bias []int32, packed *kernels.PackedA8) (*Conv, error) {
+// newConv is NewConv reusing the packed and transformed weights of
+// shared when it is set (the pyramid levels of a head conv share their
+// weights).
+func newConv(s kernels.ConvShape, outC int, in, out QParams, relu bool, wq []int8, ws []float32, bias []int32, shared *Conv) (*Conv, error) {
 	k := s.ColRows()
 	if outC <= 0 || len(wq) != outC*k || len(ws) != outC || len(bias) != outC {
 		return nil, fmt.Errorf("quant: conv has %d weights, %d scales, %d biases for %d x %d", len(wq), len(ws), len(bias), outC, k)
@@ -69,11 +71,22 @@ func newConv(s kernels.ConvShape, outC int, in, out QParams, relu bool, wq []int
 	if relu {
 		c.rq.Min, c.rq.Max = out.ReluRange()
 	}
-	c.packed = packed
-	if packed == nil {
-		c.packed = kernels.PackA8(kernels.ActiveInt8(), outC, k, wq, k)
+	if shared != nil {
+		c.packed, c.wino = shared.packed, shared.wino
+		return c, nil
+	}
+	c.packed = kernels.PackA8(kernels.ActiveInt8(), outC, k, wq, k)
+	if isSame3x3(s) && kernels.ActiveInt8().Wino8Fast() {
+		// Weights whose sums could leave the transform's exact range
+		// (none a trained net has) keep the im2col GEMM alone.
+		c.wino, _ = kernels.NewWino8(outC, s.C, wq)
 	}
 	return c, nil
+}
+
+// isSame3x3 reports a 3x3, stride-1, pad-1 conv, the Winograd convs' shape.
+func isSame3x3(s kernels.ConvShape) bool {
+	return s.KH == 3 && s.KW == 3 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 1 && s.PadW == 1 && s.DilH == 1 && s.DilW == 1
 }
 
 // ColSize is the im2col scratch Run needs (0 for a pointwise conv).

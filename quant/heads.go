@@ -5,20 +5,20 @@ import (
 	"github.com/retina-edge/retina/net"
 )
 
-// heads runs both heads on every level: the two towers' first convs share
-// one im2col of the pyramid, and each 3x3 head conv is one im2col over the
-// columns of all five levels, then one GEMM per level (the weights are
-// shared, the bias and requantization are the level's own).
+// heads runs both heads on every level: each 3x3 head conv covers the
+// columns of all five levels at once (the weights are shared, the bias
+// and requantization are the level's own), as a Winograd conv where the
+// tier has one, else as one im2col and a GEMM per level; the two towers'
+// first convs share the transform or the im2col of the pyramid.
 func (m *Model) heads(p *plan) {
+	p.heads.fresh()
 	if len(m.cls.tower) == 0 {
-		m.levelCol(p, p.pyramid, m.cls.out)
-		m.headOutput(p, m.cls.out, p.clsOut)
-		m.headOutput(p, m.box.out, p.boxOut)
+		m.headOutput(p, p.pyramid, m.cls.out, p.clsOut)
+		m.headOutput(p, p.pyramid, m.box.out, p.boxOut)
 		return
 	}
-	m.levelCol(p, p.pyramid, m.cls.tower[0].conv)
-	m.towerConv(p, m.cls.tower[0], p.tower[0])
-	m.towerConv(p, m.box.tower[0], p.tower[1])
+	m.towerConv(p, p.pyramid, m.cls.tower[0], p.tower[0])
+	m.towerConv(p, p.pyramid, m.box.tower[0], p.tower[1])
 	m.finishHead(p, &m.cls, p.tower[0], p.clsOut)
 	m.finishHead(p, &m.box, p.tower[1], p.boxOut)
 }
@@ -28,12 +28,72 @@ func (m *Model) heads(p *plan) {
 func (m *Model) finishHead(p *plan, h *qhead, a []int8, out []float32) {
 	other := p.tower[2]
 	for _, l := range h.tower[1:] {
-		m.levelCol(p, a, l.conv)
-		m.towerConv(p, l, other)
+		m.towerConv(p, a, l, other)
 		a, other = other, a
 	}
-	m.levelCol(p, a, h.out)
-	m.headOutput(p, h.out, out)
+	m.headOutput(p, a, h.out, out)
+}
+
+// headState is what the heads keep between convs: the Winograd plan of
+// the pyramid's tiles, the levels' requantizations of the current conv,
+// and which input p.col or the Winograd plan still holds.
+type headState struct {
+	wino     *kernels.Wino8Plan
+	rq       [net.NumLevels]*kernels.Requant
+	colOf    []int8 // the input whose im2col p.col holds
+	winoOf   []int8 // the input whose transform wino holds
+	winoSize int    // the channels wino was planned for
+}
+
+// fresh forgets the inputs of the last pass (their buffers are rewritten).
+func (h *headState) fresh() { h.colOf, h.winoOf = nil, nil }
+
+// headConv runs the head conv c on the all-levels map x into dst
+// (FPNWidth x total) or, with dst nil, into the int32 p.acc.
+func (m *Model) headConv(p *plan, x []int8, c levelConv, dst []int8) {
+	t, hs := p.total, &p.heads
+	if w := c[0].wino; w != nil && m.engine.Int8Impl().Wino8Fast() {
+		if hs.wino == nil || hs.winoSize != w.C {
+			hs.wino = kernels.NewWino8Plan(m.engine.Threads(), w.C, m.levelImages(p, c))
+			hs.winoSize = w.C
+		}
+		for l, lc := range c {
+			hs.rq[l] = &lc.rq
+			hs.wino.SetPad(l, int8(lc.In.Zero))
+		}
+		out := kernels.Wino8Out{C: dst, Ldc: t, Rq: hs.rq[:], Reuse: sameMap(hs.winoOf, x)}
+		if dst == nil {
+			out.Acc = p.acc
+		}
+		m.engine.Wino8Conv(w, hs.wino, x, t, out)
+		hs.winoOf = x
+		return
+	}
+	if !sameMap(hs.colOf, x) {
+		m.levelCol(p, x, c)
+		hs.colOf = x
+	}
+	for lv, lc := range c {
+		lo := p.off[lv]
+		if dst == nil {
+			m.engine.GemmI8Acc(lc.packed, p.off[lv+1]-lo, p.col[lo:], t, p.acc[lo:], t, lc.Bias)
+		} else {
+			m.engine.GemmI8(lc.packed, p.off[lv+1]-lo, p.col[lo:], t, dst[lo:], t, &lc.rq)
+		}
+	}
+}
+
+// sameMap reports whether a and b are the same buffer.
+func sameMap(a, b []int8) bool { return len(a) > 0 && len(b) > 0 && &a[0] == &b[0] }
+
+// levelImages lists the pyramid levels as the Winograd conv's images,
+// each padded with its input zero point.
+func (m *Model) levelImages(p *plan, c levelConv) []kernels.Wino8Image {
+	var im []kernels.Wino8Image
+	for l := range net.NumLevels {
+		im = append(im, kernels.Wino8Image{H: p.levelH[l], W: p.levelW[l], Src: p.off[l], Dst: p.off[l], Pad: int8(c[l].In.Zero)})
+	}
+	return im
 }
 
 // levelCol writes the 3x3 same-conv im2col of the all-levels map x into
@@ -48,21 +108,17 @@ func (m *Model) levelCol(p *plan, x []int8, c levelConv) {
 	p.colJob = colJob{}
 }
 
-// towerConv runs one tower layer on p.col into dst (FPNWidth x total).
-func (m *Model) towerConv(p *plan, l towerLayer, dst []int8) {
-	t := p.total
+// towerConv runs one tower layer on x into dst (FPNWidth x total).
+func (m *Model) towerConv(p *plan, x []int8, l towerLayer, dst []int8) {
 	if l.gamma == nil {
-		for lv, c := range l.conv {
-			lo := p.off[lv]
-			m.engine.GemmI8(c.packed, p.off[lv+1]-lo, p.col[lo:], t, dst[lo:], t, &c.rq)
-		}
+		m.headConv(p, x, l.conv, dst)
 		return
 	}
 	// GroupNorm has no int8 form: normalise the dequantized sums in float,
 	// on every thread, a share of the groups each.
+	m.headConv(p, x, l.conv, nil)
 	for lv, c := range l.conv {
 		lo, hw := p.off[lv], p.off[lv+1]-p.off[lv]
-		m.engine.GemmI8Acc(c.packed, hw, p.col[lo:], t, p.acc[lo:], t, c.Bias)
 		p.gnJob = groupNormJob{im: m.engine.Int8Impl(), p: p, gamma: l.gamma, beta: l.beta, c: c, lo: lo, hw: hw, dst: dst}
 		m.engine.ParallelRange(&p.gnJob, net.GroupNormGroups)
 		p.gnJob = groupNormJob{}
@@ -93,14 +149,14 @@ func (j *groupNormJob) RunRange(_, g0, g1 int) {
 	}
 }
 
-// headOutput runs an output conv on p.col and dequantizes its accumulators
+// headOutput runs an output conv on x and dequantizes its accumulators
 // into out, level by level in boxes.Level's layout.
-func (m *Model) headOutput(p *plan, c levelConv, out []float32) {
+func (m *Model) headOutput(p *plan, x []int8, c levelConv, out []float32) {
+	m.headConv(p, x, c, nil)
 	t, outC := p.total, c[0].OutC
 	for l, lc := range c {
 		lo, hw := p.off[l], p.off[l+1]-p.off[l]
 		acc := p.acc[lo:]
-		m.engine.GemmI8Acc(lc.packed, hw, p.col[lo:], t, acc, t, lc.Bias)
 		dst := out[outC*lo : outC*(lo+hw)]
 		for ch := range outC {
 			dequantize(dst[ch*hw:(ch+1)*hw], acc[ch*t:ch*t+hw], lc.accScale[ch])

@@ -19,11 +19,7 @@ type levelConv [net.NumLevels]*Conv
 func newLevelConv(s kernels.ConvShape, outC int, in, out [net.NumLevels]QParams, relu bool, wq []int8, ws []float32, bias [net.NumLevels][]int32) (levelConv, error) {
 	var lc levelConv
 	for l := range net.NumLevels {
-		var packed *kernels.PackedA8
-		if l > 0 {
-			packed = lc[0].packed
-		}
-		c, err := newConv(s, outC, in[l], out[l], relu, wq, ws, bias[l], packed)
+		c, err := newConv(s, outC, in[l], out[l], relu, wq, ws, bias[l], lc[0])
 		if err != nil {
 			return lc, fmt.Errorf("level %s: %w", net.LevelName(l), err)
 		}

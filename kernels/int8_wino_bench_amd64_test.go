@@ -1,0 +1,86 @@
+//go:build !purego
+
+package kernels
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// BenchmarkWino8Head times a head tower conv at 320x320 (256 -> 256
+// channels over the five pyramid levels) on the active int8 tier, as the
+// Winograd conv and as im2col + GEMM, on one thread; cpu-ms/op is the
+// thread's own CPU time and min-ms the fastest run (other processes steal
+// wall time).
+func BenchmarkWino8Head(b *testing.B) {
+	const c, outC = 256, 256
+	sizes := []int{40, 20, 10, 5, 3}
+	var images []Wino8Image
+	total := 0
+	for _, s := range sizes {
+		images = append(images, Wino8Image{H: s, W: s, Src: total, Dst: total})
+		total += s * s
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	w := make([]int8, outC*c*9)
+	src := make([]int8, c*total)
+	fill8(rng, w, "sym")
+	for i := range w {
+		w[i] /= 8
+	}
+	fill8(rng, src, "random")
+	rq := &Requant{Min: -128, Max: 127}
+	for range outC {
+		m, sh := QuantizeMultiplier(0.001)
+		rq.Bias, rq.Multiplier, rq.Shift = append(rq.Bias, 0), append(rq.Multiplier, m), append(rq.Shift, sh)
+	}
+	rqs := make([]*Requant, len(images))
+	for i := range rqs {
+		rqs[i] = rq
+	}
+	dst := make([]int8, outC*total)
+	im := ActiveInt8()
+	run := func(b *testing.B, f func()) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		f()
+		cpu0 := threadCPUSeconds()
+		best := time.Duration(1 << 62)
+		b.ResetTimer()
+		for range b.N {
+			t0 := time.Now()
+			f()
+			best = min(best, time.Since(t0))
+		}
+		b.ReportMetric((threadCPUSeconds()-cpu0)*1e3/float64(b.N), "cpu-ms/op")
+		b.ReportMetric(float64(best.Microseconds())/1e3, "min-ms")
+	}
+	b.Run(fmt.Sprintf("%s/winograd", im.Name), func(b *testing.B) {
+		e := NewEngine(nil, 1)
+		defer e.Close()
+		wt, err := NewWino8(outC, c, w)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p := NewWino8Plan(1, c, images)
+		run(b, func() { e.Wino8Conv(wt, p, src, total, Wino8Out{C: dst, Ldc: total, Rq: rqs}) })
+	})
+	b.Run(fmt.Sprintf("%s/im2col", im.Name), func(b *testing.B) {
+		e := NewEngine(nil, 1)
+		defer e.Close()
+		pa := PackA8(im, outC, c*9, w, c*9)
+		col := make([]int8, c*9*total)
+		run(b, func() {
+			for _, img := range images {
+				s := ConvShape{C: c, H: img.H, W: img.W, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 1}
+				Im2colPlanesInt8(im, s, src[img.Src:], total, 0, -128, col[img.Src:], total, 0, c*9)
+			}
+			for _, img := range images {
+				e.GemmI8(pa, img.H*img.W, col[img.Src:], total, dst[img.Dst:], total, rq)
+			}
+		})
+	})
+}
