@@ -49,6 +49,10 @@ type ArchConv struct {
 	// ReLU follows the conv (after its norm). The last conv of a residual
 	// block has none: its ReLU comes after the join.
 	ReLU bool
+	// Scale is how many times smaller than the network's input the conv's
+	// output map is (2 for the stem .. 128 for P7); 0 for the heads' convs,
+	// which run on every level. The algorithm table picks by it.
+	Scale int
 }
 
 // ArchBlock is a residual block: Convs in order, then the join with the
@@ -90,11 +94,12 @@ func (c *Config) Arch() (*Arch, error) {
 func newArch(c *Config) *Arch {
 	a := &Arch{}
 	const body = "backbone.body."
-	a.Stem = ArchConv{Name: body + "conv1", BN: body + "bn1", OutC: c.StemWidth, InC: 3, K: 7, Stride: 2, Pad: 3, ReLU: true}
+	a.Stem = ArchConv{Name: body + "conv1", BN: body + "bn1", OutC: c.StemWidth, InC: 3, K: 7, Stride: 2, Pad: 3, ReLU: true, Scale: 2}
 	in := c.StemWidth
 	for s := range 4 {
 		planes := c.Widths[s]
 		out := c.StageChannels()[s]
+		scale := 4 << s // after the stem's and the max-pool's stride 2
 		for b := range c.Layers[s] {
 			stride := 1
 			if s > 0 && b == 0 {
@@ -104,19 +109,19 @@ func newArch(c *Config) *Arch {
 			var blk ArchBlock
 			if c.Block == "basic" {
 				blk.Convs = []ArchConv{
-					conv3x3(p+"conv1", p+"bn1", in, planes, stride, true),
-					conv3x3(p+"conv2", p+"bn2", planes, planes, 1, false),
+					conv3x3(p+"conv1", p+"bn1", in, planes, stride, scale, true),
+					conv3x3(p+"conv2", p+"bn2", planes, planes, 1, scale, false),
 				}
 			} else {
 				width := c.BottleneckWidths[s]
 				blk.Convs = []ArchConv{
-					{Name: p + "conv1", BN: p + "bn1", OutC: width, InC: in, K: 1, Stride: 1, ReLU: true},
-					conv3x3(p+"conv2", p+"bn2", width, width, stride, true),
-					{Name: p + "conv3", BN: p + "bn3", OutC: out, InC: width, K: 1, Stride: 1},
+					{Name: p + "conv1", BN: p + "bn1", OutC: width, InC: in, K: 1, Stride: 1, ReLU: true, Scale: scale / stride},
+					conv3x3(p+"conv2", p+"bn2", width, width, stride, scale, true),
+					{Name: p + "conv3", BN: p + "bn3", OutC: out, InC: width, K: 1, Stride: 1, Scale: scale},
 				}
 			}
 			if stride != 1 || in != out {
-				blk.Down = &ArchConv{Name: p + "downsample.0", BN: p + "downsample.1", OutC: out, InC: in, K: 1, Stride: stride}
+				blk.Down = &ArchConv{Name: p + "downsample.0", BN: p + "downsample.1", OutC: out, InC: in, K: 1, Stride: stride, Scale: scale}
 			}
 			a.Stages[s] = append(a.Stages[s], blk)
 			in = out
@@ -126,8 +131,9 @@ func newArch(c *Config) *Arch {
 	f := c.FPNWidth
 	for i := range 3 {
 		n := strconv.Itoa(i)
-		a.Inner[i] = ArchConv{Name: fpn + "inner_blocks." + n + ".0", Bias: true, OutC: f, InC: c.StageChannels()[i+1], K: 1, Stride: 1}
-		a.Layer[i] = ArchConv{Name: fpn + "layer_blocks." + n + ".0", Bias: true, OutC: f, InC: f, K: 3, Stride: 1, Pad: 1}
+		scale := 8 << i // P3, P4, P5
+		a.Inner[i] = ArchConv{Name: fpn + "inner_blocks." + n + ".0", Bias: true, OutC: f, InC: c.StageChannels()[i+1], K: 1, Stride: 1, Scale: scale}
+		a.Layer[i] = ArchConv{Name: fpn + "layer_blocks." + n + ".0", Bias: true, OutC: f, InC: f, K: 3, Stride: 1, Pad: 1, Scale: scale}
 	}
 	// torchvision's LastLevelP6P7 reads P5 exactly when P6's conv has
 	// FPNWidth input channels.
@@ -135,8 +141,8 @@ func newArch(c *Config) *Arch {
 	if c.P6FromC5 {
 		a.P6Input, p6in = FeatureC5, c.StageChannels()[3]
 	}
-	a.P6 = ArchConv{Name: fpn + "extra_blocks.p6", Bias: true, OutC: f, InC: p6in, K: 3, Stride: 2, Pad: 1}
-	a.P7 = ArchConv{Name: fpn + "extra_blocks.p7", Bias: true, OutC: f, InC: f, K: 3, Stride: 2, Pad: 1}
+	a.P6 = ArchConv{Name: fpn + "extra_blocks.p6", Bias: true, OutC: f, InC: p6in, K: 3, Stride: 2, Pad: 1, Scale: 64}
+	a.P7 = ArchConv{Name: fpn + "extra_blocks.p7", Bias: true, OutC: f, InC: f, K: 3, Stride: 2, Pad: 1, Scale: 128}
 	a.ClsTower = headTower(c, "head.classification_head.conv.")
 	a.BoxTower = headTower(c, "head.regression_head.conv.")
 	anchors := c.AnchorsPerCell()
@@ -145,8 +151,8 @@ func newArch(c *Config) *Arch {
 	return a
 }
 
-func conv3x3(name, bn string, in, out, stride int, relu bool) ArchConv {
-	return ArchConv{Name: name, BN: bn, OutC: out, InC: in, K: 3, Stride: stride, Pad: 1, ReLU: relu}
+func conv3x3(name, bn string, in, out, stride, scale int, relu bool) ArchConv {
+	return ArchConv{Name: name, BN: bn, OutC: out, InC: in, K: 3, Stride: stride, Pad: 1, ReLU: relu, Scale: scale}
 }
 
 // headTower is Conv2dNormActivation x HeadConvs: conv.N.0 is the conv (with

@@ -1,13 +1,8 @@
 package net
 
-import (
-	"strconv"
-	"strings"
-)
-
 // winogradChoice is a row of the algorithm table: the 3x3 stride-1 convs
-// whose map is 1/scale of the input's side (a ResNet stage or an FPN
-// level) with at most maxInC input channels run as F(tile x tile, 3x3),
+// whose map is 1/scale of the input's side (ArchConv.Scale: a ResNet
+// stage or an FPN level) with at most maxInC input channels run as F(tile x tile, 3x3),
 // or as im2col + GEMM for tile 0.
 type winogradChoice struct{ scale, maxInC, tile int }
 
@@ -32,36 +27,18 @@ const headTile = 4
 
 // winogradTileFor is the algorithm of the conv s: the output tile side
 // of the Winograd conv that computes it (2 for F(2x2, 3x3), 4 for F(4x4,
-// 3x3)), or 0 for im2col + GEMM.
+// 3x3)), or 0 for im2col + GEMM. A conv of no one scale (Scale 0: the
+// heads', on every level) takes headTile.
 func winogradTileFor(s ArchConv) int {
 	if !winogradFits(s.K, s.Stride, s.Pad) {
 		return 0
 	}
-	if strings.HasPrefix(s.Name, "head.") {
+	if s.Scale == 0 {
 		return headTile
 	}
-	scale := convScale(s.Name)
 	for _, c := range winogradChoices {
-		if c.scale == scale && s.InC <= c.maxInC {
+		if c.scale == s.Scale && s.InC <= c.maxInC {
 			return c.tile
-		}
-	}
-	return 0
-}
-
-// convScale is how many times smaller than the input the map of the conv
-// named name is: 4..32 for the ResNet stages' convs
-// (backbone.body.layerN...) and the FPN's output convs
-// (backbone.fpn.layer_blocks.N...), 0 for any other name.
-func convScale(name string) int {
-	if rest, ok := strings.CutPrefix(name, "backbone.body.layer"); ok {
-		if n, err := strconv.Atoi(rest[:min(1, len(rest))]); err == nil && n >= 1 && n <= 4 {
-			return 2 << n
-		}
-	}
-	if rest, ok := strings.CutPrefix(name, "backbone.fpn.layer_blocks."); ok {
-		if n, err := strconv.Atoi(rest[:min(1, len(rest))]); err == nil && n >= 0 && n <= 2 {
-			return 8 << n
 		}
 	}
 	return 0
