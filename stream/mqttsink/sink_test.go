@@ -231,9 +231,16 @@ func TestBrokerOutage(t *testing.T) {
 }
 
 // A broker that is down when the sink starts is retried, not fatal; the
-// event published meanwhile is delivered once it is up.
+// event published meanwhile is delivered once it is up. The subscriber's
+// session is made on the broker first and kept across its restart, so it
+// sees the event however quickly the sink connects (a subscriber that
+// connected only after the broker came up could miss it).
 func TestBrokerDownAtStart(t *testing.T) {
 	port := mosquittotest.FreePort(t)
+	dir := t.TempDir()
+	b := mosquittotest.StartPersistent(t, port, dir)
+	live := mosquittotest.SubscribeSession(t, b.URL(), base+"/#")
+	b.Shutdown()
 	var l logLines
 	s, err := New("tcp://127.0.0.1:"+strconv.Itoa(port), base, []string{"person"}, testOptions(&l))
 	if err != nil {
@@ -245,8 +252,7 @@ func TestBrokerDownAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(300 * time.Millisecond) // a few failed retries: they must not be logged again
-	b := mosquittotest.Start(t, port)
-	live := mosquittotest.Subscribe(t, b.URL(), base+"/#")
+	mosquittotest.StartPersistent(t, port, dir)
 	l.wait(t, "mqtt: connected to 127.0.0.1:"+strconv.Itoa(port)+" after")
 	if m, _ := next(t, live, base+"/events"); !strings.Contains(m.Payload, `"track":3`) {
 		t.Errorf("event %s", m.Payload)
