@@ -2,7 +2,6 @@ package kernels
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -37,11 +36,9 @@ func TestSgemmPackedBatchMatchesOneByOne(t *testing.T) {
 				got := append([]float32(nil), guard...)
 				e.SgemmPackedBatch(a, sh.n, b, bStride, ldb, got, cStride, ldc)
 				e.Close()
-				for i := range got {
-					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-						t.Fatalf("%s %d GEMMs of %dx%dx%d, %d threads: element %d is %g, one by one %g",
-							im.Name, sh.count, sh.m, sh.n, sh.k, threads, i, got[i], want[i])
-					}
+				if i := firstBitDiff(got, want); i >= 0 {
+					t.Fatalf("%s %d GEMMs of %dx%dx%d, %d threads: element %d is %g, one by one %g",
+						im.Name, sh.count, sh.m, sh.n, sh.k, threads, i, got[i], want[i])
 				}
 			}
 		}

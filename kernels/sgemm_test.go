@@ -256,10 +256,8 @@ func TestSgemmThreadsIdentical(t *testing.T) {
 				e := NewEngine(im, threads)
 				got := d.run(e, tc)
 				e.Close()
-				for i := range got {
-					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-						t.Fatalf("%s %v: %d threads differ from 1 at %d: %g vs %g", im.Name, tc, threads, i, got[i], want[i])
-					}
+				if i := firstBitDiff(got, want); i >= 0 {
+					t.Fatalf("%s %v: %d threads differ from 1 at %d: %g vs %g", im.Name, tc, threads, i, got[i], want[i])
 				}
 			}
 		}
@@ -375,4 +373,15 @@ func TestSgemmBadShapes(t *testing.T) {
 	expectPanic("short bias", func() {
 		e.SgemmEpilogue(false, false, 3, 3, 3, 1, make([]float32, 9), 3, make([]float32, 9), 3, 0, make([]float32, 9), 3, Epilogue{Bias: make([]float32, 2)})
 	})
+}
+
+// firstBitDiff is the first index where got and want differ in their bits
+// (the tiers must agree bit for bit), or -1.
+func firstBitDiff(got, want []float32) int {
+	for i := range got {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			return i
+		}
+	}
+	return -1
 }

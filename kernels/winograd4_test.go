@@ -40,10 +40,8 @@ func TestWinograd4InputRowTiers(t *testing.T) {
 		for _, im := range tiers {
 			got := append([]float32(nil), guard...)
 			im.Winograd4InputRow(rows, pw, tw, got, stride)
-			for i := range got {
-				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("%s, %d tiles: out[%d] = %g, generic %g", im.Name, tw, i, got[i], want[i])
-				}
+			if i := firstBitDiff(got, want); i >= 0 {
+				t.Fatalf("%s, %d tiles: out[%d] = %g, generic %g", im.Name, tw, i, got[i], want[i])
 			}
 		}
 	}
@@ -129,10 +127,8 @@ func TestWinograd4OutputRowTiers(t *testing.T) {
 				got := append([]float32(nil), rows...)
 				mc := append([]float32(nil), m...)
 				im.Winograd4OutputRow(mc, stride, tw, bias, relu, acc, got[:3*ld+4*tw], ld)
-				for i := range got {
-					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-						t.Fatalf("%s, %d tiles, flags %d: rows[%d] = %g, generic %g", im.Name, tw, flags, i, got[i], want[i])
-					}
+				if i := firstBitDiff(got, want); i >= 0 {
+					t.Fatalf("%s, %d tiles, flags %d: rows[%d] = %g, generic %g", im.Name, tw, flags, i, got[i], want[i])
 				}
 				for i := range mc {
 					if math.Float32bits(mc[i]) != math.Float32bits(m[i]) {

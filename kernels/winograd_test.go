@@ -29,10 +29,8 @@ func TestWinogradInputRowTiers(t *testing.T) {
 		for _, im := range tiers {
 			got := append([]float32(nil), guard...)
 			im.WinogradInputRow(rows, pw, tw, got, stride)
-			for i := range got {
-				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("%s, %d tiles: out[%d] = %g, generic %g", im.Name, tw, i, got[i], want[i])
-				}
+			if i := firstBitDiff(got, want); i >= 0 {
+				t.Fatalf("%s, %d tiles: out[%d] = %g, generic %g", im.Name, tw, i, got[i], want[i])
 			}
 		}
 	}
@@ -123,10 +121,8 @@ func TestWinogradOutputRowTiers(t *testing.T) {
 				got := append([]float32(nil), rows...)
 				mc := append([]float32(nil), m...)
 				im.WinogradOutputRow(mc, stride, tw, bias, relu, acc, got[:2*tw], got[2*tw+9:4*tw+9])
-				for i := range got {
-					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-						t.Fatalf("%s, %d tiles, flags %d: rows[%d] = %g, generic %g", im.Name, tw, flags, i, got[i], want[i])
-					}
+				if i := firstBitDiff(got, want); i >= 0 {
+					t.Fatalf("%s, %d tiles, flags %d: rows[%d] = %g, generic %g", im.Name, tw, flags, i, got[i], want[i])
 				}
 			}
 		}
