@@ -21,6 +21,12 @@ type Impl struct {
 	// and a packed B panel (kc steps of NR values).
 	sgemmTile func(kc int, a, b, c *float32, ldc int, accumulate int)
 
+	// sgemmEdge, where a tier has one, computes a rows x cols corner of
+	// that tile (rows <= MR, cols <= NR) from the same panels, straight
+	// into C: every element summed as sgemmTile sums it, nothing outside
+	// the corner written. Without it, edges run sgemmTile into scratch.
+	sgemmEdge func(kc int, a, b, c *float32, ldc int, accumulate int, rows, cols int)
+
 	// sigmoid writes 1/(1+exp(-x)) for each x of src into dst (same length).
 	sigmoid func(dst, src []float32)
 

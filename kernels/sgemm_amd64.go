@@ -38,6 +38,7 @@ var avx512Tier = &Impl{
 	MR:   6, NR: 64,
 	KC: 128, MC: 330, NC: 2048,
 	sgemmTile: sgemm6x64AVX512,
+	sgemmEdge: sgemmEdgeAVX512,
 	sigmoid:   sigmoidAVX512,
 
 	winogradInput:  winogradInputRowAVX512,
@@ -89,3 +90,55 @@ func sgemm6x16AVX2(kc int, a, b, c *float32, ldc int, accumulate int)
 //
 //go:noescape
 func sgemm6x64AVX512(kc int, a, b, c *float32, ldc int, accumulate int)
+
+// sgemmEdgeAVX512 runs the narrowest AVX-512 edge kernel that covers cols
+// columns of a 64-wide panel (16, 32, 48 or 64), its last vector masked to
+// the columns that remain, so the 11 columns left of 139 cost a sixth of a
+// full tile's multiply-adds and no scratch copy.
+func sgemmEdgeAVX512(kc int, a, b, c *float32, ldc int, accumulate int, rows, cols int) {
+	mask := 1<<((cols-1)%16+1) - 1
+	switch (cols - 1) / 16 {
+	case 0:
+		sgemm6x16EdgeAVX512(kc, a, b, c, ldc, accumulate, rows, mask)
+	case 1:
+		sgemm6x32EdgeAVX512(kc, a, b, c, ldc, accumulate, rows, mask)
+	case 2:
+		sgemm6x48EdgeAVX512(kc, a, b, c, ldc, accumulate, rows, mask)
+	default:
+		sgemm6x64EdgeAVX512(kc, a, b, c, ldc, accumulate, rows, mask)
+	}
+}
+
+// sgemm6x16EdgeAVX512, sgemm6x32EdgeAVX512, sgemm6x48EdgeAVX512 and
+// sgemm6x64EdgeAVX512 are sgemm6x64AVX512 on the first 16, 32, 48 or 64
+// columns of its 64-wide B panel, storing rows 0..rows-1 of C (rows >= 1)
+// and, of the last 16 columns, those set in mask:
+//
+//	for i := 0; i < rows; i++ {
+//		for j := 0; j < width; j++ {
+//			if j >= width-16 && mask&(1<<(j-width+16)) == 0 {
+//				continue
+//			}
+//			var s float32
+//			for p := 0; p < kc; p++ {
+//				s += a[p*6+i] * b[p*64+j] // fused multiply-add
+//			}
+//			if accumulate != 0 {
+//				c[i*ldc+j] += s
+//			} else {
+//				c[i*ldc+j] = s
+//			}
+//		}
+//	}
+//
+//go:noescape
+func sgemm6x16EdgeAVX512(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask int)
+
+//go:noescape
+func sgemm6x32EdgeAVX512(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask int)
+
+//go:noescape
+func sgemm6x48EdgeAVX512(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask int)
+
+//go:noescape
+func sgemm6x64EdgeAVX512(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask int)

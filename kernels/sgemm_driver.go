@@ -54,9 +54,12 @@ func (j *sgemmJob) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last
 	}
 	bp := &ws.bbuf[slot*kc*im.NR]
 	ap := &j.a[i*j.k+p0*im.MR]
-	if rows == im.MR && cols == im.NR {
+	switch {
+	case rows == im.MR && cols == im.NR:
 		im.sgemmTile(kc, ap, bp, &j.c[i*j.ldc+jj], j.ldc, accumulate)
-	} else {
+	case im.sgemmEdge != nil:
+		im.sgemmEdge(kc, ap, bp, &j.c[i*j.ldc+jj], j.ldc, accumulate, rows, cols)
+	default:
 		j.edgeTile(ws.tile, kc, ap, bp, i, jj, rows, cols, accumulate)
 	}
 	if last {
@@ -65,7 +68,8 @@ func (j *sgemmJob) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last
 }
 
 // edgeTile runs the micro-kernel into a scratch tile and copies the part
-// that lies inside C, so nothing outside C is ever written.
+// that lies inside C, so nothing outside C is ever written: the edge of a
+// tier without an edge kernel.
 func (j *sgemmJob) edgeTile(tile []float32, kc int, ap, bp *float32, i, jj, rows, cols, accumulate int) {
 	nr := j.impl.NR
 	j.impl.sgemmTile(kc, ap, bp, unsafe.SliceData(tile), nr, 0)
