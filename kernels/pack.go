@@ -97,8 +97,12 @@ func packB(im *Impl, dst []float32, transB bool, k0, kc, j0, nc int, alpha float
 			for p := 0; p < kc; p++ {
 				src := b[(k0+p)*ldb+jq : (k0+p)*ldb+jq+cols]
 				out := panel[p*nr : p*nr+nr]
-				for c, v := range src {
-					out[c] = alpha * v
+				if alpha == 1 {
+					copy(out, src) // a vector copy: the edge panel of every ragged N
+				} else {
+					for c, v := range src {
+						out[c] = alpha * v
+					}
 				}
 				clear(out[cols:])
 			}

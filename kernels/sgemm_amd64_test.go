@@ -257,17 +257,21 @@ func BenchmarkPack(b *testing.B) {
 				packA(im, dst, false, m, k, a, k)
 			}
 		})
-		b.Run(im.Name+"/B", func(b *testing.B) {
-			dst := make([]float32, im.KC*ceilDiv(im.NC, im.NR)*im.NR)
-			b.SetBytes(4 * k * n)
-			for i := 0; i < b.N; i++ {
-				for jc := 0; jc < n; jc += im.NC {
-					for pc := 0; pc < k; pc += im.KC {
-						packB(im, dst, false, pc, min(im.KC, k-pc), jc, min(im.NC, n-jc), 1, bm, n)
+		// n139 is a ragged N: a Winograd head product at 320 (139 tiles),
+		// whose last panel is a partial one.
+		for _, n := range []int{n, 139} {
+			b.Run(fmt.Sprintf("%s/B/n%d", im.Name, n), func(b *testing.B) {
+				dst := make([]float32, im.KC*ceilDiv(im.NC, im.NR)*im.NR)
+				b.SetBytes(int64(4 * k * n))
+				for i := 0; i < b.N; i++ {
+					for jc := 0; jc < n; jc += im.NC {
+						for pc := 0; pc < k; pc += im.KC {
+							packB(im, dst, false, pc, min(im.KC, k-pc), jc, min(im.NC, n-jc), 1, bm, n)
+						}
 					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
