@@ -1,8 +1,7 @@
 //go:build ignore
 
 // asmgen writes the amd64 SGEMM micro-kernels (sgemm_avx2_amd64.s,
-// sgemm_avx512_amd64.s and the AVX-512 edge tiles in
-// sgemm_edge_avx512_amd64.s): a fully unrolled register tile is long and
+// sgemm_avx512_amd64.s and their edge tiles in sgemm_edge_*_amd64.s): a fully unrolled register tile is long and
 // regular, so it is generated rather than typed. Run with
 // `go generate ./kernels`.
 package main
@@ -29,8 +28,9 @@ type kernel struct {
 	prefB int
 	// An edge kernel covers the column edge of a wider tier's packed B
 	// panels: it reads the first nv vectors of each bnr-float k step and
-	// stores rows < its rows argument, the last vector under the k-mask
-	// its mask argument gives, so that it writes straight into C.
+	// stores rows < its rows argument, the last vector under its mask
+	// argument (AVX-512: a k-mask; AVX2: a pointer to a mask vector), so
+	// that it writes straight into C.
 	edge bool
 	bnr  int // B panel width in floats (nv*lanes unless edge)
 }
@@ -38,16 +38,24 @@ type kernel struct {
 func main() {
 	avx512 := kernel{name: "sgemm6x64AVX512", mr: 6, nv: 4, lanes: 16, reg: "Z", unroll: 4,
 		zero: "VPXORD", prefA: 0, prefB: 0}
+	avx2 := kernel{name: "sgemm6x16AVX2", mr: 6, nv: 2, lanes: 8, reg: "Y", unroll: 4,
+		zero: "VXORPS", prefA: 0, prefB: 0}
 	files := map[string][]kernel{
-		"sgemm_avx2_amd64.s": {{name: "sgemm6x16AVX2", mr: 6, nv: 2, lanes: 8, reg: "Y", unroll: 4,
-			zero: "VXORPS", prefA: 0, prefB: 0}},
+		"sgemm_avx2_amd64.s":   {avx2},
 		"sgemm_avx512_amd64.s": {avx512},
 	}
-	// The AVX-512 column edge: 16, 32, 48 and 64 columns of a 64-wide panel.
-	for nv := 1; nv <= 4; nv++ {
-		e := avx512
-		e.name, e.nv, e.edge, e.bnr = fmt.Sprintf("sgemm6x%dEdgeAVX512", nv*16), nv, true, 64
-		files["sgemm_edge_avx512_amd64.s"] = append(files["sgemm_edge_avx512_amd64.s"], e)
+	// The column edges: 16, 32, 48 and 64 columns of AVX-512's 64-wide
+	// panel, 8 and 16 of AVX2's 16-wide one.
+	for _, e := range []struct {
+		base kernel
+		tier string
+		file string
+	}{{avx512, "AVX512", "sgemm_edge_avx512_amd64.s"}, {avx2, "AVX2", "sgemm_edge_avx2_amd64.s"}} {
+		for nv := 1; nv <= e.base.nv; nv++ {
+			k := e.base
+			k.name, k.nv, k.edge, k.bnr = fmt.Sprintf("sgemm6x%dEdge%s", nv*k.lanes, e.tier), nv, true, e.base.nv*e.base.lanes
+			files[e.file] = append(files[e.file], k)
+		}
 	}
 	for file, ks := range files {
 		var s strings.Builder
@@ -78,7 +86,11 @@ func (k kernel) generate() string {
 	vbytes := k.lanes * 4
 
 	if k.edge {
-		w("// func %s(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask int)", k.name)
+		maskType := "int" // a k-mask's bits
+		if k.reg == "Y" {
+			maskType = "*int32" // the mask vector
+		}
+		w("// func %s(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask %s)", k.name, maskType)
 		w("//")
 		w("// Register tile: %d rows x %d columns in %s0-%s%d, from the first %d of each", k.mr, nr, k.reg, k.reg, nacc-1, nr)
 		w("// %d-float step of B; B rows in %s..%s; broadcast A values alternate", k.bnr, bReg(0), bReg(k.nv-1))
@@ -159,10 +171,19 @@ func (k kernel) generate() string {
 	w("\tJNZ  tailloop")
 	w("")
 	w("store:")
+	// An AVX-512 edge masks its last vector with k-mask K1; AVX2 has no
+	// k-masks, so its edge loads the mask vector (mask points at it) into a
+	// B register, free once the k loop is done, for VMASKMOVPS.
+	avx512Mask := k.edge && k.reg == "Z"
+	vecMask := bReg(0)
 	if k.edge {
 		w("\tMOVQ rows+48(FP), R9")
 		w("\tMOVQ mask+56(FP), AX")
-		w("\tKMOVW AX, K1")
+		if avx512Mask {
+			w("\tKMOVW AX, K1")
+		} else {
+			w("\tVMOVDQU (AX), %s", vecMask)
+		}
 	}
 	w("\tMOVQ accumulate+40(FP), AX")
 	w("\tTESTQ AX, AX")
@@ -178,16 +199,21 @@ func (k kernel) generate() string {
 		}
 		w("\tADDQ R8, DI")
 	}
-	// mask is the k-mask operand of vector v's load and store.
-	mask := func(v int) string {
-		if k.edge && v == k.nv-1 {
-			return "K1, "
+	// masked: vector v of an edge kernel's row is its last, masked one.
+	masked := func(v int) bool { return k.edge && v == k.nv-1 }
+	store := func(a string, v int) {
+		switch {
+		case masked(v) && avx512Mask:
+			w("\tVMOVUPS %s, K1, %d(DI)", a, v*vbytes)
+		case masked(v):
+			w("\tVMASKMOVPS %s, %s, %d(DI)", a, vecMask, v*vbytes)
+		default:
+			w("\tVMOVUPS %s, %d(DI)", a, v*vbytes)
 		}
-		return ""
 	}
 	for r := 0; r < k.mr; r++ {
 		for v := 0; v < k.nv; v++ {
-			w("\tVMOVUPS %s, %s%d(DI)", k.acc(r, v), mask(v), v*vbytes)
+			store(k.acc(r, v), v)
 		}
 		rowEnd(r)
 	}
@@ -202,8 +228,16 @@ func (k kernel) generate() string {
 	for r := 0; r < k.mr; r++ {
 		for v := 0; v < k.nv; v++ {
 			a := k.acc(r, v)
-			w("\tVADDPS %d(DI), %s, %s%s", v*vbytes, a, mask(v), a)
-			w("\tVMOVUPS %s, %s%d(DI)", a, mask(v), v*vbytes)
+			switch {
+			case masked(v) && avx512Mask:
+				w("\tVADDPS %d(DI), %s, K1, %s", v*vbytes, a, a)
+			case masked(v):
+				w("\tVMASKMOVPS %d(DI), %s, %s", v*vbytes, vecMask, aReg(0))
+				w("\tVADDPS %s, %s, %s", aReg(0), a, a)
+			default:
+				w("\tVADDPS %d(DI), %s, %s", v*vbytes, a, a)
+			}
+			store(a, v)
 		}
 		rowEnd(r)
 	}

@@ -13,6 +13,7 @@ var avx2Tier = &Impl{
 	MR:   6, NR: 16,
 	KC: 256, MC: 144, NC: 2048,
 	sgemmTile: sgemm6x16AVX2,
+	sgemmEdge: sgemmEdgeAVX2,
 	sigmoid:   sigmoidAVX2,
 
 	winogradInput:  winogradInputRowAVX2,
@@ -142,3 +143,30 @@ func sgemm6x48EdgeAVX512(kc int, a, b, c *float32, ldc int, accumulate int, rows
 
 //go:noescape
 func sgemm6x64EdgeAVX512(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask int)
+
+// avx2EdgeMasks holds the AVX2 edge kernels' VMASKMOVPS masks: the 8
+// int32s at avx2EdgeMasks[8-r:] select the first r lanes of a vector.
+var avx2EdgeMasks = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
+
+// sgemmEdgeAVX2 runs the AVX2 edge kernel that covers cols columns of a
+// 16-wide panel (8 or 16), its last vector masked to the columns that
+// remain.
+func sgemmEdgeAVX2(kc int, a, b, c *float32, ldc int, accumulate int, rows, cols int) {
+	mask := &avx2EdgeMasks[8-((cols-1)%8+1)]
+	if cols <= 8 {
+		sgemm6x8EdgeAVX2(kc, a, b, c, ldc, accumulate, rows, mask)
+	} else {
+		sgemm6x16EdgeAVX2(kc, a, b, c, ldc, accumulate, rows, mask)
+	}
+}
+
+// sgemm6x8EdgeAVX2 and sgemm6x16EdgeAVX2 are sgemm6x16AVX2 on the first 8
+// or 16 columns of its 16-wide B panel, storing rows 0..rows-1 of C
+// (rows >= 1) and, of the last 8 columns, those whose int32 at mask has
+// its sign bit set (as sgemm6x16EdgeAVX512 with a k-mask).
+//
+//go:noescape
+func sgemm6x8EdgeAVX2(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask *int32)
+
+//go:noescape
+func sgemm6x16EdgeAVX2(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask *int32)
