@@ -54,6 +54,12 @@ func (j *sgemmJob) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last
 	}
 	bp := &ws.bbuf[slot*kc*im.NR]
 	ap := &j.a[i*j.k+p0*im.MR]
+	if j.loop.n <= im.NR && i+im.MR < j.loop.m {
+		// One column panel: each A panel is swept once, straight from
+		// memory for a big A, so fetch the next one while this tile runs.
+		next := (i + im.MR) * j.k
+		im.prefetchRows(j.a[next+p0*im.MR:], 1, 0, kc*im.MR)
+	}
 	switch {
 	case rows == im.MR && cols == im.NR:
 		im.sgemmTile(kc, ap, bp, &j.c[i*j.ldc+jj], j.ldc, accumulate)
