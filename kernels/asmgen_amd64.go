@@ -33,6 +33,11 @@ type kernel struct {
 	// that it writes straight into C.
 	edge bool
 	bnr  int // B panel width in floats (nv*lanes unless edge)
+	// A pair kernel is an edge kernel over two A panels at once (mr = 12
+	// rows: the first 6 from a, the next 6 from a1), for the one-vector
+	// edge, where one panel's 6 accumulators are too few to cover the FMA
+	// latency.
+	pair bool
 }
 
 func main() {
@@ -55,6 +60,10 @@ func main() {
 			k := e.base
 			k.name, k.nv, k.edge, k.bnr = fmt.Sprintf("sgemm6x%dEdge%s", nv*k.lanes, e.tier), nv, true, e.base.nv*e.base.lanes
 			files[e.file] = append(files[e.file], k)
+			if nv == 1 {
+				k.name, k.mr, k.pair = fmt.Sprintf("sgemm12x%dEdge%s", k.lanes, e.tier), 12, true
+				files[e.file] = append(files[e.file], k)
+			}
 		}
 	}
 	for file, ks := range files {
@@ -85,17 +94,42 @@ func (k kernel) generate() string {
 	bstep := k.bnr * 4 // bytes per k step of B
 	vbytes := k.lanes * 4
 
+	// amr is the rows of one A panel: floats per k step of A.
+	amr := k.mr
+	if k.pair {
+		amr = k.mr / 2
+	}
+	// arg is the frame offset of an argument.
+	args := []string{"kc", "a", "b", "c", "ldc", "accumulate", "rows", "mask"}
+	if k.pair {
+		args = []string{"kc", "a", "a1", "b", "c", "ldc", "accumulate", "rows", "mask"}
+	}
+	arg := func(name string) string {
+		for i, a := range args {
+			if a == name {
+				return fmt.Sprintf("%s+%d(FP)", name, 8*i)
+			}
+		}
+		panic(name)
+	}
 	if k.edge {
 		maskType := "int" // a k-mask's bits
 		if k.reg == "Y" {
 			maskType = "*int32" // the mask vector
 		}
-		w("// func %s(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask %s)", k.name, maskType)
+		aArgs := "a"
+		if k.pair {
+			aArgs = "a, a1"
+		}
+		w("// func %s(kc int, %s, b, c *float32, ldc int, accumulate int, rows int, mask %s)", k.name, aArgs, maskType)
 		w("//")
 		w("// Register tile: %d rows x %d columns in %s0-%s%d, from the first %d of each", k.mr, nr, k.reg, k.reg, nacc-1, nr)
 		w("// %d-float step of B; B rows in %s..%s; broadcast A values alternate", k.bnr, bReg(0), bReg(k.nv-1))
 		w("// between %s and %s. Stores rows 0..rows-1, the last vector under mask.", aReg(0), aReg(1))
-		w("TEXT ·%s(SB), NOSPLIT, $0-64", k.name)
+		if k.pair {
+			w("// Rows 0-%d come from the A panel at a, rows %d-%d from the one at a1.", amr-1, amr, k.mr-1)
+		}
+		w("TEXT ·%s(SB), NOSPLIT, $0-%d", k.name, 8*len(args))
 	} else {
 		w("// func %s(kc int, a, b, c *float32, ldc int, accumulate int)", k.name)
 		w("//")
@@ -103,11 +137,14 @@ func (k kernel) generate() string {
 		w("// broadcast A values alternate between %s and %s.", aReg(0), aReg(1))
 		w("TEXT ·%s(SB), NOSPLIT, $0-48", k.name)
 	}
-	w("\tMOVQ kc+0(FP), CX")
-	w("\tMOVQ a+8(FP), SI")
-	w("\tMOVQ b+16(FP), DX")
-	w("\tMOVQ c+24(FP), DI")
-	w("\tMOVQ ldc+32(FP), R8")
+	w("\tMOVQ %s, CX", arg("kc"))
+	w("\tMOVQ %s, SI", arg("a"))
+	if k.pair {
+		w("\tMOVQ %s, R11", arg("a1"))
+	}
+	w("\tMOVQ %s, DX", arg("b"))
+	w("\tMOVQ %s, DI", arg("c"))
+	w("\tMOVQ %s, R8", arg("ldc"))
 	w("\tSHLQ $2, R8 // row stride in bytes")
 	w("")
 	w("\t// Fetch the C tile now: its lines arrive while the k loop runs.")
@@ -130,7 +167,7 @@ func (k kernel) generate() string {
 	}
 	step := func(u int) {
 		if k.prefA > 0 && u%2 == 0 {
-			w("\tPREFETCHT0 %d(SI)", k.prefA+u*k.mr*4)
+			w("\tPREFETCHT0 %d(SI)", k.prefA+u*amr*4)
 		}
 		if k.prefB > 0 {
 			w("\tPREFETCHT0 %d(DX)", k.prefB+u*bstep)
@@ -139,7 +176,11 @@ func (k kernel) generate() string {
 			w("\tVMOVUPS %d(DX), %s", u*bstep+v*vbytes, bReg(v))
 		}
 		for r := 0; r < k.mr; r++ {
-			w("\tVBROADCASTSS %d(SI), %s", (u*k.mr+r)*4, aReg(r))
+			if r < amr {
+				w("\tVBROADCASTSS %d(SI), %s", (u*amr+r)*4, aReg(r))
+			} else {
+				w("\tVBROADCASTSS %d(R11), %s", (u*amr+r-amr)*4, aReg(r))
+			}
 			for v := 0; v < k.nv; v++ {
 				w("\tVFMADD231PS %s, %s, %s", bReg(v), aReg(r), k.acc(r, v))
 			}
@@ -153,7 +194,10 @@ func (k kernel) generate() string {
 	for u := 0; u < k.unroll; u++ {
 		step(u)
 	}
-	w("\tADDQ $%d, SI", k.unroll*k.mr*4)
+	w("\tADDQ $%d, SI", k.unroll*amr*4)
+	if k.pair {
+		w("\tADDQ $%d, R11", k.unroll*amr*4)
+	}
 	w("\tADDQ $%d, DX", k.unroll*bstep)
 	w("\tSUBQ $%d, CX", k.unroll)
 	w("\tCMPQ CX, $%d", k.unroll)
@@ -165,7 +209,10 @@ func (k kernel) generate() string {
 	w("")
 	w("tailloop:")
 	step(0)
-	w("\tADDQ $%d, SI", k.mr*4)
+	w("\tADDQ $%d, SI", amr*4)
+	if k.pair {
+		w("\tADDQ $%d, R11", amr*4)
+	}
 	w("\tADDQ $%d, DX", bstep)
 	w("\tDECQ CX")
 	w("\tJNZ  tailloop")
@@ -177,15 +224,15 @@ func (k kernel) generate() string {
 	avx512Mask := k.edge && k.reg == "Z"
 	vecMask := bReg(0)
 	if k.edge {
-		w("\tMOVQ rows+48(FP), R9")
-		w("\tMOVQ mask+56(FP), AX")
+		w("\tMOVQ %s, R9", arg("rows"))
+		w("\tMOVQ %s, AX", arg("mask"))
 		if avx512Mask {
 			w("\tKMOVW AX, K1")
 		} else {
 			w("\tVMOVDQU (AX), %s", vecMask)
 		}
 	}
-	w("\tMOVQ accumulate+40(FP), AX")
+	w("\tMOVQ %s, AX", arg("accumulate"))
 	w("\tTESTQ AX, AX")
 	w("\tJNE  add")
 	// rowEnd closes row r of a store: edge kernels stop after rows rows.

@@ -27,6 +27,13 @@ type Impl struct {
 	// the corner written. Without it, edges run sgemmTile into scratch.
 	sgemmEdge func(kc int, a, b, c *float32, ldc int, accumulate int, rows, cols int)
 
+	// sgemmEdgePair, for cols <= edgePairCols (0: never), is sgemmEdge on
+	// two A panels at once, a at rows 0..MR-1 of C and a1 below it (MR <
+	// rows <= 2*MR): one vector of columns leaves a single panel too few
+	// accumulators to cover the FMA latency.
+	sgemmEdgePair func(kc int, a, a1, b, c *float32, ldc int, accumulate int, rows, cols int)
+	edgePairCols  int
+
 	// sigmoid writes 1/(1+exp(-x)) for each x of src into dst (same length).
 	sigmoid func(dst, src []float32)
 

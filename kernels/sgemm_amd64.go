@@ -14,7 +14,11 @@ var avx2Tier = &Impl{
 	KC: 256, MC: 144, NC: 2048,
 	sgemmTile: sgemm6x16AVX2,
 	sgemmEdge: sgemmEdgeAVX2,
-	sigmoid:   sigmoidAVX2,
+
+	sgemmEdgePair: sgemmEdgePairAVX2,
+	edgePairCols:  8,
+
+	sigmoid: sigmoidAVX2,
 
 	winogradInput:  winogradInputRowAVX2,
 	winogradOutput: winogradOutputRowAVX2,
@@ -40,7 +44,11 @@ var avx512Tier = &Impl{
 	KC: 128, MC: 330, NC: 2048,
 	sgemmTile: sgemm6x64AVX512,
 	sgemmEdge: sgemmEdgeAVX512,
-	sigmoid:   sigmoidAVX512,
+
+	sgemmEdgePair: sgemmEdgePairAVX512,
+	edgePairCols:  16,
+
+	sigmoid: sigmoidAVX512,
 
 	winogradInput:  winogradInputRowAVX512,
 	winogradOutput: winogradOutputRowAVX512,
@@ -110,6 +118,19 @@ func sgemmEdgeAVX512(kc int, a, b, c *float32, ldc int, accumulate int, rows, co
 	}
 }
 
+// sgemmEdgePairAVX512 runs the 12x16 AVX-512 edge kernel on cols <= 16
+// columns.
+func sgemmEdgePairAVX512(kc int, a, a1, b, c *float32, ldc int, accumulate int, rows, cols int) {
+	sgemm12x16EdgeAVX512(kc, a, a1, b, c, ldc, accumulate, rows, 1<<cols-1)
+}
+
+// sgemm12x16EdgeAVX512 is sgemm6x16EdgeAVX512 on two A panels at once (a
+// for rows 0..5, a1 for rows 6..11; rows > 6): 12 accumulators hide the FMA
+// latency that 6 leave exposed, and each B vector load serves 12 rows.
+//
+//go:noescape
+func sgemm12x16EdgeAVX512(kc int, a, a1, b, c *float32, ldc int, accumulate int, rows int, mask int)
+
 // sgemm6x16EdgeAVX512, sgemm6x32EdgeAVX512, sgemm6x48EdgeAVX512 and
 // sgemm6x64EdgeAVX512 are sgemm6x64AVX512 on the first 16, 32, 48 or 64
 // columns of its 64-wide B panel, storing rows 0..rows-1 of C (rows >= 1)
@@ -159,6 +180,17 @@ func sgemmEdgeAVX2(kc int, a, b, c *float32, ldc int, accumulate int, rows, cols
 		sgemm6x16EdgeAVX2(kc, a, b, c, ldc, accumulate, rows, mask)
 	}
 }
+
+// sgemmEdgePairAVX2 runs the 12x8 AVX2 edge kernel on cols <= 8 columns.
+func sgemmEdgePairAVX2(kc int, a, a1, b, c *float32, ldc int, accumulate int, rows, cols int) {
+	sgemm12x8EdgeAVX2(kc, a, a1, b, c, ldc, accumulate, rows, &avx2EdgeMasks[8-cols])
+}
+
+// sgemm12x8EdgeAVX2 is sgemm6x8EdgeAVX2 on two A panels at once (a for
+// rows 0..5, a1 for rows 6..11; rows > 6), as sgemm12x16EdgeAVX512.
+//
+//go:noescape
+func sgemm12x8EdgeAVX2(kc int, a, a1, b, c *float32, ldc int, accumulate int, rows int, mask *int32)
 
 // sgemm6x8EdgeAVX2 and sgemm6x16EdgeAVX2 are sgemm6x16AVX2 on the first 8
 // or 16 columns of its 16-wide B panel, storing rows 0..rows-1 of C

@@ -52,19 +52,33 @@ func (j *sgemmJob) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last
 	if p0 > 0 || j.beta != 0 {
 		accumulate = 1
 	}
+	// A narrow edge pairs the A panels: the even panel's tile computes both
+	// panels' rows, the odd one's is already done. Only with C's rows in
+	// one task, so that both panels are the task's.
+	panels := 1
+	if cols <= im.edgePairCols && j.loop.tm == 1 {
+		if i/im.MR%2 == 1 {
+			return
+		}
+		if i+im.MR < j.loop.m {
+			panels, rows = 2, im.MR+min(im.MR, j.loop.m-i-im.MR)
+		}
+	}
 	bp := &ws.bbuf[slot*kc*im.NR]
 	ap := &j.a[i*j.k+p0*im.MR]
-	if j.loop.n <= im.NR && i+im.MR < j.loop.m {
+	if next := i + panels*im.MR; j.loop.n <= im.NR && next < j.loop.m {
 		// One column panel: each A panel is swept once, straight from
 		// memory for a big A, so fetch the next one while this tile runs.
-		next := (i + im.MR) * j.k
-		im.prefetchRows(j.a[next+p0*im.MR:], 1, 0, kc*im.MR)
+		im.prefetchRows(j.a[next*j.k+p0*im.MR:], 1, 0, kc*im.MR)
 	}
+	c := &j.c[i*j.ldc+jj]
 	switch {
+	case panels == 2:
+		im.sgemmEdgePair(kc, ap, &j.a[(i+im.MR)*j.k+p0*im.MR], bp, c, j.ldc, accumulate, rows, cols)
 	case rows == im.MR && cols == im.NR:
-		im.sgemmTile(kc, ap, bp, &j.c[i*j.ldc+jj], j.ldc, accumulate)
+		im.sgemmTile(kc, ap, bp, c, j.ldc, accumulate)
 	case im.sgemmEdge != nil:
-		im.sgemmEdge(kc, ap, bp, &j.c[i*j.ldc+jj], j.ldc, accumulate, rows, cols)
+		im.sgemmEdge(kc, ap, bp, c, j.ldc, accumulate, rows, cols)
 	default:
 		j.edgeTile(ws.tile, kc, ap, bp, i, jj, rows, cols, accumulate)
 	}

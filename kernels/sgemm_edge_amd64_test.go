@@ -3,6 +3,7 @@
 package kernels
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"unsafe"
@@ -20,20 +21,26 @@ func edgeTiers() []*Impl {
 }
 
 // TestSgemmEdgeKernel runs each edge kernel on every corner (rows 1..MR,
-// cols 1..NR) of the full tile, against the full micro-kernel run into
-// scratch on the same panels: bit for bit the same sums, stored or added.
-// C ends at a guard page (a masked lane that touched memory past the
-// corner would fault) and has sentinels before it and between its rows.
+// cols 1..NR) of the full tile, and the pair kernel on rows MR+1..2*MR of
+// two panels' tiles, against the full micro-kernel run into scratch on the
+// same panels: bit for bit the same sums, stored or added. C ends at a
+// guard page (a masked lane that touched memory past the corner would
+// fault) and has sentinels before it and between its rows.
 func TestSgemmEdgeKernel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for _, im := range edgeTiers() {
 		mr, nr := im.MR, im.NR
 		const maxKC = 131
-		a := randSlice(rng, maxKC*mr)
+		a := randSlice(rng, 2*maxKC*mr) // two panels: the second at a[maxKC*mr]
+		a1 := &a[maxKC*mr]
 		b := randSlice(rng, maxKC*nr)
-		full := make([]float32, mr*nr)
-		for rows := 1; rows <= mr; rows++ {
+		full := make([]float32, 2*mr*nr)
+		for rows := 1; rows <= 2*mr; rows++ {
 			for cols := 1; cols <= nr; cols++ {
+				pair := rows > mr
+				if pair && cols > im.edgePairCols {
+					continue
+				}
 				const lead = 7
 				ldc := cols + 5
 				buf := guardedFloats(t, lead+(rows-1)*ldc+cols)
@@ -50,7 +57,12 @@ func TestSgemmEdgeKernel(t *testing.T) {
 							copy(c[i*ldc:i*ldc+cols], full[i*nr:])
 						}
 						im.sgemmTile(kc, &a[0], &b[0], &full[0], nr, accumulate)
-						im.sgemmEdge(kc, &a[0], &b[0], &c[0], ldc, accumulate, rows, cols)
+						im.sgemmTile(kc, a1, &b[0], &full[mr*nr], nr, accumulate)
+						if pair {
+							im.sgemmEdgePair(kc, &a[0], a1, &b[0], &c[0], ldc, accumulate, rows, cols)
+						} else {
+							im.sgemmEdge(kc, &a[0], &b[0], &c[0], ldc, accumulate, rows, cols)
+						}
 						for idx, v := range buf {
 							off := idx - lead
 							i, j := off/ldc, off%ldc
@@ -73,36 +85,42 @@ func TestSgemmEdgeKernel(t *testing.T) {
 
 // TestSgemmEdgeDriver runs SGEMMs of every N from 1 to 150 (odd M and K,
 // sums over one and two KC blocks, both B layouts, each beta and the
-// epilogue) on each tier with an edge kernel and on the same tier with its
-// edge kernel removed (the full tile into scratch and a copy): the results
-// must agree bit for bit, guards included, and match gonum.
+// epilogue) on each tier with edge kernels and on the same tier without
+// them (the full tile into scratch and a copy): the results must agree bit
+// for bit, guards included, and match gonum. The tier runs with its own
+// blocking and with blocks shrunk to an odd number of A panels per MC
+// block, so that a pair of panels spans two MC blocks.
 func TestSgemmEdgeDriver(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 24))
-	ms := []int{1, 5, 7, 13, 37, 23}
+	ms := []int{1, 5, 7, 13, 37, 23, 26}
 	betas := []float32{0, 1, 0.5}
-	for _, im := range edgeTiers() {
-		ks := []int{1, 3, 37, im.KC + 3}
-		scratch := *im
-		scratch.sgemmEdge = nil
-		for _, threads := range []int{1, 2} {
-			e, ref := NewEngine(im, threads), NewEngine(&scratch, 1)
-			for n := 1; n <= 150; n++ {
-				if threads == 2 && n%7 != 0 {
-					continue
+	for _, tier := range edgeTiers() {
+		shrunk := *tier
+		shrunk.KC, shrunk.MC, shrunk.NC = 19, 3*tier.MR, 2*tier.NR
+		for _, im := range []*Impl{tier, &shrunk} {
+			ks := []int{1, 3, 37, im.KC + 3}
+			scratch := *im
+			scratch.sgemmEdge, scratch.sgemmEdgePair, scratch.edgePairCols = nil, nil, 0
+			for _, threads := range []int{1, 2} {
+				e, ref := NewEngine(im, threads), NewEngine(&scratch, 1)
+				for n := 1; n <= 150; n++ {
+					if threads == 2 && n%7 != 0 {
+						continue
+					}
+					tc := gemmCase{m: ms[n%len(ms)], n: n, k: ks[n%len(ks)], transB: n%5 == 0,
+						alpha: 1, beta: betas[n%len(betas)], bias: n%2 == 0, relu: n%3 == 0}
+					tc = tc.withStrides(rng)
+					d := newGemmData(tc, rng)
+					got, want := d.run(e, tc), d.run(ref, tc)
+					if i := firstBitDiff(got, want); i >= 0 {
+						t.Fatalf("%s threads=%d %v: buffer index %d is %v with the edge kernel, %v without",
+							im.Name, threads, tc, i, got[i], want[i])
+					}
+					d.compare(t, im.Name+" vs gonum", tc, got, d.gonumRef(tc))
 				}
-				tc := gemmCase{m: ms[n%len(ms)], n: n, k: ks[n%len(ks)], transB: n%5 == 0,
-					alpha: 1, beta: betas[n%len(betas)], bias: n%2 == 0, relu: n%3 == 0}
-				tc = tc.withStrides(rng)
-				d := newGemmData(tc, rng)
-				got, want := d.run(e, tc), d.run(ref, tc)
-				if i := firstBitDiff(got, want); i >= 0 {
-					t.Fatalf("%s threads=%d %v: buffer index %d is %v with the edge kernel, %v without",
-						im.Name, threads, tc, i, got[i], want[i])
-				}
-				d.compare(t, im.Name+" vs gonum", tc, got, d.gonumRef(tc))
+				e.Close()
+				ref.Close()
 			}
-			e.Close()
-			ref.Close()
 		}
 	}
 }
@@ -122,8 +140,19 @@ func TestSgemmEdgeExactSums(t *testing.T) {
 			b[i] = float32(i%5) * 0.5
 		}
 		for cols := 1; cols <= nr; cols++ {
-			c := make([]float32, (mr-1)*cols+cols)
+			c := make([]float32, mr*cols)
 			im.sgemmEdge(kc, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), cols, 0, mr, cols)
+			if cols <= im.edgePairCols {
+				// Both panels of the pair kernel are a: C's halves are equal.
+				c2 := make([]float32, 2*mr*cols)
+				im.sgemmEdgePair(kc, unsafe.SliceData(a), unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c2), cols, 0, 2*mr, cols)
+				if i := firstBitDiff(c2[:mr*cols], c); i >= 0 {
+					t.Fatalf("%s cols=%d: the pair kernel's first panel differs at %d", im.Name, cols, i)
+				}
+				if i := firstBitDiff(c2[mr*cols:], c); i >= 0 {
+					t.Fatalf("%s cols=%d: the pair kernel's second panel differs at %d", im.Name, cols, i)
+				}
+			}
 			for i := 0; i < mr; i++ {
 				for j := 0; j < cols; j++ {
 					var want float32
@@ -136,5 +165,36 @@ func TestSgemmEdgeExactSums(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkSgemmEdgeAsm measures the edge kernels on cache-resident panels,
+// in GFLOP/s of the columns they keep: a one-vector edge as two 6-row
+// calls and as one pair call, and each edge width.
+func BenchmarkSgemmEdgeAsm(b *testing.B) {
+	const kc = 128
+	for _, im := range edgeTiers() {
+		a := make([]float32, 2*kc*im.MR)
+		bp := make([]float32, kc*im.NR)
+		c := make([]float32, 2*im.MR*im.NR)
+		report := func(b *testing.B, rows, cols int) {
+			b.ReportMetric(2*float64(rows*cols*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		}
+		lanes := im.edgePairCols
+		for cols := lanes; cols <= im.NR; cols += lanes {
+			b.Run(fmt.Sprintf("%s/6x%d", im.Name, cols), func(b *testing.B) {
+				for range b.N {
+					im.sgemmEdge(kc, &a[0], &bp[0], &c[0], im.NR, 1, im.MR, cols)
+					im.sgemmEdge(kc, &a[kc*im.MR], &bp[0], &c[im.MR*im.NR], im.NR, 1, im.MR, cols)
+				}
+				report(b, 2*im.MR, cols)
+			})
+		}
+		b.Run(fmt.Sprintf("%s/12x%d", im.Name, lanes), func(b *testing.B) {
+			for range b.N {
+				im.sgemmEdgePair(kc, &a[0], &a[kc*im.MR], &bp[0], &c[0], im.NR, 1, 2*im.MR, lanes)
+			}
+			report(b, 2*im.MR, lanes)
+		})
 	}
 }
