@@ -59,6 +59,10 @@ type Impl struct {
 	packARows    func(panel []float32, mr, k int, a []float32, lda int)
 	packBPanels  func(dst []float32, nr, kc, panels int, alpha float32, b []float32, ldb int)
 	prefetchRows func(b []float32, rows, ld, cols int)
+
+	// packBEdge, where a tier has one, packs the partial last panel of cols
+	// < NR columns of a non-transposed B (packBEdgeGeneric otherwise).
+	packBEdge func(panel []float32, nr, kc, cols int, alpha float32, b []float32, ldb int)
 }
 
 func (im *Impl) String() string { return im.Name }

@@ -30,6 +30,7 @@ var avx2Tier = &Impl{
 	packARows:    packARowsAmd64,
 	packBPanels:  packBPanelsVector,
 	prefetchRows: prefetchRowsAmd64,
+	packBEdge:    packBEdgeVector,
 }
 
 // avx512Tier runs the 6x64 AVX-512F micro-kernel: 24 ZMM accumulators, 4
@@ -60,6 +61,7 @@ var avx512Tier = &Impl{
 	packARows:    packARowsAmd64,
 	packBPanels:  packBPanelsVector,
 	prefetchRows: prefetchRowsAmd64,
+	packBEdge:    packBEdgeVector,
 }
 
 // sgemm6x16AVX2 computes a 6x16 tile of C from packed panels:

@@ -168,6 +168,38 @@ func TestSgemmEdgeExactSums(t *testing.T) {
 	}
 }
 
+// TestPackBEdgeVector checks the vector packer of a partial panel against
+// the Go one, bit for bit (zeros past cols whatever alpha's sign), with
+// src ending at a guard page (the masked load must read nothing past the
+// last row's cols values) and a guard band after dst.
+func TestPackBEdgeVector(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	for _, nr := range []int{16, 64} {
+		for cols := 1; cols < nr; cols++ {
+			for _, kc := range []int{0, 1, 3, 13} {
+				for _, alpha := range []float32{1, -2.5} {
+					ldb := cols + 3
+					b := guardedFloats(t, max(kc-1, 0)*ldb+cols)
+					for i := range b {
+						b[i] = float32(rng.NormFloat64())
+					}
+					got := make([]float32, kc*nr+11)
+					want := make([]float32, kc*nr+11)
+					for i := range got {
+						got[i], want[i] = tileSentinel, tileSentinel
+					}
+					packBEdgeVector(got, nr, kc, cols, alpha, b, ldb)
+					packBEdgeGeneric(want, nr, kc, cols, alpha, b, ldb)
+					if i := firstBitDiff(got, want); i >= 0 {
+						t.Fatalf("nr=%d cols=%d kc=%d alpha=%g: dst[%d] = %g, want %g (packed size %d)",
+							nr, cols, kc, alpha, i, got[i], want[i], kc*nr)
+					}
+				}
+			}
+		}
+	}
+}
+
 // BenchmarkSgemmEdgeAsm measures the edge kernels on cache-resident panels,
 // in GFLOP/s of the columns they keep: a one-vector edge as two 6-row
 // calls and as one pair call, and each edge width.
