@@ -34,6 +34,10 @@ type Impl struct {
 	sgemmEdgePair func(kc int, a, a1, b, c *float32, ldc int, accumulate int, rows, cols int)
 	edgePairCols  int
 
+	// epilogueRows, where a tier has one, is epilogueRowsGeneric in
+	// vector code (the same sums, the same max).
+	epilogueRows func(c []float32, ldc, rows, cols int, bias []float32, relu bool)
+
 	// sigmoid writes 1/(1+exp(-x)) for each x of src into dst (same length).
 	sigmoid func(dst, src []float32)
 

@@ -31,6 +31,7 @@ var avx2Tier = &Impl{
 	packBPanels:  packBPanelsVector,
 	prefetchRows: prefetchRowsAmd64,
 	packBEdge:    packBEdgeVector,
+	epilogueRows: epilogueRowsVector,
 }
 
 // avx512Tier runs the 6x64 AVX-512F micro-kernel: 24 ZMM accumulators, 4
@@ -62,6 +63,7 @@ var avx512Tier = &Impl{
 	packBPanels:  packBPanelsVector,
 	prefetchRows: prefetchRowsAmd64,
 	packBEdge:    packBEdgeVector,
+	epilogueRows: epilogueRowsVector,
 }
 
 // sgemm6x16AVX2 computes a 6x16 tile of C from packed panels:

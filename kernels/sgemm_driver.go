@@ -124,27 +124,41 @@ func (j *sgemmJob) scaleC(m0, m1, n0, n1 int) {
 }
 
 // epilogue adds the per-row bias and applies ReLU on a finished block.
-// ReLU is a branch-free max (about half of a layer's activations are
-// negative, so a compare-and-branch mispredicts); max keeps NaN as NaN, like
-// torch.relu.
 func (j *sgemmJob) epilogue(m0, m1, n0, n1 int) {
 	if j.ep.Bias == nil && !j.ep.ReLU {
 		return
 	}
-	for i := m0; i < m1; i++ {
-		row := j.c[i*j.ldc+n0 : i*j.ldc+n1]
-		var bias float32
-		if j.ep.Bias != nil {
-			bias = j.ep.Bias[i]
+	var bias []float32
+	if j.ep.Bias != nil {
+		bias = j.ep.Bias[m0:m1]
+	}
+	rows := j.c[m0*j.ldc+n0:]
+	if j.impl.epilogueRows != nil {
+		j.impl.epilogueRows(rows, j.ldc, m1-m0, n1-n0, bias, j.ep.ReLU)
+		return
+	}
+	epilogueRowsGeneric(rows, j.ldc, m1-m0, n1-n0, bias, j.ep.ReLU)
+}
+
+// epilogueRowsGeneric adds bias[i] (none if bias is nil) to row i of the
+// rows x cols block c (row stride ldc) and applies ReLU. ReLU is a
+// branch-free max (about half of a layer's activations are negative, so a
+// compare-and-branch mispredicts); max keeps NaN as NaN, like torch.relu.
+func epilogueRowsGeneric(c []float32, ldc, rows, cols int, bias []float32, relu bool) {
+	for i := range rows {
+		row := c[i*ldc : i*ldc+cols]
+		var b float32
+		if bias != nil {
+			b = bias[i]
 		}
-		if j.ep.ReLU {
-			for c, v := range row {
-				row[c] = max(v+bias, 0)
+		if relu {
+			for j, v := range row {
+				row[j] = max(v+b, 0)
 			}
 			continue
 		}
-		for c, v := range row {
-			row[c] = v + bias
+		for j, v := range row {
+			row[j] = v + b
 		}
 	}
 }

@@ -4,6 +4,7 @@ package kernels
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"unsafe"
@@ -227,6 +228,63 @@ func BenchmarkSgemmEdgeAsm(b *testing.B) {
 				im.sgemmEdgePair(kc, &a[0], &a[kc*im.MR], &bp[0], &c[0], im.NR, 1, 2*im.MR, lanes)
 			}
 			report(b, 2*im.MR, lanes)
+		})
+	}
+}
+
+// TestEpilogueRowsVector checks the vector epilogue against the Go one bit
+// for bit, on values that include NaN, infinities and both zeros (v = -0
+// with bias -0 gives -0, which ReLU must turn into +0), for every width to
+// 40 with and without bias and ReLU; C ends at a guard page and has
+// sentinels between its rows.
+func TestEpilogueRowsVector(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	special := []float32{nan, inf, -inf, 0, float32(math.Copysign(0, -1)), 1e-40, -1e-40}
+	for _, rows := range []int{1, 5, 12} {
+		for cols := 1; cols <= 40; cols++ {
+			ldc := cols + 3
+			bias := randSlice(rng, rows)
+			bias[0] = float32(math.Copysign(0, -1))
+			for variant := range 4 {
+				b, relu := bias, variant&2 != 0
+				if variant&1 != 0 {
+					b = nil
+				}
+				got := guardedFloats(t, (rows-1)*ldc+cols)
+				for i := range got {
+					got[i] = tileSentinel
+					if i%ldc < cols {
+						got[i] = rng.Float32()*2 - 1
+						if rng.IntN(4) == 0 {
+							got[i] = special[rng.IntN(len(special))]
+						}
+					}
+				}
+				want := append([]float32(nil), got...)
+				epilogueRowsVector(got, ldc, rows, cols, b, relu)
+				epilogueRowsGeneric(want, ldc, rows, cols, b, relu)
+				if i := firstBitDiff(got, want); i >= 0 {
+					t.Fatalf("rows=%d cols=%d bias=%v relu=%v: c[%d] = %g (%#x), want %g (%#x)", rows, cols, b != nil, relu,
+						i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkEpilogueRows times the bias+ReLU epilogue of one 6x64 tile, Go
+// against vector.
+func BenchmarkEpilogueRows(b *testing.B) {
+	c, bias := make([]float32, 6*64), make([]float32, 6)
+	for _, f := range []struct {
+		name string
+		run  func(c []float32, ldc, rows, cols int, bias []float32, relu bool)
+	}{{"go", epilogueRowsGeneric}, {"vector", epilogueRowsVector}} {
+		b.Run(f.name, func(b *testing.B) {
+			for range b.N {
+				f.run(c, 64, 6, 64, bias, true)
+			}
 		})
 	}
 }
