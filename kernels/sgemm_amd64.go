@@ -169,7 +169,8 @@ func sgemm6x48EdgeAVX512(kc int, a, b, c *float32, ldc int, accumulate int, rows
 //go:noescape
 func sgemm6x64EdgeAVX512(kc int, a, b, c *float32, ldc int, accumulate int, rows int, mask int)
 
-// avx2EdgeMasks holds the AVX2 edge kernels' VMASKMOVPS masks: the 8
+// avx2EdgeMasks holds the VMASKMOVPS masks of the amd64 edge code (the
+// AVX2 edge kernels, the partial B panel packer, the epilogue): the 8
 // int32s at avx2EdgeMasks[8-r:] select the first r lanes of a vector.
 var avx2EdgeMasks = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
 
