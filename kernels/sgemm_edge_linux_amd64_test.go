@@ -164,14 +164,7 @@ func TestSgemmEdgeExactSums(t *testing.T) {
 	for _, im := range edgeTiers() {
 		mr, nr := im.MR, im.NR
 		const kc = 37
-		a := make([]float32, kc*mr)
-		b := make([]float32, kc*nr)
-		for i := range a {
-			a[i] = float32(i%7 - 3)
-		}
-		for i := range b {
-			b[i] = float32(i%5) * 0.5
-		}
+		a, b, want := exactPanels(mr, nr, kc)
 		for cols := 1; cols <= nr; cols++ {
 			c := make([]float32, mr*cols)
 			im.sgemmEdge(kc, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), cols, 0, mr, cols)
@@ -188,12 +181,8 @@ func TestSgemmEdgeExactSums(t *testing.T) {
 			}
 			for i := 0; i < mr; i++ {
 				for j := 0; j < cols; j++ {
-					var want float32
-					for p := 0; p < kc; p++ {
-						want += a[p*mr+i] * b[p*nr+j]
-					}
-					if c[i*cols+j] != want {
-						t.Fatalf("%s cols=%d: C[%d][%d] = %v, want %v", im.Name, cols, i, j, c[i*cols+j], want)
+					if c[i*cols+j] != want[i*nr+j] {
+						t.Fatalf("%s cols=%d: C[%d][%d] = %v, want %v", im.Name, cols, i, j, c[i*cols+j], want[i*nr+j])
 					}
 				}
 			}
