@@ -6,9 +6,11 @@
 //
 // It is the only package with assembly. Each float instruction-set tier
 // (generic, avx2, avx512, neon) is an Impl: a micro-kernel with its tile
-// shape and blocking parameters plus a vector sigmoid, the Winograd
-// F(2x2, 3x3) transforms, the stride-2 im2col gather and the A and B
-// packers (all but the sigmoid bit-exact with the Go code). Each int8 tier
+// shape and blocking parameters (on amd64 also narrower edge kernels that
+// write C's ragged edge tiles in place under a mask, summing as the
+// micro-kernel does), a vector sigmoid, the Winograd F(2x2, 3x3)
+// transforms, the stride-2 im2col gather, the A and B packers and the
+// bias+ReLU epilogue (all but the sigmoid bit-exact with the Go code). Each int8 tier
 // (generic, avx2: VPMADDWD; avx512vnni: VPDPBUSD with B offset by 128;
 // neon: SMULL/SMLAL + SADALP; neondot: SDOT) is an Int8Impl: its
 // micro-kernel, B packer, SIMD requantization and activation quantization,

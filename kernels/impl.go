@@ -21,6 +21,23 @@ type Impl struct {
 	// and a packed B panel (kc steps of NR values).
 	sgemmTile func(kc int, a, b, c *float32, ldc int, accumulate int)
 
+	// sgemmEdge, where a tier has one, computes a rows x cols corner of
+	// that tile (rows <= MR, cols <= NR) from the same panels, straight
+	// into C: every element summed as sgemmTile sums it, nothing outside
+	// the corner written. Without it, edges run sgemmTile into scratch.
+	sgemmEdge func(kc int, a, b, c *float32, ldc int, accumulate int, rows, cols int)
+
+	// sgemmEdgePair, for cols <= edgePairCols (0: never), is sgemmEdge on
+	// two A panels at once, a at rows 0..MR-1 of C and a1 below it (MR <
+	// rows <= 2*MR): one vector of columns leaves a single panel too few
+	// accumulators to cover the FMA latency.
+	sgemmEdgePair func(kc int, a, a1, b, c *float32, ldc int, accumulate int, rows, cols int)
+	edgePairCols  int
+
+	// epilogueRows, where a tier has one, is epilogueRowsGeneric in
+	// vector code (the same sums, the same max).
+	epilogueRows func(c []float32, ldc, rows, cols int, bias []float32, relu bool)
+
 	// sigmoid writes 1/(1+exp(-x)) for each x of src into dst (same length).
 	sigmoid func(dst, src []float32)
 
@@ -46,6 +63,10 @@ type Impl struct {
 	packARows    func(panel []float32, mr, k int, a []float32, lda int)
 	packBPanels  func(dst []float32, nr, kc, panels int, alpha float32, b []float32, ldb int)
 	prefetchRows func(b []float32, rows, ld, cols int)
+
+	// packBEdge, where a tier has one, packs the partial last panel of cols
+	// < NR columns of a non-transposed B (packBEdgeGeneric otherwise).
+	packBEdge func(panel []float32, nr, kc, cols int, alpha float32, b []float32, ldb int)
 }
 
 func (im *Impl) String() string { return im.Name }

@@ -94,13 +94,10 @@ func packB(im *Impl, dst []float32, transB bool, k0, kc, j0, nc int, alpha float
 		cols := min(nr, nc-q*nr)
 		jq := j0 + q*nr
 		if !transB {
-			for p := 0; p < kc; p++ {
-				src := b[(k0+p)*ldb+jq : (k0+p)*ldb+jq+cols]
-				out := panel[p*nr : p*nr+nr]
-				for c, v := range src {
-					out[c] = alpha * v
-				}
-				clear(out[cols:])
+			if im.packBEdge != nil {
+				im.packBEdge(panel, nr, kc, cols, alpha, b[k0*ldb+jq:], ldb)
+			} else {
+				packBEdgeGeneric(panel, nr, kc, cols, alpha, b[k0*ldb+jq:], ldb)
 			}
 			continue
 		}
@@ -116,6 +113,23 @@ func packB(im *Impl, dst []float32, transB bool, k0, kc, j0, nc int, alpha float
 				panel[p*nr+c] = 0
 			}
 		}
+	}
+}
+
+// packBEdgeGeneric packs a partial panel: panel[p*nr+c] = alpha*b[p*ldb+c]
+// for c < cols, zero for cols <= c < nr, p < kc.
+func packBEdgeGeneric(panel []float32, nr, kc, cols int, alpha float32, b []float32, ldb int) {
+	for p := 0; p < kc; p++ {
+		src := b[p*ldb : p*ldb+cols]
+		out := panel[p*nr : p*nr+nr]
+		if alpha == 1 {
+			copy(out, src)
+		} else {
+			for c, v := range src {
+				out[c] = alpha * v
+			}
+		}
+		clear(out[cols:])
 	}
 }
 

@@ -75,3 +75,33 @@ func packBPanelsVector(dst []float32, nr, kc, panels int, alpha float32, b []flo
 //
 //go:noescape
 func packBPanelsAVX2(dst, src *float32, kc, panels, nr, ldb int, alpha float32)
+
+// packBEdgeVector is packBEdgeGeneric in AVX2 for nr a multiple of 8.
+func packBEdgeVector(panel []float32, nr, kc, cols int, alpha float32, b []float32, ldb int) {
+	if nr%8 != 0 || cols <= 0 || cols >= nr {
+		packBEdgeGeneric(panel, nr, kc, cols, alpha, b, ldb)
+		return
+	}
+	if kc == 0 {
+		return
+	}
+	// The assembly reads kc rows of cols values of b and writes kc*nr
+	// values of panel: check both before trusting pointers.
+	_ = b[(kc-1)*ldb+cols-1]
+	_ = panel[kc*nr-1]
+	packBEdgeAVX2(&panel[0], &b[0], kc, cols, nr, ldb, alpha, &avx2EdgeMasks[8-cols%8])
+}
+
+// packBEdgeAVX2 packs a partial panel of cols < nr columns:
+//
+//	for p := 0; p < kc; p++ {
+//		for c := 0; c < nr; c++ {
+//			dst[p*nr+c] = 0
+//			if c < cols {
+//				dst[p*nr+c] = alpha * src[p*ldb+c]
+//			}
+//		}
+//	}
+//
+//go:noescape
+func packBEdgeAVX2(dst, src *float32, kc, cols, nr, ldb int, alpha float32, mask *int32)

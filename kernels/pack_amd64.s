@@ -117,3 +117,68 @@ pfline:
 
 pfdone:
 	RET
+
+// func packBEdgeAVX2(dst, src *float32, kc, cols, nr, ldb int, alpha float32, mask *int32)
+//
+// Packs the partial last panel of a B block: for each of kc rows of src
+// (row stride ldb floats), alpha times its first cols values, then zeros
+// up to nr (a multiple of 8, cols < nr), into dst, rows contiguous. The
+// last cols%8 values load under the VMASKMOVPS mask at mask, which reads
+// nothing past them.
+TEXT ·packBEdgeAVX2(SB), NOSPLIT, $0-64
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         kc+16(FP), CX
+	MOVQ         cols+24(FP), R9
+	MOVQ         nr+32(FP), R10
+	MOVQ         ldb+40(FP), R11
+	VBROADCASTSS alpha+48(FP), Y15
+	MOVQ         mask+56(FP), AX
+	VMOVDQU      (AX), Y14
+	VXORPS       Y13, Y13, Y13
+	SHLQ         $2, R10  // panel width in bytes
+	SHLQ         $2, R11  // row stride in bytes
+	MOVQ         R9, R12
+	ANDQ         $-8, R12
+	SHLQ         $2, R12  // bytes in whole vectors
+	ANDQ         $7, R9   // values in the masked vector
+	TESTQ        CX, CX
+	JE           edgedone
+
+edgerow:
+	XORQ DX, DX
+	CMPQ DX, R12
+	JGE  edgepart
+
+edgewhole:
+	VMULPS  (SI)(DX*1), Y15, Y0
+	VMOVUPS Y0, (DI)(DX*1)
+	ADDQ    $32, DX
+	CMPQ    DX, R12
+	JL      edgewhole
+
+edgepart:
+	TESTQ      R9, R9
+	JE         edgezero
+	VMASKMOVPS (SI)(DX*1), Y14, Y0
+	VMULPS     Y0, Y15, Y0
+	VANDPS     Y0, Y14, Y0 // +0 past cols, whatever alpha's sign
+	VMOVUPS    Y0, (DI)(DX*1)
+	ADDQ       $32, DX
+
+edgezero:
+	CMPQ    DX, R10
+	JGE     edgenext
+	VMOVUPS Y13, (DI)(DX*1)
+	ADDQ    $32, DX
+	JMP     edgezero
+
+edgenext:
+	ADDQ R11, SI
+	ADDQ R10, DI
+	DECQ CX
+	JNZ  edgerow
+
+edgedone:
+	VZEROUPPER
+	RET

@@ -107,28 +107,36 @@ func TestSgemmTileAsmExactSums(t *testing.T) {
 	for _, im := range asmTiers() {
 		mr, nr := im.MR, im.NR
 		const kc = 37
-		a := make([]float32, kc*mr)
-		b := make([]float32, kc*nr)
-		for i := range a {
-			a[i] = float32(i%7 - 3)
-		}
-		for i := range b {
-			b[i] = float32(i%5) * 0.5
-		}
+		a, b, want := exactPanels(mr, nr, kc)
 		c := make([]float32, mr*nr)
 		im.sgemmTile(kc, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), nr, 0)
-		for i := 0; i < mr; i++ {
-			for j := 0; j < nr; j++ {
-				var want float32
-				for p := 0; p < kc; p++ {
-					want += a[p*mr+i] * b[p*nr+j]
-				}
-				if c[i*nr+j] != want {
-					t.Fatalf("%s: C[%d][%d] = %v, want %v", im.Name, i, j, c[i*nr+j], want)
-				}
+		if i := firstBitDiff(c, want); i >= 0 {
+			t.Fatalf("%s: C[%d][%d] = %v, want %v", im.Name, i/nr, i%nr, c[i], want[i])
+		}
+	}
+}
+
+// exactPanels returns packed panels of A and B (kc steps of mr and of nr
+// values) whose products and sums are all exact in float32, and their mr x
+// nr tile's sums in k order (want[i*nr+j]).
+func exactPanels(mr, nr, kc int) (a, b, want []float32) {
+	a = make([]float32, kc*mr)
+	b = make([]float32, kc*nr)
+	for i := range a {
+		a[i] = float32(i%7 - 3)
+	}
+	for i := range b {
+		b[i] = float32(i%5) * 0.5
+	}
+	want = make([]float32, mr*nr)
+	for i := 0; i < mr; i++ {
+		for j := 0; j < nr; j++ {
+			for p := 0; p < kc; p++ {
+				want[i*nr+j] += a[p*mr+i] * b[p*nr+j]
 			}
 		}
 	}
+	return a, b, want
 }
 
 // BenchmarkSgemmTiers measures single- and two-thread SGEMM through the
@@ -257,17 +265,21 @@ func BenchmarkPack(b *testing.B) {
 				packA(im, dst, false, m, k, a, k)
 			}
 		})
-		b.Run(im.Name+"/B", func(b *testing.B) {
-			dst := make([]float32, im.KC*ceilDiv(im.NC, im.NR)*im.NR)
-			b.SetBytes(4 * k * n)
-			for i := 0; i < b.N; i++ {
-				for jc := 0; jc < n; jc += im.NC {
-					for pc := 0; pc < k; pc += im.KC {
-						packB(im, dst, false, pc, min(im.KC, k-pc), jc, min(im.NC, n-jc), 1, bm, n)
+		// n139 is a ragged N: a Winograd head product at 320 (139 tiles),
+		// whose last panel is a partial one.
+		for _, n := range []int{n, 139} {
+			b.Run(fmt.Sprintf("%s/B/n%d", im.Name, n), func(b *testing.B) {
+				dst := make([]float32, im.KC*ceilDiv(im.NC, im.NR)*im.NR)
+				b.SetBytes(int64(4 * k * n))
+				for i := 0; i < b.N; i++ {
+					for jc := 0; jc < n; jc += im.NC {
+						for pc := 0; pc < k; pc += im.KC {
+							packB(im, dst, false, pc, min(im.KC, k-pc), jc, min(im.NC, n-jc), 1, bm, n)
+						}
 					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 

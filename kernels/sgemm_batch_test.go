@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/retina-edge/retina/internal/cputime"
 )
 
 // TestSgemmPackedBatchMatchesOneByOne: a batch gives SgemmPacked's bits on
@@ -79,37 +81,62 @@ func TestSgemmPackedBatchBadArguments(t *testing.T) {
 	}
 }
 
-// BenchmarkWinogradProducts times the 16 GEMMs of a ResNet-18 head conv at
-// 320x320 (256 x 538 x 256 each), one by one or as one batch, on one and
-// two threads, with threads that block at once or poll (spinFor) between
-// calls. Run: go test -run '^$' -bench WinogradProducts ./kernels
+// BenchmarkWinogradProducts times the Winograd products of convs at
+// 320x320 on one and two threads: the 16 GEMMs of a ResNet-18 F(2x2) head
+// conv (256 x 538 x 256 each) one by one or as one batch, with threads that
+// block at once or poll (spinFor) between calls; and, batched, the ragged
+// N of the network's F(4x4) products, where the column edge dominates: a
+// head conv (36 x 256 x 139 x 256, 139 tiles over P3..P7), layer2 at 40x40
+// (36 x 128 x 100 x 128), and a 40-column chunk of the 720-output class
+// conv. cpu-ms/op is the process's CPU time, which other processes on a
+// shared machine do not add to. Run:
+// go test -run '^$' -bench WinogradProducts ./kernels
 func BenchmarkWinogradProducts(b *testing.B) {
-	const count, m, n, k = 16, 256, 538, 256
-	a := make([]*PackedA, count)
-	for p := range a {
-		a[p] = PackA(active, false, m, k, randSlice(rand.New(rand.NewPCG(1, uint64(p))), m*k), k)
+	type shape struct {
+		name           string
+		count, m, n, k int
+		all            bool // every hand-off and batch variant, not only the batch
 	}
-	bm, c := make([]float32, count*k*n), make([]float32, count*m*n)
-	for _, hand := range []struct {
-		name string
-		spin time.Duration
-	}{{"block", 0}, {"poll", spinFor}} {
-		for _, batch := range []bool{false, true} {
-			for _, threads := range []int{1, 2} {
-				b.Run(fmt.Sprintf("%s/batch=%v/threads=%d", hand.name, batch, threads), func(b *testing.B) {
-					e := newEngine(active, threads, hand.spin)
-					defer e.Close()
-					for range b.N {
-						if batch {
-							e.SgemmPackedBatch(a, n, bm, k*n, n, c, m*n, n)
-							continue
+	for _, s := range []shape{
+		{"", 16, 256, 538, 256, true},
+		{"head4/", 36, 256, 139, 256, false},
+		{"layer2/", 36, 128, 100, 128, false},
+		{"cls40/", 36, 720, 40, 256, false},
+	} {
+		a := make([]*PackedA, s.count)
+		for p := range a {
+			a[p] = PackA(active, false, s.m, s.k, randSlice(rand.New(rand.NewPCG(1, uint64(p))), s.m*s.k), s.k)
+		}
+		bm := randSlice(rand.New(rand.NewPCG(2, 0)), s.count*s.k*s.n)
+		c := make([]float32, s.count*s.m*s.n)
+		for _, hand := range []struct {
+			name string
+			spin time.Duration
+		}{{"block", 0}, {"poll", spinFor}} {
+			for _, batch := range []bool{false, true} {
+				if !s.all && (!batch || hand.spin != 0) {
+					continue
+				}
+				for _, threads := range []int{1, 2} {
+					b.Run(fmt.Sprintf("%s%s/batch=%v/threads=%d", s.name, hand.name, batch, threads), func(b *testing.B) {
+						e := newEngine(active, threads, hand.spin)
+						defer e.Close()
+						cpu := cputime.Process()
+						for range b.N {
+							if batch {
+								e.SgemmPackedBatch(a, s.n, bm, s.k*s.n, s.n, c, s.m*s.n, s.n)
+								continue
+							}
+							for p := range a {
+								e.SgemmPacked(a[p], false, s.n, 1, bm[p*s.k*s.n:], s.n, 0, c[p*s.m*s.n:], s.n, Epilogue{})
+							}
 						}
-						for p := range a {
-							e.SgemmPacked(a[p], false, n, 1, bm[p*k*n:], n, 0, c[p*m*n:], n, Epilogue{})
-						}
-					}
-					b.ReportMetric(float64(count*2*m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-				})
+						cpu = cputime.Process() - cpu
+						flops := float64(s.count*2*s.m*s.n*s.k) * float64(b.N)
+						b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+						b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+					})
+				}
 			}
 		}
 	}

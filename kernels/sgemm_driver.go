@@ -52,11 +52,34 @@ func (j *sgemmJob) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last
 	if p0 > 0 || j.beta != 0 {
 		accumulate = 1
 	}
+	// A narrow edge pairs the A panels: the even panel's tile computes both
+	// panels' rows, the odd one's is already done. Only with C's rows in
+	// one task, so that both panels are the task's.
+	panels := 1
+	if cols <= im.edgePairCols && j.loop.tm == 1 {
+		if i/im.MR%2 == 1 {
+			return
+		}
+		if i+im.MR < j.loop.m {
+			panels, rows = 2, im.MR+min(im.MR, j.loop.m-i-im.MR)
+		}
+	}
 	bp := &ws.bbuf[slot*kc*im.NR]
 	ap := &j.a[i*j.k+p0*im.MR]
-	if rows == im.MR && cols == im.NR {
-		im.sgemmTile(kc, ap, bp, &j.c[i*j.ldc+jj], j.ldc, accumulate)
-	} else {
+	if next := i + panels*im.MR; j.loop.n <= im.NR && next < j.loop.m {
+		// One column panel: each A panel is swept once, straight from
+		// memory for a big A, so fetch the next one while this tile runs.
+		im.prefetchRows(j.a[next*j.k+p0*im.MR:], 1, 0, kc*im.MR)
+	}
+	c := &j.c[i*j.ldc+jj]
+	switch {
+	case panels == 2:
+		im.sgemmEdgePair(kc, ap, &j.a[(i+im.MR)*j.k+p0*im.MR], bp, c, j.ldc, accumulate, rows, cols)
+	case rows == im.MR && cols == im.NR:
+		im.sgemmTile(kc, ap, bp, c, j.ldc, accumulate)
+	case im.sgemmEdge != nil:
+		im.sgemmEdge(kc, ap, bp, c, j.ldc, accumulate, rows, cols)
+	default:
 		j.edgeTile(ws.tile, kc, ap, bp, i, jj, rows, cols, accumulate)
 	}
 	if last {
@@ -65,7 +88,8 @@ func (j *sgemmJob) tile(ws *workspace, slot, i, jj, rows, cols, p0, kc int, last
 }
 
 // edgeTile runs the micro-kernel into a scratch tile and copies the part
-// that lies inside C, so nothing outside C is ever written.
+// that lies inside C, so nothing outside C is ever written: the edge of a
+// tier without an edge kernel.
 func (j *sgemmJob) edgeTile(tile []float32, kc int, ap, bp *float32, i, jj, rows, cols, accumulate int) {
 	nr := j.impl.NR
 	j.impl.sgemmTile(kc, ap, bp, unsafe.SliceData(tile), nr, 0)
@@ -100,27 +124,41 @@ func (j *sgemmJob) scaleC(m0, m1, n0, n1 int) {
 }
 
 // epilogue adds the per-row bias and applies ReLU on a finished block.
-// ReLU is a branch-free max (about half of a layer's activations are
-// negative, so a compare-and-branch mispredicts); max keeps NaN as NaN, like
-// torch.relu.
 func (j *sgemmJob) epilogue(m0, m1, n0, n1 int) {
 	if j.ep.Bias == nil && !j.ep.ReLU {
 		return
 	}
-	for i := m0; i < m1; i++ {
-		row := j.c[i*j.ldc+n0 : i*j.ldc+n1]
-		var bias float32
-		if j.ep.Bias != nil {
-			bias = j.ep.Bias[i]
+	var bias []float32
+	if j.ep.Bias != nil {
+		bias = j.ep.Bias[m0:m1]
+	}
+	rows := j.c[m0*j.ldc+n0:]
+	if j.impl.epilogueRows != nil {
+		j.impl.epilogueRows(rows, j.ldc, m1-m0, n1-n0, bias, j.ep.ReLU)
+		return
+	}
+	epilogueRowsGeneric(rows, j.ldc, m1-m0, n1-n0, bias, j.ep.ReLU)
+}
+
+// epilogueRowsGeneric adds bias[i] (none if bias is nil) to row i of the
+// rows x cols block c (row stride ldc) and applies ReLU. ReLU is a
+// branch-free max (about half of a layer's activations are negative, so a
+// compare-and-branch mispredicts); max keeps NaN as NaN, like torch.relu.
+func epilogueRowsGeneric(c []float32, ldc, rows, cols int, bias []float32, relu bool) {
+	for i := range rows {
+		row := c[i*ldc : i*ldc+cols]
+		var b float32
+		if bias != nil {
+			b = bias[i]
 		}
-		if j.ep.ReLU {
-			for c, v := range row {
-				row[c] = max(v+bias, 0)
+		if relu {
+			for j, v := range row {
+				row[j] = max(v+b, 0)
 			}
 			continue
 		}
-		for c, v := range row {
-			row[c] = v + bias
+		for j, v := range row {
+			row[j] = v + b
 		}
 	}
 }
