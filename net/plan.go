@@ -65,9 +65,9 @@ type planSizes struct {
 	levels     [NumLevels][4]int
 	pyramid    int // batch x FPNWidth x total
 	tiles      tileGrid
-	wv, wm     int // Winograd scratch of the backbone and FPN convs
+	wino       winoSizes // Winograd scratch of the backbone and FPN convs
 	wRows      int
-	hwv, hwm   int // Winograd scratch of the heads, over all levels
+	hwino      winoSizes // Winograd scratch of the heads, over all levels
 	hwRows     int
 }
 
@@ -77,9 +77,8 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	colFor := func(c *conv, h, w int) {
 		grow(&s.col, c.colSize(h, w))
 		if c.wino != nil {
-			v, mm, rows := winogradScratch(c.wino.tile, c.InC, c.OutC, h, w)
-			grow(&s.wv, v)
-			grow(&s.wm, mm)
+			ws, rows := c.winogradScratch(h, w)
+			s.wino.grow(ws)
 			grow(&s.wRows, rows)
 		}
 	}
@@ -129,7 +128,6 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 		total += l[2] * l[3]
 	}
 	s.pyramid = batch * f * total
-	a := m.cfg.AnchorsPerCell()
 	var lh, lw [NumLevels]int
 	for l, sh := range s.levels {
 		lh[l], lw[l] = sh[2], sh[3]
@@ -137,16 +135,9 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	tile := m.clsOut.wino.tile
 	s.tiles = newTileGrid(lh, lw, tile)
 	// The heads' Winograd convs run over all levels' tiles at once.
-	n := winoPositions(tile)
-	s.hwv = n * f * s.tiles.total()
-	// Wider convs run their products in chunks of tile rows within a
-	// tower conv's products (see headConv), at least one row of P3 tiles.
-	widest := max(2*f, a*m.cfg.NumClasses, a*4)
-	budget := headProductsBudget
-	if budget == 0 {
-		budget = n * f * s.tiles.total()
+	for _, c := range m.headConvs() {
+		s.hwino.grow(c.wino.sizes(s.tiles.total()))
 	}
-	s.hwm = max(min(budget, n*widest*s.tiles.total()), n*widest*s.tiles.tw[0])
 	s.hwRows = winogradRows(tile, s.tiles.th[0], s.tiles.tw[0]) // P3's tiles: the most rows and columns
 	return s
 }
@@ -161,7 +152,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 // those come from the caller.
 func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error) {
 	s := m.planSizes(batch, h, w)
-	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wv + s.wm, s.hwv + s.hwm}
+	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wino.sum(), s.hwino.sum()}
 	for _, st := range s.stages {
 		big = append(big, shapeSize(st[:]))
 	}
@@ -204,8 +195,8 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 	}
 	// A conv's im2col matrix and its Winograd buffers are never live at once.
 	var sc, hsc []float32
-	a.add(&sc, max(s.col, s.wv+s.wm), stepStem, stepFPN)
-	a.add(&hsc, s.hwv+s.hwm, headIn, stepHeads)
+	a.add(&sc, max(s.col, s.wino.sum()), stepStem, stepFPN)
+	a.add(&hsc, s.hwino.sum(), headIn, stepHeads)
 	for i := range 3 {
 		tensor(&p.lateral[i], s.levels[i], stepFPN, stepFPN)
 	}
@@ -240,14 +231,20 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 		p.stages[0] = Tensor{Shape: s.stages[0], Data: p.pool.Data}
 	}
 	threads := m.engine.Threads()
-	p.sc = convScratch{col: sc[:s.col], wv: sc[:s.wv], wm: sc[s.wv : s.wv+s.wm],
-		wRows: make([]float32, s.wRows*threads), rowsPer: s.wRows}
-	p.hsc = convScratch{wv: hsc[:s.hwv], wm: hsc[s.hwv:],
-		wRows: make([]float32, s.hwRows*threads), rowsPer: s.hwRows}
+	p.sc = winoScratch(sc, s.wino, s.wRows, threads)
+	p.sc.col = sc[:s.col]
+	p.hsc = winoScratch(hsc, s.hwino, s.hwRows, threads)
 	p.tiles = s.tiles
 	p.upCols = make([]int, s.levels[0][3])
 	p.rowMax = make([]float32, s.stem[3]*threads)
 	return p, nil
+}
+
+// winoScratch lays out Winograd scratch of sizes ws in buf, with rows
+// floats of padded rows per thread.
+func winoScratch(buf []float32, ws winoSizes, rows, threads int) convScratch {
+	return convScratch{wv: buf[:ws.v], wm: buf[ws.v : ws.v+ws.m], wu: buf[ws.v+ws.m : ws.sum()],
+		wRows: make([]float32, rows*threads), rowsPer: rows}
 }
 
 func newTensorShape(s [4]int) Tensor { return newTensor(s[0], s[1], s[2], s[3]) }

@@ -47,15 +47,11 @@ func testWinogradMatchesDirectConv(t *testing.T, tile int) {
 			wc := newWinogradConv(impl, weights, oc, ic, tile)
 			e := kernels.NewEngine(impl, 1)
 			v := make([]float32, n*ic*g.total())
-			m := make([]float32, n*oc*g.total())
 			out := make([]float32, oc*total)
 			for l := range NumLevels {
 				winogradInputRange(impl, levelPlanes(in, l, ic), 0, ic, v, tile, g.total(), g.off[l], g.th[l], g.tw[l], make([]float32, winogradRows(tile, g.th[l], g.tw[l])))
 			}
-			wc.products(e, v, m, g.total())
-			for l := range NumLevels {
-				winogradOutputRange(impl, m, tile, g.total(), g.off[l], g.th[l], g.tw[l], bias, relu, false, levelPlanes(out, l, oc), 0, oc, make([]float32, tile*tile*g.tw[l]))
-			}
+			levelsRun(e, wc, v, g, bias, relu, func(l int) planes { return levelPlanes(out, l, oc) })()
 			e.Close()
 			for l := range NumLevels {
 				h, w := hs[l], ws[l]
@@ -82,6 +78,38 @@ func testWinogradMatchesDirectConv(t *testing.T, tile int) {
 	}
 }
 
+// levelsRun returns a run of wc's blocks on e (one thread) on v, the
+// transformed input of the levels of grid g side by side, into the levels
+// dst gives; its scratch is allocated once.
+func levelsRun(e *kernels.Engine, wc *winogradConv, v []float32, g tileGrid, bias []float32, relu bool, dst func(l int) planes) func() {
+	sc := newConvScratch(0, wc.sizes(g.total()), 0, 1)
+	job := &levelsOut{im: e.Impl(), wm: sc.wm, g: g, bias: bias, relu: relu, dst: dst,
+		rows: make([]float32, wc.tile*wc.tile*g.tw[0])}
+	return func() { wc.runBlocks(e, v, g.total(), &sc, job) }
+}
+
+// levelsOut is runLevels' output transform of one block, all levels.
+type levelsOut struct {
+	im    *kernels.Impl
+	wm    []float32
+	g     tileGrid
+	bias  []float32
+	relu  bool
+	dst   func(l int) planes
+	rows  []float32
+	o0, n int
+}
+
+func (j *levelsOut) setBlock(o0, n int) { j.o0, j.n = o0, n }
+
+func (j *levelsOut) RunRange(_, lo, hi int) {
+	g := &j.g
+	for l := range NumLevels {
+		winogradOutputRange(j.im, j.wm, g.tile, g.total(), g.off[l], g.th[l], g.tw[l], blockBias(j.bias, j.o0, j.n), j.relu, false,
+			blockPlanes(j.dst(l), j.o0, j.n), lo, hi, j.rows)
+	}
+}
+
 // A residual Winograd conv (runWinograd with accumulate) adds what the
 // output held before the bias and ReLU, for odd and even sizes.
 func TestWinogradResidual(t *testing.T) {
@@ -96,8 +124,8 @@ func TestWinogradResidual(t *testing.T) {
 		impl := kernels.Tiers()[0]
 		c := &conv{ArchConv: ArchConv{OutC: oc, InC: ic, K: 3, Stride: 1, Pad: 1}, relu: true, bias: bias,
 			wino: newWinogradConv(impl, weights, oc, ic, tile)}
-		v, m, rows := winogradScratch(tile, ic, oc, h, w)
-		sc := newConvScratch(0, v, m, rows, 1)
+		ws, rows := c.winogradScratch(h, w)
+		sc := newConvScratch(0, ws, rows, 1)
 		dst := append([]float32(nil), prior...)
 		e := kernels.NewEngine(impl, 1)
 		c.runPlanes(e, planes{data: src, c: ic, h: h, w: w, stride: h * w}, planes{data: dst, c: oc, h: h, w: w, stride: h * w}, &sc, true)
