@@ -180,10 +180,14 @@ func winoWeights2Places(raw []float32, n, i0, i1 int, dst []float32, stride int)
 
 // winoWeightsBlocks runs a tier's kernel on the whole vectors of width
 // places of a panel and the reference on the rest.
-func winoWeightsBlocks(raw []float32, n int, dst []float32, stride, width int, tile int,
-	kernel func(raw *float32, n, blocks int, dst *float32, stride int)) {
+func winoWeightsBlocks(raw []float32, n int, dst []float32, stride, width, tile int,
+	kernel func(raw *float32, n, blocks int, dst *float32, stride int, scale *float32)) {
+	scale := winoScale2
+	if tile == 4 {
+		scale = winoScale4
+	}
 	if blocks := n / width; blocks > 0 {
-		kernel(&raw[0], n, blocks, &dst[0], stride)
+		kernel(&raw[0], n, blocks, &dst[0], stride, &scale[0])
 	}
 	if i0 := n / width * width; i0 < n {
 		if tile == 4 {
