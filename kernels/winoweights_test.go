@@ -171,3 +171,27 @@ func TestWinoWeightsBadShapes(t *testing.T) {
 		expectOwnPanic(t, name, f)
 	}
 }
+
+// BenchmarkWinoWeights times one thread transforming a head tower conv's
+// weights (256 x 256, ResNet-18-FPN) for F(4x4) and a layer3 conv's for
+// F(2x2) on every tier, as the models do before each conv's GEMMs:
+//
+//	go test -run '^$' -bench WinoWeights ./kernels
+func BenchmarkWinoWeights(b *testing.B) {
+	rng := rand.New(rand.NewPCG(24, 1))
+	const m, k = 256, 256
+	w := randSlice(rng, m*k*9)
+	for _, tile := range []int{4, 2} {
+		for _, im := range Tiers() {
+			b.Run(fmt.Sprintf("F%d/%s", tile, im.Name), func(b *testing.B) {
+				ww := NewWinoWeights(im, tile, w, m, k)
+				p := ww.Panels()
+				dst := make([]float32, ww.Positions()*p*ww.PanelSize())
+				b.SetBytes(int64(4 * len(dst)))
+				for b.Loop() {
+					ww.Transform(0, p, dst, p*ww.PanelSize())
+				}
+			})
+		}
+	}
+}
