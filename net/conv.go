@@ -15,9 +15,11 @@ type conv struct {
 
 // convScratch is the per-image scratch every conv shares: the im2col
 // matrix, or Winograd's transformed input, one block's products and
-// transformed weights, and padded rows.
+// transformed weights (laid out in wbuf for each conv's sizes: layWino),
+// and padded rows.
 type convScratch struct {
-	col, wv, wm, wu []float32
+	col, wbuf       []float32
+	wv, wm, wu      []float32
 	wRows           []float32 // a slice of rowsPer floats for each thread of the Winograd transform jobs
 	rowsPer         int
 	im2col          im2colJob
@@ -31,8 +33,16 @@ type convScratch struct {
 // Winograd buffers of ws and rows floats of padded rows per thread (a
 // forward pass's plan lays its scratch out in its arena instead).
 func newConvScratch(col int, ws winoSizes, rows, threads int) convScratch {
-	return convScratch{col: make([]float32, col), wv: make([]float32, ws.v), wm: make([]float32, ws.m),
-		wu: make([]float32, ws.u), wRows: make([]float32, rows*threads), rowsPer: rows}
+	sc := convScratch{col: make([]float32, col), wbuf: make([]float32, ws.sum()), wRows: make([]float32, rows*threads), rowsPer: rows}
+	sc.layWino(ws)
+	return sc
+}
+
+// layWino lays out one Winograd conv's buffers in wbuf, one after
+// another: the transformed input at the front, so that a layout of the
+// same input size keeps it in place.
+func (sc *convScratch) layWino(ws winoSizes) {
+	sc.wv, sc.wm, sc.wu = sc.wbuf[:ws.v], sc.wbuf[ws.v:ws.v+ws.m], sc.wbuf[ws.v+ws.m:ws.sum()]
 }
 
 // threadRows is part's share of wRows.

@@ -51,6 +51,7 @@ func (m *Model) headConv(p *plan, c *conv, job headOutJob) {
 	j := &p.headOut
 	*j = job
 	j.im, j.p, j.c = m.engine.Impl(), p, c
+	p.hsc.layWino(c.wino.sizes(p.tiles.total())) // the transformed input stays: every head conv has FPNWidth inputs
 	c.wino.runBlocks(m.engine, p.hsc.wv, p.tiles.total(), &p.hsc, j)
 	*j = headOutJob{} // drop references to the buffers
 }

@@ -65,9 +65,10 @@ type planSizes struct {
 	levels     [NumLevels][4]int
 	pyramid    int // batch x FPNWidth x total
 	tiles      tileGrid
-	wino       winoSizes // Winograd scratch of the backbone and FPN convs
+	wino       int // Winograd scratch of the backbone and FPN convs: the most one conv needs
 	wRows      int
-	hwino      winoSizes // Winograd scratch of the heads, over all levels
+	hwino      int // Winograd scratch of the heads, over all levels
+	hwv        int // the heads' transformed input, the same for every head conv
 	hwRows     int
 }
 
@@ -78,7 +79,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 		grow(&s.col, c.colSize(h, w))
 		if c.wino != nil {
 			ws, rows := c.winogradScratch(h, w)
-			s.wino.grow(ws)
+			grow(&s.wino, ws.sum())
 			grow(&s.wRows, rows)
 		}
 	}
@@ -136,7 +137,9 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	s.tiles = newTileGrid(lh, lw, tile)
 	// The heads' Winograd convs run over all levels' tiles at once.
 	for _, c := range m.headConvs() {
-		s.hwino.grow(c.wino.sizes(s.tiles.total()))
+		ws := c.wino.sizes(s.tiles.total())
+		grow(&s.hwino, ws.sum())
+		s.hwv = ws.v
 	}
 	s.hwRows = winogradRows(tile, s.tiles.th[0], s.tiles.tw[0]) // P3's tiles: the most rows and columns
 	return s
@@ -152,7 +155,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 // those come from the caller.
 func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error) {
 	s := m.planSizes(batch, h, w)
-	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wino.sum(), s.hwino.sum()}
+	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wino, s.hwino}
 	for _, st := range s.stages {
 		big = append(big, shapeSize(st[:]))
 	}
@@ -195,8 +198,8 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 	}
 	// A conv's im2col matrix and its Winograd buffers are never live at once.
 	var sc, hsc []float32
-	a.add(&sc, max(s.col, s.wino.sum()), stepStem, stepFPN)
-	a.add(&hsc, s.hwino.sum(), headIn, stepHeads)
+	a.add(&sc, max(s.col, s.wino), stepStem, stepFPN)
+	a.add(&hsc, s.hwino, headIn, stepHeads)
 	for i := range 3 {
 		tensor(&p.lateral[i], s.levels[i], stepFPN, stepFPN)
 	}
@@ -231,20 +234,12 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 		p.stages[0] = Tensor{Shape: s.stages[0], Data: p.pool.Data}
 	}
 	threads := m.engine.Threads()
-	p.sc = winoScratch(sc, s.wino, s.wRows, threads)
-	p.sc.col = sc[:s.col]
-	p.hsc = winoScratch(hsc, s.hwino, s.hwRows, threads)
+	p.sc = convScratch{col: sc[:s.col], wbuf: sc, wRows: make([]float32, s.wRows*threads), rowsPer: s.wRows}
+	p.hsc = convScratch{wbuf: hsc, wv: hsc[:s.hwv], wRows: make([]float32, s.hwRows*threads), rowsPer: s.hwRows}
 	p.tiles = s.tiles
 	p.upCols = make([]int, s.levels[0][3])
 	p.rowMax = make([]float32, s.stem[3]*threads)
 	return p, nil
-}
-
-// winoScratch lays out Winograd scratch of sizes ws in buf, with rows
-// floats of padded rows per thread.
-func winoScratch(buf []float32, ws winoSizes, rows, threads int) convScratch {
-	return convScratch{wv: buf[:ws.v], wm: buf[ws.v : ws.v+ws.m], wu: buf[ws.v+ws.m : ws.sum()],
-		wRows: make([]float32, rows*threads), rowsPer: rows}
 }
 
 func newTensorShape(s [4]int) Tensor { return newTensor(s[0], s[1], s[2], s[3]) }

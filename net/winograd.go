@@ -255,6 +255,7 @@ func winoOutputRow(im *kernels.Impl, tile int, q []float32, stride, tw int, b fl
 func (c *conv) runWinograd(e *kernels.Engine, src, dst planes, sc *convScratch, accumulate bool) {
 	tile := c.wino.tile
 	th, tw := ceilDiv(src.h, tile), ceilDiv(src.w, tile)
+	sc.layWino(c.wino.sizes(th * tw))
 	j := &sc.wino
 	*j = mapWinoJob{c: c, im: e.Impl(), src: src, dst: dst, sc: sc, th: th, tw: tw}
 	e.ParallelRange(j, src.c)
@@ -272,11 +273,6 @@ type winoSizes struct{ v, m, u int }
 func (wc *winogradConv) sizes(total int) winoSizes {
 	n := winoPositions(wc.tile)
 	return winoSizes{v: n * wc.ic * total, m: n * wc.blockRows() * total, u: wc.weightScratch()}
-}
-
-// grow makes s large enough for t too.
-func (s *winoSizes) grow(t winoSizes) {
-	s.v, s.m, s.u = max(s.v, t.v), max(s.m, t.m), max(s.u, t.u)
 }
 
 func (s winoSizes) sum() int { return s.v + s.m + s.u }
