@@ -18,15 +18,15 @@ type conv struct {
 // transformed weights (laid out in wbuf for each conv's sizes: layWino),
 // and padded rows.
 type convScratch struct {
-	col, wbuf       []float32
-	wv, wm, wu      []float32
-	wRows           []float32 // a slice of rowsPer floats for each thread of the Winograd transform jobs
-	rowsPer         int
-	im2col          im2colJob
-	wino            mapWinoJob
-	weights         winoWeightsJob
-	wa              [36]kernels.PackedA  // a block's transformed weights at each tile position (views of wu)
-	wp              [36]*kernels.PackedA // pointers to wa, as the batched GEMM takes them
+	col, wbuf  []float32
+	wv, wm, wu []float32
+	wRows      []float32 // a slice of rowsPer floats for each thread of the Winograd transform jobs
+	rowsPer    int
+	im2col     im2colJob
+	wino       mapWinoJob
+	weights    winoWeightsJob
+	wa         [36]kernels.PackedA  // a block's transformed weights at each tile position (views of wu)
+	wp         [36]*kernels.PackedA // pointers to wa, as the batched GEMM takes them
 }
 
 // newConvScratch allocates scratch for im2col matrices of col floats,
