@@ -116,63 +116,45 @@ func winoScales(s []float64) []float32 {
 	return out
 }
 
-// winoCol4 is G' applied to one column (or row) x0, x1, x2: the order of
-// operations every tier follows.
-func winoCol4(x0, x1, x2 float32) (y0, y1, y2, y3, y4, y5 float32) {
+// winoCol is G' applied to one column (or row) x0, x1, x2: the first
+// tile+2 values, in the order of operations every tier follows.
+func winoCol(tile int, x0, x1, x2 float32) [6]float32 {
 	p := x0 + x2
+	if tile == 2 {
+		return [6]float32{x0, p + x1, p - x1, x2}
+	}
 	q := x0 + 4*x2
-	return x0, p + x1, p - x1, q + 2*x1, q - 2*x1, x2
-}
-
-// winoCol2 is F(2x2)'s G'.
-func winoCol2(x0, x1, x2 float32) (y0, y1, y2, y3 float32) {
-	p := x0 + x2
-	return x0, p + x1, p - x1, x2
+	return [6]float32{x0, p + x1, p - x1, q + 2*x1, q - 2*x1, x2}
 }
 
 // winoWeights4Generic is the reference F(4x4) transform of one panel: n
 // places of nine tap vectors (raw[j*n:]) into 36 positions (dst[q*stride:]).
 func winoWeights4Generic(raw []float32, n int, dst []float32, stride int) {
-	winoWeights4Places(raw, n, 0, n, dst, stride)
-}
-
-// winoWeights4Places transforms places [i0, i1) of a panel: the reference,
-// and the tail after a tier's whole vectors.
-func winoWeights4Places(raw []float32, n, i0, i1 int, dst []float32, stride int) {
-	s := winoScale4
-	for i := i0; i < i1; i++ {
-		var t [6][3]float32
-		for c := range 3 {
-			t[0][c], t[1][c], t[2][c], t[3][c], t[4][c], t[5][c] = winoCol4(raw[c*n+i], raw[(3+c)*n+i], raw[(6+c)*n+i])
-		}
-		for r := range 6 {
-			var y [6]float32
-			y[0], y[1], y[2], y[3], y[4], y[5] = winoCol4(t[r][0], t[r][1], t[r][2])
-			for c, v := range y {
-				dst[(6*r+c)*stride+i] = v * s[6*r+c]
-			}
-		}
-	}
+	winoWeightsPlaces(4, raw, n, 0, n, dst, stride)
 }
 
 // winoWeights2Generic is the reference F(2x2) transform of one panel.
 func winoWeights2Generic(raw []float32, n int, dst []float32, stride int) {
-	winoWeights2Places(raw, n, 0, n, dst, stride)
+	winoWeightsPlaces(2, raw, n, 0, n, dst, stride)
 }
 
-// winoWeights2Places transforms places [i0, i1) of a panel for F(2x2).
-func winoWeights2Places(raw []float32, n, i0, i1 int, dst []float32, stride int) {
+// winoWeightsPlaces transforms places [i0, i1) of a panel: the reference,
+// and the tail after a tier's whole vectors.
+func winoWeightsPlaces(tile int, raw []float32, n, i0, i1 int, dst []float32, stride int) {
+	k := tile + 2
 	s := winoScale2
+	if tile == 4 {
+		s = winoScale4
+	}
 	for i := i0; i < i1; i++ {
-		var t [4][3]float32
+		var t [3][6]float32 // t[c] = column c of G' g
 		for c := range 3 {
-			t[0][c], t[1][c], t[2][c], t[3][c] = winoCol2(raw[c*n+i], raw[(3+c)*n+i], raw[(6+c)*n+i])
+			t[c] = winoCol(tile, raw[c*n+i], raw[(3+c)*n+i], raw[(6+c)*n+i])
 		}
-		for r := range 4 {
-			var y [4]float32
-			y[0], y[1], y[2], y[3] = winoCol2(t[r][0], t[r][1], t[r][2])
-			for c, v := range y {
-				dst[(4*r+c)*stride+i] = v * s[4*r+c]
+		for r := range k {
+			y := winoCol(tile, t[0][r], t[1][r], t[2][r])
+			for c, v := range y[:k] {
+				dst[(k*r+c)*stride+i] = v * s[k*r+c]
 			}
 		}
 	}
@@ -190,11 +172,7 @@ func winoWeightsBlocks(raw []float32, n int, dst []float32, stride, width, tile 
 		kernel(&raw[0], n, blocks, &dst[0], stride, &scale[0])
 	}
 	if i0 := n / width * width; i0 < n {
-		if tile == 4 {
-			winoWeights4Places(raw, n, i0, n, dst, stride)
-		} else {
-			winoWeights2Places(raw, n, i0, n, dst, stride)
-		}
+		winoWeightsPlaces(tile, raw, n, i0, n, dst, stride)
 	}
 }
 

@@ -33,7 +33,7 @@ func winoWeights2RowsAVX2(raw []float32, n int, dst []float32, stride int) {
 	winoWeightsBlocks(raw, n, dst, stride, 8, 2, winoWeights2AVX2)
 }
 
-// winoWeights4AVX512 is winoWeights4Places on places [0, 16*blocks) of a
+// winoWeights4AVX512 is winoWeightsPlaces(4, ...) on places [0, 16*blocks) of a
 // panel (n places a tap; stride floats from one position to the next),
 // scale winoScale4; winoWeights2AVX512 the same for F(2x2) with
 // winoScale2. The AVX2 kernels take 8 places a vector.

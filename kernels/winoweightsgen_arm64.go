@@ -4,7 +4,7 @@
 // (kernels/winoweights.go) of whole blocks of 4 places of a panel: run
 // `GOARCH=arm64 go generate ./kernels`. Go's assembler has no vector
 // FADD, FSUB or FMUL, so those are WORD encodings. Every 2x and 4x is a
-// doubling and the adds are the reference's (winoCol4, winoCol2), so the
+// doubling and the adds are the reference's (winoCol), so the
 // results are the Go reference's bits.
 
 package main
@@ -39,7 +39,7 @@ const (
 )
 
 // col emits row r of G' x for column c (x0 = g[c], x1 = g[3+c], x2 =
-// g[6+c]) into t, the order of winoCol4 (rows 1..4; rows 0 and 5 are
+// g[6+c]) into t, the order of winoCol (rows 1..4; rows 0 and 5 are
 // taps, used in place).
 func col(e *emitter, r, c, t int) {
 	x0, x1, x2 := c, 3+c, 6+c
@@ -76,7 +76,7 @@ func out(e *emitter, v int) {
 }
 
 // row emits one row of W = t G'^T from a, b, c: six outputs for F(4x4),
-// four for F(2x2), the order of winoCol4 and winoCol2.
+// four for F(2x2), the order of winoCol.
 func row(e *emitter, tile, a, b, c int) {
 	out(e, a)
 	e.w("\t%s", fadd(vP, a, c))
