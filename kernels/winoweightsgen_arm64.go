@@ -27,16 +27,24 @@ func fadd(d, n, m int) string { return vop("FADD", 0x4e20d400, d, n, m) } // d =
 func fsub(d, n, m int) string { return vop("FSUB", 0x4ea0d400, d, n, m) } // d = n - m
 func fmul(d, n, m int) string { return vop("FMUL", 0x6e20dc00, d, n, m) } // d = n * m
 
+// The kernels write one output row of positions (6 for F(4x4), 4 for
+// F(2x2)) at a time over all the panel's places, so that the stores go
+// to a few streams, not to all 36 positions at each place; the row's
+// scales stay in registers.
+//
 // Registers: V0..V8 the nine taps g[3a+b] of the block, V9..V11 a row of
-// t = G' g, V12 scratch, V13 p, V14 q, V15 the output, V16 its scale.
-// R0..R8 the tap pointers, R11 position 0's output, R12 the position
-// stride in bytes, R13 the scales, R14 the current output, R15 the
-// current scale, R10 the blocks left.
+// t = G' g, V12 scratch, V13 p, V14 q, V15 the output, V17.. the row's
+// scales. R0..R8 the tap pointers, R9 one tap in bytes, R10 the blocks
+// left, R11 the current row's position 0, R12 the position stride in
+// bytes, R13 the scales, R14..R17, R19, R20 the row's output pointers.
 const (
 	vA, vB, vC = 9, 10, 11
 	vU, vP, vQ = 12, 13, 14
-	vY, vS     = 15, 16
+	vY         = 15
+	vS0        = 17
 )
+
+var outPtr = []int{14, 15, 16, 17, 19, 20}
 
 // col emits row r of G' x for column c (x0 = g[c], x1 = g[3+c], x2 =
 // g[6+c]) into t, the order of winoCol (rows 1..4; rows 0 and 5 are
@@ -66,65 +74,69 @@ func col(e *emitter, r, c, t int) {
 	}
 }
 
-// out emits the scaled store of v at the current output, then moves on
-// one position.
-func out(e *emitter, v int) {
-	e.w("\tVLD1R.P 4(R15), [V%d.S4]", vS)
-	e.w("\t%s", fmul(vY, v, vS))
-	e.w("\tVST1 [V%d.S4], (R14)", vY)
-	e.w("\tADD R12, R14, R14")
+// out emits the scaled store of v at position c of the row, moving its
+// pointer on one vector.
+func out(e *emitter, c, v int) {
+	e.w("\t%s", fmul(vY, v, vS0+c))
+	e.w("\tVST1.P [V%d.S4], 16(R%d)", vY, outPtr[c])
 }
 
 // row emits one row of W = t G'^T from a, b, c: six outputs for F(4x4),
 // four for F(2x2), the order of winoCol.
 func row(e *emitter, tile, a, b, c int) {
-	out(e, a)
+	out(e, 0, a)
 	e.w("\t%s", fadd(vP, a, c))
 	e.w("\t%s", fadd(vY, vP, b))
-	out(e, vY)
+	out(e, 1, vY)
 	e.w("\t%s", fsub(vY, vP, b))
-	out(e, vY)
+	out(e, 2, vY)
 	if tile == 4 {
 		e.w("\t%s", fadd(vQ, c, c))
 		e.w("\t%s", fadd(vQ, vQ, vQ))
 		e.w("\t%s", fadd(vQ, a, vQ))
 		e.w("\t%s", fadd(vP, b, b))
 		e.w("\t%s", fadd(vY, vQ, vP))
-		out(e, vY)
+		out(e, 3, vY)
 		e.w("\t%s", fsub(vY, vQ, vP))
-		out(e, vY)
+		out(e, 4, vY)
 	}
-	out(e, c)
+	out(e, tile+1, c)
 }
 
 func kernel(e *emitter, tile int) {
 	name := fmt.Sprintf("winoWeights%dNEON", tile)
+	k := tile + 2
 	e.w("// func %s(raw *float32, n, blocks int, dst *float32, stride int, scale *float32)", name)
 	e.w("TEXT ·%s(SB), NOSPLIT, $0-48", name)
-	e.w("\tMOVD raw+0(FP), R0")
 	e.w("\tMOVD n+8(FP), R9")
 	e.w("\tLSL $2, R9, R9 // one tap in bytes")
-	for j := 1; j < 9; j++ {
-		e.w("\tADD R9, R%d, R%d", j-1, j)
-	}
-	e.w("\tMOVD blocks+16(FP), R10")
 	e.w("\tMOVD dst+24(FP), R11")
 	e.w("\tMOVD stride+32(FP), R12")
 	e.w("\tLSL $2, R12, R12")
 	e.w("\tMOVD scale+40(FP), R13")
-	label := fmt.Sprintf("block%d", tile)
-	e.w("%s:", label)
-	for j := range 9 {
-		e.w("\tVLD1.P 16(R%d), [V%d.S4]", j, j)
-	}
-	e.w("\tMOVD R11, R14")
-	e.w("\tMOVD R13, R15")
-	last := tile + 1
-	for r := 0; r <= last; r++ {
+	for r := range k {
+		e.w("\tMOVD raw+0(FP), R0")
+		for j := 1; j < 9; j++ {
+			e.w("\tADD R9, R%d, R%d", j-1, j)
+		}
+		e.w("\tMOVD blocks+16(FP), R10")
+		e.w("\tMOVD R11, R%d", outPtr[0])
+		for c := 1; c < k; c++ {
+			e.w("\tADD R12, R%d, R%d", outPtr[c-1], outPtr[c])
+		}
+		e.w("\tADD R12, R%d, R11 // the next row", outPtr[k-1])
+		for c := range k {
+			e.w("\tVLD1R.P 4(R13), [V%d.S4]", vS0+c)
+		}
+		label := fmt.Sprintf("row%d_%d", tile, r)
+		e.w("%s:", label)
+		for j := range 9 {
+			e.w("\tVLD1.P 16(R%d), [V%d.S4]", j, j)
+		}
 		switch r {
 		case 0:
 			row(e, tile, 0, 1, 2)
-		case last:
+		case k - 1:
 			row(e, tile, 6, 7, 8)
 		default:
 			for c, t := range []int{vA, vB, vC} {
@@ -132,10 +144,9 @@ func kernel(e *emitter, tile int) {
 			}
 			row(e, tile, vA, vB, vC)
 		}
+		e.w("\tSUBS $1, R10, R10")
+		e.w("\tBNE %s", label)
 	}
-	e.w("\tADD $16, R11, R11")
-	e.w("\tSUBS $1, R10, R10")
-	e.w("\tBNE %s", label)
 	e.w("\tRET")
 }
 
