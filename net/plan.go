@@ -26,7 +26,8 @@ type plan struct {
 	stem, pool Tensor
 	stages     [4]Tensor // C2..C5; stages[0] may share pool's memory
 	scratch    [2][]float32
-	sc         convScratch // the backbone's and the FPN's convs
+	sc         convScratch // the backbone's and the FPN's convs, in the current step's buffer (scFor)
+	scBufs     [stepFPN + 1][]float32
 	hsc        convScratch // the heads' Winograd scratch: apart from sc, so the two stages can overlap
 
 	lateral [3]Tensor // the FPN's last_inner at C3..C5 resolution
@@ -61,11 +62,10 @@ type planSizes struct {
 	stages     [4][4]int
 	stage0Own  bool // stage 1's first block has a downsample: its output cannot reuse pool's buffer
 	scratch    [2]int
-	col        int
+	sc         [stepFPN + 1]int // each step's conv scratch: the most one of its convs needs (im2col matrix or Winograd buffers)
 	levels     [NumLevels][4]int
 	pyramid    int // batch x FPNWidth x total
 	tiles      tileGrid
-	wino       int // Winograd scratch of the backbone and FPN convs: the most one conv needs
 	wRows      int
 	hwino      int // Winograd scratch of the heads, over all levels
 	hwv        int // the heads' transformed input, the same for every head conv
@@ -75,11 +75,12 @@ type planSizes struct {
 func (m *Model) planSizes(batch, h, w int) planSizes {
 	var s planSizes
 	grow := func(dst *int, n int) { *dst = max(*dst, n) }
+	step := stepStem
 	colFor := func(c *conv, h, w int) {
-		grow(&s.col, c.colSize(h, w))
+		grow(&s.sc[step], c.colSize(h, w))
 		if c.wino != nil {
 			ws, rows := c.winogradScratch(h, w)
-			grow(&s.wino, ws.sum())
+			grow(&s.sc[step], ws.sum())
 			grow(&s.wRows, rows)
 		}
 	}
@@ -89,6 +90,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	h, w = kernels.PoolSize(h), kernels.PoolSize(w)
 	s.pool = [4]int{batch, m.cfg.StemWidth, h, w}
 	for st, blocks := range m.stages {
+		step = stepStage0 + st
 		for bi, blk := range blocks {
 			if blk.down != nil {
 				colFor(blk.down, h, w)
@@ -109,6 +111,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 		s.stages[st] = [4]int{batch, m.cfg.StageChannels()[st], h, w}
 	}
 	f := m.cfg.FPNWidth
+	step = stepFPN
 	for i := range 3 {
 		sh := s.stages[i+1]
 		colFor(m.inner[i], sh[2], sh[3])
@@ -155,7 +158,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 // those come from the caller.
 func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error) {
 	s := m.planSizes(batch, h, w)
-	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wino, s.hwino}
+	big := append([]int{shapeSize(s.stem[:]), s.scratch[0], s.scratch[1], s.pyramid, s.hwino}, s.sc[:]...)
 	for _, st := range s.stages {
 		big = append(big, shapeSize(st[:]))
 	}
@@ -196,9 +199,12 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 	for i := range p.scratch {
 		a.add(&p.scratch[i], s.scratch[i], stepStage0, stepStage0+3)
 	}
-	// A conv's im2col matrix and its Winograd buffers are never live at once.
-	var sc, hsc []float32
-	a.add(&sc, max(s.col, s.wino), stepStem, stepFPN)
+	// A conv's im2col matrix and its Winograd buffers are never live at
+	// once, and each step's convs have scratch of their own (scFor).
+	for step, n := range s.sc {
+		a.add(&p.scBufs[step], n, step, step)
+	}
+	var hsc []float32
 	a.add(&hsc, s.hwino, headIn, stepHeads)
 	for i := range 3 {
 		tensor(&p.lateral[i], s.levels[i], stepFPN, stepFPN)
@@ -234,7 +240,7 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 		p.stages[0] = Tensor{Shape: s.stages[0], Data: p.pool.Data}
 	}
 	threads := m.engine.Threads()
-	p.sc = convScratch{col: sc[:s.col], wbuf: sc, wRows: make([]float32, s.wRows*threads), rowsPer: s.wRows}
+	p.sc = convScratch{wRows: make([]float32, s.wRows*threads), rowsPer: s.wRows}
 	p.hsc = convScratch{wbuf: hsc, wv: hsc[:s.hwv], wRows: make([]float32, s.hwRows*threads), rowsPer: s.hwRows}
 	p.tiles = s.tiles
 	p.upCols = make([]int, s.levels[0][3])
@@ -243,6 +249,13 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 }
 
 func newTensorShape(s [4]int) Tensor { return newTensor(s[0], s[1], s[2], s[3]) }
+
+// scFor points the backbone's and the FPN's conv scratch at step's
+// buffer and returns it.
+func (p *plan) scFor(step int) *convScratch {
+	p.sc.col, p.sc.wbuf = p.scBufs[step], p.scBufs[step]
+	return &p.sc
+}
 
 // levelPlanes is level l of one image's c x total buffer.
 func (p *plan) levelPlanes(img []float32, l, c int) planes {
