@@ -149,3 +149,63 @@ func winoTolerance(tile int) float64 {
 	}
 	return 1e-5
 }
+
+// A model keeps one copy of each conv weight: ResNet-18-FPN's convs hold
+// (packed, or raw for the Winograd convs, which transform them per run)
+// no more floats than its conv weights plus the panels' padding rows,
+// and its Winograd convs (half the weights) are all raw.
+func TestModelKeepsOneCopyOfConvWeights(t *testing.T) {
+	cfg, _ := ResNetConfig("resnet18", 80)
+	m, err := NewInitializedModel(cfg, 5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	specs, err := cfg.Params()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := 0
+	for _, s := range specs {
+		if len(s.Shape) == 4 {
+			raw += shapeSize(s.Shape)
+		}
+	}
+	held, wino := 0, 0
+	var add func(c *conv)
+	add = func(c *conv) {
+		switch {
+		case c == nil:
+		case c.wino != nil:
+			n := c.wino.w.Panels() * 9 * c.wino.w.PanelSize()
+			held, wino = held+n, wino+n
+		case c.packed != nil:
+			mr := c.packed.Impl().MR
+			held += ceilDiv(c.packed.M, mr) * mr * c.packed.K
+		}
+	}
+	for _, blocks := range m.stages {
+		for _, b := range blocks {
+			for _, c := range b.convs {
+				add(c)
+			}
+			add(b.down)
+		}
+	}
+	for i := range 3 {
+		add(m.inner[i])
+		add(m.layer[i])
+	}
+	add(m.p6)
+	add(m.p7)
+	for _, c := range m.headConvs() {
+		add(c)
+	}
+	if held > raw*101/100 {
+		t.Errorf("convs hold %d floats for %d conv weights", held, raw)
+	}
+	if wino < raw/3 {
+		t.Errorf("Winograd convs hold %d of %d floats: the table no longer covers the heads?", wino, raw)
+	}
+	t.Logf("convs hold %d floats (%d in Winograd convs) for %d conv weights", held, wino, raw)
+}
