@@ -28,11 +28,15 @@ import "fmt"
 //	s  = [1/4, -1/6, -1/6, 1/24, 1/24, 1]
 //
 // F(2x2): G' = [1 0 0; 1 1 1; 1 -1 1; 0 0 1], s = [1, 1/2, 1/2, 1].
+//
+// A conv small enough to keep U at no real cost in memory may be
+// transformed once instead (Pretransform): then it holds U, not raw.
 type WinoWeights struct {
 	impl *Impl
 	M, K int
 	tile int
 	raw  []float32
+	u    []float32 // every panel's U after Pretransform, position stride Panels()*PanelSize()
 }
 
 // NewWinoWeights lays out w (M x K x 3 x 3, torch's order) for impl's
@@ -73,6 +77,34 @@ func (w *WinoWeights) Panels() int { return ceilDiv(w.M, w.impl.MR) }
 // PanelSize is the floats of one panel of one position: K*MR.
 func (w *WinoWeights) PanelSize() int { return w.K * w.impl.MR }
 
+// Pretransform transforms every panel once and keeps U in place of the
+// raw weights: Transform may no longer be called, PretransformedView
+// reads U.
+func (w *WinoWeights) Pretransform() {
+	if w.u != nil {
+		return
+	}
+	p, n := w.Panels(), w.PanelSize()
+	u := make([]float32, w.Positions()*p*n)
+	w.Transform(0, p, u, p*n)
+	w.u, w.raw = u, nil
+}
+
+// Pretransformed reports whether w holds U (Pretransform).
+func (w *WinoWeights) Pretransformed() bool { return w.u != nil }
+
+// Floats is how many floats w holds: raw, or U once pretransformed.
+func (w *WinoWeights) Floats() int { return len(w.raw) + len(w.u) }
+
+// PretransformedView is View of the kept U's panels [p0, p1) at
+// position q (Pretransform first).
+func (w *WinoWeights) PretransformedView(a *PackedA, q, p0, p1 int) {
+	if w.u == nil {
+		panic("kernels: WinoWeights.PretransformedView before Pretransform")
+	}
+	w.View(a, q, p0, p1, w.u[p0*w.PanelSize():], w.Panels()*w.PanelSize())
+}
+
 // Transform writes U's panels [p0, p1) of every position q to
 // dst[q*stride+(P-p0)*PanelSize():] for panel P, the PackedA layout of
 // those panels when stride holds them (View reads them there).
@@ -80,6 +112,9 @@ func (w *WinoWeights) PanelSize() int { return w.K * w.impl.MR }
 func (w *WinoWeights) Transform(p0, p1 int, dst []float32, stride int) {
 	if p0 < 0 || p1 > w.Panels() || p0 > p1 {
 		panic(fmt.Sprintf("kernels: WinoWeights.Transform: panels [%d, %d) of %d", p0, p1, w.Panels()))
+	}
+	if w.u != nil {
+		panic("kernels: WinoWeights.Transform after Pretransform: the raw weights are gone")
 	}
 	n := w.PanelSize()
 	if p0 == p1 || n == 0 {

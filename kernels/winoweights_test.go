@@ -159,6 +159,37 @@ func TestWinoWeightsViewGEMM(t *testing.T) {
 	}
 }
 
+// TestWinoWeightsPretransform: the kept U's views are the run-time
+// transform's, bit for bit, for any panel range; the raw weights go.
+func TestWinoWeightsPretransform(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 1))
+	const m, k = 20, 7
+	w := randSlice(rng, m*k*9)
+	for _, tile := range []int{2, 4} {
+		for _, im := range Tiers() {
+			want := winoWeightsAll(NewWinoWeights(im, tile, w, m, k))
+			ww := NewWinoWeights(im, tile, w, m, k)
+			ww.Pretransform()
+			if !ww.Pretransformed() || ww.Floats() != ww.Positions()*ww.Panels()*ww.PanelSize() {
+				t.Fatalf("%s F(%d): pretransformed %v, holding %d floats", im.Name, tile, ww.Pretransformed(), ww.Floats())
+			}
+			p0, p1 := 1, ww.Panels()
+			for q := range ww.Positions() {
+				var a PackedA
+				ww.PretransformedView(&a, q, p0, p1)
+				mr := im.MR
+				for i := p0 * mr; i < m; i++ {
+					for j := range k {
+						if got := a.data[((i/mr-p0)*k+j)*mr+i%mr]; got != want[q][i*k+j] {
+							t.Fatalf("%s F(%d) position %d U[%d][%d]: %g, run-time transform %g", im.Name, tile, q, i, j, got, want[q][i*k+j])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestWinoWeightsBadShapes(t *testing.T) {
 	w := NewWinoWeights(generic, 4, make([]float32, 8*3*9), 8, 3)
 	for name, f := range map[string]func(){
@@ -167,6 +198,12 @@ func TestWinoWeightsBadShapes(t *testing.T) {
 		"panel range": func() { w.Transform(1, 3, make([]float32, 36*12), 12) },
 		"stride":      func() { w.Transform(0, 2, make([]float32, 36*24), 23) },
 		"short dst":   func() { w.Transform(0, 2, make([]float32, 35*24+23), 24) },
+		"transform after pretransform": func() {
+			p := NewWinoWeights(generic, 2, make([]float32, 9), 1, 1)
+			p.Pretransform()
+			p.Transform(0, 1, make([]float32, 16*4), 4)
+		},
+		"view before pretransform": func() { w.PretransformedView(&PackedA{}, 0, 0, 1) },
 	} {
 		expectOwnPanic(t, name, f)
 	}

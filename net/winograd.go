@@ -40,10 +40,22 @@ func winogradFits(k, stride, pad int) bool { return k == 3 && stride == 1 && pad
 func winoPositions(tile int) int { return (tile + 2) * (tile + 2) }
 
 // newWinogradConv lays out oc x ic x 3 x 3 weights for impl's F(tile x
-// tile, 3x3) transform at run time.
+// tile, 3x3) transform at run time, or transforms them once if U is
+// small (winoKeepTransformed).
 func newWinogradConv(impl *kernels.Impl, weights []float32, oc, ic, tile int) *winogradConv {
-	return &winogradConv{oc: oc, ic: ic, tile: tile, w: kernels.NewWinoWeights(impl, tile, weights, oc, ic)}
+	w := kernels.NewWinoWeights(impl, tile, weights, oc, ic)
+	if w.Positions()*w.Panels()*w.PanelSize() <= winoKeepTransformed {
+		w.Pretransform()
+	}
+	return &winogradConv{oc: oc, ic: ic, tile: tile, w: w}
 }
+
+// winoKeepTransformed is the most floats of U a conv keeps transformed
+// (1 MB): such a conv's weights stay in cache from frame to frame, so
+// transforming them each run would cost time and save little memory
+// (the default model's convs, 64 channels wide, and ResNet's layer1). A
+// variable: tests transform every conv at run time with 0.
+var winoKeepTransformed = 1 << 18
 
 // winoBlockRows bounds the output channels of one block of runBlocks: a
 // block's transformed weights (positions x rows x ic) and products
@@ -64,8 +76,12 @@ func (wc *winogradConv) blockPanels() int {
 // blockRows is the most output channels of one block.
 func (wc *winogradConv) blockRows() int { return wc.blockPanels() * wc.w.Impl().MR }
 
-// weightScratch is the floats one block's transformed weights take.
+// weightScratch is the floats one block's transformed weights take (none
+// when they are kept transformed).
 func (wc *winogradConv) weightScratch() int {
+	if wc.w.Pretransformed() {
+		return 0
+	}
 	return wc.w.Positions() * wc.blockPanels() * wc.w.PanelSize()
 }
 
@@ -101,10 +117,18 @@ func (wc *winogradConv) runBlocks(e *kernels.Engine, v []float32, total int, sc 
 	stride := per * w.PanelSize()
 	for p0 := 0; p0 < panels; p0 += per {
 		p1 := min(p0+per, panels)
-		sc.weights = winoWeightsJob{w: w, p0: p0, dst: sc.wu, stride: stride}
-		e.ParallelRange(&sc.weights, p1-p0)
+		if w.Pretransformed() {
+			for q := range npos {
+				w.PretransformedView(&sc.wa[q], q, p0, p1)
+			}
+		} else {
+			sc.weights = winoWeightsJob{w: w, p0: p0, dst: sc.wu, stride: stride}
+			e.ParallelRange(&sc.weights, p1-p0)
+			for q := range npos {
+				w.View(&sc.wa[q], q, p0, p1, sc.wu, stride)
+			}
+		}
 		for q := range npos {
-			w.View(&sc.wa[q], q, p0, p1, sc.wu, stride)
 			sc.wp[q] = &sc.wa[q]
 		}
 		rows := min(p1*mr, wc.oc) - p0*mr
