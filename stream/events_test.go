@@ -14,6 +14,7 @@ import (
 	"github.com/retina-edge/retina/camera"
 
 	"github.com/retina-edge/retina/events"
+	"github.com/retina-edge/retina/net/boxes"
 	"github.com/retina-edge/retina/net/detect"
 )
 
@@ -268,5 +269,81 @@ func TestNoSaverNoSnapshotClaimed(t *testing.T) {
 	}
 	if eng.tracks == 0 || claimed != 0 {
 		t.Fatalf("%d tracks, %d events claiming a snapshot nobody kept", eng.tracks, claimed)
+	}
+}
+
+// downWhileInFlight delivers n frames and goes down at the next Read,
+// closing down.
+type downWhileInFlight struct {
+	camera.Source
+	n    int
+	up   atomic.Bool
+	down chan struct{}
+}
+
+func (d *downWhileInFlight) Read(ctx context.Context) (*camera.Frame, error) {
+	if d.n == 0 {
+		d.up.Store(false)
+		close(d.down)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	d.n--
+	d.up.Store(true)
+	return d.Source.Read(ctx)
+}
+
+func (d *downWhileInFlight) Status() camera.Status { return camera.Status{Up: d.up.Load()} }
+
+// heldNetwork holds its call number hold until release is closed.
+type heldNetwork struct {
+	detect.Network
+	calls, hold int
+	release     chan struct{}
+}
+
+func (h *heldNetwork) Heads(height, width int, input []float32) ([]boxes.Level, error) {
+	if h.calls++; h.calls == h.hold {
+		<-h.release
+	}
+	return h.Network.Heads(height, width, input)
+}
+
+// When the camera goes down while its last frame is still in a stage, the
+// tracks end after that frame is published, not before it (which would
+// make the frame's objects new sightings after their end).
+func TestCameraDownEndsTracksAfterFramesInFlight(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	src := &downWhileInFlight{Source: openPattern(t, "160x120", 0), n: 3, down: make(chan struct{})}
+	network := &heldNetwork{Network: networkOf(t, loadModel(t, 2)), hold: 3, release: make(chan struct{})}
+	framesSeen, frameless := 0, 0
+	sink := &countSink{t: t, each: func(r *Result) {
+		if !r.Frameless {
+			framesSeen++
+			return
+		}
+		frameless++
+		if framesSeen != 3 {
+			t.Errorf("tracks ended after %d of the 3 frames the camera delivered", framesSeen)
+		}
+		cancel()
+	}}
+	p, err := NewNetwork(src, network, []Sink{sink}, Options{Detect: testOptions(), Events: &indexEngine{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		// Frame 3 stays in the network stage through a few health polls
+		// of a camera that is down.
+		<-src.down
+		time.Sleep(3 * healthPoll)
+		close(network.release)
+	}()
+	if err := p.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if framesSeen != 3 || frameless != 1 {
+		t.Fatalf("%d frames, %d frameless results, want 3 and 1", framesSeen, frameless)
 	}
 }

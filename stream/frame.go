@@ -2,6 +2,7 @@ package stream
 
 import (
 	"image"
+	"sync/atomic"
 	"time"
 
 	"github.com/retina-edge/retina/net"
@@ -25,6 +26,7 @@ type frame struct {
 	hb   *net.HeadBuffers   // heads -> postprocess
 	outs []net.HeadOutput   // the head outputs in hb
 	dets []detect.Detection // network+postprocess -> publish (one-stage networks)
+	read bool               // holds a picture the source delivered (counted in buffers.read)
 }
 
 // Every stage boundary has two buffers, so a stage fills one while the next
@@ -44,6 +46,11 @@ type buffers struct {
 	pyrs   chan *net.Pyramid
 	heads  chan *net.HeadBuffers
 	levels []boxes.Level // the publishing stage's view of a frame's head outputs
+
+	// read counts the frames the source delivered that have not yet come
+	// back to the pool: while one is in a stage, the camera going down
+	// must not end the tracks before that frame is published.
+	read atomic.Int32
 }
 
 func newBuffers(split bool) *buffers {
@@ -67,6 +74,10 @@ func newBuffers(split bool) *buffers {
 
 // release gives back every buffer f holds, and f itself.
 func (b *buffers) release(f *frame) {
+	if f.read {
+		b.read.Add(-1)
+		f.read = false
+	}
 	if f.in != nil {
 		b.inputs <- f.in
 		f.in = nil

@@ -35,6 +35,8 @@ func (p *Pipeline) capture(ctx context.Context, b *buffers, out chan<- *frame) e
 			b.release(f)
 			return err
 		}
+		f.read = true
+		b.read.Add(1)
 		start := time.Now()
 		f.seq, f.time = cf.Seq, cf.Time
 		f.img, err = p.decode(&jpegs, f, cf)

@@ -16,7 +16,9 @@ const healthPoll = 250 * time.Millisecond
 // publishAll is the last stage, on Run's goroutine: the postprocess of a
 // split model's head outputs, the statistics, OnFrame and the sinks. With
 // an events engine and a source that reports its health, it also ends every
-// tracked object when the camera goes down (see Result.Frameless).
+// tracked object when the camera goes down (see Result.Frameless), once
+// every frame it delivered before has been published: ending the tracks
+// first would make the last frames' objects new sightings after their end.
 func (p *Pipeline) publishAll(ctx context.Context, cancel context.CancelFunc, b *buffers, in <-chan *frame) {
 	var poll <-chan time.Time
 	if p.opts.Events != nil && p.health != nil {
@@ -39,7 +41,7 @@ func (p *Pipeline) publishAll(ctx context.Context, cancel context.CancelFunc, b 
 			}
 			b.release(f)
 		case <-poll:
-			if !tracking || ctx.Err() != nil || p.health.Status().Up {
+			if !tracking || ctx.Err() != nil || p.health.Status().Up || b.read.Load() > 0 {
 				continue
 			}
 			tracking = false
