@@ -176,8 +176,7 @@ func TestModelKeepsOneCopyOfConvWeights(t *testing.T) {
 		}
 	}
 	held, wino := 0, 0
-	var add func(c *conv)
-	add = func(c *conv) {
+	add := func(c *conv) {
 		switch {
 		case c == nil:
 		case c.wino != nil:
@@ -188,6 +187,7 @@ func TestModelKeepsOneCopyOfConvWeights(t *testing.T) {
 			held += ceilDiv(c.packed.M, mr) * mr * c.packed.K
 		}
 	}
+	add(m.stem)
 	for _, blocks := range m.stages {
 		for _, b := range blocks {
 			for _, c := range b.convs {
