@@ -14,21 +14,35 @@ type conv struct {
 }
 
 // convScratch is the per-image scratch every conv shares: the im2col
-// matrix, or Winograd's transformed input, products and padded rows.
+// matrix, or Winograd's transformed input, one block's products and
+// transformed weights (laid out in wbuf for each conv's sizes: layWino),
+// and padded rows.
 type convScratch struct {
-	col, wv, wm []float32
-	wRows       []float32 // a slice of rowsPer floats for each thread of the Winograd transform jobs
-	rowsPer     int
-	im2col      im2colJob
-	wino        mapWinoJob
+	col, wbuf  []float32
+	wv, wm, wu []float32
+	wRows      []float32 // a slice of rowsPer floats for each thread of the Winograd transform jobs
+	rowsPer    int
+	im2col     im2colJob
+	wino       mapWinoJob
+	weights    winoWeightsJob
+	wa         [36]kernels.PackedA  // a block's transformed weights at each tile position (views of wu)
+	wp         [36]*kernels.PackedA // pointers to wa, as the batched GEMM takes them
 }
 
 // newConvScratch allocates scratch for im2col matrices of col floats,
-// Winograd buffers of wv and wm floats and rows floats of padded rows per
-// thread (a forward pass's plan lays its scratch out in its arena instead).
-func newConvScratch(col, wv, wm, rows, threads int) convScratch {
-	return convScratch{col: make([]float32, col), wv: make([]float32, wv), wm: make([]float32, wm),
-		wRows: make([]float32, rows*threads), rowsPer: rows}
+// Winograd buffers of ws and rows floats of padded rows per thread (a
+// forward pass's plan lays its scratch out in its arena instead).
+func newConvScratch(col int, ws winoSizes, rows, threads int) convScratch {
+	sc := convScratch{col: make([]float32, col), wbuf: make([]float32, ws.sum()), wRows: make([]float32, rows*threads), rowsPer: rows}
+	sc.layWino(ws)
+	return sc
+}
+
+// layWino lays out one Winograd conv's buffers in wbuf, one after
+// another: the transformed input at the front, so that a layout of the
+// same input size keeps it in place.
+func (sc *convScratch) layWino(ws winoSizes) {
+	sc.wv, sc.wm, sc.wu = sc.wbuf[:ws.v], sc.wbuf[ws.v:ws.v+ws.m], sc.wbuf[ws.v+ws.m:ws.sum()]
 }
 
 // threadRows is part's share of wRows.

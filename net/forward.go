@@ -38,7 +38,7 @@ func (m *Model) backbone(p *plan, x Tensor) {
 
 // stemConv is the stem's conv (its batch norm and ReLU fused).
 func (m *Model) stemConv(p *plan, x Tensor) {
-	m.stem.run(m.engine, x, p.stem, &p.sc, false)
+	m.stem.run(m.engine, x, p.stem, p.scFor(stepStem), false)
 	m.observeTensor(m.stem.Name, p.stem)
 }
 
@@ -54,6 +54,7 @@ func (m *Model) blocks(p *plan) {
 	e := m.engine
 	in := p.pool
 	for s, blocks := range m.stages {
+		p.scFor(stepStage0 + s)
 		for i, blk := range blocks {
 			out := in
 			if blk.down != nil {
@@ -94,7 +95,7 @@ func (m *Model) residual(p *plan, blk *block, in, out Tensor) {
 func (m *Model) fpn(p *plan) {
 	e := m.engine
 	f := m.cfg.FPNWidth
-	m.inner[2].run(e, p.stages[3], p.lateral[2], &p.sc, false)
+	m.inner[2].run(e, p.stages[3], p.lateral[2], p.scFor(stepFPN), false)
 	m.observeTensor(m.inner[2].Name, p.lateral[2])
 	for i := 1; i >= 0; i-- {
 		if m.observe != nil {

@@ -26,7 +26,8 @@ type plan struct {
 	stem, pool Tensor
 	stages     [4]Tensor // C2..C5; stages[0] may share pool's memory
 	scratch    [2][]float32
-	sc         convScratch // the backbone's and the FPN's convs
+	sc         convScratch // the backbone's and the FPN's convs, in the current step's buffer (scFor)
+	scBufs     [stepFPN + 1][]float32
 	hsc        convScratch // the heads' Winograd scratch: apart from sc, so the two stages can overlap
 
 	lateral [3]Tensor // the FPN's last_inner at C3..C5 resolution
@@ -61,25 +62,25 @@ type planSizes struct {
 	stages     [4][4]int
 	stage0Own  bool // stage 1's first block has a downsample: its output cannot reuse pool's buffer
 	scratch    [2]int
-	col        int
+	sc         [stepFPN + 1]int // each step's conv scratch: the most one of its convs needs (im2col matrix or Winograd buffers)
 	levels     [NumLevels][4]int
 	pyramid    int // batch x FPNWidth x total
 	tiles      tileGrid
-	wv, wm     int // Winograd scratch of the backbone and FPN convs
 	wRows      int
-	hwv, hwm   int // Winograd scratch of the heads, over all levels
+	hwino      int // Winograd scratch of the heads, over all levels
+	hwv        int // the heads' transformed input, the same for every head conv
 	hwRows     int
 }
 
 func (m *Model) planSizes(batch, h, w int) planSizes {
 	var s planSizes
 	grow := func(dst *int, n int) { *dst = max(*dst, n) }
+	step := stepStem
 	colFor := func(c *conv, h, w int) {
-		grow(&s.col, c.colSize(h, w))
+		grow(&s.sc[step], c.colSize(h, w))
 		if c.wino != nil {
-			v, mm, rows := winogradScratch(c.wino.tile, c.InC, c.OutC, h, w)
-			grow(&s.wv, v)
-			grow(&s.wm, mm)
+			ws, rows := c.winogradScratch(h, w)
+			grow(&s.sc[step], ws.sum())
 			grow(&s.wRows, rows)
 		}
 	}
@@ -89,6 +90,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	h, w = kernels.PoolSize(h), kernels.PoolSize(w)
 	s.pool = [4]int{batch, m.cfg.StemWidth, h, w}
 	for st, blocks := range m.stages {
+		step = stepStage0 + st
 		for bi, blk := range blocks {
 			if blk.down != nil {
 				colFor(blk.down, h, w)
@@ -109,6 +111,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 		s.stages[st] = [4]int{batch, m.cfg.StageChannels()[st], h, w}
 	}
 	f := m.cfg.FPNWidth
+	step = stepFPN
 	for i := range 3 {
 		sh := s.stages[i+1]
 		colFor(m.inner[i], sh[2], sh[3])
@@ -129,7 +132,6 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 		total += l[2] * l[3]
 	}
 	s.pyramid = batch * f * total
-	a := m.cfg.AnchorsPerCell()
 	var lh, lw [NumLevels]int
 	for l, sh := range s.levels {
 		lh[l], lw[l] = sh[2], sh[3]
@@ -137,16 +139,11 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 	tile := m.clsOut.wino.tile
 	s.tiles = newTileGrid(lh, lw, tile)
 	// The heads' Winograd convs run over all levels' tiles at once.
-	n := winoPositions(tile)
-	s.hwv = n * f * s.tiles.total()
-	// Wider convs run their products in chunks of tile rows within a
-	// tower conv's products (see headConv), at least one row of P3 tiles.
-	widest := max(2*f, a*m.cfg.NumClasses, a*4)
-	budget := headProductsBudget
-	if budget == 0 {
-		budget = n * f * s.tiles.total()
+	for _, c := range m.headConvs() {
+		ws := c.wino.sizes(s.tiles.total())
+		grow(&s.hwino, ws.sum())
+		s.hwv = ws.v
 	}
-	s.hwm = max(min(budget, n*widest*s.tiles.total()), n*widest*s.tiles.tw[0])
 	s.hwRows = winogradRows(tile, s.tiles.th[0], s.tiles.tw[0]) // P3's tiles: the most rows and columns
 	return s
 }
@@ -161,7 +158,7 @@ func (m *Model) planSizes(batch, h, w int) planSizes {
 // those come from the caller.
 func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error) {
 	s := m.planSizes(batch, h, w)
-	big := []int{shapeSize(s.stem[:]), s.col, s.scratch[0], s.scratch[1], s.pyramid, s.wv + s.wm, s.hwv + s.hwm}
+	big := append([]int{shapeSize(s.stem[:]), s.scratch[0], s.scratch[1], s.pyramid, s.hwino}, s.sc[:]...)
 	for _, st := range s.stages {
 		big = append(big, shapeSize(st[:]))
 	}
@@ -202,10 +199,13 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 	for i := range p.scratch {
 		a.add(&p.scratch[i], s.scratch[i], stepStage0, stepStage0+3)
 	}
-	// A conv's im2col matrix and its Winograd buffers are never live at once.
-	var sc, hsc []float32
-	a.add(&sc, max(s.col, s.wv+s.wm), stepStem, stepFPN)
-	a.add(&hsc, s.hwv+s.hwm, headIn, stepHeads)
+	// A conv's im2col matrix and its Winograd buffers are never live at
+	// once, and each step's convs have scratch of their own (scFor).
+	for step, n := range s.sc {
+		a.add(&p.scBufs[step], n, step, step)
+	}
+	var hsc []float32
+	a.add(&hsc, s.hwino, headIn, stepHeads)
 	for i := range 3 {
 		tensor(&p.lateral[i], s.levels[i], stepFPN, stepFPN)
 	}
@@ -240,10 +240,8 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 		p.stages[0] = Tensor{Shape: s.stages[0], Data: p.pool.Data}
 	}
 	threads := m.engine.Threads()
-	p.sc = convScratch{col: sc[:s.col], wv: sc[:s.wv], wm: sc[s.wv : s.wv+s.wm],
-		wRows: make([]float32, s.wRows*threads), rowsPer: s.wRows}
-	p.hsc = convScratch{wv: hsc[:s.hwv], wm: hsc[s.hwv:],
-		wRows: make([]float32, s.hwRows*threads), rowsPer: s.hwRows}
+	p.sc = convScratch{wRows: make([]float32, s.wRows*threads), rowsPer: s.wRows}
+	p.hsc = convScratch{wbuf: hsc, wv: hsc[:s.hwv], wRows: make([]float32, s.hwRows*threads), rowsPer: s.hwRows}
 	p.tiles = s.tiles
 	p.upCols = make([]int, s.levels[0][3])
 	p.rowMax = make([]float32, s.stem[3]*threads)
@@ -251,6 +249,13 @@ func (m *Model) newPlan(batch, h, w int, staged, shareHeads bool) (*plan, error)
 }
 
 func newTensorShape(s [4]int) Tensor { return newTensor(s[0], s[1], s[2], s[3]) }
+
+// scFor points the backbone's and the FPN's conv scratch at step's
+// buffer and returns it.
+func (p *plan) scFor(step int) *convScratch {
+	p.sc.col, p.sc.wbuf = p.scBufs[step], p.scBufs[step]
+	return &p.sc
+}
 
 // levelPlanes is level l of one image's c x total buffer.
 func (p *plan) levelPlanes(img []float32, l, c int) planes {

@@ -19,19 +19,22 @@ func planConfigs() map[string]Config {
 }
 
 // Forward gives the same outputs bit for bit on 1 to 5 threads, with every
-// im2col conv in one band or in bands of one output row and every head
-// conv's products in one chunk or in chunks of one tile row, on the first call
+// im2col conv in one band or in bands of one output row and every Winograd
+// conv in one block of output channels with its weights transformed once
+// or in blocks of one panel transformed at run time, on the first call
 // and on a second (the arena's shared buffers hold the first call's data).
 // Sums never depend on the split: threads and bands divide the outputs,
 // never a sum.
 func TestForwardSameForThreadsAndBands(t *testing.T) {
-	defer func(b, hb int) { colBudget, headProductsBudget = b, hb }(colBudget, headProductsBudget)
+	defer func(b, rows, keep int) {
+		colBudget, winoBlockRows, winoKeepTransformed = b, rows, keep
+	}(colBudget, winoBlockRows, winoKeepTransformed)
 	const h, w = 72, 100
 	in := randomInput(3 * h * w)
 	for name, cfg := range planConfigs() {
 		var want [][2][]float32
 		for _, budget := range []int{1 << 30, 1} {
-			colBudget, headProductsBudget = budget, budget
+			colBudget, winoBlockRows, winoKeepTransformed = budget, budget, budget
 			for threads := 1; threads <= 5; threads++ {
 				m, err := NewInitializedModel(cfg, 11, threads)
 				if err != nil {

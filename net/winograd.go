@@ -17,14 +17,20 @@ import "github.com/retina-edge/retina/kernels"
 //	A^T = [1 1 1 0; 0 1 -1 -1]
 //
 // F(4x4) (points 0, 1, -1, 2, -2, infinity; B^T and A^T are in
-// kernels/winograd4.go, all the fractions are here in G):
+// kernels/winograd4.go, all the fractions are in G, which
+// kernels.WinoWeights applies):
 //
 //	G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6;
 //	     1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
+//
+// The weights stay in their raw form (kernels.WinoWeights: 9 values per
+// weight, not n*n); each run transforms them into the plan's scratch one
+// block of output channels at a time, just before the block's GEMMs
+// (runBlocks).
 type winogradConv struct {
 	oc, ic int
-	tile   int                // output tile side: 2 or 4
-	u      []*kernels.PackedA // G g G^T at each of the n*n tile positions, oc x ic
+	tile   int // output tile side: 2 or 4
+	w      *kernels.WinoWeights
 }
 
 // winogradFits reports a conv this file computes: 3x3, stride 1, pad 1.
@@ -33,44 +39,121 @@ func winogradFits(k, stride, pad int) bool { return k == 3 && stride == 1 && pad
 // winoPositions is the number of GEMMs of an F(tile x tile, 3x3) conv.
 func winoPositions(tile int) int { return (tile + 2) * (tile + 2) }
 
-// winoG is G applied to one column (or row) g0, g1, g2 of a 3x3 kernel:
-// the first tile+2 values.
-func winoG(tile int, g0, g1, g2 float64) [6]float64 {
-	if tile == 2 {
-		return [6]float64{g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2}
+// newWinogradConv lays out oc x ic x 3 x 3 weights for impl's F(tile x
+// tile, 3x3) transform at run time, or transforms them once if U is
+// small (winoKeepTransformed).
+func newWinogradConv(impl *kernels.Impl, weights []float32, oc, ic, tile int) *winogradConv {
+	w := kernels.NewWinoWeights(impl, tile, weights, oc, ic)
+	if w.Positions()*w.Panels()*w.PanelSize() <= winoKeepTransformed {
+		w.Pretransform()
 	}
-	return [6]float64{g0 / 4, -(g0 + g1 + g2) / 6, -(g0 - g1 + g2) / 6,
-		(g0 + 2*g1 + 4*g2) / 24, (g0 - 2*g1 + 4*g2) / 24, g2}
+	return &winogradConv{oc: oc, ic: ic, tile: tile, w: w}
 }
 
-// newWinogradConv transforms oc x ic x 3 x 3 weights for F(tile x tile,
-// 3x3) (in float64, rounded once) and packs them for impl, one row of
-// positions at a time, so that the unpacked transform needs only n
-// matrices of scratch, not n*n.
-func newWinogradConv(impl *kernels.Impl, weights []float32, oc, ic, tile int) *winogradConv {
-	n := tile + 2
-	w := &winogradConv{oc: oc, ic: ic, tile: tile, u: make([]*kernels.PackedA, n*n)}
-	u := make([]float32, n*oc*ic) // position (r, col)'s matrix at u[col*oc*ic:]
-	for r := range n {
-		for o := range oc {
-			for i := range ic {
-				g := weights[(o*ic+i)*9 : (o*ic+i)*9+9]
-				// Row r of t = G g (n x 3), then of t G^T (n x n).
-				var t [3]float64
-				for col := range 3 {
-					t[col] = winoG(tile, float64(g[col]), float64(g[3+col]), float64(g[6+col]))[r]
-				}
-				row := winoG(tile, t[0], t[1], t[2])
-				for col := range n {
-					u[col*oc*ic+o*ic+i] = float32(row[col])
-				}
+// winoKeepTransformed is the most floats of U a conv keeps transformed
+// (1 MB): such a conv's weights stay in cache from frame to frame, so
+// transforming them each run would cost time and save little memory
+// (the default model's convs, 64 channels wide, and ResNet's layer1). A
+// variable: tests transform every conv at run time with 0.
+var winoKeepTransformed = 1 << 18
+
+// winoBlockRows bounds the output channels of one block of runBlocks: a
+// block's transformed weights (positions x rows x ic) and products
+// (positions x rows x tile columns) are the scratch a Winograd conv needs
+// beyond its transformed input. 128 rows: a tower conv in two blocks
+// (its B matrices packed twice), a 720-channel class conv in six, each
+// GEMM still several MC blocks of the micro-kernel's rows. A variable:
+// tests run blocks of one panel.
+var winoBlockRows = 128
+
+// blockPanels is how many panels of MR rows one block holds: the conv's
+// panels split as evenly as winoBlockRows allows.
+func (wc *winogradConv) blockPanels() int {
+	panels := wc.w.Panels()
+	return ceilDiv(panels, min(panels, max(1, ceilDiv(wc.oc, winoBlockRows))))
+}
+
+// blockRows is the most output channels of one block.
+func (wc *winogradConv) blockRows() int { return wc.blockPanels() * wc.w.Impl().MR }
+
+// weightScratch is the floats one block's transformed weights take (none
+// when they are kept transformed).
+func (wc *winogradConv) weightScratch() int {
+	if wc.w.Pretransformed() {
+		return 0
+	}
+	return wc.w.Positions() * wc.blockPanels() * wc.w.PanelSize()
+}
+
+// winoOutput is a Winograd conv's output transform of one block of output
+// channels [o0, o0+n) (setBlock), run over threads by channel in [0, n).
+type winoOutput interface {
+	kernels.RangeJob
+	setBlock(o0, n int)
+}
+
+// winoWeightsJob transforms the panels [p0+lo, p0+hi) of a block starting
+// at panel p0 into dst (one block's scratch), split over threads.
+type winoWeightsJob struct {
+	w      *kernels.WinoWeights
+	p0     int
+	dst    []float32
+	stride int
+}
+
+func (j *winoWeightsJob) RunRange(_, lo, hi int) {
+	j.w.Transform(j.p0+lo, j.p0+hi, j.dst[lo*j.w.PanelSize():], j.stride)
+}
+
+// runBlocks runs wc's products and out's output transform on the
+// transformed input v (position p's ic x total matrix at v[p*ic*total:])
+// one block of output channels at a time: the block's weights into sc.wu,
+// its GEMMs over all total columns into sc.wm (position p's rows x total
+// matrix at wm[p*rows*total:]), then its output transform. Every product
+// is the full GEMM's, whatever the blocks: outputs do not depend on them.
+func (wc *winogradConv) runBlocks(e *kernels.Engine, v []float32, total int, sc *convScratch, out winoOutput) {
+	w := wc.w
+	per, panels, npos, mr := wc.blockPanels(), w.Panels(), w.Positions(), w.Impl().MR
+	stride := per * w.PanelSize()
+	for p0 := 0; p0 < panels; p0 += per {
+		p1 := min(p0+per, panels)
+		if w.Pretransformed() {
+			for q := range npos {
+				w.PretransformedView(&sc.wa[q], q, p0, p1)
+			}
+		} else {
+			sc.weights = winoWeightsJob{w: w, p0: p0, dst: sc.wu, stride: stride}
+			e.ParallelRange(&sc.weights, p1-p0)
+			for q := range npos {
+				w.View(&sc.wa[q], q, p0, p1, sc.wu, stride)
 			}
 		}
-		for col := range n {
-			w.u[r*n+col] = kernels.PackA(impl, false, oc, ic, u[col*oc*ic:(col+1)*oc*ic], ic)
+		for q := range npos {
+			sc.wp[q] = &sc.wa[q]
 		}
+		rows := min(p1*mr, wc.oc) - p0*mr
+		e.SgemmPackedBatch(sc.wp[:npos], total, v, wc.ic*total, total, sc.wm, rows*total, total)
+		out.setBlock(p0*mr, rows)
+		e.ParallelRange(out, rows)
 	}
-	return w
+	sc.weights = winoWeightsJob{}
+	for q := range sc.wa[:npos] {
+		sc.wa[q], sc.wp[q] = kernels.PackedA{}, nil // drop references to the scratch
+	}
+}
+
+// blockPlanes is p's planes [c0, c0+n).
+func blockPlanes(p planes, c0, n int) planes {
+	p.data, p.c = p.data[c0*p.stride:], n
+	return p
+}
+
+// blockBias is the bias of output channels [o0, o0+n), nil without one.
+func blockBias(bias []float32, o0, n int) []float32 {
+	if bias == nil {
+		return nil
+	}
+	return bias[o0 : o0+n]
 }
 
 // tileGrid places the tile x tile output tiles of every level side by
@@ -191,30 +274,37 @@ func winoOutputRow(im *kernels.Impl, tile int, q []float32, stride, tw int, b fl
 	im.Winograd4OutputRow(q, stride, tw, b, relu, accumulate, dst, ld)
 }
 
-// products runs the GEMMs: m[p] = U[p] * v[p] over total tile columns.
-func (wc *winogradConv) products(e *kernels.Engine, v, m []float32, total int) {
-	e.SgemmPackedBatch(wc.u, total, v, wc.ic*total, total, m, wc.oc*total, total)
-}
-
 // runWinograd computes c on one image's h x w map: src in, dst out (with
 // accumulate, dst's values are added before the bias and ReLU).
 func (c *conv) runWinograd(e *kernels.Engine, src, dst planes, sc *convScratch, accumulate bool) {
 	tile := c.wino.tile
 	th, tw := ceilDiv(src.h, tile), ceilDiv(src.w, tile)
+	sc.layWino(c.wino.sizes(th * tw))
 	j := &sc.wino
 	*j = mapWinoJob{c: c, im: e.Impl(), src: src, dst: dst, sc: sc, th: th, tw: tw}
 	e.ParallelRange(j, src.c)
-	c.wino.products(e, sc.wv, sc.wm, th*tw)
 	j.output, j.accumulate = true, accumulate
-	e.ParallelRange(j, dst.c)
+	c.wino.runBlocks(e, sc.wv, th*tw, sc, j)
 	*j = mapWinoJob{} // drop references to the maps
 }
 
-// winogradScratch is what runWinograd needs for an ic x h x w input and
-// oc outputs with tile x tile output tiles: transformed input, products
-// and padded rows.
-func winogradScratch(tile, ic, oc, h, w int) (v, m, rows int) {
+// winoSizes is the scratch a Winograd conv needs beyond its padded rows:
+// transformed input (v), one block's products (m) and one block's
+// transformed weights (u), in floats.
+type winoSizes struct{ v, m, u int }
+
+// sizes is wc's scratch for total tile columns.
+func (wc *winogradConv) sizes(total int) winoSizes {
+	n := winoPositions(wc.tile)
+	return winoSizes{v: n * wc.ic * total, m: n * wc.blockRows() * total, u: wc.weightScratch()}
+}
+
+func (s winoSizes) sum() int { return s.v + s.m + s.u }
+
+// winogradScratch is what runWinograd needs for c's h x w input:
+// transformed input, products, weights and padded rows.
+func (c *conv) winogradScratch(h, w int) (winoSizes, int) {
+	tile := c.wino.tile
 	th, tw := ceilDiv(h, tile), ceilDiv(w, tile)
-	n := winoPositions(tile)
-	return n * ic * th * tw, n * oc * th * tw, winogradRows(tile, th, tw)
+	return c.wino.sizes(th * tw), winogradRows(tile, th, tw)
 }

@@ -85,7 +85,7 @@ func benchmarkConv(b *testing.B, s convShape, tile int) {
 	if tile == 0 {
 		c := &conv{ArchConv: ArchConv{InC: s.ic, OutC: s.oc, K: 3, Stride: 1, Pad: 1}, relu: true, bias: bias}
 		c.packed = kernels.PackA(impl, false, s.oc, 9*s.ic, weights, 9*s.ic)
-		sc := newConvScratch(c.ColSize(hs[0], ws[0]), 0, 0, 0, 1)
+		sc := newConvScratch(c.ColSize(hs[0], ws[0]), winoSizes{}, 0, 1)
 		run = func() {
 			for l := range s.levels {
 				c.runPlanes(e, level(in, l, s.ic), level(out, l, s.oc), &sc, false)
@@ -94,17 +94,14 @@ func benchmarkConv(b *testing.B, s convShape, tile int) {
 	} else {
 		wc := newWinogradConv(impl, weights, s.oc, s.ic, tile)
 		g := newTileGrid(hs, ws, tile)
-		n := winoPositions(tile)
-		v, m := make([]float32, n*s.ic*g.total()), make([]float32, n*s.oc*g.total())
+		v := make([]float32, winoPositions(tile)*s.ic*g.total())
 		rows := make([]float32, winogradRows(tile, g.th[0], g.tw[0]))
+		blocks := levelsRun(e, wc, v, g, bias, true, func(l int) planes { return level(out, l, s.oc) })
 		run = func() {
 			for l := range s.levels {
 				winogradInputRange(impl, level(in, l, s.ic), 0, s.ic, v, tile, g.total(), g.off[l], g.th[l], g.tw[l], rows)
 			}
-			wc.products(e, v, m, g.total())
-			for l := range s.levels {
-				winogradOutputRange(impl, m, tile, g.total(), g.off[l], g.th[l], g.tw[l], bias, true, false, level(out, l, s.oc), 0, s.oc, rows)
-			}
+			blocks()
 		}
 	}
 	run()

@@ -195,8 +195,8 @@ func foldedConv(params map[string]Param, s ArchConv) (w, bias []float32) {
 func runWinogradOnce(impl *kernels.Impl, rc realConvInput, wt, bias []float32, tile int) []float32 {
 	ic, oc := rc.spec.InC, rc.spec.OutC
 	c := &conv{ArchConv: rc.spec, bias: bias, wino: newWinogradConv(impl, wt, oc, ic, tile)}
-	v, m, rows := winogradScratch(tile, ic, oc, rc.h, rc.w)
-	sc := newConvScratch(0, v, m, rows, 1)
+	ws, rows := c.winogradScratch(rc.h, rc.w)
+	sc := newConvScratch(0, ws, rows, 1)
 	out := make([]float32, oc*rc.h*rc.w)
 	e := kernels.NewEngine(impl, 1)
 	defer e.Close()

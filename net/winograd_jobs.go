@@ -20,7 +20,8 @@ func (j *winoInJob) RunRange(part, lo, hi int) {
 }
 
 // mapWinoJob is runWinograd's input transform (output false) or output
-// transform of one map, split over threads by channel.
+// transform of one block of output channels [o0, o0+n) of one map, split
+// over threads by channel.
 type mapWinoJob struct {
 	c                  *conv
 	im                 *kernels.Impl
@@ -28,7 +29,10 @@ type mapWinoJob struct {
 	sc                 *convScratch
 	th, tw             int
 	output, accumulate bool
+	o0, n              int
 }
+
+func (j *mapWinoJob) setBlock(o0, n int) { j.o0, j.n = o0, n }
 
 func (j *mapWinoJob) RunRange(part, lo, hi int) {
 	rows, t := j.sc.threadRows(part), j.th*j.tw
@@ -36,5 +40,6 @@ func (j *mapWinoJob) RunRange(part, lo, hi int) {
 		winogradInputRange(j.im, j.src, lo, hi, j.sc.wv, j.c.wino.tile, t, 0, j.th, j.tw, rows)
 		return
 	}
-	winogradOutputRange(j.im, j.sc.wm, j.c.wino.tile, t, 0, j.th, j.tw, j.c.bias, j.c.relu, j.accumulate, j.dst, lo, hi, rows)
+	winogradOutputRange(j.im, j.sc.wm, j.c.wino.tile, t, 0, j.th, j.tw, blockBias(j.c.bias, j.o0, j.n), j.c.relu, j.accumulate,
+		blockPlanes(j.dst, j.o0, j.n), lo, hi, rows)
 }

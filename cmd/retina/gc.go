@@ -10,7 +10,7 @@ import (
 // while a model loads: there Go's default of 100 lets the unpacked weights
 // already packed pile up to the size of everything live before a cycle
 // frees them, which is the peak resident memory a small board sees
-// (ResNet-18-FPN at 320: 219 MB at 100, 183 MB at 20). 20 keeps the heap
+// (ResNet-18-FPN/80 at 320, bench model: 140 MB at 100, 127 MB at 20). 20 keeps the heap
 // within 1.2x of what is live; no soft memory limit is set, since a model
 // larger than any fixed limit would make the collector run back to back.
 const gcPercent = 20
