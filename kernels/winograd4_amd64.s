@@ -130,22 +130,58 @@ GLOBL wino4Eight<>(SB), RODATA|NOPTR, $4
 	VALIGND      $1, Z1, Z25, Z5
 
 // STORE6X512 stores Z6..Z11 (masked by K1) at ptr, ptr+step, ...;
-// clobbers ptr.
+// clobbers ptr. The prefetches fetch the lines the next calls (the next
+// tile rows, stored right after these) will write: the transformed
+// matrices are too large for the caches, and the writes would otherwise
+// wait on memory.
 #define STORE6X512(ptr, step) \
 	VMOVUPS Z6, K1, (ptr)  \
+	PREFETCHT0 256(ptr)    \
 	ADDQ    step, ptr      \
 	VMOVUPS Z7, K1, (ptr)  \
+	PREFETCHT0 256(ptr)    \
 	ADDQ    step, ptr      \
 	VMOVUPS Z8, K1, (ptr)  \
+	PREFETCHT0 256(ptr)    \
 	ADDQ    step, ptr      \
 	VMOVUPS Z9, K1, (ptr)  \
+	PREFETCHT0 256(ptr)    \
 	ADDQ    step, ptr      \
 	VMOVUPS Z10, K1, (ptr) \
+	PREFETCHT0 256(ptr)    \
 	ADDQ    step, ptr      \
-	VMOVUPS Z11, K1, (ptr)
+	VMOVUPS Z11, K1, (ptr) \
+	PREFETCHT0 256(ptr)
+
+// STORE6X512F stores Z6..Z11 whole at the frame's byte offsets off,
+// off+64, ... (one row of t = d B).
+#define STORE6X512F(off) \
+	VMOVUPS Z6, off(SP)      \
+	VMOVUPS Z7, off+64(SP)   \
+	VMOVUPS Z8, off+128(SP)  \
+	VMOVUPS Z9, off+192(SP)  \
+	VMOVUPS Z10, off+256(SP) \
+	VMOVUPS Z11, off+320(SP)
+
+// TCOL512 transforms column j of t (frame offset off = 64j) into outputs
+// j, 6+j, ..., 30+j at DX + j*stride, masked by K1.
+#define TCOL512(off) \
+	VMOVUPS off(SP), Z0                                                 \
+	VMOVUPS off+384(SP), Z1                                             \
+	VMOVUPS off+768(SP), Z2                                             \
+	VMOVUPS off+1152(SP), Z3                                            \
+	VMOVUPS off+1536(SP), Z4                                            \
+	VMOVUPS off+1920(SP), Z5                                            \
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13) \
+	MOVQ    DX, CX                                                      \
+	STORE6X512(CX, R10)                                                 \
+	ADDQ    R9, DX
 
 // func winograd4InputAVX512(rows *float32, pw, tw int, out *float32, stride int)
-TEXT ·winograd4InputAVX512(SB), NOSPLIT, $0-40
+// The frame holds t = d B of one block, t[r][j] at byte offset 64(6r+j):
+// whole-vector stores and loads that the core forwards, where a masked
+// store to out and a load back would wait for out's cache lines.
+TEXT ·winograd4InputAVX512(SB), $2304-40
 	MOVQ    rows+0(FP), SI
 	MOVQ    pw+8(FP), R8
 	MOVQ    tw+16(FP), R13
@@ -175,44 +211,40 @@ iblock512:
 imask512:
 	KMOVW   R15, K1
 
-	// t = d B: row r's six values go to outputs 6r..6r+5.
+	// t = d B, row r from input row r.
 	MOVQ    SI, R11
-	MOVQ    DI, DX
-	MOVQ    $6, R12
-
-irow512:
 	ROW4X512(R11)
 	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
-	MOVQ    DX, CX
-	STORE6X512(CX, R9)
-	LEAQ    (DX)(R10*1), DX
+	STORE6X512F(0)
 	ADDQ    R8, R11
-	DECQ    R12
-	JNE     irow512
+	ROW4X512(R11)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	STORE6X512F(384)
+	ADDQ    R8, R11
+	ROW4X512(R11)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	STORE6X512F(768)
+	ADDQ    R8, R11
+	ROW4X512(R11)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	STORE6X512F(1152)
+	ADDQ    R8, R11
+	ROW4X512(R11)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	STORE6X512F(1536)
+	ADDQ    R8, R11
+	ROW4X512(R11)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	STORE6X512F(1920)
 
 	// out = B^T t, one column j at a time (outputs j, 6+j, ..., 30+j).
 	MOVQ    DI, DX
-	MOVQ    $6, R12
-
-icol512:
-	MOVQ      DX, CX
-	VMOVUPS.Z (CX), K1, Z0
-	ADDQ      R10, CX
-	VMOVUPS.Z (CX), K1, Z1
-	ADDQ      R10, CX
-	VMOVUPS.Z (CX), K1, Z2
-	ADDQ      R10, CX
-	VMOVUPS.Z (CX), K1, Z3
-	ADDQ      R10, CX
-	VMOVUPS.Z (CX), K1, Z4
-	ADDQ      R10, CX
-	VMOVUPS.Z (CX), K1, Z5
-	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
-	MOVQ      DX, CX
-	STORE6X512(CX, R10)
-	ADDQ      R9, DX
-	DECQ      R12
-	JNE       icol512
+	TCOL512(0)
+	TCOL512(64)
+	TCOL512(128)
+	TCOL512(192)
+	TCOL512(256)
+	TCOL512(320)
 
 	ADDQ    $16, AX
 	ADDQ    $256, BX
@@ -224,19 +256,27 @@ idone512:
 	RET
 
 // LOAD6X512 loads six products (masked by K1) at CX, CX+R9, ... into
-// x0..x5; CX moves past them.
+// x0..x5; CX moves past them. The prefetches fetch the lines of the next
+// calls' products (the next tile rows, right after these), which come
+// from memory.
 #define LOAD6X512(x0, x1, x2, x3, x4, x5) \
 	VMOVUPS.Z (CX), K1, x0 \
+	PREFETCHT0 256(CX)     \
 	ADDQ      R9, CX       \
 	VMOVUPS.Z (CX), K1, x1 \
+	PREFETCHT0 256(CX)     \
 	ADDQ      R9, CX       \
 	VMOVUPS.Z (CX), K1, x2 \
+	PREFETCHT0 256(CX)     \
 	ADDQ      R9, CX       \
 	VMOVUPS.Z (CX), K1, x3 \
+	PREFETCHT0 256(CX)     \
 	ADDQ      R9, CX       \
 	VMOVUPS.Z (CX), K1, x4 \
+	PREFETCHT0 256(CX)     \
 	ADDQ      R9, CX       \
 	VMOVUPS.Z (CX), K1, x5 \
+	PREFETCHT0 256(CX)     \
 	ADDQ      R9, CX
 
 // OZIP512 interleaves y0..y3 (columns 0..3 of 16 tiles) into their

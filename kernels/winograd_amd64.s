@@ -41,19 +41,26 @@ GLOBL ·oddLanes(SB), RODATA|NOPTR, $64
 	VPERMI2PS Z27, Z26, c3
 
 // WOUT512 finishes output row i from t[i][0..3] and stores its four
-// values (masked by K1) at DX, DX+stride, ...; DX moves past them.
+// values (masked by K1) at DX, DX+stride, ...; DX moves past them. The
+// prefetches fetch the lines the next calls (the next tile rows, stored
+// right after these) will write: the transformed matrices are too large
+// for the caches, and the writes would otherwise wait on memory.
 #define WOUT512(t0, t1, t2, t3) \
 	VSUBPS  t2, t0, Z24        \
 	VADDPS  t2, t1, Z25        \
 	VSUBPS  t1, t2, Z26        \
 	VSUBPS  t3, t1, Z27        \
 	VMOVUPS Z24, K1, (DX)      \
+	PREFETCHT0 256(DX)         \
 	ADDQ    R9, DX             \
 	VMOVUPS Z25, K1, (DX)      \
+	PREFETCHT0 256(DX)         \
 	ADDQ    R9, DX             \
 	VMOVUPS Z26, K1, (DX)      \
+	PREFETCHT0 256(DX)         \
 	ADDQ    R9, DX             \
 	VMOVUPS Z27, K1, (DX)      \
+	PREFETCHT0 256(DX)         \
 	ADDQ    R9, DX
 
 // func winogradInputAVX512(rows *float32, pw, tw int, out *float32, stride int)
@@ -302,38 +309,56 @@ ofull512:
 	KMOVW   R15, K3
 
 oload512:
+	// The prefetches fetch the lines of the next calls' products (the
+	// next tile rows, right after these), which come from memory.
 	MOVQ    SI, DX
 	VMOVUPS.Z (DX), K1, Z0
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z1
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z2
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z3
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z4
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z5
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z6
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z7
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z8
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z9
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z10
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z11
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z12
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z13
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z14
+	PREFETCHT0 256(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z15
+	PREFETCHT0 256(DX)
 
 	// s0k = q[k] + q[4+k] + q[8+k], s1k = q[4+k] - q[8+k] - q[12+k].
 	VADDPS  Z4, Z0, Z16
