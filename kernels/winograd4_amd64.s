@@ -466,74 +466,145 @@ GLOBL wino4Next<>(SB), RODATA|NOPTR, $32
 	VBROADCASTSS 132(ptr)(BX*1), Y13  \
 	VBLENDPS     $0x80, Y13, Y5, Y5
 
-// STORE6X256 stores Y6..Y11 at ptr, ptr+step, ...; clobbers ptr.
-#define STORE6X256(ptr, step) \
-	VMOVUPS Y6, (ptr)  \
-	ADDQ    step, ptr  \
-	VMOVUPS Y7, (ptr)  \
-	ADDQ    step, ptr  \
-	VMOVUPS Y8, (ptr)  \
-	ADDQ    step, ptr  \
-	VMOVUPS Y9, (ptr)  \
-	ADDQ    step, ptr  \
-	VMOVUPS Y10, (ptr) \
-	ADDQ    step, ptr  \
-	VMOVUPS Y11, (ptr)
+// STORE6X256F stores Y6..Y11 at the frame's byte offsets off, off+32,
+// ... (one row of t = d B).
+#define STORE6X256F(off) \
+	VMOVUPS Y6, off(SP)      \
+	VMOVUPS Y7, off+32(SP)   \
+	VMOVUPS Y8, off+64(SP)   \
+	VMOVUPS Y9, off+96(SP)   \
+	VMOVUPS Y10, off+128(SP) \
+	VMOVUPS Y11, off+160(SP)
 
-// func winograd4InputAVX2(rows *float32, pw, blocks int, out *float32, stride int)
-TEXT ·winograd4InputAVX2(SB), NOSPLIT, $0-40
+// TCOL256 loads column j of t (frame offset off = 32j) into Y0..Y5 and
+// transforms it into Y6..Y11.
+#define TCOL256(off) \
+	VMOVUPS off(SP), Y0                                           \
+	VMOVUPS off+192(SP), Y1                                       \
+	VMOVUPS off+384(SP), Y2                                       \
+	VMOVUPS off+576(SP), Y3                                       \
+	VMOVUPS off+768(SP), Y4                                       \
+	VMOVUPS off+960(SP), Y5                                       \
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+
+// STORE6X256 stores Y6..Y11 at DX, DX+R10, ... (outputs j, 6+j, ...,
+// 30+j); DX moves on to column j+1. Clobbers CX.
+#define STORE6X256 \
+	MOVQ    DX, CX    \
+	VMOVUPS Y6, (CX)  \
+	ADDQ    R10, CX   \
+	VMOVUPS Y7, (CX)  \
+	ADDQ    R10, CX   \
+	VMOVUPS Y8, (CX)  \
+	ADDQ    R10, CX   \
+	VMOVUPS Y9, (CX)  \
+	ADDQ    R10, CX   \
+	VMOVUPS Y10, (CX) \
+	ADDQ    R10, CX   \
+	VMOVUPS Y11, (CX) \
+	ADDQ    R9, DX
+
+// MSTORE6X256 is STORE6X256 for the first tiles only (mask Y15).
+#define MSTORE6X256 \
+	MOVQ       DX, CX         \
+	VMASKMOVPS Y6, Y15, (CX)  \
+	ADDQ       R10, CX        \
+	VMASKMOVPS Y7, Y15, (CX)  \
+	ADDQ       R10, CX        \
+	VMASKMOVPS Y8, Y15, (CX)  \
+	ADDQ       R10, CX        \
+	VMASKMOVPS Y9, Y15, (CX)  \
+	ADDQ       R10, CX        \
+	VMASKMOVPS Y10, Y15, (CX) \
+	ADDQ       R10, CX        \
+	VMASKMOVPS Y11, Y15, (CX) \
+	ADDQ       R9, DX
+
+// func winograd4InputAVX2(rows *float32, pw, tw int, out *float32, stride int)
+// The frame holds t = d B of one block, t[r][j] at byte offset 32(6r+j).
+// The last block, of fewer than 8 tiles, stores its outputs with
+// VMASKMOVPS; the rows' padding (Winograd4RowWidth) covers its loads.
+TEXT ·winograd4InputAVX2(SB), $1152-40
 	MOVQ rows+0(FP), SI
 	MOVQ pw+8(FP), R8
-	MOVQ blocks+16(FP), R13
+	MOVQ tw+16(FP), R13
 	MOVQ out+24(FP), DI
 	MOVQ stride+32(FP), R9
 	SHLQ $2, R8
 	SHLQ $2, R9
 	LEAQ (R9)(R9*2), R10
 	SHLQ $1, R10                   // 6 strides
-	XORQ BX, BX                    // the block's byte offset in a row: 16 per tile
+	XORQ AX, AX                    // first tile of the block
+	XORQ BX, BX                    // its byte offset in a row: 16 per tile
 
 iblock256:
-	TESTQ R13, R13
-	JEQ   idone256
-	MOVQ  SI, R11
-	MOVQ  DI, DX
-	MOVQ  $6, R12
-
-irow256:
+	CMPQ AX, R13
+	JGE  idone256
+	MOVQ SI, R11
 	ROW4X256(R11)
 	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
-	MOVQ DX, CX
-	STORE6X256(CX, R9)
-	LEAQ (DX)(R10*1), DX
+	STORE6X256F(0)
 	ADDQ R8, R11
-	DECQ R12
-	JNE  irow256
-
-	MOVQ DI, DX
-	MOVQ $6, R12
-
-icol256:
-	MOVQ    DX, CX
-	VMOVUPS (CX), Y0
-	ADDQ    R10, CX
-	VMOVUPS (CX), Y1
-	ADDQ    R10, CX
-	VMOVUPS (CX), Y2
-	ADDQ    R10, CX
-	VMOVUPS (CX), Y3
-	ADDQ    R10, CX
-	VMOVUPS (CX), Y4
-	ADDQ    R10, CX
-	VMOVUPS (CX), Y5
+	ROW4X256(R11)
 	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
-	MOVQ    DX, CX
-	STORE6X256(CX, R10)
-	ADDQ    R9, DX
-	DECQ    R12
-	JNE     icol256
+	STORE6X256F(192)
+	ADDQ R8, R11
+	ROW4X256(R11)
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+	STORE6X256F(384)
+	ADDQ R8, R11
+	ROW4X256(R11)
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+	STORE6X256F(576)
+	ADDQ R8, R11
+	ROW4X256(R11)
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+	STORE6X256F(768)
+	ADDQ R8, R11
+	ROW4X256(R11)
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+	STORE6X256F(960)
 
-	DECQ R13
+	// out = B^T t, one column j at a time.
+	MOVQ DI, DX
+	MOVQ R13, CX
+	SUBQ AX, CX                    // tiles left
+	CMPQ CX, $8
+	JLT  ipart256
+	TCOL256(0)
+	STORE6X256
+	TCOL256(32)
+	STORE6X256
+	TCOL256(64)
+	STORE6X256
+	TCOL256(96)
+	STORE6X256
+	TCOL256(128)
+	STORE6X256
+	TCOL256(160)
+	STORE6X256
+	JMP  inext256
+
+ipart256:
+	SHLQ    $2, CX
+	LEAQ    ·winoMask+128(SB), R15
+	SUBQ    CX, R15
+	VMOVDQU (R15), Y15             // the first CX/4 lanes
+	TCOL256(0)
+	MSTORE6X256
+	TCOL256(32)
+	MSTORE6X256
+	TCOL256(64)
+	MSTORE6X256
+	TCOL256(96)
+	MSTORE6X256
+	TCOL256(128)
+	MSTORE6X256
+	TCOL256(160)
+	MSTORE6X256
+
+inext256:
+	ADDQ $8, AX
 	ADDQ $128, BX
 	ADDQ $32, DI
 	JMP  iblock256
@@ -542,11 +613,10 @@ idone256:
 	VZEROUPPER
 	RET
 
-// OROW4X256 adds the bias (Y12) to row i's values y0..y3 (8 tiles each),
-// interleaves them into the row's 32 floats at DX, adds what those held
-// (winoAccumulate), applies the ReLU (winoReLU, Y13 zero) and stores;
-// DX moves to the next row. Clobbers y0..y3 and Y4-Y11.
-#define OROW4X256(y0, y1, y2, y3) \
+// OZIP4X256 adds the bias (Y12) to row i's values y0..y3 (8 tiles each)
+// and interleaves them into the row's 32 floats in Y8..Y11. Clobbers
+// y0..y3 and Y4-Y7.
+#define OZIP4X256(y0, y1, y2, y3) \
 	VADDPS     Y12, y0, y0        \
 	VADDPS     Y12, y1, y1        \
 	VADDPS     Y12, y2, y2        \
@@ -562,23 +632,64 @@ idone256:
 	VPERM2F128 $0x20, y1, y0, Y8  \
 	VPERM2F128 $0x20, y3, y2, Y9  \
 	VPERM2F128 $0x31, y1, y0, Y10 \
-	VPERM2F128 $0x31, y3, y2, Y11 \
-	TESTQ      $1, R12            \
-	JEQ        5(PC)              \
-	VADDPS     (DX), Y8, Y8       \
-	VADDPS     32(DX), Y9, Y9     \
-	VADDPS     64(DX), Y10, Y10   \
-	VADDPS     96(DX), Y11, Y11   \
-	TESTQ      $2, R12            \
-	JEQ        5(PC)              \
-	VMAXPS     Y8, Y13, Y8        \
-	VMAXPS     Y9, Y13, Y9        \
-	VMAXPS     Y10, Y13, Y10      \
-	VMAXPS     Y11, Y13, Y11      \
-	VMOVUPS    Y8, (DX)           \
-	VMOVUPS    Y9, 32(DX)         \
-	VMOVUPS    Y10, 64(DX)        \
-	VMOVUPS    Y11, 96(DX)        \
+	VPERM2F128 $0x31, y3, y2, Y11
+
+// OROW4X256 finishes row i (OZIP4X256), adds what the row's 32 floats at
+// DX held (winoAccumulate), applies the ReLU (winoReLU, Y13 zero) and
+// stores; DX moves to the next row.
+#define OROW4X256(y0, y1, y2, y3) \
+	OZIP4X256(y0, y1, y2, y3) \
+	TESTQ   $1, R12           \
+	JEQ     5(PC)             \
+	VADDPS  (DX), Y8, Y8      \
+	VADDPS  32(DX), Y9, Y9    \
+	VADDPS  64(DX), Y10, Y10  \
+	VADDPS  96(DX), Y11, Y11  \
+	TESTQ   $2, R12           \
+	JEQ     5(PC)             \
+	VMAXPS  Y8, Y13, Y8       \
+	VMAXPS  Y9, Y13, Y9       \
+	VMAXPS  Y10, Y13, Y10     \
+	VMAXPS  Y11, Y13, Y11     \
+	VMOVUPS Y8, (DX)          \
+	VMOVUPS Y9, 32(DX)        \
+	VMOVUPS Y10, 64(DX)       \
+	VMOVUPS Y11, 96(DX)       \
+	ADDQ    R10, DX
+
+// MOROW4X256 is OROW4X256 for the first floats of the row only: the masks
+// of its four vectors are at R14 (VMASKMOVPS loads and stores, through
+// Y14 and Y15).
+#define MOROW4X256(y0, y1, y2, y3) \
+	OZIP4X256(y0, y1, y2, y3)      \
+	TESTQ      $1, R12             \
+	JEQ        13(PC)              \
+	VMOVDQU    (R14), Y14          \
+	VMASKMOVPS (DX), Y14, Y15      \
+	VADDPS     Y15, Y8, Y8         \
+	VMOVDQU    32(R14), Y14        \
+	VMASKMOVPS 32(DX), Y14, Y15    \
+	VADDPS     Y15, Y9, Y9         \
+	VMOVDQU    64(R14), Y14        \
+	VMASKMOVPS 64(DX), Y14, Y15    \
+	VADDPS     Y15, Y10, Y10       \
+	VMOVDQU    96(R14), Y14        \
+	VMASKMOVPS 96(DX), Y14, Y15    \
+	VADDPS     Y15, Y11, Y11       \
+	TESTQ      $2, R12             \
+	JEQ        5(PC)               \
+	VMAXPS     Y8, Y13, Y8         \
+	VMAXPS     Y9, Y13, Y9         \
+	VMAXPS     Y10, Y13, Y10       \
+	VMAXPS     Y11, Y13, Y11       \
+	VMOVDQU    (R14), Y14          \
+	VMASKMOVPS Y8, Y14, (DX)       \
+	VMOVDQU    32(R14), Y14        \
+	VMASKMOVPS Y9, Y14, 32(DX)     \
+	VMOVDQU    64(R14), Y14        \
+	VMASKMOVPS Y10, Y14, 64(DX)    \
+	VMOVDQU    96(R14), Y14        \
+	VMASKMOVPS Y11, Y14, 96(DX)    \
 	ADDQ       R10, DX
 
 // HLOAD256 loads h[0..5][j] from the frame, at byte offset off of row 0.
@@ -597,34 +708,79 @@ idone256:
 	VMOVUPS Y2, off+256(SP) \
 	VMOVUPS Y3, off+384(SP)
 
-// MROW256 loads row r of M (six products at CX, CX+R9, ...; CX moves
-// past them), computes h[r] = (M A)[r] and stores it in the frame at
-// byte offset off (h[r][k] at off + 32k).
-#define MROW256(off) \
-	VMOVUPS (CX), Y0                       \
-	ADDQ    R9, CX                         \
-	VMOVUPS (CX), Y1                       \
-	ADDQ    R9, CX                         \
-	VMOVUPS (CX), Y2                       \
-	ADDQ    R9, CX                         \
-	VMOVUPS (CX), Y3                       \
-	ADDQ    R9, CX                         \
-	VMOVUPS (CX), Y4                       \
-	ADDQ    R9, CX                         \
-	VMOVUPS (CX), Y5                       \
-	ADDQ    R9, CX                         \
-	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)    \
-	VMOVUPS Y0, off(SP)                    \
-	VMOVUPS Y1, off+32(SP)                 \
-	VMOVUPS Y2, off+64(SP)                 \
+// HROW256 computes h[r] = (M A)[r] from row r of M in Y0..Y5 and stores
+// it in the frame at byte offset off (h[r][k] at off + 32k).
+#define HROW256(off) \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	VMOVUPS Y0, off(SP)                 \
+	VMOVUPS Y1, off+32(SP)              \
+	VMOVUPS Y2, off+64(SP)              \
 	VMOVUPS Y3, off+96(SP)
 
-// func winograd4OutputAVX2(m *float32, stride, blocks int, bias float32, flags int, dst *float32, ld int)
-// The frame holds h = M A, 6 rows of 4 vectors.
+// MROW256 loads row r of M (six products at CX, CX+R9, ...; CX moves
+// past them) and computes h[r] (HROW256).
+#define MROW256(off) \
+	VMOVUPS (CX), Y0 \
+	ADDQ    R9, CX   \
+	VMOVUPS (CX), Y1 \
+	ADDQ    R9, CX   \
+	VMOVUPS (CX), Y2 \
+	ADDQ    R9, CX   \
+	VMOVUPS (CX), Y3 \
+	ADDQ    R9, CX   \
+	VMOVUPS (CX), Y4 \
+	ADDQ    R9, CX   \
+	VMOVUPS (CX), Y5 \
+	ADDQ    R9, CX   \
+	HROW256(off)
+
+// MMROW256 is MROW256 loading the first tiles only (mask Y15): nothing
+// past the products of the row's tiles is read.
+#define MMROW256(off) \
+	VMASKMOVPS (CX), Y15, Y0 \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y1 \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y2 \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y3 \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y4 \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y5 \
+	ADDQ       R9, CX        \
+	HROW256(off)
+
+// YCOLS256 turns h in the frame into Y = A^T h, row i of Y at frame
+// offset 128i.
+#define YCOLS256 \
+	HLOAD256(0)                         \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	HSTORE256(0)                        \
+	HLOAD256(32)                        \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	HSTORE256(32)                       \
+	HLOAD256(64)                        \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	HSTORE256(64)                       \
+	HLOAD256(96)                        \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	HSTORE256(96)
+
+// YROW256 loads row i of Y (frame offset off = 128i) into Y0..Y3.
+#define YROW256(off) \
+	VMOVUPS off(SP), Y0    \
+	VMOVUPS off+32(SP), Y1 \
+	VMOVUPS off+64(SP), Y2 \
+	VMOVUPS off+96(SP), Y3
+
+// func winograd4OutputAVX2(m *float32, stride, tw int, bias float32, flags int, dst *float32, ld int)
+// The frame holds h = M A, 6 rows of 4 vectors. The last block, of fewer
+// than 8 tiles, loads and stores with VMASKMOVPS.
 TEXT ·winograd4OutputAVX2(SB), $768-56
 	MOVQ         m+0(FP), SI
 	MOVQ         stride+8(FP), R9
-	MOVQ         blocks+16(FP), R13
+	MOVQ         tw+16(FP), R13
 	VBROADCASTSS bias+24(FP), Y12
 	MOVQ         flags+32(FP), R12
 	MOVQ         dst+40(FP), DI
@@ -634,55 +790,59 @@ TEXT ·winograd4OutputAVX2(SB), $768-56
 	VXORPS       Y13, Y13, Y13
 
 oblock256:
-	TESTQ R13, R13
-	JEQ   odone256
-	MOVQ  SI, CX
+	MOVQ R13, CX                   // tiles left
+	CMPQ CX, $0
+	JLE  odone256
+	CMPQ CX, $8
+	JLT  opart256
+	MOVQ SI, CX
 	MROW256(0)
 	MROW256(128)
 	MROW256(256)
 	MROW256(384)
 	MROW256(512)
 	MROW256(640)
-	HLOAD256(0)
-	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	HSTORE256(0)
-	HLOAD256(32)
-	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	HSTORE256(32)
-	HLOAD256(64)
-	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	HSTORE256(64)
-	HLOAD256(96)
-	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	HSTORE256(96)
-
-	// Row i of Y is at frame offset 128i.
-	MOVQ    DI, DX
-	VMOVUPS 0(SP), Y0
-	VMOVUPS 32(SP), Y1
-	VMOVUPS 64(SP), Y2
-	VMOVUPS 96(SP), Y3
+	YCOLS256
+	MOVQ DI, DX
+	YROW256(0)
 	OROW4X256(Y0, Y1, Y2, Y3)
-	VMOVUPS 128(SP), Y0
-	VMOVUPS 160(SP), Y1
-	VMOVUPS 192(SP), Y2
-	VMOVUPS 224(SP), Y3
+	YROW256(128)
 	OROW4X256(Y0, Y1, Y2, Y3)
-	VMOVUPS 256(SP), Y0
-	VMOVUPS 288(SP), Y1
-	VMOVUPS 320(SP), Y2
-	VMOVUPS 352(SP), Y3
+	YROW256(256)
 	OROW4X256(Y0, Y1, Y2, Y3)
-	VMOVUPS 384(SP), Y0
-	VMOVUPS 416(SP), Y1
-	VMOVUPS 448(SP), Y2
-	VMOVUPS 480(SP), Y3
+	YROW256(384)
 	OROW4X256(Y0, Y1, Y2, Y3)
 
-	DECQ R13
+	SUBQ $8, R13
 	ADDQ $32, SI
 	ADDQ $128, DI
 	JMP  oblock256
+
+opart256:
+	SHLQ    $2, CX
+	LEAQ    ·winoMask+128(SB), R15
+	SUBQ    CX, R15
+	VMOVDQU (R15), Y15             // the tiles
+	SHLQ    $2, CX
+	LEAQ    ·winoMask+128(SB), R14
+	SUBQ    CX, R14                // their output columns' masks
+	MOVQ    SI, CX
+	MMROW256(0)
+	MMROW256(128)
+	MMROW256(256)
+	MMROW256(384)
+	MMROW256(512)
+	MMROW256(640)
+	YCOLS256
+	MOVQ    DI, DX
+	YROW256(0)
+	MOROW4X256(Y0, Y1, Y2, Y3)
+	YROW256(128)
+	MOROW4X256(Y0, Y1, Y2, Y3)
+	YROW256(256)
+	MOROW4X256(Y0, Y1, Y2, Y3)
+	YROW256(384)
+	MOROW4X256(Y0, Y1, Y2, Y3)
 
 odone256:
 	VZEROUPPER

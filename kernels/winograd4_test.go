@@ -6,10 +6,6 @@ import (
 	"testing"
 )
 
-// winograd4Widths are tile counts around every tier's block sizes (4, 8
-// and 16 tiles a vector) and the network's own (1..10 at 320x320).
-var winograd4Widths = []int{1, 2, 3, 4, 5, 7, 8, 9, 10, 15, 16, 17, 23, 31, 32, 33, 40, 57}
-
 // winograd4BT and winograd4AT are the transforms in float64, for holding
 // the generic tier to them.
 var (
@@ -24,7 +20,7 @@ var (
 // and is not disturbed by NaN in the rows' padding past column 4*tw+1.
 func TestWinograd4InputRowTiers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
-	for _, tw := range winograd4Widths {
+	for _, tw := range winogradWidths {
 		pw := Winograd4RowWidth(tw) + rng.IntN(3)
 		rows := randSlice(rng, 6*pw)
 		for r := range 6 {
@@ -111,7 +107,7 @@ func TestWinograd4RowBadShapes(t *testing.T) {
 // four rows or outside m.
 func TestWinograd4OutputRowTiers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(43, 44))
-	for _, tw := range winograd4Widths {
+	for _, tw := range winogradWidths {
 		stride := tw + rng.IntN(5)
 		m := randSlice(rng, 35*stride+tw) // exactly as long as needed
 		m[rng.IntN(len(m))] = float32(math.NaN())

@@ -7,13 +7,25 @@ import (
 	"testing"
 )
 
+// winogradWidths are the tile counts the transforms' tier tests run: every
+// count up to 40, so every partial block of every tier (4, 8 and 16 tiles
+// a vector, up to two whole blocks before it) and the network's own rows
+// (1..10 and 40 tiles at 320x320), and one count beyond.
+var winogradWidths = func() []int {
+	var w []int
+	for tw := 1; tw <= 40; tw++ {
+		w = append(w, tw)
+	}
+	return append(w, 57)
+}()
+
 // TestWinogradInputRowTiers: every tier gives the generic tier's bits for
 // widths around each tier's block sizes, writes nothing in out but the 16
 // rows of tw values (the guards between and after them keep their values),
 // and is not disturbed by NaN in the rows' padding past column 2*tw+1.
 func TestWinogradInputRowTiers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
-	for _, tw := range []int{1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 40, 57} {
+	for _, tw := range winogradWidths {
 		pw := WinogradRowWidth(tw) + rng.IntN(3)
 		rows := randSlice(rng, 4*pw)
 		for r := range 4 {
@@ -106,7 +118,7 @@ func expectOwnPanic(t *testing.T, name string, f func()) {
 // outside m.
 func TestWinogradOutputRowTiers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
-	for _, tw := range []int{1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 40, 57} {
+	for _, tw := range winogradWidths {
 		stride := tw + rng.IntN(5)
 		m := randSlice(rng, 15*stride+tw) // exactly as long as needed
 		m[rng.IntN(len(m))] = float32(math.NaN())
