@@ -5,6 +5,11 @@
 // The F(4x4, 3x3) transforms (kernels/winograd4.go): tiles are the
 // vector lanes, and every 4x multiply is two doublings (exact, like the
 // reference's multiply).
+//
+// The transformed matrices (36 rows of all channels' tiles) are larger
+// than the caches, so each access to one of their rows also prefetches
+// the line 256 bytes on: the next tile rows' calls read or write there
+// (PREFETCHT0 never faults, so it may point past the slices).
 
 // BT6 is bt6: y0..y5 = B^T x0..x5 (x left as they are), t0, t1 scratch.
 // The y must differ from the x and from each other.
@@ -130,27 +135,24 @@ GLOBL wino4Eight<>(SB), RODATA|NOPTR, $4
 	VALIGND      $1, Z1, Z25, Z5
 
 // STORE6X512 stores Z6..Z11 (masked by K1) at ptr, ptr+step, ...;
-// clobbers ptr. The prefetches fetch the lines the next calls (the next
-// tile rows, stored right after these) will write: the transformed
-// matrices are too large for the caches, and the writes would otherwise
-// wait on memory.
+// clobbers ptr.
 #define STORE6X512(ptr, step) \
-	VMOVUPS Z6, K1, (ptr)  \
-	PREFETCHT0 256(ptr)    \
-	ADDQ    step, ptr      \
-	VMOVUPS Z7, K1, (ptr)  \
-	PREFETCHT0 256(ptr)    \
-	ADDQ    step, ptr      \
-	VMOVUPS Z8, K1, (ptr)  \
-	PREFETCHT0 256(ptr)    \
-	ADDQ    step, ptr      \
-	VMOVUPS Z9, K1, (ptr)  \
-	PREFETCHT0 256(ptr)    \
-	ADDQ    step, ptr      \
-	VMOVUPS Z10, K1, (ptr) \
-	PREFETCHT0 256(ptr)    \
-	ADDQ    step, ptr      \
-	VMOVUPS Z11, K1, (ptr) \
+	VMOVUPS    Z6, K1, (ptr)  \
+	PREFETCHT0 256(ptr)       \
+	ADDQ       step, ptr      \
+	VMOVUPS    Z7, K1, (ptr)  \
+	PREFETCHT0 256(ptr)       \
+	ADDQ       step, ptr      \
+	VMOVUPS    Z8, K1, (ptr)  \
+	PREFETCHT0 256(ptr)       \
+	ADDQ       step, ptr      \
+	VMOVUPS    Z9, K1, (ptr)  \
+	PREFETCHT0 256(ptr)       \
+	ADDQ       step, ptr      \
+	VMOVUPS    Z10, K1, (ptr) \
+	PREFETCHT0 256(ptr)       \
+	ADDQ       step, ptr      \
+	VMOVUPS    Z11, K1, (ptr) \
 	PREFETCHT0 256(ptr)
 
 // STORE6X512F stores Z6..Z11 whole at the frame's byte offsets off,
@@ -256,28 +258,26 @@ idone512:
 	RET
 
 // LOAD6X512 loads six products (masked by K1) at CX, CX+R9, ... into
-// x0..x5; CX moves past them. The prefetches fetch the lines of the next
-// calls' products (the next tile rows, right after these), which come
-// from memory.
+// x0..x5; CX moves past them.
 #define LOAD6X512(x0, x1, x2, x3, x4, x5) \
-	VMOVUPS.Z (CX), K1, x0 \
-	PREFETCHT0 256(CX)     \
-	ADDQ      R9, CX       \
-	VMOVUPS.Z (CX), K1, x1 \
-	PREFETCHT0 256(CX)     \
-	ADDQ      R9, CX       \
-	VMOVUPS.Z (CX), K1, x2 \
-	PREFETCHT0 256(CX)     \
-	ADDQ      R9, CX       \
-	VMOVUPS.Z (CX), K1, x3 \
-	PREFETCHT0 256(CX)     \
-	ADDQ      R9, CX       \
-	VMOVUPS.Z (CX), K1, x4 \
-	PREFETCHT0 256(CX)     \
-	ADDQ      R9, CX       \
-	VMOVUPS.Z (CX), K1, x5 \
-	PREFETCHT0 256(CX)     \
-	ADDQ      R9, CX
+	VMOVUPS.Z  (CX), K1, x0 \
+	PREFETCHT0 256(CX)      \
+	ADDQ       R9, CX       \
+	VMOVUPS.Z  (CX), K1, x1 \
+	PREFETCHT0 256(CX)      \
+	ADDQ       R9, CX       \
+	VMOVUPS.Z  (CX), K1, x2 \
+	PREFETCHT0 256(CX)      \
+	ADDQ       R9, CX       \
+	VMOVUPS.Z  (CX), K1, x3 \
+	PREFETCHT0 256(CX)      \
+	ADDQ       R9, CX       \
+	VMOVUPS.Z  (CX), K1, x4 \
+	PREFETCHT0 256(CX)      \
+	ADDQ       R9, CX       \
+	VMOVUPS.Z  (CX), K1, x5 \
+	PREFETCHT0 256(CX)      \
+	ADDQ       R9, CX
 
 // OZIP512 interleaves y0..y3 (columns 0..3 of 16 tiles) into their
 // output row's 64 floats in Z16..Z19, each plus bias (Z28). Clobbers the
@@ -490,34 +490,46 @@ GLOBL wino4Next<>(SB), RODATA|NOPTR, $32
 // STORE6X256 stores Y6..Y11 at DX, DX+R10, ... (outputs j, 6+j, ...,
 // 30+j); DX moves on to column j+1. Clobbers CX.
 #define STORE6X256 \
-	MOVQ    DX, CX    \
-	VMOVUPS Y6, (CX)  \
-	ADDQ    R10, CX   \
-	VMOVUPS Y7, (CX)  \
-	ADDQ    R10, CX   \
-	VMOVUPS Y8, (CX)  \
-	ADDQ    R10, CX   \
-	VMOVUPS Y9, (CX)  \
-	ADDQ    R10, CX   \
-	VMOVUPS Y10, (CX) \
-	ADDQ    R10, CX   \
-	VMOVUPS Y11, (CX) \
-	ADDQ    R9, DX
+	MOVQ       DX, CX    \
+	VMOVUPS    Y6, (CX)  \
+	PREFETCHT0 256(CX)   \
+	ADDQ       R10, CX   \
+	VMOVUPS    Y7, (CX)  \
+	PREFETCHT0 256(CX)   \
+	ADDQ       R10, CX   \
+	VMOVUPS    Y8, (CX)  \
+	PREFETCHT0 256(CX)   \
+	ADDQ       R10, CX   \
+	VMOVUPS    Y9, (CX)  \
+	PREFETCHT0 256(CX)   \
+	ADDQ       R10, CX   \
+	VMOVUPS    Y10, (CX) \
+	PREFETCHT0 256(CX)   \
+	ADDQ       R10, CX   \
+	VMOVUPS    Y11, (CX) \
+	PREFETCHT0 256(CX)   \
+	ADDQ       R9, DX
 
 // MSTORE6X256 is STORE6X256 for the first tiles only (mask Y15).
 #define MSTORE6X256 \
 	MOVQ       DX, CX         \
 	VMASKMOVPS Y6, Y15, (CX)  \
+	PREFETCHT0 256(CX)        \
 	ADDQ       R10, CX        \
 	VMASKMOVPS Y7, Y15, (CX)  \
+	PREFETCHT0 256(CX)        \
 	ADDQ       R10, CX        \
 	VMASKMOVPS Y8, Y15, (CX)  \
+	PREFETCHT0 256(CX)        \
 	ADDQ       R10, CX        \
 	VMASKMOVPS Y9, Y15, (CX)  \
+	PREFETCHT0 256(CX)        \
 	ADDQ       R10, CX        \
 	VMASKMOVPS Y10, Y15, (CX) \
+	PREFETCHT0 256(CX)        \
 	ADDQ       R10, CX        \
 	VMASKMOVPS Y11, Y15, (CX) \
+	PREFETCHT0 256(CX)        \
 	ADDQ       R9, DX
 
 // func winograd4InputAVX2(rows *float32, pw, tw int, out *float32, stride int)
@@ -720,35 +732,47 @@ idone256:
 // MROW256 loads row r of M (six products at CX, CX+R9, ...; CX moves
 // past them) and computes h[r] (HROW256).
 #define MROW256(off) \
-	VMOVUPS (CX), Y0 \
-	ADDQ    R9, CX   \
-	VMOVUPS (CX), Y1 \
-	ADDQ    R9, CX   \
-	VMOVUPS (CX), Y2 \
-	ADDQ    R9, CX   \
-	VMOVUPS (CX), Y3 \
-	ADDQ    R9, CX   \
-	VMOVUPS (CX), Y4 \
-	ADDQ    R9, CX   \
-	VMOVUPS (CX), Y5 \
-	ADDQ    R9, CX   \
+	VMOVUPS      (CX), Y0 \
+	PREFETCHT0   256(CX)  \
+	ADDQ         R9, CX   \
+	VMOVUPS      (CX), Y1 \
+	PREFETCHT0   256(CX)  \
+	ADDQ         R9, CX   \
+	VMOVUPS      (CX), Y2 \
+	PREFETCHT0   256(CX)  \
+	ADDQ         R9, CX   \
+	VMOVUPS      (CX), Y3 \
+	PREFETCHT0   256(CX)  \
+	ADDQ         R9, CX   \
+	VMOVUPS      (CX), Y4 \
+	PREFETCHT0   256(CX)  \
+	ADDQ         R9, CX   \
+	VMOVUPS      (CX), Y5 \
+	PREFETCHT0   256(CX)  \
+	ADDQ         R9, CX   \
 	HROW256(off)
 
 // MMROW256 is MROW256 loading the first tiles only (mask Y15): nothing
 // past the products of the row's tiles is read.
 #define MMROW256(off) \
-	VMASKMOVPS (CX), Y15, Y0 \
-	ADDQ       R9, CX        \
-	VMASKMOVPS (CX), Y15, Y1 \
-	ADDQ       R9, CX        \
-	VMASKMOVPS (CX), Y15, Y2 \
-	ADDQ       R9, CX        \
-	VMASKMOVPS (CX), Y15, Y3 \
-	ADDQ       R9, CX        \
-	VMASKMOVPS (CX), Y15, Y4 \
-	ADDQ       R9, CX        \
-	VMASKMOVPS (CX), Y15, Y5 \
-	ADDQ       R9, CX        \
+	VMASKMOVPS   (CX), Y15, Y0 \
+	PREFETCHT0   256(CX)       \
+	ADDQ         R9, CX        \
+	VMASKMOVPS   (CX), Y15, Y1 \
+	PREFETCHT0   256(CX)       \
+	ADDQ         R9, CX        \
+	VMASKMOVPS   (CX), Y15, Y2 \
+	PREFETCHT0   256(CX)       \
+	ADDQ         R9, CX        \
+	VMASKMOVPS   (CX), Y15, Y3 \
+	PREFETCHT0   256(CX)       \
+	ADDQ         R9, CX        \
+	VMASKMOVPS   (CX), Y15, Y4 \
+	PREFETCHT0   256(CX)       \
+	ADDQ         R9, CX        \
+	VMASKMOVPS   (CX), Y15, Y5 \
+	PREFETCHT0   256(CX)       \
+	ADDQ         R9, CX        \
 	HROW256(off)
 
 // YCOLS256 turns h in the frame into Y = A^T h, row i of Y at frame

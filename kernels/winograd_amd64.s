@@ -2,6 +2,11 @@
 
 #include "textflag.h"
 
+// The transformed matrices (16 rows of all channels' tiles) are larger
+// than the caches, so each access to one of their rows also prefetches
+// the line 256 bytes on: the next tile rows' calls read or write there
+// (PREFETCHT0 never faults, so it may point past the slices).
+
 // Permutation indexes for VPERMI2PS: the odd columns of two 16-float
 // vectors, in order (column 1 of 16 tiles); the even ones (column 0) are
 // ·evenLanes in gather_amd64.s.
@@ -63,10 +68,7 @@ GLOBL ·winoMask(SB), RODATA|NOPTR, $256
 	VPERMI2PS Z27, Z26, c3
 
 // WOUT512 finishes output row i from t[i][0..3] and stores its four
-// values (masked by K1) at DX, DX+stride, ...; DX moves past them. The
-// prefetches fetch the lines the next calls (the next tile rows, stored
-// right after these) will write: the transformed matrices are too large
-// for the caches, and the writes would otherwise wait on memory.
+// values (masked by K1) at DX, DX+stride, ...; DX moves past them.
 #define WOUT512(t0, t1, t2, t3) \
 	VSUBPS  t2, t0, Z24        \
 	VADDPS  t2, t1, Z25        \
@@ -181,6 +183,10 @@ done512:
 	VADDPS     Y10, Y9, Y13        \
 	VSUBPS     Y9, Y10, Y14        \
 	VSUBPS     Y11, Y9, Y15        \
+	PREFETCHT0 256(DX)             \
+	PREFETCHT0 256(DX)(R9*1)       \
+	PREFETCHT0 256(DX)(R9*2)       \
+	PREFETCHT0 256(DX)(R15*1)      \
 	TESTQ      R14, R14            \
 	JNE        6(PC)               \
 	VMOVUPS    Y12, (DX)           \
@@ -350,8 +356,6 @@ ofull512:
 	KMOVW   R15, K3
 
 oload512:
-	// The prefetches fetch the lines of the next calls' products (the
-	// next tile rows, right after these), which come from memory.
 	MOVQ    SI, DX
 	VMOVUPS.Z (DX), K1, Z0
 	PREFETCHT0 256(DX)
@@ -482,6 +486,10 @@ odone512:
 // by one row) and leaves s0k in s0, s1k in s1. With R14 not 0, only the
 // first tiles are loaded, masked by Y15. Clobbers Y8-Y11.
 #define OCOL256(s0, s1) \
+	PREFETCHT0 256(DX)              \
+	PREFETCHT0 256(DX)(R9*4)        \
+	PREFETCHT0 256(DX)(R9*8)        \
+	PREFETCHT0 256(DX)(R11*4)       \
 	TESTQ      R14, R14             \
 	JNE        6(PC)                \
 	VMOVUPS    (DX), Y8             \
