@@ -488,31 +488,30 @@ GLOBL wino4Next<>(SB), RODATA|NOPTR, $32
 	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
 
 // STORE6X256 stores Y6..Y11 at DX, DX+R10, ... (outputs j, 6+j, ...,
-// 30+j); DX moves on to column j+1. Clobbers CX.
+// 30+j); DX moves on to column j+1. A block of fewer than 8 tiles (R14)
+// stores only those (VMASKMOVPS, mask Y15). Clobbers CX.
 #define STORE6X256 \
-	MOVQ       DX, CX    \
-	VMOVUPS    Y6, (CX)  \
-	PREFETCHT0 256(CX)   \
-	ADDQ       R10, CX   \
-	VMOVUPS    Y7, (CX)  \
-	PREFETCHT0 256(CX)   \
-	ADDQ       R10, CX   \
-	VMOVUPS    Y8, (CX)  \
-	PREFETCHT0 256(CX)   \
-	ADDQ       R10, CX   \
-	VMOVUPS    Y9, (CX)  \
-	PREFETCHT0 256(CX)   \
-	ADDQ       R10, CX   \
-	VMOVUPS    Y10, (CX) \
-	PREFETCHT0 256(CX)   \
-	ADDQ       R10, CX   \
-	VMOVUPS    Y11, (CX) \
-	PREFETCHT0 256(CX)   \
-	ADDQ       R9, DX
-
-// MSTORE6X256 is STORE6X256 for the first tiles only (mask Y15).
-#define MSTORE6X256 \
 	MOVQ       DX, CX         \
+	CMPQ       R14, $8        \
+	JLT        19(PC)         \
+	VMOVUPS    Y6, (CX)       \
+	PREFETCHT0 256(CX)        \
+	ADDQ       R10, CX        \
+	VMOVUPS    Y7, (CX)       \
+	PREFETCHT0 256(CX)        \
+	ADDQ       R10, CX        \
+	VMOVUPS    Y8, (CX)       \
+	PREFETCHT0 256(CX)        \
+	ADDQ       R10, CX        \
+	VMOVUPS    Y9, (CX)       \
+	PREFETCHT0 256(CX)        \
+	ADDQ       R10, CX        \
+	VMOVUPS    Y10, (CX)      \
+	PREFETCHT0 256(CX)        \
+	ADDQ       R10, CX        \
+	VMOVUPS    Y11, (CX)      \
+	PREFETCHT0 256(CX)        \
+	JMP        18(PC)         \
 	VMASKMOVPS Y6, Y15, (CX)  \
 	PREFETCHT0 256(CX)        \
 	ADDQ       R10, CX        \
@@ -535,7 +534,8 @@ GLOBL wino4Next<>(SB), RODATA|NOPTR, $32
 // func winograd4InputAVX2(rows *float32, pw, tw int, out *float32, stride int)
 // The frame holds t = d B of one block, t[r][j] at byte offset 32(6r+j).
 // The last block, of fewer than 8 tiles, stores its outputs with
-// VMASKMOVPS; the rows' padding (Winograd4RowWidth) covers its loads.
+// VMASKMOVPS (whole stores elsewhere: faster on some cores); the rows'
+// padding (Winograd4RowWidth) covers its loads.
 TEXT ·winograd4InputAVX2(SB), $1152-40
 	MOVQ rows+0(FP), SI
 	MOVQ pw+8(FP), R8
@@ -578,44 +578,30 @@ iblock256:
 	STORE6X256F(960)
 
 	// out = B^T t, one column j at a time.
-	MOVQ DI, DX
-	MOVQ R13, CX
-	SUBQ AX, CX                    // tiles left
-	CMPQ CX, $8
-	JLT  ipart256
-	TCOL256(0)
-	STORE6X256
-	TCOL256(32)
-	STORE6X256
-	TCOL256(64)
-	STORE6X256
-	TCOL256(96)
-	STORE6X256
-	TCOL256(128)
-	STORE6X256
-	TCOL256(160)
-	STORE6X256
-	JMP  inext256
-
-ipart256:
-	SHLQ    $2, CX
+	MOVQ    R13, R14
+	SUBQ    AX, R14                // tiles left
+	CMPQ    R14, $8
+	JGE     icols256
+	LEAQ    (R14*4), CX
 	LEAQ    ·winoMask+128(SB), R15
 	SUBQ    CX, R15
-	VMOVDQU (R15), Y15             // the first CX/4 lanes
-	TCOL256(0)
-	MSTORE6X256
-	TCOL256(32)
-	MSTORE6X256
-	TCOL256(64)
-	MSTORE6X256
-	TCOL256(96)
-	MSTORE6X256
-	TCOL256(128)
-	MSTORE6X256
-	TCOL256(160)
-	MSTORE6X256
+	VMOVDQU (R15), Y15             // the first R14 lanes
 
-inext256:
+icols256:
+	MOVQ    DI, DX
+	TCOL256(0)
+	STORE6X256
+	TCOL256(32)
+	STORE6X256
+	TCOL256(64)
+	STORE6X256
+	TCOL256(96)
+	STORE6X256
+	TCOL256(128)
+	STORE6X256
+	TCOL256(160)
+	STORE6X256
+
 	ADDQ $8, AX
 	ADDQ $128, BX
 	ADDQ $32, DI
@@ -648,60 +634,46 @@ idone256:
 
 // OROW4X256 finishes row i (OZIP4X256), adds what the row's 32 floats at
 // DX held (winoAccumulate), applies the ReLU (winoReLU, Y13 zero) and
-// stores; DX moves to the next row.
+// stores; DX moves to the next row. The masks of the row's four vectors
+// are at R14: whole vectors are stored unless the block has fewer than 8
+// tiles (R11). Clobbers Y14, Y15.
 #define OROW4X256(y0, y1, y2, y3) \
-	OZIP4X256(y0, y1, y2, y3) \
-	TESTQ   $1, R12           \
-	JEQ     5(PC)             \
-	VADDPS  (DX), Y8, Y8      \
-	VADDPS  32(DX), Y9, Y9    \
-	VADDPS  64(DX), Y10, Y10  \
-	VADDPS  96(DX), Y11, Y11  \
-	TESTQ   $2, R12           \
-	JEQ     5(PC)             \
-	VMAXPS  Y8, Y13, Y8       \
-	VMAXPS  Y9, Y13, Y9       \
-	VMAXPS  Y10, Y13, Y10     \
-	VMAXPS  Y11, Y13, Y11     \
-	VMOVUPS Y8, (DX)          \
-	VMOVUPS Y9, 32(DX)        \
-	VMOVUPS Y10, 64(DX)       \
-	VMOVUPS Y11, 96(DX)       \
-	ADDQ    R10, DX
-
-// MOROW4X256 is OROW4X256 for the first floats of the row only: the masks
-// of its four vectors are at R14 (VMASKMOVPS loads and stores, through
-// Y14 and Y15).
-#define MOROW4X256(y0, y1, y2, y3) \
-	OZIP4X256(y0, y1, y2, y3)      \
-	TESTQ      $1, R12             \
-	JEQ        13(PC)              \
-	VMOVDQU    (R14), Y14          \
-	VMASKMOVPS (DX), Y14, Y15      \
-	VADDPS     Y15, Y8, Y8         \
-	VMOVDQU    32(R14), Y14        \
-	VMASKMOVPS 32(DX), Y14, Y15    \
-	VADDPS     Y15, Y9, Y9         \
-	VMOVDQU    64(R14), Y14        \
-	VMASKMOVPS 64(DX), Y14, Y15    \
-	VADDPS     Y15, Y10, Y10       \
-	VMOVDQU    96(R14), Y14        \
-	VMASKMOVPS 96(DX), Y14, Y15    \
-	VADDPS     Y15, Y11, Y11       \
-	TESTQ      $2, R12             \
-	JEQ        5(PC)               \
-	VMAXPS     Y8, Y13, Y8         \
-	VMAXPS     Y9, Y13, Y9         \
-	VMAXPS     Y10, Y13, Y10       \
-	VMAXPS     Y11, Y13, Y11       \
-	VMOVDQU    (R14), Y14          \
-	VMASKMOVPS Y8, Y14, (DX)       \
-	VMOVDQU    32(R14), Y14        \
-	VMASKMOVPS Y9, Y14, 32(DX)     \
-	VMOVDQU    64(R14), Y14        \
-	VMASKMOVPS Y10, Y14, 64(DX)    \
-	VMOVDQU    96(R14), Y14        \
-	VMASKMOVPS Y11, Y14, 96(DX)    \
+	OZIP4X256(y0, y1, y2, y3)   \
+	TESTQ      $1, R12          \
+	JEQ        13(PC)           \
+	VMOVDQU    (R14), Y14       \
+	VMASKMOVPS (DX), Y14, Y15   \
+	VADDPS     Y15, Y8, Y8      \
+	VMOVDQU    32(R14), Y14     \
+	VMASKMOVPS 32(DX), Y14, Y15 \
+	VADDPS     Y15, Y9, Y9      \
+	VMOVDQU    64(R14), Y14     \
+	VMASKMOVPS 64(DX), Y14, Y15 \
+	VADDPS     Y15, Y10, Y10    \
+	VMOVDQU    96(R14), Y14     \
+	VMASKMOVPS 96(DX), Y14, Y15 \
+	VADDPS     Y15, Y11, Y11    \
+	TESTQ      $2, R12          \
+	JEQ        5(PC)            \
+	VMAXPS     Y8, Y13, Y8      \
+	VMAXPS     Y9, Y13, Y9      \
+	VMAXPS     Y10, Y13, Y10    \
+	VMAXPS     Y11, Y13, Y11    \
+	CMPQ       R11, $8          \
+	JLT        6(PC)            \
+	VMOVUPS    Y8, (DX)         \
+	VMOVUPS    Y9, 32(DX)       \
+	VMOVUPS    Y10, 64(DX)      \
+	VMOVUPS    Y11, 96(DX)      \
+	JMP        9(PC)            \
+	VMOVDQU    (R14), Y14       \
+	VMASKMOVPS Y8, Y14, (DX)    \
+	VMOVDQU    32(R14), Y14     \
+	VMASKMOVPS Y9, Y14, 32(DX)  \
+	VMOVDQU    64(R14), Y14     \
+	VMASKMOVPS Y10, Y14, 64(DX) \
+	VMOVDQU    96(R14), Y14     \
+	VMASKMOVPS Y11, Y14, 96(DX) \
 	ADDQ       R10, DX
 
 // HLOAD256 loads h[0..5][j] from the frame, at byte offset off of row 0.
@@ -730,49 +702,27 @@ idone256:
 	VMOVUPS Y3, off+96(SP)
 
 // MROW256 loads row r of M (six products at CX, CX+R9, ...; CX moves
-// past them) and computes h[r] (HROW256).
+// past them; the block's tiles only, mask Y15: nothing past the products
+// is read) and computes h[r] (HROW256).
 #define MROW256(off) \
-	VMOVUPS      (CX), Y0 \
-	PREFETCHT0   256(CX)  \
-	ADDQ         R9, CX   \
-	VMOVUPS      (CX), Y1 \
-	PREFETCHT0   256(CX)  \
-	ADDQ         R9, CX   \
-	VMOVUPS      (CX), Y2 \
-	PREFETCHT0   256(CX)  \
-	ADDQ         R9, CX   \
-	VMOVUPS      (CX), Y3 \
-	PREFETCHT0   256(CX)  \
-	ADDQ         R9, CX   \
-	VMOVUPS      (CX), Y4 \
-	PREFETCHT0   256(CX)  \
-	ADDQ         R9, CX   \
-	VMOVUPS      (CX), Y5 \
-	PREFETCHT0   256(CX)  \
-	ADDQ         R9, CX   \
-	HROW256(off)
-
-// MMROW256 is MROW256 loading the first tiles only (mask Y15): nothing
-// past the products of the row's tiles is read.
-#define MMROW256(off) \
-	VMASKMOVPS   (CX), Y15, Y0 \
-	PREFETCHT0   256(CX)       \
-	ADDQ         R9, CX        \
-	VMASKMOVPS   (CX), Y15, Y1 \
-	PREFETCHT0   256(CX)       \
-	ADDQ         R9, CX        \
-	VMASKMOVPS   (CX), Y15, Y2 \
-	PREFETCHT0   256(CX)       \
-	ADDQ         R9, CX        \
-	VMASKMOVPS   (CX), Y15, Y3 \
-	PREFETCHT0   256(CX)       \
-	ADDQ         R9, CX        \
-	VMASKMOVPS   (CX), Y15, Y4 \
-	PREFETCHT0   256(CX)       \
-	ADDQ         R9, CX        \
-	VMASKMOVPS   (CX), Y15, Y5 \
-	PREFETCHT0   256(CX)       \
-	ADDQ         R9, CX        \
+	VMASKMOVPS (CX), Y15, Y0 \
+	PREFETCHT0 256(CX)       \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y1 \
+	PREFETCHT0 256(CX)       \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y2 \
+	PREFETCHT0 256(CX)       \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y3 \
+	PREFETCHT0 256(CX)       \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y4 \
+	PREFETCHT0 256(CX)       \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y5 \
+	PREFETCHT0 256(CX)       \
+	ADDQ       R9, CX        \
 	HROW256(off)
 
 // YCOLS256 turns h in the frame into Y = A^T h, row i of Y at frame
@@ -799,8 +749,9 @@ idone256:
 	VMOVUPS off+96(SP), Y3
 
 // func winograd4OutputAVX2(m *float32, stride, tw int, bias float32, flags int, dst *float32, ld int)
-// The frame holds h = M A, 6 rows of 4 vectors. The last block, of fewer
-// than 8 tiles, loads and stores with VMASKMOVPS.
+// The frame holds h = M A, 6 rows of 4 vectors. Loads are VMASKMOVPS (all
+// lanes but in the last block, of fewer than 8 tiles), and so are the
+// last block's stores.
 TEXT ·winograd4OutputAVX2(SB), $768-56
 	MOVQ         m+0(FP), SI
 	MOVQ         stride+8(FP), R9
@@ -814,36 +765,15 @@ TEXT ·winograd4OutputAVX2(SB), $768-56
 	VXORPS       Y13, Y13, Y13
 
 oblock256:
-	MOVQ R13, CX                   // tiles left
-	CMPQ CX, $0
-	JLE  odone256
-	CMPQ CX, $8
-	JLT  opart256
-	MOVQ SI, CX
-	MROW256(0)
-	MROW256(128)
-	MROW256(256)
-	MROW256(384)
-	MROW256(512)
-	MROW256(640)
-	YCOLS256
-	MOVQ DI, DX
-	YROW256(0)
-	OROW4X256(Y0, Y1, Y2, Y3)
-	YROW256(128)
-	OROW4X256(Y0, Y1, Y2, Y3)
-	YROW256(256)
-	OROW4X256(Y0, Y1, Y2, Y3)
-	YROW256(384)
-	OROW4X256(Y0, Y1, Y2, Y3)
+	MOVQ    R13, R11               // tiles left
+	CMPQ    R11, $0
+	JLE     odone256
+	CMPQ    R11, $8
+	JLE     omask256
+	MOVQ    $8, R11                // tiles in this block
 
-	SUBQ $8, R13
-	ADDQ $32, SI
-	ADDQ $128, DI
-	JMP  oblock256
-
-opart256:
-	SHLQ    $2, CX
+omask256:
+	LEAQ    (R11*4), CX
 	LEAQ    ·winoMask+128(SB), R15
 	SUBQ    CX, R15
 	VMOVDQU (R15), Y15             // the tiles
@@ -851,22 +781,27 @@ opart256:
 	LEAQ    ·winoMask+128(SB), R14
 	SUBQ    CX, R14                // their output columns' masks
 	MOVQ    SI, CX
-	MMROW256(0)
-	MMROW256(128)
-	MMROW256(256)
-	MMROW256(384)
-	MMROW256(512)
-	MMROW256(640)
+	MROW256(0)
+	MROW256(128)
+	MROW256(256)
+	MROW256(384)
+	MROW256(512)
+	MROW256(640)
 	YCOLS256
 	MOVQ    DI, DX
 	YROW256(0)
-	MOROW4X256(Y0, Y1, Y2, Y3)
+	OROW4X256(Y0, Y1, Y2, Y3)
 	YROW256(128)
-	MOROW4X256(Y0, Y1, Y2, Y3)
+	OROW4X256(Y0, Y1, Y2, Y3)
 	YROW256(256)
-	MOROW4X256(Y0, Y1, Y2, Y3)
+	OROW4X256(Y0, Y1, Y2, Y3)
 	YROW256(384)
-	MOROW4X256(Y0, Y1, Y2, Y3)
+	OROW4X256(Y0, Y1, Y2, Y3)
+
+	SUBQ    $8, R13
+	ADDQ    $32, SI
+	ADDQ    $128, DI
+	JMP     oblock256
 
 odone256:
 	VZEROUPPER

@@ -483,52 +483,28 @@ odone512:
 	RET
 
 // OCOL256 loads q[k], q[4+k], q[8+k], q[12+k] (k from DX, which moves on
-// by one row) and leaves s0k in s0, s1k in s1. With R14 not 0, only the
-// first tiles are loaded, masked by Y15. Clobbers Y8-Y11.
+// by one row; the block's tiles only, mask Y15: nothing past the products
+// is read) and leaves s0k in s0, s1k in s1. Clobbers Y8-Y11.
 #define OCOL256(s0, s1) \
-	PREFETCHT0 256(DX)              \
-	PREFETCHT0 256(DX)(R9*4)        \
-	PREFETCHT0 256(DX)(R9*8)        \
-	PREFETCHT0 256(DX)(R11*4)       \
-	TESTQ      R14, R14             \
-	JNE        6(PC)                \
-	VMOVUPS    (DX), Y8             \
-	VMOVUPS    (DX)(R9*4), Y9       \
-	VMOVUPS    (DX)(R9*8), Y10      \
-	VMOVUPS    (DX)(R11*4), Y11     \
-	JMP        5(PC)                \
-	VMASKMOVPS (DX), Y15, Y8        \
-	VMASKMOVPS (DX)(R9*4), Y15, Y9  \
-	VMASKMOVPS (DX)(R9*8), Y15, Y10 \
+	VMASKMOVPS (DX), Y15, Y8         \
+	PREFETCHT0 256(DX)               \
+	VMASKMOVPS (DX)(R9*4), Y15, Y9   \
+	PREFETCHT0 256(DX)(R9*4)         \
+	VMASKMOVPS (DX)(R9*8), Y15, Y10  \
+	PREFETCHT0 256(DX)(R9*8)         \
 	VMASKMOVPS (DX)(R11*4), Y15, Y11 \
-	VADDPS     Y9, Y8, s0           \
-	VADDPS     Y10, s0, s0          \
-	VSUBPS     Y10, Y9, s1          \
-	VSUBPS     Y11, s1, s1          \
+	PREFETCHT0 256(DX)(R11*4)        \
+	VADDPS     Y9, Y8, s0            \
+	VADDPS     Y10, s0, s0           \
+	VSUBPS     Y10, Y9, s1           \
+	VSUBPS     Y11, s1, s1           \
 	ADDQ       R9, DX
 
 // OROW256 interleaves ya, yb into 16 columns at ptr, adds what they held
-// (winoAccumulate), applies the ReLU (winoReLU) and stores. Clobbers the
-// inputs and Y14, Y15.
+// (winoAccumulate), applies the ReLU (winoReLU) and stores. The masks of
+// the two vectors are at R15: whole vectors are stored unless the block
+// has fewer than 8 tiles (R14). Clobbers the inputs, Y0, Y1, Y14, Y15.
 #define OROW256(ya, yb, ptr) \
-	VUNPCKLPS  yb, ya, Y14         \
-	VUNPCKHPS  yb, ya, Y15         \
-	VPERM2F128 $0x20, Y15, Y14, ya \
-	VPERM2F128 $0x31, Y15, Y14, yb \
-	TESTQ      $1, R12             \
-	JEQ        3(PC)               \
-	VADDPS     (ptr), ya, ya       \
-	VADDPS     32(ptr), yb, yb     \
-	TESTQ      $2, R12             \
-	JEQ        3(PC)               \
-	VMAXPS     ya, Y13, ya         \
-	VMAXPS     yb, Y13, yb         \
-	VMOVUPS    ya, (ptr)           \
-	VMOVUPS    yb, 32(ptr)
-
-// MOROW256 is OROW256 for the first columns only: their masks are at R15
-// (two vectors). Clobbers Y0, Y1, Y14, Y15.
-#define MOROW256(ya, yb, ptr) \
 	VUNPCKLPS  yb, ya, Y14         \
 	VUNPCKHPS  yb, ya, Y15         \
 	VPERM2F128 $0x20, Y15, Y14, ya \
@@ -545,12 +521,17 @@ odone512:
 	JEQ        3(PC)               \
 	VMAXPS     ya, Y13, ya         \
 	VMAXPS     yb, Y13, yb         \
+	CMPQ       R14, $8             \
+	JLT        4(PC)               \
+	VMOVUPS    ya, (ptr)           \
+	VMOVUPS    yb, 32(ptr)         \
+	JMP        3(PC)               \
 	VMASKMOVPS ya, Y14, (ptr)      \
 	VMASKMOVPS yb, Y15, 32(ptr)
 
 // func winogradOutputAVX2(m *float32, stride, tw int, bias float32, flags int, row0, row1 *float32)
-// The last block, of fewer than 8 tiles, loads and stores with
-// VMASKMOVPS.
+// Loads are VMASKMOVPS (all lanes but in the last block, of fewer than 8
+// tiles), and so are the last block's stores.
 TEXT ·winogradOutputAVX2(SB), NOSPLIT, $0-56
 	MOVQ         m+0(FP), SI
 	MOVQ         stride+8(FP), R9
@@ -564,21 +545,19 @@ TEXT ·winogradOutputAVX2(SB), NOSPLIT, $0-56
 	VXORPS       Y13, Y13, Y13
 
 oblock256:
-	MOVQ    R13, CX                // tiles left
-	CMPQ    CX, $0
+	MOVQ    R13, R14               // tiles left
+	CMPQ    R14, $0
 	JLE     odone256
-	XORQ    R14, R14
-	CMPQ    CX, $8
-	JGE     ocols256
-	SHLQ    $2, CX
-	LEAQ    ·winoMask+128(SB), R14
-	SUBQ    CX, R14
-	VMOVDQU (R14), Y15             // the tiles
-	SHLQ    $1, CX
-	LEAQ    ·winoMask+128(SB), R15
-	SUBQ    CX, R15                // their output columns
+	CMPQ    R14, $8
+	JLE     omask256
+	MOVQ    $8, R14                // tiles in this block
 
-ocols256:
+omask256:
+	LEAQ    (R14*4), CX
+	LEAQ    ·winoMask+128(SB), R15
+	SUBQ    CX, R15
+	VMOVDQU (R15), Y15             // the tiles
+	SUBQ    CX, R15                // their output columns' masks
 	MOVQ    SI, DX
 	OCOL256(Y0, Y4)
 	OCOL256(Y1, Y5)
@@ -596,8 +575,6 @@ ocols256:
 	VSUBPS  Y6, Y5, Y11            // y11 = s11-s12-s13+b
 	VSUBPS  Y7, Y11, Y11
 	VADDPS  Y12, Y11, Y11
-	TESTQ   R14, R14
-	JNE     opart256
 	OROW256(Y8, Y9, DI)
 	OROW256(Y10, Y11, R10)
 	SUBQ    $8, R13
@@ -605,10 +582,6 @@ ocols256:
 	ADDQ    $64, DI
 	ADDQ    $64, R10
 	JMP     oblock256
-
-opart256:
-	MOROW256(Y8, Y9, DI)
-	MOROW256(Y10, Y11, R10)
 
 odone256:
 	VZEROUPPER
