@@ -8,7 +8,7 @@
 //
 // The transformed matrices (36 rows of all channels' tiles) are larger
 // than the caches, so each access to one of their rows also prefetches
-// the line 256 bytes on: the next tile rows' calls read or write there
+// the line 128 bytes on: the next tile rows' calls read or write there
 // (PREFETCHT0 never faults, so it may point past the slices).
 
 // BT6 is bt6: y0..y5 = B^T x0..x5 (x left as they are), t0, t1 scratch.
@@ -138,22 +138,22 @@ GLOBL wino4Eight<>(SB), RODATA|NOPTR, $4
 // clobbers ptr.
 #define STORE6X512(ptr, step) \
 	VMOVUPS    Z6, K1, (ptr)  \
-	PREFETCHT0 256(ptr)       \
+	PREFETCHT0 128(ptr)       \
 	ADDQ       step, ptr      \
 	VMOVUPS    Z7, K1, (ptr)  \
-	PREFETCHT0 256(ptr)       \
+	PREFETCHT0 128(ptr)       \
 	ADDQ       step, ptr      \
 	VMOVUPS    Z8, K1, (ptr)  \
-	PREFETCHT0 256(ptr)       \
+	PREFETCHT0 128(ptr)       \
 	ADDQ       step, ptr      \
 	VMOVUPS    Z9, K1, (ptr)  \
-	PREFETCHT0 256(ptr)       \
+	PREFETCHT0 128(ptr)       \
 	ADDQ       step, ptr      \
 	VMOVUPS    Z10, K1, (ptr) \
-	PREFETCHT0 256(ptr)       \
+	PREFETCHT0 128(ptr)       \
 	ADDQ       step, ptr      \
 	VMOVUPS    Z11, K1, (ptr) \
-	PREFETCHT0 256(ptr)
+	PREFETCHT0 128(ptr)
 
 // STORE6X512F stores Z6..Z11 whole at the frame's byte offsets off,
 // off+64, ... (one row of t = d B).
@@ -261,22 +261,22 @@ idone512:
 // x0..x5; CX moves past them.
 #define LOAD6X512(x0, x1, x2, x3, x4, x5) \
 	VMOVUPS.Z  (CX), K1, x0 \
-	PREFETCHT0 256(CX)      \
+	PREFETCHT0 128(CX)      \
 	ADDQ       R9, CX       \
 	VMOVUPS.Z  (CX), K1, x1 \
-	PREFETCHT0 256(CX)      \
+	PREFETCHT0 128(CX)      \
 	ADDQ       R9, CX       \
 	VMOVUPS.Z  (CX), K1, x2 \
-	PREFETCHT0 256(CX)      \
+	PREFETCHT0 128(CX)      \
 	ADDQ       R9, CX       \
 	VMOVUPS.Z  (CX), K1, x3 \
-	PREFETCHT0 256(CX)      \
+	PREFETCHT0 128(CX)      \
 	ADDQ       R9, CX       \
 	VMOVUPS.Z  (CX), K1, x4 \
-	PREFETCHT0 256(CX)      \
+	PREFETCHT0 128(CX)      \
 	ADDQ       R9, CX       \
 	VMOVUPS.Z  (CX), K1, x5 \
-	PREFETCHT0 256(CX)      \
+	PREFETCHT0 128(CX)      \
 	ADDQ       R9, CX
 
 // OZIP512 interleaves y0..y3 (columns 0..3 of 16 tiles) into their
@@ -495,40 +495,40 @@ GLOBL wino4Next<>(SB), RODATA|NOPTR, $32
 	CMPQ       R14, $8        \
 	JLT        19(PC)         \
 	VMOVUPS    Y6, (CX)       \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R10, CX        \
 	VMOVUPS    Y7, (CX)       \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R10, CX        \
 	VMOVUPS    Y8, (CX)       \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R10, CX        \
 	VMOVUPS    Y9, (CX)       \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R10, CX        \
 	VMOVUPS    Y10, (CX)      \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R10, CX        \
 	VMOVUPS    Y11, (CX)      \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	JMP        18(PC)         \
 	VMASKMOVPS Y6, Y15, (CX)  \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R10, CX        \
 	VMASKMOVPS Y7, Y15, (CX)  \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R10, CX        \
 	VMASKMOVPS Y8, Y15, (CX)  \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R10, CX        \
 	VMASKMOVPS Y9, Y15, (CX)  \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R10, CX        \
 	VMASKMOVPS Y10, Y15, (CX) \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R10, CX        \
 	VMASKMOVPS Y11, Y15, (CX) \
-	PREFETCHT0 256(CX)        \
+	PREFETCHT0 128(CX)        \
 	ADDQ       R9, DX
 
 // func winograd4InputAVX2(rows *float32, pw, tw int, out *float32, stride int)
@@ -706,22 +706,22 @@ idone256:
 // is read) and computes h[r] (HROW256).
 #define MROW256(off) \
 	VMASKMOVPS (CX), Y15, Y0 \
-	PREFETCHT0 256(CX)       \
+	PREFETCHT0 128(CX)       \
 	ADDQ       R9, CX        \
 	VMASKMOVPS (CX), Y15, Y1 \
-	PREFETCHT0 256(CX)       \
+	PREFETCHT0 128(CX)       \
 	ADDQ       R9, CX        \
 	VMASKMOVPS (CX), Y15, Y2 \
-	PREFETCHT0 256(CX)       \
+	PREFETCHT0 128(CX)       \
 	ADDQ       R9, CX        \
 	VMASKMOVPS (CX), Y15, Y3 \
-	PREFETCHT0 256(CX)       \
+	PREFETCHT0 128(CX)       \
 	ADDQ       R9, CX        \
 	VMASKMOVPS (CX), Y15, Y4 \
-	PREFETCHT0 256(CX)       \
+	PREFETCHT0 128(CX)       \
 	ADDQ       R9, CX        \
 	VMASKMOVPS (CX), Y15, Y5 \
-	PREFETCHT0 256(CX)       \
+	PREFETCHT0 128(CX)       \
 	ADDQ       R9, CX        \
 	HROW256(off)
 

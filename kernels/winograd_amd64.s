@@ -4,7 +4,7 @@
 
 // The transformed matrices (16 rows of all channels' tiles) are larger
 // than the caches, so each access to one of their rows also prefetches
-// the line 256 bytes on: the next tile rows' calls read or write there
+// the line 128 bytes on: the next tile rows' calls read or write there
 // (PREFETCHT0 never faults, so it may point past the slices).
 
 // Permutation indexes for VPERMI2PS: the odd columns of two 16-float
@@ -75,16 +75,16 @@ GLOBL ·winoMask(SB), RODATA|NOPTR, $256
 	VSUBPS  t1, t2, Z26        \
 	VSUBPS  t3, t1, Z27        \
 	VMOVUPS Z24, K1, (DX)      \
-	PREFETCHT0 256(DX)         \
+	PREFETCHT0 128(DX)         \
 	ADDQ    R9, DX             \
 	VMOVUPS Z25, K1, (DX)      \
-	PREFETCHT0 256(DX)         \
+	PREFETCHT0 128(DX)         \
 	ADDQ    R9, DX             \
 	VMOVUPS Z26, K1, (DX)      \
-	PREFETCHT0 256(DX)         \
+	PREFETCHT0 128(DX)         \
 	ADDQ    R9, DX             \
 	VMOVUPS Z27, K1, (DX)      \
-	PREFETCHT0 256(DX)         \
+	PREFETCHT0 128(DX)         \
 	ADDQ    R9, DX
 
 // func winogradInputAVX512(rows *float32, pw, tw int, out *float32, stride int)
@@ -183,10 +183,10 @@ done512:
 	VADDPS     Y10, Y9, Y13        \
 	VSUBPS     Y9, Y10, Y14        \
 	VSUBPS     Y11, Y9, Y15        \
-	PREFETCHT0 256(DX)             \
-	PREFETCHT0 256(DX)(R9*1)       \
-	PREFETCHT0 256(DX)(R9*2)       \
-	PREFETCHT0 256(DX)(R15*1)      \
+	PREFETCHT0 128(DX)             \
+	PREFETCHT0 128(DX)(R9*1)       \
+	PREFETCHT0 128(DX)(R9*2)       \
+	PREFETCHT0 128(DX)(R15*1)      \
 	TESTQ      R14, R14            \
 	JNE        6(PC)               \
 	VMOVUPS    Y12, (DX)           \
@@ -358,52 +358,52 @@ ofull512:
 oload512:
 	MOVQ    SI, DX
 	VMOVUPS.Z (DX), K1, Z0
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z1
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z2
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z3
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z4
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z5
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z6
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z7
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z8
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z9
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z10
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z11
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z12
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z13
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z14
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z15
-	PREFETCHT0 256(DX)
+	PREFETCHT0 128(DX)
 
 	// s0k = q[k] + q[4+k] + q[8+k], s1k = q[4+k] - q[8+k] - q[12+k].
 	VADDPS  Z4, Z0, Z16
@@ -487,13 +487,13 @@ odone512:
 // is read) and leaves s0k in s0, s1k in s1. Clobbers Y8-Y11.
 #define OCOL256(s0, s1) \
 	VMASKMOVPS (DX), Y15, Y8         \
-	PREFETCHT0 256(DX)               \
+	PREFETCHT0 128(DX)               \
 	VMASKMOVPS (DX)(R9*4), Y15, Y9   \
-	PREFETCHT0 256(DX)(R9*4)         \
+	PREFETCHT0 128(DX)(R9*4)         \
 	VMASKMOVPS (DX)(R9*8), Y15, Y10  \
-	PREFETCHT0 256(DX)(R9*8)         \
+	PREFETCHT0 128(DX)(R9*8)         \
 	VMASKMOVPS (DX)(R11*4), Y15, Y11 \
-	PREFETCHT0 256(DX)(R11*4)        \
+	PREFETCHT0 128(DX)(R11*4)        \
 	VADDPS     Y9, Y8, s0            \
 	VADDPS     Y10, s0, s0           \
 	VSUBPS     Y10, Y9, s1           \

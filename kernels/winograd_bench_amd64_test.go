@@ -18,6 +18,7 @@ var winogradLayers = []struct {
 	levels []int
 }{
 	{"head-F4", 4, 256, []int{10, 5, 3, 2, 1}}, // P3..P7 side by side
+	{"cls-F4", 4, 720, []int{10, 5, 3, 2, 1}},  // its output transform: 80 classes x 9 anchors
 	{"layer2-F4", 4, 128, []int{10}},           // 40x40
 	{"layer3-F2", 2, 256, []int{10}},           // 20x20
 	{"layer1-F2", 2, 64, []int{40}},            // 80x80
