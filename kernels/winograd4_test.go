@@ -16,7 +16,8 @@ var (
 
 // TestWinograd4InputRowTiers: every tier gives the generic tier's bits for
 // widths around each tier's block sizes, writes nothing in out but the 36
-// rows of tw values (the guards between and after them keep their values),
+// rows of tw values (the guards before, between and after them keep their
+// values),
 // and is not disturbed by NaN in the rows' padding past column 4*tw+1.
 func TestWinograd4InputRowTiers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
@@ -29,13 +30,13 @@ func TestWinograd4InputRowTiers(t *testing.T) {
 			}
 		}
 		stride := tw + 1 + rng.IntN(5)
-		guard := randSlice(rng, 36*stride+7)
+		guard := randSlice(rng, winogradFront+36*stride+7)
 		want := append([]float32(nil), guard...)
-		generic.Winograd4InputRow(rows, pw, tw, want, stride)
-		checkWinograd4Reference(t, rows, pw, tw, want, guard, stride)
+		generic.Winograd4InputRow(rows, pw, tw, want[winogradFront:], stride)
+		checkWinograd4Reference(t, rows, pw, tw, want[winogradFront:], guard[winogradFront:], stride)
 		for _, im := range tiers {
 			got := append([]float32(nil), guard...)
-			im.Winograd4InputRow(rows, pw, tw, got, stride)
+			im.Winograd4InputRow(rows, pw, tw, got[winogradFront:], stride)
 			if i := firstBitDiff(got, want); i >= 0 {
 				t.Fatalf("%s, %d tiles: out[%d] = %g, generic %g", im.Name, tw, i, got[i], want[i])
 			}
@@ -113,16 +114,16 @@ func TestWinograd4OutputRowTiers(t *testing.T) {
 		m[rng.IntN(len(m))] = float32(math.NaN())
 		bias := rng.Float32() - 0.5
 		ld := 4*tw + 1 + rng.IntN(9)
-		rows := randSlice(rng, 3*ld+4*tw+9)
+		rows := randSlice(rng, winogradFront+3*ld+4*tw+9)
 		for _, flags := range []int{0, winoAccumulate, winoReLU, winoAccumulate | winoReLU} {
 			relu, acc := flags&winoReLU != 0, flags&winoAccumulate != 0
 			want := append([]float32(nil), rows...)
-			generic.Winograd4OutputRow(m, stride, tw, bias, relu, acc, want[:3*ld+4*tw], ld)
-			checkWinograd4OutputReference(t, m, stride, tw, bias, flags, rows, want, ld)
+			generic.Winograd4OutputRow(m, stride, tw, bias, relu, acc, want[winogradFront:winogradFront+3*ld+4*tw], ld)
+			checkWinograd4OutputReference(t, m, stride, tw, bias, flags, rows[winogradFront:], want[winogradFront:], ld)
 			for _, im := range tiers {
 				got := append([]float32(nil), rows...)
 				mc := append([]float32(nil), m...)
-				im.Winograd4OutputRow(mc, stride, tw, bias, relu, acc, got[:3*ld+4*tw], ld)
+				im.Winograd4OutputRow(mc, stride, tw, bias, relu, acc, got[winogradFront:winogradFront+3*ld+4*tw], ld)
 				if i := firstBitDiff(got, want); i >= 0 {
 					t.Fatalf("%s, %d tiles, flags %d: rows[%d] = %g, generic %g", im.Name, tw, flags, i, got[i], want[i])
 				}
