@@ -147,11 +147,13 @@ func winograd4InputNEON(e *emitter) {
 // loaded into those and V24, V25), then Y = A^T h column by column in
 // place, so Y[i][j] is V(4i+j); bias V28, zero V29, the rows' old values
 // V24-V27 (VLD4 splits them by column, VST4 interleaves the row back). A
-// last block of 1..3 tiles loads its products lane by lane and turns each
-// row of Y into one vector per tile (V20-V22), loaded and stored whole.
+// last block of 1..3 tiles first gathers its products lane by lane into
+// the frame (4 lanes a product), which the loads then read instead of m,
+// and turns each row of Y into one vector per tile (V20-V22), loaded and
+// stored whole.
 func winograd4OutputNEON(e *emitter) {
 	e.w("// func winograd4OutputNEON(m *float32, stride, tw int, bias float32, flags int, dst *float32, ld int)")
-	e.w("TEXT ·winograd4OutputNEON(SB), NOSPLIT, $0-56")
+	e.w("TEXT ·winograd4OutputNEON(SB), $576-56")
 	e.w("\tMOVD m+0(FP), R0")
 	e.w("\tMOVD stride+8(FP), R9")
 	e.w("\tMOVD tw+16(FP), R2 // tiles left")
@@ -168,40 +170,46 @@ func winograd4OutputNEON(e *emitter) {
 	e.w("\tCMP $0, R2")
 	e.w("\tBLE odone")
 	e.w("\tMOVD R0, R7")
+	e.w("\tCMP $4, R2")
+	e.w("\tBGE oloads")
+	e.w("\tMOVD $q-576(SP), R13 // the last block's products, 4 lanes each")
+	e.w("\tMOVD $36, R6")
 	e.w("\tCMP $2, R2")
-	e.w("\tBLT oload1")
-	e.w("\tBEQ oload2")
-	e.w("\tCMP $3, R2")
-	e.w("\tBEQ oload3")
-	for _, n := range []int{4, 1, 2, 3} {
-		if n < 4 {
-			e.w("")
-			e.w("oload%d:", n)
+	e.w("\tBLT ogather1")
+	e.w("\tBEQ ogather2")
+	for n := 3; n >= 1; n-- {
+		e.w("")
+		e.w("ogather%d:", n)
+		e.w("\tMOVD R7, R14")
+		for lane := range n {
+			e.w("\tVLD1.P 4(R14), V0.S[%d]", lane)
 		}
-		for r := range 6 {
-			x := [6]int{4 * r, 4*r + 1, 4*r + 2, 4*r + 3, 24, 25}
-			for _, v := range x {
-				if n == 4 {
-					e.w("\tVLD1 (R7), [V%d.S4]", v)
-				} else {
-					e.w("\tMOVD R7, R13")
-					for lane := range n {
-						e.w("\tVLD1.P 4(R13), V%d.S[%d]", v, lane)
-					}
-				}
-				e.w("\tADD R9, R7, R7")
-			}
-			at6(e, x, 26, 27)
-		}
-		for j := range 4 {
-			at6(e, [6]int{j, 4 + j, 8 + j, 12 + j, 16 + j, 20 + j}, 26, 27)
-		}
-		if n == 4 {
-			winograd4StoreBlock(e)
-		} else {
-			e.w("\tB opart")
-		}
+		e.w("\tVST1.P [V0.S4], 16(R13)")
+		e.w("\tADD R9, R7, R7")
+		e.w("\tSUB $1, R6, R6")
+		e.w("\tCBNZ R6, ogather%d", n)
+		e.w("\tB ogathered")
 	}
+	e.w("")
+	e.w("ogathered:")
+	e.w("\tMOVD $q-576(SP), R7")
+	e.w("\tMOVD $16, R9 // (the last block: m's stride is not needed again)")
+	e.w("")
+	e.w("oloads:")
+	for r := range 6 {
+		x := [6]int{4 * r, 4*r + 1, 4*r + 2, 4*r + 3, 24, 25}
+		for _, v := range x {
+			e.w("\tVLD1 (R7), [V%d.S4]", v)
+			e.w("\tADD R9, R7, R7")
+		}
+		at6(e, x, 26, 27)
+	}
+	for j := range 4 {
+		at6(e, [6]int{j, 4 + j, 8 + j, 12 + j, 16 + j, 20 + j}, 26, 27)
+	}
+	e.w("\tCMP $4, R2")
+	e.w("\tBLT opart")
+	winograd4StoreBlock(e)
 	winograd4StoreTiles(e)
 	e.w("")
 	e.w("odone:")
