@@ -10,18 +10,6 @@ import (
 	"github.com/klauspost/cpuid/v2"
 )
 
-// asmTiers returns the amd64 assembly tiers this CPU can run, so that every
-// test below exercises exactly the kernels the dispatcher may pick.
-func asmTiers() []*Impl {
-	var out []*Impl
-	for _, im := range Tiers() {
-		if im != generic {
-			out = append(out, im)
-		}
-	}
-	return out
-}
-
 // TestAmd64Dispatch checks that each tier is offered exactly when the CPU has
 // its features, best first.
 func TestAmd64Dispatch(t *testing.T) {

@@ -96,3 +96,16 @@ func countArch(files map[string]string) int {
 	}
 	return n
 }
+
+// asmTiers returns the assembly tiers this CPU can run (every tier but
+// generic), so that the tests exercise exactly the kernels the dispatcher
+// may pick.
+func asmTiers() []*Impl {
+	var out []*Impl
+	for _, im := range Tiers() {
+		if im != generic {
+			out = append(out, im)
+		}
+	}
+	return out
+}

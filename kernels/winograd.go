@@ -64,9 +64,9 @@ func winogradInputBlocks(rows []float32, pw, tw int, out []float32, stride, n in
 		func(t0 int) { winogradInputTiles(rows, pw, t0, tw, out, stride) })
 }
 
-// winogradBlocks is the block/tail split of the tiers without masked
-// tails, both tile sizes: kernel transforms the whole blocks of n tiles
-// among tw, tail the tiles from t0, the first one after them.
+// winogradBlocks is the block/tail split of a tier without partial blocks
+// (NEON's F(2x2) transforms): kernel transforms the whole blocks of n
+// tiles among tw, tail the tiles from t0, the first one after them.
 func winogradBlocks(tw, n int, kernel func(blocks int), tail func(t0 int)) {
 	if blocks := tw / n; blocks > 0 {
 		kernel(blocks)

@@ -62,13 +62,7 @@ func at6(x0, x1, x2, x3, x4, x5 float32) (y0, y1, y2, y3 float32) {
 
 // winograd4InputGeneric is the reference transform.
 func winograd4InputGeneric(rows []float32, pw, tw int, out []float32, stride int) {
-	winograd4InputTiles(rows, pw, 0, tw, out, stride)
-}
-
-// winograd4InputTiles transforms tiles [t0, t1) of the row: the
-// reference, and the tail after a tier's whole vector blocks.
-func winograd4InputTiles(rows []float32, pw, t0, t1 int, out []float32, stride int) {
-	for tx := t0; tx < t1; tx++ {
+	for tx := range tw {
 		var t [6][6]float32 // t = d B, one input row at a time
 		for r := range 6 {
 			d := rows[r*pw+4*tx : r*pw+4*tx+6 : r*pw+4*tx+6]
@@ -114,15 +108,9 @@ func (im *Impl) Winograd4OutputRow(m []float32, stride, tw int, bias float32, re
 
 // winograd4OutputGeneric is the reference output transform.
 func winograd4OutputGeneric(m []float32, stride, tw int, bias float32, flags int, dst []float32, ld int) {
-	winograd4OutputTiles(m, stride, 0, tw, bias, flags, dst, ld)
-}
-
-// winograd4OutputTiles transforms tiles [t0, t1) of the row: the
-// reference, and the tail after a tier's whole vector blocks.
-func winograd4OutputTiles(m []float32, stride, t0, t1 int, bias float32, flags int, dst []float32, ld int) {
 	acc, relu := flags&winoAccumulate != 0, flags&winoReLU != 0
 	q := func(k, tx int) float32 { return m[k*stride+tx] }
-	for tx := t0; tx < t1; tx++ {
+	for tx := range tw {
 		var h [6][4]float32 // h = M A, one row of M at a time
 		for r := range 6 {
 			k := 6 * r

@@ -3,9 +3,8 @@
 package kernels
 
 // winograd4InputAVX512 is Winograd4InputRow for 16 tiles a vector (masked
-// loads and stores for the last block; pw >= Winograd4RowWidth(tw) keeps
-// the row loads inside the rows). The 36 outputs of each tile hold d B
-// between its two passes:
+// stores for the last block; pw >= Winograd4RowWidth(tw) keeps the row
+// loads inside the rows). The frame holds d B between the two passes:
 //
 //	for tx := 0; tx < tw; tx++ {
 //		for r := 0; r < 6; r++ { // t = d B
@@ -54,25 +53,24 @@ func winograd4InputAVX512(rows *float32, pw, tw int, out *float32, stride int)
 //go:noescape
 func winograd4OutputAVX512(m *float32, stride, tw int, bias float32, flags int, dst *float32, ld int)
 
-// winograd4InputAVX2 is the same loop on blocks*8 tiles, 8 tiles a
-// vector (whole blocks only; the caller transforms the rest).
+// winograd4InputAVX2 is the same loop, 8 tiles a vector (VMASKMOVPS
+// stores for the last block).
 //
 //go:noescape
-func winograd4InputAVX2(rows *float32, pw, blocks int, out *float32, stride int)
+func winograd4InputAVX2(rows *float32, pw, tw int, out *float32, stride int)
 
-// winograd4OutputAVX2 is the same loop on blocks*8 tiles, 8 tiles a
-// vector (whole blocks only; the caller transforms the rest).
+// winograd4OutputAVX2 is the same loop, 8 tiles a vector (VMASKMOVPS
+// loads and stores for the last block).
 //
 //go:noescape
-func winograd4OutputAVX2(m *float32, stride, blocks int, bias float32, flags int, dst *float32, ld int)
+func winograd4OutputAVX2(m *float32, stride, tw int, bias float32, flags int, dst *float32, ld int)
 
 func winograd4InputRowAVX512(rows []float32, pw, tw int, out []float32, stride int) {
 	winograd4InputAVX512(&rows[0], pw, tw, &out[0], stride)
 }
 
 func winograd4InputRowAVX2(rows []float32, pw, tw int, out []float32, stride int) {
-	winogradBlocks(tw, 8, func(blocks int) { winograd4InputAVX2(&rows[0], pw, blocks, &out[0], stride) },
-		func(t0 int) { winograd4InputTiles(rows, pw, t0, tw, out, stride) })
+	winograd4InputAVX2(&rows[0], pw, tw, &out[0], stride)
 }
 
 func winograd4OutputRowAVX512(m []float32, stride, tw int, bias float32, flags int, dst []float32, ld int) {
@@ -80,6 +78,5 @@ func winograd4OutputRowAVX512(m []float32, stride, tw int, bias float32, flags i
 }
 
 func winograd4OutputRowAVX2(m []float32, stride, tw int, bias float32, flags int, dst []float32, ld int) {
-	winogradBlocks(tw, 8, func(blocks int) { winograd4OutputAVX2(&m[0], stride, blocks, bias, flags, &dst[0], ld) },
-		func(t0 int) { winograd4OutputTiles(m, stride, t0, tw, bias, flags, dst, ld) })
+	winograd4OutputAVX2(&m[0], stride, tw, bias, flags, &dst[0], ld)
 }

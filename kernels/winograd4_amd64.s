@@ -5,6 +5,11 @@
 // The F(4x4, 3x3) transforms (kernels/winograd4.go): tiles are the
 // vector lanes, and every 4x multiply is two doublings (exact, like the
 // reference's multiply).
+//
+// The transformed matrices (36 rows of all channels' tiles) are larger
+// than the caches, so each access to one of their rows also prefetches
+// the line 128 bytes on: the next tile rows' calls read or write there
+// (PREFETCHT0 never faults, so it may point past the slices).
 
 // BT6 is bt6: y0..y5 = B^T x0..x5 (x left as they are), t0, t1 scratch.
 // The y must differ from the x and from each other.
@@ -132,20 +137,53 @@ GLOBL wino4Eight<>(SB), RODATA|NOPTR, $4
 // STORE6X512 stores Z6..Z11 (masked by K1) at ptr, ptr+step, ...;
 // clobbers ptr.
 #define STORE6X512(ptr, step) \
-	VMOVUPS Z6, K1, (ptr)  \
-	ADDQ    step, ptr      \
-	VMOVUPS Z7, K1, (ptr)  \
-	ADDQ    step, ptr      \
-	VMOVUPS Z8, K1, (ptr)  \
-	ADDQ    step, ptr      \
-	VMOVUPS Z9, K1, (ptr)  \
-	ADDQ    step, ptr      \
-	VMOVUPS Z10, K1, (ptr) \
-	ADDQ    step, ptr      \
-	VMOVUPS Z11, K1, (ptr)
+	VMOVUPS    Z6, K1, (ptr)  \
+	PREFETCHT0 128(ptr)       \
+	ADDQ       step, ptr      \
+	VMOVUPS    Z7, K1, (ptr)  \
+	PREFETCHT0 128(ptr)       \
+	ADDQ       step, ptr      \
+	VMOVUPS    Z8, K1, (ptr)  \
+	PREFETCHT0 128(ptr)       \
+	ADDQ       step, ptr      \
+	VMOVUPS    Z9, K1, (ptr)  \
+	PREFETCHT0 128(ptr)       \
+	ADDQ       step, ptr      \
+	VMOVUPS    Z10, K1, (ptr) \
+	PREFETCHT0 128(ptr)       \
+	ADDQ       step, ptr      \
+	VMOVUPS    Z11, K1, (ptr) \
+	PREFETCHT0 128(ptr)
+
+// STORE6X512F stores Z6..Z11 whole at the frame's byte offsets off,
+// off+64, ... (one row of t = d B).
+#define STORE6X512F(off) \
+	VMOVUPS Z6, off(SP)      \
+	VMOVUPS Z7, off+64(SP)   \
+	VMOVUPS Z8, off+128(SP)  \
+	VMOVUPS Z9, off+192(SP)  \
+	VMOVUPS Z10, off+256(SP) \
+	VMOVUPS Z11, off+320(SP)
+
+// TCOL512 transforms column j of t (frame offset off = 64j) into outputs
+// j, 6+j, ..., 30+j at DX + j*stride, masked by K1.
+#define TCOL512(off) \
+	VMOVUPS off(SP), Z0                                                 \
+	VMOVUPS off+384(SP), Z1                                             \
+	VMOVUPS off+768(SP), Z2                                             \
+	VMOVUPS off+1152(SP), Z3                                            \
+	VMOVUPS off+1536(SP), Z4                                            \
+	VMOVUPS off+1920(SP), Z5                                            \
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13) \
+	MOVQ    DX, CX                                                      \
+	STORE6X512(CX, R10)                                                 \
+	ADDQ    R9, DX
 
 // func winograd4InputAVX512(rows *float32, pw, tw int, out *float32, stride int)
-TEXT ·winograd4InputAVX512(SB), NOSPLIT, $0-40
+// The frame holds t = d B of one block, t[r][j] at byte offset 64(6r+j):
+// whole-vector stores and loads that the core forwards, where a masked
+// store to out and a load back would wait for out's cache lines.
+TEXT ·winograd4InputAVX512(SB), $2304-40
 	MOVQ    rows+0(FP), SI
 	MOVQ    pw+8(FP), R8
 	MOVQ    tw+16(FP), R13
@@ -175,44 +213,40 @@ iblock512:
 imask512:
 	KMOVW   R15, K1
 
-	// t = d B: row r's six values go to outputs 6r..6r+5.
+	// t = d B, row r from input row r.
 	MOVQ    SI, R11
-	MOVQ    DI, DX
-	MOVQ    $6, R12
-
-irow512:
 	ROW4X512(R11)
 	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
-	MOVQ    DX, CX
-	STORE6X512(CX, R9)
-	LEAQ    (DX)(R10*1), DX
+	STORE6X512F(0)
 	ADDQ    R8, R11
-	DECQ    R12
-	JNE     irow512
+	ROW4X512(R11)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	STORE6X512F(384)
+	ADDQ    R8, R11
+	ROW4X512(R11)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	STORE6X512F(768)
+	ADDQ    R8, R11
+	ROW4X512(R11)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	STORE6X512F(1152)
+	ADDQ    R8, R11
+	ROW4X512(R11)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	STORE6X512F(1536)
+	ADDQ    R8, R11
+	ROW4X512(R11)
+	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
+	STORE6X512F(1920)
 
 	// out = B^T t, one column j at a time (outputs j, 6+j, ..., 30+j).
 	MOVQ    DI, DX
-	MOVQ    $6, R12
-
-icol512:
-	MOVQ      DX, CX
-	VMOVUPS.Z (CX), K1, Z0
-	ADDQ      R10, CX
-	VMOVUPS.Z (CX), K1, Z1
-	ADDQ      R10, CX
-	VMOVUPS.Z (CX), K1, Z2
-	ADDQ      R10, CX
-	VMOVUPS.Z (CX), K1, Z3
-	ADDQ      R10, CX
-	VMOVUPS.Z (CX), K1, Z4
-	ADDQ      R10, CX
-	VMOVUPS.Z (CX), K1, Z5
-	BT6F512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13)
-	MOVQ      DX, CX
-	STORE6X512(CX, R10)
-	ADDQ      R9, DX
-	DECQ      R12
-	JNE       icol512
+	TCOL512(0)
+	TCOL512(64)
+	TCOL512(128)
+	TCOL512(192)
+	TCOL512(256)
+	TCOL512(320)
 
 	ADDQ    $16, AX
 	ADDQ    $256, BX
@@ -226,18 +260,24 @@ idone512:
 // LOAD6X512 loads six products (masked by K1) at CX, CX+R9, ... into
 // x0..x5; CX moves past them.
 #define LOAD6X512(x0, x1, x2, x3, x4, x5) \
-	VMOVUPS.Z (CX), K1, x0 \
-	ADDQ      R9, CX       \
-	VMOVUPS.Z (CX), K1, x1 \
-	ADDQ      R9, CX       \
-	VMOVUPS.Z (CX), K1, x2 \
-	ADDQ      R9, CX       \
-	VMOVUPS.Z (CX), K1, x3 \
-	ADDQ      R9, CX       \
-	VMOVUPS.Z (CX), K1, x4 \
-	ADDQ      R9, CX       \
-	VMOVUPS.Z (CX), K1, x5 \
-	ADDQ      R9, CX
+	VMOVUPS.Z  (CX), K1, x0 \
+	PREFETCHT0 128(CX)      \
+	ADDQ       R9, CX       \
+	VMOVUPS.Z  (CX), K1, x1 \
+	PREFETCHT0 128(CX)      \
+	ADDQ       R9, CX       \
+	VMOVUPS.Z  (CX), K1, x2 \
+	PREFETCHT0 128(CX)      \
+	ADDQ       R9, CX       \
+	VMOVUPS.Z  (CX), K1, x3 \
+	PREFETCHT0 128(CX)      \
+	ADDQ       R9, CX       \
+	VMOVUPS.Z  (CX), K1, x4 \
+	PREFETCHT0 128(CX)      \
+	ADDQ       R9, CX       \
+	VMOVUPS.Z  (CX), K1, x5 \
+	PREFETCHT0 128(CX)      \
+	ADDQ       R9, CX
 
 // OZIP512 interleaves y0..y3 (columns 0..3 of 16 tiles) into their
 // output row's 64 floats in Z16..Z19, each plus bias (Z28). Clobbers the
@@ -426,74 +466,143 @@ GLOBL wino4Next<>(SB), RODATA|NOPTR, $32
 	VBROADCASTSS 132(ptr)(BX*1), Y13  \
 	VBLENDPS     $0x80, Y13, Y5, Y5
 
-// STORE6X256 stores Y6..Y11 at ptr, ptr+step, ...; clobbers ptr.
-#define STORE6X256(ptr, step) \
-	VMOVUPS Y6, (ptr)  \
-	ADDQ    step, ptr  \
-	VMOVUPS Y7, (ptr)  \
-	ADDQ    step, ptr  \
-	VMOVUPS Y8, (ptr)  \
-	ADDQ    step, ptr  \
-	VMOVUPS Y9, (ptr)  \
-	ADDQ    step, ptr  \
-	VMOVUPS Y10, (ptr) \
-	ADDQ    step, ptr  \
-	VMOVUPS Y11, (ptr)
+// STORE6X256F stores Y6..Y11 at the frame's byte offsets off, off+32,
+// ... (one row of t = d B).
+#define STORE6X256F(off) \
+	VMOVUPS Y6, off(SP)      \
+	VMOVUPS Y7, off+32(SP)   \
+	VMOVUPS Y8, off+64(SP)   \
+	VMOVUPS Y9, off+96(SP)   \
+	VMOVUPS Y10, off+128(SP) \
+	VMOVUPS Y11, off+160(SP)
 
-// func winograd4InputAVX2(rows *float32, pw, blocks int, out *float32, stride int)
-TEXT ·winograd4InputAVX2(SB), NOSPLIT, $0-40
+// TCOL256 loads column j of t (frame offset off = 32j) into Y0..Y5 and
+// transforms it into Y6..Y11.
+#define TCOL256(off) \
+	VMOVUPS off(SP), Y0                                           \
+	VMOVUPS off+192(SP), Y1                                       \
+	VMOVUPS off+384(SP), Y2                                       \
+	VMOVUPS off+576(SP), Y3                                       \
+	VMOVUPS off+768(SP), Y4                                       \
+	VMOVUPS off+960(SP), Y5                                       \
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+
+// STORE6X256 stores Y6..Y11 at DX, DX+R10, ... (outputs j, 6+j, ...,
+// 30+j); DX moves on to column j+1. A block of fewer than 8 tiles (R14)
+// stores only those (VMASKMOVPS, mask Y15). Clobbers CX.
+#define STORE6X256 \
+	MOVQ       DX, CX         \
+	CMPQ       R14, $8        \
+	JLT        19(PC)         \
+	VMOVUPS    Y6, (CX)       \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R10, CX        \
+	VMOVUPS    Y7, (CX)       \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R10, CX        \
+	VMOVUPS    Y8, (CX)       \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R10, CX        \
+	VMOVUPS    Y9, (CX)       \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R10, CX        \
+	VMOVUPS    Y10, (CX)      \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R10, CX        \
+	VMOVUPS    Y11, (CX)      \
+	PREFETCHT0 128(CX)        \
+	JMP        18(PC)         \
+	VMASKMOVPS Y6, Y15, (CX)  \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R10, CX        \
+	VMASKMOVPS Y7, Y15, (CX)  \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R10, CX        \
+	VMASKMOVPS Y8, Y15, (CX)  \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R10, CX        \
+	VMASKMOVPS Y9, Y15, (CX)  \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R10, CX        \
+	VMASKMOVPS Y10, Y15, (CX) \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R10, CX        \
+	VMASKMOVPS Y11, Y15, (CX) \
+	PREFETCHT0 128(CX)        \
+	ADDQ       R9, DX
+
+// func winograd4InputAVX2(rows *float32, pw, tw int, out *float32, stride int)
+// The frame holds t = d B of one block, t[r][j] at byte offset 32(6r+j).
+// The last block, of fewer than 8 tiles, stores its outputs with
+// VMASKMOVPS (whole stores elsewhere: faster on some cores); the rows'
+// padding (Winograd4RowWidth) covers its loads.
+TEXT ·winograd4InputAVX2(SB), $1152-40
 	MOVQ rows+0(FP), SI
 	MOVQ pw+8(FP), R8
-	MOVQ blocks+16(FP), R13
+	MOVQ tw+16(FP), R13
 	MOVQ out+24(FP), DI
 	MOVQ stride+32(FP), R9
 	SHLQ $2, R8
 	SHLQ $2, R9
 	LEAQ (R9)(R9*2), R10
 	SHLQ $1, R10                   // 6 strides
-	XORQ BX, BX                    // the block's byte offset in a row: 16 per tile
+	XORQ AX, AX                    // first tile of the block
+	XORQ BX, BX                    // its byte offset in a row: 16 per tile
 
 iblock256:
-	TESTQ R13, R13
-	JEQ   idone256
-	MOVQ  SI, R11
-	MOVQ  DI, DX
-	MOVQ  $6, R12
-
-irow256:
+	CMPQ AX, R13
+	JGE  idone256
+	MOVQ SI, R11
 	ROW4X256(R11)
 	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
-	MOVQ DX, CX
-	STORE6X256(CX, R9)
-	LEAQ (DX)(R10*1), DX
+	STORE6X256F(0)
 	ADDQ R8, R11
-	DECQ R12
-	JNE  irow256
-
-	MOVQ DI, DX
-	MOVQ $6, R12
-
-icol256:
-	MOVQ    DX, CX
-	VMOVUPS (CX), Y0
-	ADDQ    R10, CX
-	VMOVUPS (CX), Y1
-	ADDQ    R10, CX
-	VMOVUPS (CX), Y2
-	ADDQ    R10, CX
-	VMOVUPS (CX), Y3
-	ADDQ    R10, CX
-	VMOVUPS (CX), Y4
-	ADDQ    R10, CX
-	VMOVUPS (CX), Y5
+	ROW4X256(R11)
 	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
-	MOVQ    DX, CX
-	STORE6X256(CX, R10)
-	ADDQ    R9, DX
-	DECQ    R12
-	JNE     icol256
+	STORE6X256F(192)
+	ADDQ R8, R11
+	ROW4X256(R11)
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+	STORE6X256F(384)
+	ADDQ R8, R11
+	ROW4X256(R11)
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+	STORE6X256F(576)
+	ADDQ R8, R11
+	ROW4X256(R11)
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+	STORE6X256F(768)
+	ADDQ R8, R11
+	ROW4X256(R11)
+	BT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)
+	STORE6X256F(960)
 
-	DECQ R13
+	// out = B^T t, one column j at a time.
+	MOVQ    R13, R14
+	SUBQ    AX, R14                // tiles left
+	CMPQ    R14, $8
+	JGE     icols256
+	LEAQ    (R14*4), CX
+	LEAQ    ·winoMask+128(SB), R15
+	SUBQ    CX, R15
+	VMOVDQU (R15), Y15             // the first R14 lanes
+
+icols256:
+	MOVQ    DI, DX
+	TCOL256(0)
+	STORE6X256
+	TCOL256(32)
+	STORE6X256
+	TCOL256(64)
+	STORE6X256
+	TCOL256(96)
+	STORE6X256
+	TCOL256(128)
+	STORE6X256
+	TCOL256(160)
+	STORE6X256
+
+	ADDQ $8, AX
 	ADDQ $128, BX
 	ADDQ $32, DI
 	JMP  iblock256
@@ -502,11 +611,10 @@ idone256:
 	VZEROUPPER
 	RET
 
-// OROW4X256 adds the bias (Y12) to row i's values y0..y3 (8 tiles each),
-// interleaves them into the row's 32 floats at DX, adds what those held
-// (winoAccumulate), applies the ReLU (winoReLU, Y13 zero) and stores;
-// DX moves to the next row. Clobbers y0..y3 and Y4-Y11.
-#define OROW4X256(y0, y1, y2, y3) \
+// OZIP4X256 adds the bias (Y12) to row i's values y0..y3 (8 tiles each)
+// and interleaves them into the row's 32 floats in Y8..Y11. Clobbers
+// y0..y3 and Y4-Y7.
+#define OZIP4X256(y0, y1, y2, y3) \
 	VADDPS     Y12, y0, y0        \
 	VADDPS     Y12, y1, y1        \
 	VADDPS     Y12, y2, y2        \
@@ -522,23 +630,50 @@ idone256:
 	VPERM2F128 $0x20, y1, y0, Y8  \
 	VPERM2F128 $0x20, y3, y2, Y9  \
 	VPERM2F128 $0x31, y1, y0, Y10 \
-	VPERM2F128 $0x31, y3, y2, Y11 \
-	TESTQ      $1, R12            \
-	JEQ        5(PC)              \
-	VADDPS     (DX), Y8, Y8       \
-	VADDPS     32(DX), Y9, Y9     \
-	VADDPS     64(DX), Y10, Y10   \
-	VADDPS     96(DX), Y11, Y11   \
-	TESTQ      $2, R12            \
-	JEQ        5(PC)              \
-	VMAXPS     Y8, Y13, Y8        \
-	VMAXPS     Y9, Y13, Y9        \
-	VMAXPS     Y10, Y13, Y10      \
-	VMAXPS     Y11, Y13, Y11      \
-	VMOVUPS    Y8, (DX)           \
-	VMOVUPS    Y9, 32(DX)         \
-	VMOVUPS    Y10, 64(DX)        \
-	VMOVUPS    Y11, 96(DX)        \
+	VPERM2F128 $0x31, y3, y2, Y11
+
+// OROW4X256 finishes row i (OZIP4X256), adds what the row's 32 floats at
+// DX held (winoAccumulate), applies the ReLU (winoReLU, Y13 zero) and
+// stores; DX moves to the next row. The masks of the row's four vectors
+// are at R14: whole vectors are stored unless the block has fewer than 8
+// tiles (R11). Clobbers Y14, Y15.
+#define OROW4X256(y0, y1, y2, y3) \
+	OZIP4X256(y0, y1, y2, y3)   \
+	TESTQ      $1, R12          \
+	JEQ        13(PC)           \
+	VMOVDQU    (R14), Y14       \
+	VMASKMOVPS (DX), Y14, Y15   \
+	VADDPS     Y15, Y8, Y8      \
+	VMOVDQU    32(R14), Y14     \
+	VMASKMOVPS 32(DX), Y14, Y15 \
+	VADDPS     Y15, Y9, Y9      \
+	VMOVDQU    64(R14), Y14     \
+	VMASKMOVPS 64(DX), Y14, Y15 \
+	VADDPS     Y15, Y10, Y10    \
+	VMOVDQU    96(R14), Y14     \
+	VMASKMOVPS 96(DX), Y14, Y15 \
+	VADDPS     Y15, Y11, Y11    \
+	TESTQ      $2, R12          \
+	JEQ        5(PC)            \
+	VMAXPS     Y8, Y13, Y8      \
+	VMAXPS     Y9, Y13, Y9      \
+	VMAXPS     Y10, Y13, Y10    \
+	VMAXPS     Y11, Y13, Y11    \
+	CMPQ       R11, $8          \
+	JLT        6(PC)            \
+	VMOVUPS    Y8, (DX)         \
+	VMOVUPS    Y9, 32(DX)       \
+	VMOVUPS    Y10, 64(DX)      \
+	VMOVUPS    Y11, 96(DX)      \
+	JMP        9(PC)            \
+	VMOVDQU    (R14), Y14       \
+	VMASKMOVPS Y8, Y14, (DX)    \
+	VMOVDQU    32(R14), Y14     \
+	VMASKMOVPS Y9, Y14, 32(DX)  \
+	VMOVDQU    64(R14), Y14     \
+	VMASKMOVPS Y10, Y14, 64(DX) \
+	VMOVDQU    96(R14), Y14     \
+	VMASKMOVPS Y11, Y14, 96(DX) \
 	ADDQ       R10, DX
 
 // HLOAD256 loads h[0..5][j] from the frame, at byte offset off of row 0.
@@ -557,34 +692,70 @@ idone256:
 	VMOVUPS Y2, off+256(SP) \
 	VMOVUPS Y3, off+384(SP)
 
-// MROW256 loads row r of M (six products at CX, CX+R9, ...; CX moves
-// past them), computes h[r] = (M A)[r] and stores it in the frame at
-// byte offset off (h[r][k] at off + 32k).
-#define MROW256(off) \
-	VMOVUPS (CX), Y0                       \
-	ADDQ    R9, CX                         \
-	VMOVUPS (CX), Y1                       \
-	ADDQ    R9, CX                         \
-	VMOVUPS (CX), Y2                       \
-	ADDQ    R9, CX                         \
-	VMOVUPS (CX), Y3                       \
-	ADDQ    R9, CX                         \
-	VMOVUPS (CX), Y4                       \
-	ADDQ    R9, CX                         \
-	VMOVUPS (CX), Y5                       \
-	ADDQ    R9, CX                         \
-	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)    \
-	VMOVUPS Y0, off(SP)                    \
-	VMOVUPS Y1, off+32(SP)                 \
-	VMOVUPS Y2, off+64(SP)                 \
+// HROW256 computes h[r] = (M A)[r] from row r of M in Y0..Y5 and stores
+// it in the frame at byte offset off (h[r][k] at off + 32k).
+#define HROW256(off) \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	VMOVUPS Y0, off(SP)                 \
+	VMOVUPS Y1, off+32(SP)              \
+	VMOVUPS Y2, off+64(SP)              \
 	VMOVUPS Y3, off+96(SP)
 
-// func winograd4OutputAVX2(m *float32, stride, blocks int, bias float32, flags int, dst *float32, ld int)
-// The frame holds h = M A, 6 rows of 4 vectors.
+// MROW256 loads row r of M (six products at CX, CX+R9, ...; CX moves
+// past them; the block's tiles only, mask Y15: nothing past the products
+// is read) and computes h[r] (HROW256).
+#define MROW256(off) \
+	VMASKMOVPS (CX), Y15, Y0 \
+	PREFETCHT0 128(CX)       \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y1 \
+	PREFETCHT0 128(CX)       \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y2 \
+	PREFETCHT0 128(CX)       \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y3 \
+	PREFETCHT0 128(CX)       \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y4 \
+	PREFETCHT0 128(CX)       \
+	ADDQ       R9, CX        \
+	VMASKMOVPS (CX), Y15, Y5 \
+	PREFETCHT0 128(CX)       \
+	ADDQ       R9, CX        \
+	HROW256(off)
+
+// YCOLS256 turns h in the frame into Y = A^T h, row i of Y at frame
+// offset 128i.
+#define YCOLS256 \
+	HLOAD256(0)                         \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	HSTORE256(0)                        \
+	HLOAD256(32)                        \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	HSTORE256(32)                       \
+	HLOAD256(64)                        \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	HSTORE256(64)                       \
+	HLOAD256(96)                        \
+	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	HSTORE256(96)
+
+// YROW256 loads row i of Y (frame offset off = 128i) into Y0..Y3.
+#define YROW256(off) \
+	VMOVUPS off(SP), Y0    \
+	VMOVUPS off+32(SP), Y1 \
+	VMOVUPS off+64(SP), Y2 \
+	VMOVUPS off+96(SP), Y3
+
+// func winograd4OutputAVX2(m *float32, stride, tw int, bias float32, flags int, dst *float32, ld int)
+// The frame holds h = M A, 6 rows of 4 vectors. Loads are VMASKMOVPS (all
+// lanes but in the last block, of fewer than 8 tiles), and so are the
+// last block's stores.
 TEXT ·winograd4OutputAVX2(SB), $768-56
 	MOVQ         m+0(FP), SI
 	MOVQ         stride+8(FP), R9
-	MOVQ         blocks+16(FP), R13
+	MOVQ         tw+16(FP), R13
 	VBROADCASTSS bias+24(FP), Y12
 	MOVQ         flags+32(FP), R12
 	MOVQ         dst+40(FP), DI
@@ -594,55 +765,43 @@ TEXT ·winograd4OutputAVX2(SB), $768-56
 	VXORPS       Y13, Y13, Y13
 
 oblock256:
-	TESTQ R13, R13
-	JEQ   odone256
-	MOVQ  SI, CX
+	MOVQ    R13, R11               // tiles left
+	CMPQ    R11, $0
+	JLE     odone256
+	CMPQ    R11, $8
+	JLE     omask256
+	MOVQ    $8, R11                // tiles in this block
+
+omask256:
+	LEAQ    (R11*4), CX
+	LEAQ    ·winoMask+128(SB), R15
+	SUBQ    CX, R15
+	VMOVDQU (R15), Y15             // the tiles
+	SHLQ    $2, CX
+	LEAQ    ·winoMask+128(SB), R14
+	SUBQ    CX, R14                // their output columns' masks
+	MOVQ    SI, CX
 	MROW256(0)
 	MROW256(128)
 	MROW256(256)
 	MROW256(384)
 	MROW256(512)
 	MROW256(640)
-	HLOAD256(0)
-	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	HSTORE256(0)
-	HLOAD256(32)
-	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	HSTORE256(32)
-	HLOAD256(64)
-	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	HSTORE256(64)
-	HLOAD256(96)
-	AT6(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	HSTORE256(96)
-
-	// Row i of Y is at frame offset 128i.
+	YCOLS256
 	MOVQ    DI, DX
-	VMOVUPS 0(SP), Y0
-	VMOVUPS 32(SP), Y1
-	VMOVUPS 64(SP), Y2
-	VMOVUPS 96(SP), Y3
+	YROW256(0)
 	OROW4X256(Y0, Y1, Y2, Y3)
-	VMOVUPS 128(SP), Y0
-	VMOVUPS 160(SP), Y1
-	VMOVUPS 192(SP), Y2
-	VMOVUPS 224(SP), Y3
+	YROW256(128)
 	OROW4X256(Y0, Y1, Y2, Y3)
-	VMOVUPS 256(SP), Y0
-	VMOVUPS 288(SP), Y1
-	VMOVUPS 320(SP), Y2
-	VMOVUPS 352(SP), Y3
+	YROW256(256)
 	OROW4X256(Y0, Y1, Y2, Y3)
-	VMOVUPS 384(SP), Y0
-	VMOVUPS 416(SP), Y1
-	VMOVUPS 448(SP), Y2
-	VMOVUPS 480(SP), Y3
+	YROW256(384)
 	OROW4X256(Y0, Y1, Y2, Y3)
 
-	DECQ R13
-	ADDQ $32, SI
-	ADDQ $128, DI
-	JMP  oblock256
+	SUBQ    $8, R13
+	ADDQ    $32, SI
+	ADDQ    $128, DI
+	JMP     oblock256
 
 odone256:
 	VZEROUPPER

@@ -2,11 +2,11 @@
 
 package kernels
 
-// winograd4InputNEON is Winograd4InputRow on blocks*4 tiles, 4 tiles a
-// vector (LD4 splits a row's columns by tile); the 36 outputs of each
-// tile hold d B between the two passes:
+// winograd4InputNEON is Winograd4InputRow, 4 tiles a vector (LD4 splits a
+// row's columns by tile; the last block of 1..3 tiles stores single
+// lanes); the frame holds d B between the two passes:
 //
-//	for tx := 0; tx < 4*blocks; tx++ {
+//	for tx := 0; tx < tw; tx++ {
 //		for r := 0; r < 6; r++ { // t = d B
 //			x := rows[r*pw+4*tx : r*pw+4*tx+6]
 //			t[r][0], ..., t[r][5] = bt6(x[0], ..., x[5])
@@ -18,12 +18,13 @@ package kernels
 //	}
 //
 //go:noescape
-func winograd4InputNEON(rows *float32, pw, blocks int, out *float32, stride int)
+func winograd4InputNEON(rows *float32, pw, tw int, out *float32, stride int)
 
-// winograd4OutputNEON is Winograd4OutputRow on blocks*4 tiles, 4 tiles a
-// vector (ST4 interleaves a row's four columns):
+// winograd4OutputNEON is Winograd4OutputRow, 4 tiles a vector (ST4
+// interleaves a row's four columns; the last block of 1..3 tiles loads
+// single lanes and stores single tiles):
 //
-//	for tx := 0; tx < 4*blocks; tx++ {
+//	for tx := 0; tx < tw; tx++ {
 //		for r := 0; r < 6; r++ { // h = M A
 //			h[r][0], ..., h[r][3] = at6(m[(6r+0)*stride+tx], ..., m[(6r+5)*stride+tx])
 //		}
@@ -43,14 +44,12 @@ func winograd4InputNEON(rows *float32, pw, blocks int, out *float32, stride int)
 //	}
 //
 //go:noescape
-func winograd4OutputNEON(m *float32, stride, blocks int, bias float32, flags int, dst *float32, ld int)
+func winograd4OutputNEON(m *float32, stride, tw int, bias float32, flags int, dst *float32, ld int)
 
 func winograd4InputRowNEON(rows []float32, pw, tw int, out []float32, stride int) {
-	winogradBlocks(tw, 4, func(blocks int) { winograd4InputNEON(&rows[0], pw, blocks, &out[0], stride) },
-		func(t0 int) { winograd4InputTiles(rows, pw, t0, tw, out, stride) })
+	winograd4InputNEON(&rows[0], pw, tw, &out[0], stride)
 }
 
 func winograd4OutputRowNEON(m []float32, stride, tw int, bias float32, flags int, dst []float32, ld int) {
-	winogradBlocks(tw, 4, func(blocks int) { winograd4OutputNEON(&m[0], stride, blocks, bias, flags, &dst[0], ld) },
-		func(t0 int) { winograd4OutputTiles(m, stride, t0, tw, bias, flags, dst, ld) })
+	winograd4OutputNEON(&m[0], stride, tw, bias, flags, &dst[0], ld)
 }

@@ -4,11 +4,11 @@
 
 #include "textflag.h"
 
-// func winograd4InputNEON(rows *float32, pw, blocks int, out *float32, stride int)
-TEXT ·winograd4InputNEON(SB), NOSPLIT, $0-40
+// func winograd4InputNEON(rows *float32, pw, tw int, out *float32, stride int)
+TEXT ·winograd4InputNEON(SB), $576-40
 	MOVD rows+0(FP), R0
 	MOVD pw+8(FP), R8
-	MOVD blocks+16(FP), R2
+	MOVD tw+16(FP), R2 // tiles left
 	MOVD out+24(FP), R3
 	MOVD stride+32(FP), R9
 	LSL $2, R8, R8 // row width in bytes
@@ -16,11 +16,13 @@ TEXT ·winograd4InputNEON(SB), NOSPLIT, $0-40
 	ADD R9, R9, R10
 	ADD R9, R10, R10
 	ADD R10, R10, R10 // 6 strides
+	MOVD $t-576(SP), R11 // t = d B
 
 iblock:
-	CBZ R2, idone
+	CMP $0, R2
+	BLE idone
 	MOVD R0, R4 // row r
-	MOVD R3, R5 // its outputs
+	MOVD R11, R5 // t[r]
 	MOVD $6, R6
 
 irow:
@@ -51,40 +53,36 @@ irow:
 	WORD $0x4e2ed5ce // FADD V14.4S, V14.4S, V14.4S
 	WORD $0x4e2ed5ce // FADD V14.4S, V14.4S, V14.4S
 	WORD $0x4e2ed5ad // FADD V13.4S, V13.4S, V14.4S
-	MOVD R5, R7
-	VST1 [V8.S4], (R7)
-	ADD R9, R7, R7
-	VST1 [V9.S4], (R7)
-	ADD R9, R7, R7
-	VST1 [V10.S4], (R7)
-	ADD R9, R7, R7
-	VST1 [V11.S4], (R7)
-	ADD R9, R7, R7
-	VST1 [V12.S4], (R7)
-	ADD R9, R7, R7
-	VST1 [V13.S4], (R7)
-	ADD R9, R7, R7
-	ADD R10, R5, R5
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(R5)
+	VST1.P [V12.S4, V13.S4], 32(R5)
 	ADD R8, R4, R4
 	SUB $1, R6, R6
 	CBNZ R6, irow
-	MOVD R3, R5 // column j's outputs: j, 6+j, ..., 30+j
+	CMP $2, R2
+	BLT icols1
+	BEQ icols2
+	CMP $3, R2
+	BEQ icols3
+
+icols4:
+	MOVD R3, R5 // column j's first output
+	MOVD R11, R12 // t[0][j]
 	MOVD $6, R6
 
-icol:
-	MOVD R5, R7
+icols4col:
+	MOVD R12, R7
 	VLD1 (R7), [V0.S4]
-	ADD R10, R7, R7
+	ADD $96, R7, R7
 	VLD1 (R7), [V1.S4]
-	ADD R10, R7, R7
+	ADD $96, R7, R7
 	VLD1 (R7), [V2.S4]
-	ADD R10, R7, R7
+	ADD $96, R7, R7
 	VLD1 (R7), [V3.S4]
-	ADD R10, R7, R7
+	ADD $96, R7, R7
 	VLD1 (R7), [V4.S4]
-	ADD R10, R7, R7
+	ADD $96, R7, R7
 	VLD1 (R7), [V5.S4]
-	ADD R10, R7, R7
+	ADD $96, R7, R7
 	WORD $0x4ea2d48e // FSUB V14.4S, V4.4S, V2.4S
 	WORD $0x4ea1d46f // FSUB V15.4S, V3.4S, V1.4S
 	WORD $0x4ea2d408 // FSUB V8.4S, V0.4S, V2.4S
@@ -109,35 +107,258 @@ icol:
 	WORD $0x4e2ed5ce // FADD V14.4S, V14.4S, V14.4S
 	WORD $0x4e2ed5ce // FADD V14.4S, V14.4S, V14.4S
 	WORD $0x4e2ed5ad // FADD V13.4S, V13.4S, V14.4S
-	MOVD R5, R7
-	VST1 [V8.S4], (R7)
-	ADD R10, R7, R7
-	VST1 [V9.S4], (R7)
-	ADD R10, R7, R7
-	VST1 [V10.S4], (R7)
-	ADD R10, R7, R7
-	VST1 [V11.S4], (R7)
-	ADD R10, R7, R7
-	VST1 [V12.S4], (R7)
-	ADD R10, R7, R7
-	VST1 [V13.S4], (R7)
-	ADD R10, R7, R7
+	MOVD R5, R13
+	VST1 [V8.S4], (R13)
+	ADD R10, R13, R13
+	VST1 [V9.S4], (R13)
+	ADD R10, R13, R13
+	VST1 [V10.S4], (R13)
+	ADD R10, R13, R13
+	VST1 [V11.S4], (R13)
+	ADD R10, R13, R13
+	VST1 [V12.S4], (R13)
+	ADD R10, R13, R13
+	VST1 [V13.S4], (R13)
+	ADD R10, R13, R13
 	ADD R9, R5, R5
+	ADD $16, R12, R12
 	SUB $1, R6, R6
-	CBNZ R6, icol
+	CBNZ R6, icols4col
 	ADD $64, R0, R0 // 4 tiles: 16 columns
 	ADD $16, R3, R3
-	SUB $1, R2, R2
+	SUB $4, R2, R2
 	B iblock
+
+icols1:
+	MOVD R3, R5 // column j's first output
+	MOVD R11, R12 // t[0][j]
+	MOVD $6, R6
+
+icols1col:
+	MOVD R12, R7
+	VLD1 (R7), [V0.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V1.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V2.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V3.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V4.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V5.S4]
+	ADD $96, R7, R7
+	WORD $0x4ea2d48e // FSUB V14.4S, V4.4S, V2.4S
+	WORD $0x4ea1d46f // FSUB V15.4S, V3.4S, V1.4S
+	WORD $0x4ea2d408 // FSUB V8.4S, V0.4S, V2.4S
+	WORD $0x4e28d508 // FADD V8.4S, V8.4S, V8.4S
+	WORD $0x4e28d508 // FADD V8.4S, V8.4S, V8.4S
+	WORD $0x4e28d5c8 // FADD V8.4S, V14.4S, V8.4S
+	WORD $0x4e24d469 // FADD V9.4S, V3.4S, V4.4S
+	WORD $0x4e22d42a // FADD V10.4S, V1.4S, V2.4S
+	WORD $0x4e2ad54a // FADD V10.4S, V10.4S, V10.4S
+	WORD $0x4e2ad54a // FADD V10.4S, V10.4S, V10.4S
+	WORD $0x4eaad529 // FSUB V9.4S, V9.4S, V10.4S
+	WORD $0x4ea3d48a // FSUB V10.4S, V4.4S, V3.4S
+	WORD $0x4ea2d42b // FSUB V11.4S, V1.4S, V2.4S
+	WORD $0x4e2bd56b // FADD V11.4S, V11.4S, V11.4S
+	WORD $0x4e2bd56b // FADD V11.4S, V11.4S, V11.4S
+	WORD $0x4e2bd54a // FADD V10.4S, V10.4S, V11.4S
+	WORD $0x4e2fd5ef // FADD V15.4S, V15.4S, V15.4S
+	WORD $0x4e2fd5cb // FADD V11.4S, V14.4S, V15.4S
+	WORD $0x4eafd5cc // FSUB V12.4S, V14.4S, V15.4S
+	WORD $0x4ea3d4ad // FSUB V13.4S, V5.4S, V3.4S
+	WORD $0x4ea3d42e // FSUB V14.4S, V1.4S, V3.4S
+	WORD $0x4e2ed5ce // FADD V14.4S, V14.4S, V14.4S
+	WORD $0x4e2ed5ce // FADD V14.4S, V14.4S, V14.4S
+	WORD $0x4e2ed5ad // FADD V13.4S, V13.4S, V14.4S
+	MOVD R5, R13
+	MOVD R13, R7
+	VST1.P V8.S[0], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V9.S[0], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V10.S[0], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V11.S[0], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V12.S[0], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V13.S[0], 4(R7)
+	ADD R10, R13, R13
+	ADD R9, R5, R5
+	ADD $16, R12, R12
+	SUB $1, R6, R6
+	CBNZ R6, icols1col
+	B idone // the last block
+
+icols2:
+	MOVD R3, R5 // column j's first output
+	MOVD R11, R12 // t[0][j]
+	MOVD $6, R6
+
+icols2col:
+	MOVD R12, R7
+	VLD1 (R7), [V0.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V1.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V2.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V3.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V4.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V5.S4]
+	ADD $96, R7, R7
+	WORD $0x4ea2d48e // FSUB V14.4S, V4.4S, V2.4S
+	WORD $0x4ea1d46f // FSUB V15.4S, V3.4S, V1.4S
+	WORD $0x4ea2d408 // FSUB V8.4S, V0.4S, V2.4S
+	WORD $0x4e28d508 // FADD V8.4S, V8.4S, V8.4S
+	WORD $0x4e28d508 // FADD V8.4S, V8.4S, V8.4S
+	WORD $0x4e28d5c8 // FADD V8.4S, V14.4S, V8.4S
+	WORD $0x4e24d469 // FADD V9.4S, V3.4S, V4.4S
+	WORD $0x4e22d42a // FADD V10.4S, V1.4S, V2.4S
+	WORD $0x4e2ad54a // FADD V10.4S, V10.4S, V10.4S
+	WORD $0x4e2ad54a // FADD V10.4S, V10.4S, V10.4S
+	WORD $0x4eaad529 // FSUB V9.4S, V9.4S, V10.4S
+	WORD $0x4ea3d48a // FSUB V10.4S, V4.4S, V3.4S
+	WORD $0x4ea2d42b // FSUB V11.4S, V1.4S, V2.4S
+	WORD $0x4e2bd56b // FADD V11.4S, V11.4S, V11.4S
+	WORD $0x4e2bd56b // FADD V11.4S, V11.4S, V11.4S
+	WORD $0x4e2bd54a // FADD V10.4S, V10.4S, V11.4S
+	WORD $0x4e2fd5ef // FADD V15.4S, V15.4S, V15.4S
+	WORD $0x4e2fd5cb // FADD V11.4S, V14.4S, V15.4S
+	WORD $0x4eafd5cc // FSUB V12.4S, V14.4S, V15.4S
+	WORD $0x4ea3d4ad // FSUB V13.4S, V5.4S, V3.4S
+	WORD $0x4ea3d42e // FSUB V14.4S, V1.4S, V3.4S
+	WORD $0x4e2ed5ce // FADD V14.4S, V14.4S, V14.4S
+	WORD $0x4e2ed5ce // FADD V14.4S, V14.4S, V14.4S
+	WORD $0x4e2ed5ad // FADD V13.4S, V13.4S, V14.4S
+	MOVD R5, R13
+	MOVD R13, R7
+	VST1.P V8.S[0], 4(R7)
+	VST1.P V8.S[1], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V9.S[0], 4(R7)
+	VST1.P V9.S[1], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V10.S[0], 4(R7)
+	VST1.P V10.S[1], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V11.S[0], 4(R7)
+	VST1.P V11.S[1], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V12.S[0], 4(R7)
+	VST1.P V12.S[1], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V13.S[0], 4(R7)
+	VST1.P V13.S[1], 4(R7)
+	ADD R10, R13, R13
+	ADD R9, R5, R5
+	ADD $16, R12, R12
+	SUB $1, R6, R6
+	CBNZ R6, icols2col
+	B idone // the last block
+
+icols3:
+	MOVD R3, R5 // column j's first output
+	MOVD R11, R12 // t[0][j]
+	MOVD $6, R6
+
+icols3col:
+	MOVD R12, R7
+	VLD1 (R7), [V0.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V1.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V2.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V3.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V4.S4]
+	ADD $96, R7, R7
+	VLD1 (R7), [V5.S4]
+	ADD $96, R7, R7
+	WORD $0x4ea2d48e // FSUB V14.4S, V4.4S, V2.4S
+	WORD $0x4ea1d46f // FSUB V15.4S, V3.4S, V1.4S
+	WORD $0x4ea2d408 // FSUB V8.4S, V0.4S, V2.4S
+	WORD $0x4e28d508 // FADD V8.4S, V8.4S, V8.4S
+	WORD $0x4e28d508 // FADD V8.4S, V8.4S, V8.4S
+	WORD $0x4e28d5c8 // FADD V8.4S, V14.4S, V8.4S
+	WORD $0x4e24d469 // FADD V9.4S, V3.4S, V4.4S
+	WORD $0x4e22d42a // FADD V10.4S, V1.4S, V2.4S
+	WORD $0x4e2ad54a // FADD V10.4S, V10.4S, V10.4S
+	WORD $0x4e2ad54a // FADD V10.4S, V10.4S, V10.4S
+	WORD $0x4eaad529 // FSUB V9.4S, V9.4S, V10.4S
+	WORD $0x4ea3d48a // FSUB V10.4S, V4.4S, V3.4S
+	WORD $0x4ea2d42b // FSUB V11.4S, V1.4S, V2.4S
+	WORD $0x4e2bd56b // FADD V11.4S, V11.4S, V11.4S
+	WORD $0x4e2bd56b // FADD V11.4S, V11.4S, V11.4S
+	WORD $0x4e2bd54a // FADD V10.4S, V10.4S, V11.4S
+	WORD $0x4e2fd5ef // FADD V15.4S, V15.4S, V15.4S
+	WORD $0x4e2fd5cb // FADD V11.4S, V14.4S, V15.4S
+	WORD $0x4eafd5cc // FSUB V12.4S, V14.4S, V15.4S
+	WORD $0x4ea3d4ad // FSUB V13.4S, V5.4S, V3.4S
+	WORD $0x4ea3d42e // FSUB V14.4S, V1.4S, V3.4S
+	WORD $0x4e2ed5ce // FADD V14.4S, V14.4S, V14.4S
+	WORD $0x4e2ed5ce // FADD V14.4S, V14.4S, V14.4S
+	WORD $0x4e2ed5ad // FADD V13.4S, V13.4S, V14.4S
+	MOVD R5, R13
+	MOVD R13, R7
+	VST1.P V8.S[0], 4(R7)
+	VST1.P V8.S[1], 4(R7)
+	VST1.P V8.S[2], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V9.S[0], 4(R7)
+	VST1.P V9.S[1], 4(R7)
+	VST1.P V9.S[2], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V10.S[0], 4(R7)
+	VST1.P V10.S[1], 4(R7)
+	VST1.P V10.S[2], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V11.S[0], 4(R7)
+	VST1.P V11.S[1], 4(R7)
+	VST1.P V11.S[2], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V12.S[0], 4(R7)
+	VST1.P V12.S[1], 4(R7)
+	VST1.P V12.S[2], 4(R7)
+	ADD R10, R13, R13
+	MOVD R13, R7
+	VST1.P V13.S[0], 4(R7)
+	VST1.P V13.S[1], 4(R7)
+	VST1.P V13.S[2], 4(R7)
+	ADD R10, R13, R13
+	ADD R9, R5, R5
+	ADD $16, R12, R12
+	SUB $1, R6, R6
+	CBNZ R6, icols3col
+	B idone // the last block
 
 idone:
 	RET
 
-// func winograd4OutputNEON(m *float32, stride, blocks int, bias float32, flags int, dst *float32, ld int)
-TEXT ·winograd4OutputNEON(SB), NOSPLIT, $0-56
+// func winograd4OutputNEON(m *float32, stride, tw int, bias float32, flags int, dst *float32, ld int)
+TEXT ·winograd4OutputNEON(SB), $576-56
 	MOVD m+0(FP), R0
 	MOVD stride+8(FP), R9
-	MOVD blocks+16(FP), R2
+	MOVD tw+16(FP), R2 // tiles left
 	MOVD $bias+24(FP), R6
 	VLD1R (R6), [V28.S4]
 	MOVD flags+32(FP), R12
@@ -148,8 +369,52 @@ TEXT ·winograd4OutputNEON(SB), NOSPLIT, $0-56
 	VEOR V29.B16, V29.B16, V29.B16
 
 oblock:
-	CBZ R2, odone
+	CMP $0, R2
+	BLE odone
 	MOVD R0, R7
+	CMP $4, R2
+	BGE oloads
+	MOVD $q-576(SP), R13 // the last block's products, 4 lanes each
+	MOVD $36, R6
+	CMP $2, R2
+	BLT ogather1
+	BEQ ogather2
+
+ogather3:
+	MOVD R7, R14
+	VLD1.P 4(R14), V0.S[0]
+	VLD1.P 4(R14), V0.S[1]
+	VLD1.P 4(R14), V0.S[2]
+	VST1.P [V0.S4], 16(R13)
+	ADD R9, R7, R7
+	SUB $1, R6, R6
+	CBNZ R6, ogather3
+	B ogathered
+
+ogather2:
+	MOVD R7, R14
+	VLD1.P 4(R14), V0.S[0]
+	VLD1.P 4(R14), V0.S[1]
+	VST1.P [V0.S4], 16(R13)
+	ADD R9, R7, R7
+	SUB $1, R6, R6
+	CBNZ R6, ogather2
+	B ogathered
+
+ogather1:
+	MOVD R7, R14
+	VLD1.P 4(R14), V0.S[0]
+	VST1.P [V0.S4], 16(R13)
+	ADD R9, R7, R7
+	SUB $1, R6, R6
+	CBNZ R6, ogather1
+	B ogathered
+
+ogathered:
+	MOVD $q-576(SP), R7
+	MOVD $16, R9 // (the last block: m's stride is not needed again)
+
+oloads:
 	VLD1 (R7), [V0.S4]
 	ADD R9, R7, R7
 	VLD1 (R7), [V1.S4]
@@ -382,6 +647,8 @@ oblock:
 	WORD $0x4e2fd4ef // FADD V15.4S, V7.4S, V15.4S
 	WORD $0x4e37d5ef // FADD V15.4S, V15.4S, V23.4S
 	VORR V27.B16, V27.B16, V7.B16
+	CMP $4, R2
+	BLT opart
 	MOVD R3, R4
 	WORD $0x4e3cd400 // FADD V0.4S, V0.4S, V28.4S
 	WORD $0x4e3cd421 // FADD V1.4S, V1.4S, V28.4S
@@ -485,8 +752,191 @@ ostore3:
 	ADD R10, R4, R4
 	ADD $16, R0, R0
 	ADD $64, R3, R3
-	SUB $1, R2, R2
+	SUB $4, R2, R2
 	B oblock
+
+opart:
+	MOVD R3, R4
+	WORD $0x4e3cd400 // FADD V0.4S, V0.4S, V28.4S
+	WORD $0x4e3cd421 // FADD V1.4S, V1.4S, V28.4S
+	WORD $0x4e3cd442 // FADD V2.4S, V2.4S, V28.4S
+	WORD $0x4e3cd463 // FADD V3.4S, V3.4S, V28.4S
+	VZIP1 V1.S4, V0.S4, V16.S4 // a0 b0 a1 b1
+	VZIP2 V1.S4, V0.S4, V17.S4 // a2 b2 a3 b3
+	VZIP1 V3.S4, V2.S4, V18.S4 // c0 d0 c1 d1
+	VZIP2 V3.S4, V2.S4, V19.S4 // c2 d2 c3 d3
+	VZIP1 V18.D2, V16.D2, V20.D2 // tile 0
+	VZIP2 V18.D2, V16.D2, V21.D2 // tile 1
+	VZIP1 V19.D2, V17.D2, V22.D2 // tile 2
+	TBZ $0, R12, prelu0 // winoAccumulate
+	MOVD R4, R13
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d694 // FADD V20.4S, V20.4S, V24.4S
+	CMP $2, R2
+	BLT prelu0
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d6b5 // FADD V21.4S, V21.4S, V24.4S
+	CMP $3, R2
+	BLT prelu0
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d6d6 // FADD V22.4S, V22.4S, V24.4S
+
+prelu0:
+	TBZ $1, R12, pstore0 // winoReLU
+	WORD $0x4ea0ea9e // FCMLT V30.4S, V20.4S, #0.0
+	VBIT V30.B16, V29.B16, V20.B16
+	WORD $0x4ea0eabe // FCMLT V30.4S, V21.4S, #0.0
+	VBIT V30.B16, V29.B16, V21.B16
+	WORD $0x4ea0eade // FCMLT V30.4S, V22.4S, #0.0
+	VBIT V30.B16, V29.B16, V22.B16
+
+pstore0:
+	MOVD R4, R13
+	VST1.P [V20.S4], 16(R13)
+	CMP $2, R2
+	BLT pnext0
+	VST1.P [V21.S4], 16(R13)
+	CMP $3, R2
+	BLT pnext0
+	VST1.P [V22.S4], 16(R13)
+
+pnext0:
+	ADD R10, R4, R4
+	WORD $0x4e3cd484 // FADD V4.4S, V4.4S, V28.4S
+	WORD $0x4e3cd4a5 // FADD V5.4S, V5.4S, V28.4S
+	WORD $0x4e3cd4c6 // FADD V6.4S, V6.4S, V28.4S
+	WORD $0x4e3cd4e7 // FADD V7.4S, V7.4S, V28.4S
+	VZIP1 V5.S4, V4.S4, V16.S4 // a0 b0 a1 b1
+	VZIP2 V5.S4, V4.S4, V17.S4 // a2 b2 a3 b3
+	VZIP1 V7.S4, V6.S4, V18.S4 // c0 d0 c1 d1
+	VZIP2 V7.S4, V6.S4, V19.S4 // c2 d2 c3 d3
+	VZIP1 V18.D2, V16.D2, V20.D2 // tile 0
+	VZIP2 V18.D2, V16.D2, V21.D2 // tile 1
+	VZIP1 V19.D2, V17.D2, V22.D2 // tile 2
+	TBZ $0, R12, prelu1 // winoAccumulate
+	MOVD R4, R13
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d694 // FADD V20.4S, V20.4S, V24.4S
+	CMP $2, R2
+	BLT prelu1
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d6b5 // FADD V21.4S, V21.4S, V24.4S
+	CMP $3, R2
+	BLT prelu1
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d6d6 // FADD V22.4S, V22.4S, V24.4S
+
+prelu1:
+	TBZ $1, R12, pstore1 // winoReLU
+	WORD $0x4ea0ea9e // FCMLT V30.4S, V20.4S, #0.0
+	VBIT V30.B16, V29.B16, V20.B16
+	WORD $0x4ea0eabe // FCMLT V30.4S, V21.4S, #0.0
+	VBIT V30.B16, V29.B16, V21.B16
+	WORD $0x4ea0eade // FCMLT V30.4S, V22.4S, #0.0
+	VBIT V30.B16, V29.B16, V22.B16
+
+pstore1:
+	MOVD R4, R13
+	VST1.P [V20.S4], 16(R13)
+	CMP $2, R2
+	BLT pnext1
+	VST1.P [V21.S4], 16(R13)
+	CMP $3, R2
+	BLT pnext1
+	VST1.P [V22.S4], 16(R13)
+
+pnext1:
+	ADD R10, R4, R4
+	WORD $0x4e3cd508 // FADD V8.4S, V8.4S, V28.4S
+	WORD $0x4e3cd529 // FADD V9.4S, V9.4S, V28.4S
+	WORD $0x4e3cd54a // FADD V10.4S, V10.4S, V28.4S
+	WORD $0x4e3cd56b // FADD V11.4S, V11.4S, V28.4S
+	VZIP1 V9.S4, V8.S4, V16.S4 // a0 b0 a1 b1
+	VZIP2 V9.S4, V8.S4, V17.S4 // a2 b2 a3 b3
+	VZIP1 V11.S4, V10.S4, V18.S4 // c0 d0 c1 d1
+	VZIP2 V11.S4, V10.S4, V19.S4 // c2 d2 c3 d3
+	VZIP1 V18.D2, V16.D2, V20.D2 // tile 0
+	VZIP2 V18.D2, V16.D2, V21.D2 // tile 1
+	VZIP1 V19.D2, V17.D2, V22.D2 // tile 2
+	TBZ $0, R12, prelu2 // winoAccumulate
+	MOVD R4, R13
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d694 // FADD V20.4S, V20.4S, V24.4S
+	CMP $2, R2
+	BLT prelu2
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d6b5 // FADD V21.4S, V21.4S, V24.4S
+	CMP $3, R2
+	BLT prelu2
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d6d6 // FADD V22.4S, V22.4S, V24.4S
+
+prelu2:
+	TBZ $1, R12, pstore2 // winoReLU
+	WORD $0x4ea0ea9e // FCMLT V30.4S, V20.4S, #0.0
+	VBIT V30.B16, V29.B16, V20.B16
+	WORD $0x4ea0eabe // FCMLT V30.4S, V21.4S, #0.0
+	VBIT V30.B16, V29.B16, V21.B16
+	WORD $0x4ea0eade // FCMLT V30.4S, V22.4S, #0.0
+	VBIT V30.B16, V29.B16, V22.B16
+
+pstore2:
+	MOVD R4, R13
+	VST1.P [V20.S4], 16(R13)
+	CMP $2, R2
+	BLT pnext2
+	VST1.P [V21.S4], 16(R13)
+	CMP $3, R2
+	BLT pnext2
+	VST1.P [V22.S4], 16(R13)
+
+pnext2:
+	ADD R10, R4, R4
+	WORD $0x4e3cd58c // FADD V12.4S, V12.4S, V28.4S
+	WORD $0x4e3cd5ad // FADD V13.4S, V13.4S, V28.4S
+	WORD $0x4e3cd5ce // FADD V14.4S, V14.4S, V28.4S
+	WORD $0x4e3cd5ef // FADD V15.4S, V15.4S, V28.4S
+	VZIP1 V13.S4, V12.S4, V16.S4 // a0 b0 a1 b1
+	VZIP2 V13.S4, V12.S4, V17.S4 // a2 b2 a3 b3
+	VZIP1 V15.S4, V14.S4, V18.S4 // c0 d0 c1 d1
+	VZIP2 V15.S4, V14.S4, V19.S4 // c2 d2 c3 d3
+	VZIP1 V18.D2, V16.D2, V20.D2 // tile 0
+	VZIP2 V18.D2, V16.D2, V21.D2 // tile 1
+	VZIP1 V19.D2, V17.D2, V22.D2 // tile 2
+	TBZ $0, R12, prelu3 // winoAccumulate
+	MOVD R4, R13
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d694 // FADD V20.4S, V20.4S, V24.4S
+	CMP $2, R2
+	BLT prelu3
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d6b5 // FADD V21.4S, V21.4S, V24.4S
+	CMP $3, R2
+	BLT prelu3
+	VLD1.P 16(R13), [V24.S4]
+	WORD $0x4e38d6d6 // FADD V22.4S, V22.4S, V24.4S
+
+prelu3:
+	TBZ $1, R12, pstore3 // winoReLU
+	WORD $0x4ea0ea9e // FCMLT V30.4S, V20.4S, #0.0
+	VBIT V30.B16, V29.B16, V20.B16
+	WORD $0x4ea0eabe // FCMLT V30.4S, V21.4S, #0.0
+	VBIT V30.B16, V29.B16, V21.B16
+	WORD $0x4ea0eade // FCMLT V30.4S, V22.4S, #0.0
+	VBIT V30.B16, V29.B16, V22.B16
+
+pstore3:
+	MOVD R4, R13
+	VST1.P [V20.S4], 16(R13)
+	CMP $2, R2
+	BLT pnext3
+	VST1.P [V21.S4], 16(R13)
+	CMP $3, R2
+	BLT pnext3
+	VST1.P [V22.S4], 16(R13)
+
+pnext3:
+	ADD R10, R4, R4
 
 odone:
 	RET

@@ -6,10 +6,6 @@ import (
 	"testing"
 )
 
-// winograd4Widths are tile counts around every tier's block sizes (4, 8
-// and 16 tiles a vector) and the network's own (1..10 at 320x320).
-var winograd4Widths = []int{1, 2, 3, 4, 5, 7, 8, 9, 10, 15, 16, 17, 23, 31, 32, 33, 40, 57}
-
 // winograd4BT and winograd4AT are the transforms in float64, for holding
 // the generic tier to them.
 var (
@@ -20,11 +16,12 @@ var (
 
 // TestWinograd4InputRowTiers: every tier gives the generic tier's bits for
 // widths around each tier's block sizes, writes nothing in out but the 36
-// rows of tw values (the guards between and after them keep their values),
+// rows of tw values (the guards before, between and after them keep their
+// values),
 // and is not disturbed by NaN in the rows' padding past column 4*tw+1.
 func TestWinograd4InputRowTiers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
-	for _, tw := range winograd4Widths {
+	for _, tw := range winogradWidths {
 		pw := Winograd4RowWidth(tw) + rng.IntN(3)
 		rows := randSlice(rng, 6*pw)
 		for r := range 6 {
@@ -33,13 +30,13 @@ func TestWinograd4InputRowTiers(t *testing.T) {
 			}
 		}
 		stride := tw + 1 + rng.IntN(5)
-		guard := randSlice(rng, 36*stride+7)
+		guard := randSlice(rng, winogradFront+36*stride+7)
 		want := append([]float32(nil), guard...)
-		generic.Winograd4InputRow(rows, pw, tw, want, stride)
-		checkWinograd4Reference(t, rows, pw, tw, want, guard, stride)
+		generic.Winograd4InputRow(rows, pw, tw, want[winogradFront:], stride)
+		checkWinograd4Reference(t, rows, pw, tw, want[winogradFront:], guard[winogradFront:], stride)
 		for _, im := range tiers {
 			got := append([]float32(nil), guard...)
-			im.Winograd4InputRow(rows, pw, tw, got, stride)
+			im.Winograd4InputRow(rows, pw, tw, got[winogradFront:], stride)
 			if i := firstBitDiff(got, want); i >= 0 {
 				t.Fatalf("%s, %d tiles: out[%d] = %g, generic %g", im.Name, tw, i, got[i], want[i])
 			}
@@ -111,22 +108,22 @@ func TestWinograd4RowBadShapes(t *testing.T) {
 // four rows or outside m.
 func TestWinograd4OutputRowTiers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(43, 44))
-	for _, tw := range winograd4Widths {
+	for _, tw := range winogradWidths {
 		stride := tw + rng.IntN(5)
 		m := randSlice(rng, 35*stride+tw) // exactly as long as needed
 		m[rng.IntN(len(m))] = float32(math.NaN())
 		bias := rng.Float32() - 0.5
 		ld := 4*tw + 1 + rng.IntN(9)
-		rows := randSlice(rng, 3*ld+4*tw+9)
+		rows := randSlice(rng, winogradFront+3*ld+4*tw+9)
 		for _, flags := range []int{0, winoAccumulate, winoReLU, winoAccumulate | winoReLU} {
 			relu, acc := flags&winoReLU != 0, flags&winoAccumulate != 0
 			want := append([]float32(nil), rows...)
-			generic.Winograd4OutputRow(m, stride, tw, bias, relu, acc, want[:3*ld+4*tw], ld)
-			checkWinograd4OutputReference(t, m, stride, tw, bias, flags, rows, want, ld)
+			generic.Winograd4OutputRow(m, stride, tw, bias, relu, acc, want[winogradFront:winogradFront+3*ld+4*tw], ld)
+			checkWinograd4OutputReference(t, m, stride, tw, bias, flags, rows[winogradFront:], want[winogradFront:], ld)
 			for _, im := range tiers {
 				got := append([]float32(nil), rows...)
 				mc := append([]float32(nil), m...)
-				im.Winograd4OutputRow(mc, stride, tw, bias, relu, acc, got[:3*ld+4*tw], ld)
+				im.Winograd4OutputRow(mc, stride, tw, bias, relu, acc, got[winogradFront:winogradFront+3*ld+4*tw], ld)
 				if i := firstBitDiff(got, want); i >= 0 {
 					t.Fatalf("%s, %d tiles, flags %d: rows[%d] = %g, generic %g", im.Name, tw, flags, i, got[i], want[i])
 				}

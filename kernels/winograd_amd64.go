@@ -23,18 +23,18 @@ package kernels
 //go:noescape
 func winogradInputAVX512(rows *float32, pw, tw int, out *float32, stride int)
 
-// winogradInputAVX2 is the same loop on blocks*8 tiles, 8 tiles a vector
-// (whole blocks only; the caller transforms the rest).
+// winogradInputAVX2 is the same loop, 8 tiles a vector (VMASKMOVPS stores
+// for the last block).
 //
 //go:noescape
-func winogradInputAVX2(rows *float32, pw, blocks int, out *float32, stride int)
+func winogradInputAVX2(rows *float32, pw, tw int, out *float32, stride int)
 
 func winogradInputRowAVX512(rows []float32, pw, tw int, out []float32, stride int) {
 	winogradInputAVX512(&rows[0], pw, tw, &out[0], stride)
 }
 
 func winogradInputRowAVX2(rows []float32, pw, tw int, out []float32, stride int) {
-	winogradInputBlocks(rows, pw, tw, out, stride, 8, winogradInputAVX2)
+	winogradInputAVX2(&rows[0], pw, tw, &out[0], stride)
 }
 
 // winogradOutputAVX512 is WinogradOutputRow for 16 tiles a vector (masked
@@ -68,16 +68,16 @@ func winogradInputRowAVX2(rows []float32, pw, tw int, out []float32, stride int)
 //go:noescape
 func winogradOutputAVX512(m *float32, stride, tw int, bias float32, flags int, row0, row1 *float32)
 
-// winogradOutputAVX2 is the same loop on blocks*8 tiles, 8 tiles a vector
-// (whole blocks only; the caller transforms the rest).
+// winogradOutputAVX2 is the same loop, 8 tiles a vector (VMASKMOVPS loads
+// and stores for the last block).
 //
 //go:noescape
-func winogradOutputAVX2(m *float32, stride, blocks int, bias float32, flags int, row0, row1 *float32)
+func winogradOutputAVX2(m *float32, stride, tw int, bias float32, flags int, row0, row1 *float32)
 
 func winogradOutputRowAVX512(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32) {
 	winogradOutputAVX512(&m[0], stride, tw, bias, flags, &row0[0], &row1[0])
 }
 
 func winogradOutputRowAVX2(m []float32, stride, tw int, bias float32, flags int, row0, row1 []float32) {
-	winogradOutputBlocks(m, stride, tw, bias, flags, row0, row1, 8, winogradOutputAVX2)
+	winogradOutputAVX2(&m[0], stride, tw, bias, flags, &row0[0], &row1[0])
 }

@@ -2,6 +2,11 @@
 
 #include "textflag.h"
 
+// The transformed matrices (16 rows of all channels' tiles) are larger
+// than the caches, so each access to one of their rows also prefetches
+// the line 128 bytes on: the next tile rows' calls read or write there
+// (PREFETCHT0 never faults, so it may point past the slices).
+
 // Permutation indexes for VPERMI2PS: the odd columns of two 16-float
 // vectors, in order (column 1 of 16 tiles); the even ones (column 0) are
 // ·evenLanes in gather_amd64.s.
@@ -22,6 +27,28 @@ DATA ·oddLanes+52(SB)/4, $27
 DATA ·oddLanes+56(SB)/4, $29
 DATA ·oddLanes+60(SB)/4, $31
 GLOBL ·oddLanes(SB), RODATA|NOPTR, $64
+
+// ·winoMask is 32 all-ones dwords then 32 zeros: the bytes at
+// ·winoMask+128-4k are the VMASKMOVPS masks of the first k floats (k <=
+// 32) of up to four consecutive vectors, for the AVX2 transforms' last,
+// partial block.
+DATA ·winoMask+0(SB)/8, $-1
+DATA ·winoMask+8(SB)/8, $-1
+DATA ·winoMask+16(SB)/8, $-1
+DATA ·winoMask+24(SB)/8, $-1
+DATA ·winoMask+32(SB)/8, $-1
+DATA ·winoMask+40(SB)/8, $-1
+DATA ·winoMask+48(SB)/8, $-1
+DATA ·winoMask+56(SB)/8, $-1
+DATA ·winoMask+64(SB)/8, $-1
+DATA ·winoMask+72(SB)/8, $-1
+DATA ·winoMask+80(SB)/8, $-1
+DATA ·winoMask+88(SB)/8, $-1
+DATA ·winoMask+96(SB)/8, $-1
+DATA ·winoMask+104(SB)/8, $-1
+DATA ·winoMask+112(SB)/8, $-1
+DATA ·winoMask+120(SB)/8, $-1
+GLOBL ·winoMask(SB), RODATA|NOPTR, $256
 
 // WROW512 loads row ptr's columns 2tx..2tx+33 (byte offset BX) as the
 // four columns of 16 tiles: c0 = even(cols 0..31), c1 = odd(cols 0..31),
@@ -48,12 +75,16 @@ GLOBL ·oddLanes(SB), RODATA|NOPTR, $64
 	VSUBPS  t1, t2, Z26        \
 	VSUBPS  t3, t1, Z27        \
 	VMOVUPS Z24, K1, (DX)      \
+	PREFETCHT0 128(DX)         \
 	ADDQ    R9, DX             \
 	VMOVUPS Z25, K1, (DX)      \
+	PREFETCHT0 128(DX)         \
 	ADDQ    R9, DX             \
 	VMOVUPS Z26, K1, (DX)      \
+	PREFETCHT0 128(DX)         \
 	ADDQ    R9, DX             \
 	VMOVUPS Z27, K1, (DX)      \
+	PREFETCHT0 128(DX)         \
 	ADDQ    R9, DX
 
 // func winogradInputAVX512(rows *float32, pw, tw int, out *float32, stride int)
@@ -144,38 +175,61 @@ done512:
 	VPERMPD $0xd8, c3, c3
 
 // WOUT256 finishes output row i from t[i][0..3] (Y8-Y11) and stores it at
-// DX, DX+stride, ...; DX moves past them. Clobbers Y12-Y15.
+// DX, DX+stride, ... (R15 = 3 strides); DX moves past them. With R14 not
+// 0, only the first tiles are stored: R14 points to their VMASKMOVPS
+// mask. Clobbers Y8, Y12-Y15.
 #define WOUT256 \
-	VSUBPS  Y10, Y8, Y12 \
-	VADDPS  Y10, Y9, Y13 \
-	VSUBPS  Y9, Y10, Y14 \
-	VSUBPS  Y11, Y9, Y15 \
-	VMOVUPS Y12, (DX)    \
-	ADDQ    R9, DX       \
-	VMOVUPS Y13, (DX)    \
-	ADDQ    R9, DX       \
-	VMOVUPS Y14, (DX)    \
-	ADDQ    R9, DX       \
-	VMOVUPS Y15, (DX)    \
-	ADDQ    R9, DX
+	VSUBPS     Y10, Y8, Y12        \
+	VADDPS     Y10, Y9, Y13        \
+	VSUBPS     Y9, Y10, Y14        \
+	VSUBPS     Y11, Y9, Y15        \
+	PREFETCHT0 128(DX)             \
+	PREFETCHT0 128(DX)(R9*1)       \
+	PREFETCHT0 128(DX)(R9*2)       \
+	PREFETCHT0 128(DX)(R15*1)      \
+	TESTQ      R14, R14            \
+	JNE        6(PC)               \
+	VMOVUPS    Y12, (DX)           \
+	VMOVUPS    Y13, (DX)(R9*1)     \
+	VMOVUPS    Y14, (DX)(R9*2)     \
+	VMOVUPS    Y15, (DX)(R15*1)    \
+	JMP        6(PC)               \
+	VMOVDQU    (R14), Y8           \
+	VMASKMOVPS Y12, Y8, (DX)       \
+	VMASKMOVPS Y13, Y8, (DX)(R9*1) \
+	VMASKMOVPS Y14, Y8, (DX)(R9*2) \
+	VMASKMOVPS Y15, Y8, (DX)(R15*1) \
+	LEAQ       (DX)(R9*4), DX
 
-// func winogradInputAVX2(rows *float32, pw, blocks int, out *float32, stride int)
+// func winogradInputAVX2(rows *float32, pw, tw int, out *float32, stride int)
+// The last block, of fewer than 8 tiles, stores with VMASKMOVPS; the
+// rows' padding (WinogradRowWidth) covers its loads.
 TEXT ·winogradInputAVX2(SB), NOSPLIT, $0-40
 	MOVQ    rows+0(FP), SI
 	MOVQ    pw+8(FP), R8
-	MOVQ    blocks+16(FP), R13
+	MOVQ    tw+16(FP), R13
 	MOVQ    out+24(FP), DI
 	MOVQ    stride+32(FP), R9
 	SHLQ    $2, R8
 	SHLQ    $2, R9
+	LEAQ    (R9)(R9*2), R15        // 3 strides
 	LEAQ    (SI)(R8*1), R10
 	LEAQ    (R10)(R8*1), R11
 	LEAQ    (R11)(R8*1), R12
 	XORQ    BX, BX
 
 block256:
-	TESTQ   R13, R13
-	JEQ     done256
+	MOVQ    R13, CX                // tiles left
+	CMPQ    CX, $0
+	JLE     done256
+	XORQ    R14, R14
+	CMPQ    CX, $8
+	JGE     rows256
+	SHLQ    $2, CX
+	LEAQ    ·winoMask+128(SB), R14
+	SUBQ    CX, R14                // the mask of the first CX/4 tiles
+
+rows256:
 	// Rows 1 and 2 stay in Y0-Y7; rows 0 and 3 pass through Y8-Y11.
 	WROW256(R10, Y0, Y1, Y2, Y3)
 	WROW256(R11, Y4, Y5, Y6, Y7)
@@ -202,7 +256,7 @@ block256:
 	VSUBPS  Y10, Y2, Y10
 	VSUBPS  Y11, Y3, Y11
 	WOUT256
-	DECQ    R13
+	SUBQ    $8, R13
 	ADDQ    $64, BX
 	ADDQ    $32, DI
 	JMP     block256
@@ -304,36 +358,52 @@ ofull512:
 oload512:
 	MOVQ    SI, DX
 	VMOVUPS.Z (DX), K1, Z0
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z1
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z2
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z3
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z4
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z5
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z6
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z7
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z8
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z9
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z10
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z11
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z12
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z13
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z14
+	PREFETCHT0 128(DX)
 	ADDQ    R9, DX
 	VMOVUPS.Z (DX), K1, Z15
+	PREFETCHT0 128(DX)
 
 	// s0k = q[k] + q[4+k] + q[8+k], s1k = q[4+k] - q[8+k] - q[12+k].
 	VADDPS  Z4, Z0, Z16
@@ -413,42 +483,59 @@ odone512:
 	RET
 
 // OCOL256 loads q[k], q[4+k], q[8+k], q[12+k] (k from DX, which moves on
-// by one row) and leaves s0k in s0, s1k in s1. Clobbers Y8-Y11.
+// by one row; the block's tiles only, mask Y15: nothing past the products
+// is read) and leaves s0k in s0, s1k in s1. Clobbers Y8-Y11.
 #define OCOL256(s0, s1) \
-	VMOVUPS (DX), Y8           \
-	VMOVUPS (DX)(R9*4), Y9     \
-	VMOVUPS (DX)(R9*8), Y10    \
-	VMOVUPS (DX)(R11*4), Y11   \
-	VADDPS  Y9, Y8, s0         \
-	VADDPS  Y10, s0, s0        \
-	VSUBPS  Y10, Y9, s1        \
-	VSUBPS  Y11, s1, s1        \
-	ADDQ    R9, DX
+	VMASKMOVPS (DX), Y15, Y8         \
+	PREFETCHT0 128(DX)               \
+	VMASKMOVPS (DX)(R9*4), Y15, Y9   \
+	PREFETCHT0 128(DX)(R9*4)         \
+	VMASKMOVPS (DX)(R9*8), Y15, Y10  \
+	PREFETCHT0 128(DX)(R9*8)         \
+	VMASKMOVPS (DX)(R11*4), Y15, Y11 \
+	PREFETCHT0 128(DX)(R11*4)        \
+	VADDPS     Y9, Y8, s0            \
+	VADDPS     Y10, s0, s0           \
+	VSUBPS     Y10, Y9, s1           \
+	VSUBPS     Y11, s1, s1           \
+	ADDQ       R9, DX
 
 // OROW256 interleaves ya, yb into 16 columns at ptr, adds what they held
-// (winoAccumulate), applies the ReLU (winoReLU) and stores. Clobbers the
-// inputs and Y14, Y15.
+// (winoAccumulate), applies the ReLU (winoReLU) and stores. The masks of
+// the two vectors are at R15: whole vectors are stored unless the block
+// has fewer than 8 tiles (R14). Clobbers the inputs, Y0, Y1, Y14, Y15.
 #define OROW256(ya, yb, ptr) \
 	VUNPCKLPS  yb, ya, Y14         \
 	VUNPCKHPS  yb, ya, Y15         \
 	VPERM2F128 $0x20, Y15, Y14, ya \
 	VPERM2F128 $0x31, Y15, Y14, yb \
+	VMOVDQU    (R15), Y14          \
+	VMOVDQU    32(R15), Y15        \
 	TESTQ      $1, R12             \
-	JEQ        3(PC)               \
-	VADDPS     (ptr), ya, ya       \
-	VADDPS     32(ptr), yb, yb     \
+	JEQ        5(PC)               \
+	VMASKMOVPS (ptr), Y14, Y0      \
+	VMASKMOVPS 32(ptr), Y15, Y1    \
+	VADDPS     Y0, ya, ya          \
+	VADDPS     Y1, yb, yb          \
 	TESTQ      $2, R12             \
 	JEQ        3(PC)               \
 	VMAXPS     ya, Y13, ya         \
 	VMAXPS     yb, Y13, yb         \
+	CMPQ       R14, $8             \
+	JLT        4(PC)               \
 	VMOVUPS    ya, (ptr)           \
-	VMOVUPS    yb, 32(ptr)
+	VMOVUPS    yb, 32(ptr)         \
+	JMP        3(PC)               \
+	VMASKMOVPS ya, Y14, (ptr)      \
+	VMASKMOVPS yb, Y15, 32(ptr)
 
-// func winogradOutputAVX2(m *float32, stride, blocks int, bias float32, flags int, row0, row1 *float32)
+// func winogradOutputAVX2(m *float32, stride, tw int, bias float32, flags int, row0, row1 *float32)
+// Loads are VMASKMOVPS (all lanes but in the last block, of fewer than 8
+// tiles), and so are the last block's stores.
 TEXT ·winogradOutputAVX2(SB), NOSPLIT, $0-56
 	MOVQ         m+0(FP), SI
 	MOVQ         stride+8(FP), R9
-	MOVQ         blocks+16(FP), R13
+	MOVQ         tw+16(FP), R13
 	VBROADCASTSS bias+24(FP), Y12
 	MOVQ         flags+32(FP), R12
 	MOVQ         row0+40(FP), DI
@@ -458,8 +545,19 @@ TEXT ·winogradOutputAVX2(SB), NOSPLIT, $0-56
 	VXORPS       Y13, Y13, Y13
 
 oblock256:
-	TESTQ   R13, R13
-	JEQ     odone256
+	MOVQ    R13, R14               // tiles left
+	CMPQ    R14, $0
+	JLE     odone256
+	CMPQ    R14, $8
+	JLE     omask256
+	MOVQ    $8, R14                // tiles in this block
+
+omask256:
+	LEAQ    (R14*4), CX
+	LEAQ    ·winoMask+128(SB), R15
+	SUBQ    CX, R15
+	VMOVDQU (R15), Y15             // the tiles
+	SUBQ    CX, R15                // their output columns' masks
 	MOVQ    SI, DX
 	OCOL256(Y0, Y4)
 	OCOL256(Y1, Y5)
@@ -479,7 +577,7 @@ oblock256:
 	VADDPS  Y12, Y11, Y11
 	OROW256(Y8, Y9, DI)
 	OROW256(Y10, Y11, R10)
-	DECQ    R13
+	SUBQ    $8, R13
 	ADDQ    $32, SI
 	ADDQ    $64, DI
 	ADDQ    $64, R10

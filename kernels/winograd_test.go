@@ -7,13 +7,30 @@ import (
 	"testing"
 )
 
+// winogradWidths are the tile counts the transforms' tier tests run: every
+// count up to 40, so every partial block of every tier (4, 8 and 16 tiles
+// a vector, up to two whole blocks before it) and the network's own rows
+// (1..10 and 40 tiles at 320x320), and one count beyond.
+var winogradWidths = func() []int {
+	var w []int
+	for tw := 1; tw <= 40; tw++ {
+		w = append(w, tw)
+	}
+	return append(w, 57)
+}()
+
+// winogradFront is the guard band the tier tests leave before the
+// transforms' outputs: a tier must not write there.
+const winogradFront = 5
+
 // TestWinogradInputRowTiers: every tier gives the generic tier's bits for
 // widths around each tier's block sizes, writes nothing in out but the 16
-// rows of tw values (the guards between and after them keep their values),
+// rows of tw values (the guards before, between and after them keep their
+// values),
 // and is not disturbed by NaN in the rows' padding past column 2*tw+1.
 func TestWinogradInputRowTiers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
-	for _, tw := range []int{1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 40, 57} {
+	for _, tw := range winogradWidths {
 		pw := WinogradRowWidth(tw) + rng.IntN(3)
 		rows := randSlice(rng, 4*pw)
 		for r := range 4 {
@@ -22,13 +39,13 @@ func TestWinogradInputRowTiers(t *testing.T) {
 			}
 		}
 		stride := tw + 1 + rng.IntN(5)
-		guard := randSlice(rng, 16*stride+7)
+		guard := randSlice(rng, winogradFront+16*stride+7)
 		want := append([]float32(nil), guard...)
-		generic.WinogradInputRow(rows, pw, tw, want, stride)
-		checkWinogradReference(t, rows, pw, tw, want, guard, stride)
+		generic.WinogradInputRow(rows, pw, tw, want[winogradFront:], stride)
+		checkWinogradReference(t, rows, pw, tw, want[winogradFront:], guard[winogradFront:], stride)
 		for _, im := range tiers {
 			got := append([]float32(nil), guard...)
-			im.WinogradInputRow(rows, pw, tw, got, stride)
+			im.WinogradInputRow(rows, pw, tw, got[winogradFront:], stride)
 			if i := firstBitDiff(got, want); i >= 0 {
 				t.Fatalf("%s, %d tiles: out[%d] = %g, generic %g", im.Name, tw, i, got[i], want[i])
 			}
@@ -106,21 +123,22 @@ func expectOwnPanic(t *testing.T, name string, f func()) {
 // outside m.
 func TestWinogradOutputRowTiers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
-	for _, tw := range []int{1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 40, 57} {
+	for _, tw := range winogradWidths {
 		stride := tw + rng.IntN(5)
 		m := randSlice(rng, 15*stride+tw) // exactly as long as needed
 		m[rng.IntN(len(m))] = float32(math.NaN())
 		bias := rng.Float32() - 0.5
-		rows := randSlice(rng, 2*(2*tw+9))
+		rows := randSlice(rng, winogradFront+2*(2*tw+9))
+		f := winogradFront
 		for _, flags := range []int{0, winoAccumulate, winoReLU, winoAccumulate | winoReLU} {
 			relu, acc := flags&winoReLU != 0, flags&winoAccumulate != 0
 			want := append([]float32(nil), rows...)
-			generic.WinogradOutputRow(m, stride, tw, bias, relu, acc, want[:2*tw], want[2*tw+9:4*tw+9])
-			checkWinogradOutputReference(t, m, stride, tw, bias, flags, rows, want)
+			generic.WinogradOutputRow(m, stride, tw, bias, relu, acc, want[f:f+2*tw], want[f+2*tw+9:f+4*tw+9])
+			checkWinogradOutputReference(t, m, stride, tw, bias, flags, rows[f:], want[f:])
 			for _, im := range tiers {
 				got := append([]float32(nil), rows...)
 				mc := append([]float32(nil), m...)
-				im.WinogradOutputRow(mc, stride, tw, bias, relu, acc, got[:2*tw], got[2*tw+9:4*tw+9])
+				im.WinogradOutputRow(mc, stride, tw, bias, relu, acc, got[f:f+2*tw], got[f+2*tw+9:f+4*tw+9])
 				if i := firstBitDiff(got, want); i >= 0 {
 					t.Fatalf("%s, %d tiles, flags %d: rows[%d] = %g, generic %g", im.Name, tw, flags, i, got[i], want[i])
 				}
