@@ -1,0 +1,39 @@
+package quant
+
+import "github.com/retina-edge/retina/net"
+
+// winogradChoice is a row of the int8 algorithm table: the 3x3 stride-1
+// convs of the backbone and the FPN whose map is 1/scale of the input's
+// side (net.ArchConv.Scale) with minInC..maxInC input channels run as the
+// exact int8 Winograd F(4x4, 3x3) conv (kernels.Wino8) where the tier
+// has one; the others run as im2col + GEMM. Both give the same sums, so
+// the table changes speed only.
+type winogradChoice struct{ scale, minInC, maxInC int }
+
+// winogradChoices is chosen from BenchmarkWino8Single (kernels, one
+// thread, avx512vnni): at 320 ResNet-18's layer1 (64 channels at 80),
+// layer2 and P3 (128 and 256 at 40), layer3 and P4 (256 at 20) run
+// 17-32% faster as Winograd convs, layer4 and P5 (256..512 at 10) 50%
+// slower (too few tiles for their large transformed weights); the
+// default model at 448 gains from 64 channels at 56, 28 and 14 and
+// loses with 16 at 112 and 32 at 56 (the transforms dominate).
+var winogradChoices = []winogradChoice{
+	{scale: 4, minInC: 64, maxInC: 64},   // layer1
+	{scale: 8, minInC: 64, maxInC: 256},  // layer2, P3
+	{scale: 16, minInC: 64, maxInC: 256}, // layer3, P4
+	{scale: 32, minInC: 64, maxInC: 64},  // the default model's P5
+}
+
+// winogradAt reports whether the backbone or FPN conv s runs as a
+// Winograd conv (the heads' convs, Scale 0, always do).
+func winogradAt(s net.ArchConv) bool {
+	if s.K != 3 || s.Stride != 1 || s.Pad != 1 {
+		return false
+	}
+	for _, c := range winogradChoices {
+		if c.scale == s.Scale && s.InC >= c.minInC && s.InC <= c.maxInC {
+			return true
+		}
+	}
+	return false
+}
