@@ -150,15 +150,29 @@ func (j *groupNormJob) RunRange(_, g0, g1 int) {
 }
 
 // headOutput runs an output conv on x and dequantizes its accumulators
-// into out, level by level in boxes.Level's layout.
+// into out, level by level in boxes.Level's layout, a share of the
+// channels on each thread.
 func (m *Model) headOutput(p *plan, x []int8, c levelConv, out []float32) {
 	m.headConv(p, x, c, nil)
-	t, outC := p.total, c[0].OutC
-	for l, lc := range c {
+	p.dequantJob = dequantJob{p: p, c: c, out: out}
+	m.engine.ParallelRange(&p.dequantJob, c[0].OutC)
+	p.dequantJob = dequantJob{}
+}
+
+// dequantJob is an output conv's dequantization, split by channel.
+type dequantJob struct {
+	p   *plan
+	c   levelConv
+	out []float32
+}
+
+func (j *dequantJob) RunRange(_, ch0, ch1 int) {
+	p, t, outC := j.p, j.p.total, j.c[0].OutC
+	for l, lc := range j.c {
 		lo, hw := p.off[l], p.off[l+1]-p.off[l]
 		acc := p.acc[lo:]
-		dst := out[outC*lo : outC*(lo+hw)]
-		for ch := range outC {
+		dst := j.out[outC*lo : outC*(lo+hw)]
+		for ch := ch0; ch < ch1; ch++ {
 			dequantize(dst[ch*hw:(ch+1)*hw], acc[ch*t:ch*t+hw], lc.accScale[ch])
 		}
 	}

@@ -56,6 +56,7 @@ type plan struct {
 	acc            []int32   // the int32 accumulators of the heads' GroupNorm and output convs
 	norm           []float32 // GroupNorm heads: dequantized tower accumulators
 	gnJob          groupNormJob
+	dequantJob     dequantJob
 	heads          headState // heads.go
 	clsOut, boxOut []float32 // per level, A*K x h x w then A*4 x h x w, levels back to back
 	levels         [net.NumLevels]boxes.Level
