@@ -191,7 +191,7 @@ func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out W
 }
 
 // RunRange runs the current step on groups of two input channels (step
-// 0) or on tasks of one chunk of tile panels and one weight panel.
+// 0) or on tasks of one weight panel and one chunk of tile panels.
 func (p *Wino8Plan) RunRange(part, lo, hi int) {
 	if p.step == 0 {
 		for g := lo; g < hi; g++ {
@@ -203,15 +203,22 @@ func (p *Wino8Plan) RunRange(part, lo, hi int) {
 		}
 		return
 	}
-	// Step 1 runs over (chunk of tile panels, 6-row weight panel) pairs,
-	// so that threads share the rows evenly, a block of up to
-	// wino8Block rows at a time.
-	rp := p.w.panels
-	for t := lo; t < hi; {
-		chunk := t / rp
-		end := min(hi, (chunk+1)*rp, t+wino8Block/wino8MR)
-		p.products(&p.parts[part], chunk*p.chunk, t%rp*wino8MR, min(p.w.OutC, (end-chunk*rp)*wino8MR))
-		t = end
+	// Step 1 runs over (6-row weight panel, chunk of tile panels) pairs,
+	// weight panel major, so that a thread's share of the rows covers
+	// every chunk (chunks hold unequal numbers of tiles: 400 tiles are
+	// chunks of 256 and 144), a block of up to wino8Block rows of one
+	// chunk at a time.
+	nc := ceilDiv(p.panels, p.chunk)
+	for c := range nc {
+		// the weight panels r with lo <= r*nc+c < hi
+		r0, r1 := ceilDiv(max(lo-c, 0), nc), 0
+		if hi-1-c >= 0 {
+			r1 = (hi-1-c)/nc + 1
+		}
+		for r := r0; r < r1; r += wino8Block / wino8MR {
+			end := min(r1, r+wino8Block/wino8MR)
+			p.products(&p.parts[part], c*p.chunk, r*wino8MR, min(p.w.OutC, end*wino8MR))
+		}
 	}
 }
 

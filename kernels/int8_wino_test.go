@@ -49,7 +49,7 @@ func TestWino8Conv(t *testing.T) {
 	}
 	for _, im := range Int8Tiers() {
 		for ci, tc := range cases {
-			for _, threads := range []int{1, 2} {
+			for _, threads := range []int{1, 2, 3, 4} {
 				t.Run(fmt.Sprintf("%s/%d/t%d", im.Name, ci, threads), func(t *testing.T) {
 					checkWino8(t, im, threads, tc, uint64(ci))
 				})
