@@ -215,9 +215,11 @@ func (p *Wino8Plan) RunRange(part, lo, hi int) {
 		if hi-1-c >= 0 {
 			r1 = (hi-1-c)/nc + 1
 		}
-		for r := r0; r < r1; r += wino8Block / wino8MR {
-			end := min(r1, r+wino8Block/wino8MR)
+		for r := r0; r < r1; {
+			// up to the end of the weights' layout block, read as one stream
+			end := min(r1, (r/p.w.block+1)*p.w.block)
 			p.products(&p.parts[part], c*p.chunk, r*wino8MR, min(p.w.OutC, end*wino8MR))
+			r = end
 		}
 	}
 }
@@ -312,7 +314,7 @@ func (p *Wino8Plan) products(s *wino8Part, q0, o0, o1 int) {
 			b := &p.v[(pt*p.panels+q)*groups*2*wino8NR]
 			cols := min(p.width, p.tiles-q*p.width)
 			for i := o0 / wino8MR; i*wino8MR < o1; i++ {
-				a := &w.u[(pt*w.panels+i)*groups*2*wino8MR]
+				a := &w.u[w.panel(pt, i)]
 				c := &s.m[(pt*wino8Block+i*wino8MR-o0)*ld+(q-q0)*wino8NR]
 				p.im.tile16Run(groups, a, b, c, ld, cols)
 			}
