@@ -16,15 +16,21 @@ type Wino8Image struct {
 }
 
 // Wino8Out is where a Winograd conv's sums go: requantized into C with
-// image i's Rq[i], or, with C nil, into Acc with Rq[i].Bias added. Row o
-// of the output (channel o) starts at o*Ldc. Reuse says that the plan's
-// last run had the same input, whose transform it still holds.
+// image i's Rq[i], or, with C nil, into Acc with Rq[i].Bias added, row o
+// of the output (channel o) starting at o*Ldc; or, with F set, as
+// float32(sum + Rq[i].Bias[o]) * FScale[i][o] into F, image i's row o
+// at FAt[i] + o*H*W (a head's output conv dequantized in place, each
+// image a block of its own). Reuse says that the plan's last run had the
+// same input, whose transform it still holds.
 type Wino8Out struct {
-	C     []int8
-	Acc   []int32
-	Ldc   int
-	Rq    []*Requant
-	Reuse bool
+	C      []int8
+	Acc    []int32
+	F      []float32
+	FAt    []int
+	FScale [][]float32
+	Ldc    int
+	Rq     []*Requant
+	Reuse  bool
 }
 
 // Wino8Plan lays out the 4x4 output tiles of a set of images, tile by
@@ -152,7 +158,14 @@ func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out W
 	if out.C != nil {
 		n = len(out.C)
 	}
-	for _, im := range p.images {
+	for i, im := range p.images {
+		if out.F != nil {
+			if len(out.FAt) != len(p.images) || len(out.FScale) != len(p.images) || len(out.FScale[i]) < w.OutC ||
+				out.FAt[i] < 0 || out.FAt[i]+w.OutC*im.H*im.W > len(out.F) {
+				panic(fmt.Sprintf("kernels: Winograd float output of %d values does not hold %d rows of image %d", len(out.F), w.OutC, i))
+			}
+			continue
+		}
 		// The vector stores are not bounds-checked: every image must lie
 		// inside each output row.
 		if im.Dst < 0 || im.Dst+im.H*im.W > out.Ldc || (w.OutC-1)*out.Ldc+out.Ldc > n {
@@ -402,6 +415,10 @@ func (p *Wino8Plan) storeRun(s *wino8Part, o, t0, a, b int) {
 	row := &p.rows[img][o]
 	acc := s.acc[a*tt : b*tt]
 	if p.out.C == nil {
+		if p.out.F != nil {
+			placeTilesF(p, acc, row.add, p.out.FScale[img][o], o, t0, a, b)
+			return
+		}
 		if p.im.bias != nil {
 			p.im.bias(&acc[0], 0, &acc[0], 0, 1, len(acc), row)
 		} else {
@@ -440,6 +457,33 @@ func placeTiles[T int8 | int32](p *Wino8Plan, dst, src []T, o, t0, a, b int) {
 		}
 		for r := range int(tl.rows) {
 			copy(dst[at+r*im.W:at+r*im.W+int(tl.cols)], src[j*tt+r*wino8Out:])
+		}
+	}
+}
+
+// placeTilesF writes tiles t0+a..t0+b-1 of output row o, all of one
+// image, from acc (16 sums a tile, row-major, those of tile t0+a first)
+// into the float output: float32(sum + add) * scale, clipped to the image.
+func placeTilesF(p *Wino8Plan, acc []int32, add int32, scale float32, o, t0, a, b int) {
+	const tt = wino8Out * wino8Out
+	f := p.out.F
+	for j := a; j < b; j++ {
+		tl := p.tile[t0+j]
+		im := &p.images[tl.img]
+		at := p.out.FAt[tl.img] + o*im.H*im.W + int(tl.y)*im.W + int(tl.x)
+		src := acc[(j-a)*tt : (j-a+1)*tt]
+		if tl.rows == wino8Out && tl.cols == wino8Out {
+			_ = f[at+3*im.W+3]
+			for r := range wino8Out {
+				d, s := (*[4]float32)(f[at+r*im.W:]), (*[4]int32)(src[r*4:])
+				d[0], d[1], d[2], d[3] = float32(s[0]+add)*scale, float32(s[1]+add)*scale, float32(s[2]+add)*scale, float32(s[3]+add)*scale
+			}
+			continue
+		}
+		for r := range int(tl.rows) {
+			for c := range int(tl.cols) {
+				f[at+r*im.W+c] = float32(src[r*4+c]+add) * scale
+			}
 		}
 	}
 }
