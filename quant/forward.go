@@ -48,7 +48,7 @@ func (m *Model) conv(p *plan, c *Conv, src []int8, stride, h, w int, floor int8,
 	b := src
 	if !s.IsPointwise() || stride != h*w || floor > -128 {
 		p.colJob = colJob{im: m.engine.Int8Impl(), s: s, src: src, stride: stride, pad: int8(c.In.Zero), floor: floor, col: p.col, ldc: n}
-		m.engine.ParallelRange(&p.colJob, s.C)
+		m.engine.ParallelRange(&p.colJob, s.ColRows())
 		p.colJob = colJob{}
 		b = p.col
 	}

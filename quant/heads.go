@@ -114,7 +114,7 @@ func (m *Model) levelCol(p *plan, x []int8, c levelConv) {
 	for l, lc := range c {
 		p.colJob.pads[l] = int8(lc.In.Zero)
 	}
-	m.engine.ParallelRange(&p.colJob, c[0].Shape.C)
+	m.engine.ParallelRange(&p.colJob, c[0].Shape.ColRows())
 	p.colJob = colJob{}
 }
 
