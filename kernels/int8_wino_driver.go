@@ -416,7 +416,7 @@ func (p *Wino8Plan) storeRun(s *wino8Part, o, t0, a, b int) {
 	acc := s.acc[a*tt : b*tt]
 	if p.out.C == nil {
 		if p.out.F != nil {
-			placeTilesF(p, acc, row.add, p.out.FScale[img][o], o, t0, a, b)
+			p.placeF(s, row.add, p.out.FScale[img][o], o, t0, a, b)
 			return
 		}
 		if p.im.bias != nil {
@@ -461,25 +461,27 @@ func placeTiles[T int8 | int32](p *Wino8Plan, dst, src []T, o, t0, a, b int) {
 	}
 }
 
-// placeTilesF writes tiles t0+a..t0+b-1 of output row o, all of one
-// image, from acc (16 sums a tile, row-major, those of tile t0+a first)
-// into the float output: float32(sum + add) * scale, clipped to the image.
-func placeTilesF(p *Wino8Plan, acc []int32, add int32, scale float32, o, t0, a, b int) {
+// placeF writes tiles t0+a..t0+b-1 of output row o, all of one image,
+// from s.acc (16 sums a tile) into the float output: float32(sum + add)
+// * scale, clipped to the image; the tier's kernel places whole tiles.
+func (p *Wino8Plan) placeF(s *wino8Part, add int32, scale float32, o, t0, a, b int) {
+	img := p.tile[t0+a].img
+	im := &p.images[img]
+	base := p.out.FAt[img] + o*im.H*im.W - im.Dst // whereAt counts from Dst
+	var mask uint16
+	if p.im.wino8PlaceF != nil && t0%16 == 0 && base >= 0 {
+		mask = p.whole[t0/16] & uint16((1<<b)-(1<<a))
+		p.im.wino8PlaceF(&p.out.F[base], &s.acc[0], add, scale, &p.whereAt[t0], &p.whereW[t0], mask)
+	}
 	const tt = wino8Out * wino8Out
 	f := p.out.F
 	for j := a; j < b; j++ {
-		tl := p.tile[t0+j]
-		im := &p.images[tl.img]
-		at := p.out.FAt[tl.img] + o*im.H*im.W + int(tl.y)*im.W + int(tl.x)
-		src := acc[(j-a)*tt : (j-a+1)*tt]
-		if tl.rows == wino8Out && tl.cols == wino8Out {
-			_ = f[at+3*im.W+3]
-			for r := range wino8Out {
-				d, s := (*[4]float32)(f[at+r*im.W:]), (*[4]int32)(src[r*4:])
-				d[0], d[1], d[2], d[3] = float32(s[0]+add)*scale, float32(s[1]+add)*scale, float32(s[2]+add)*scale, float32(s[3]+add)*scale
-			}
+		if mask>>j&1 != 0 {
 			continue
 		}
+		tl := p.tile[t0+j]
+		at := p.out.FAt[img] + o*im.H*im.W + int(tl.y)*im.W + int(tl.x)
+		src := s.acc[j*tt : (j+1)*tt]
 		for r := range int(tl.rows) {
 			for c := range int(tl.cols) {
 				f[at+r*im.W+c] = float32(src[r*4+c]+add) * scale
