@@ -53,7 +53,7 @@ type Wino8 struct {
 func (w *Wino8) panel(pt, i int) int {
 	b := i / w.block
 	n := min(w.block, w.panels-b*w.block)
-	return ((b*w.block*wino8Points)+pt*n+i%w.block) * w.groups * 2 * wino8MR
+	return (b*w.block*wino8Points + pt*n + i%w.block) * w.groups * 2 * wino8MR
 }
 
 // NewWino8 transforms the weights w (outC x C*9, row-major in (c, ky, kx)
