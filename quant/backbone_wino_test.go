@@ -66,6 +66,64 @@ func TestBackboneWinogradMatchesIm2col(t *testing.T) {
 	}
 }
 
+// TestResNet18WinogradMatchesIm2col is TestBackboneWinogradMatchesIm2col
+// on a fresh ResNet-18 RetinaNet with the table's own choice (64..256
+// channels) at a size whose maps end in partial tiles.
+func TestResNet18WinogradMatchesIm2col(t *testing.T) {
+	if testing.Short() {
+		t.Skip("calibrates a ResNet-18")
+	}
+	cfg, _ := net.ResNetConfig("resnet18", 80)
+	weights, err := net.InitialWeights(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewCalibrator(cfg, weights, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := randomImage(rand.New(rand.NewSource(3)), 96, 160)
+	if err := c.Add(img); err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := c.Quantize(RuleMinMax)
+	if err != nil {
+		c.Close()
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if !m.engine.Int8Impl().Wino8Fast() {
+		t.Skipf("int8 tier %s has no Winograd convs", m.engine.Int8Impl().Name)
+	}
+	var wino []*Conv
+	for _, c := range m.bodyConvs() {
+		if c.wino != nil {
+			wino = append(wino, c)
+		}
+	}
+	if len(wino) != 8 {
+		t.Fatalf("%d Winograd convs in ResNet-18's backbone and FPN, want 8 (the table's)", len(wino))
+	}
+	run := func() [][]int8 {
+		headsCopy(t, m, img.H, img.W, img.Data)
+		var maps [][]int8
+		for _, s := range m.plan.stages {
+			maps = append(maps, slices.Clone(s.data))
+		}
+		return append(maps, slices.Clone(m.plan.pyramid))
+	}
+	w := run()
+	for _, c := range wino {
+		c.wino = nil
+	}
+	d := run()
+	for i := range w {
+		if !slices.Equal(w[i], d[i]) {
+			t.Fatalf("map %d (C2..C5, the pyramid) differs between the Winograd and the im2col convs", i)
+		}
+	}
+}
+
 // bodyConvs lists the backbone's and the FPN's convs.
 func (m *Model) bodyConvs() []*Conv {
 	out := []*Conv{m.stem}
