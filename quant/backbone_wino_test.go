@@ -1,11 +1,15 @@
 package quant
 
 import (
+	"fmt"
+	"maps"
 	"math"
 	"math/rand"
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/retina-edge/retina/kernels"
 	"github.com/retina-edge/retina/net"
 )
 
@@ -162,5 +166,65 @@ func TestWinogradChoices(t *testing.T) {
 	want = append(want, a.Layer[0].Name)
 	if !slices.Equal(got, want) {
 		t.Errorf("Winograd convs of ResNet-18:\n%v, want\n%v", got, want)
+	}
+}
+
+// BenchmarkWinogradPlaces times ResNet-18's backbone + FPN at 320 (one
+// thread) with the 3x3 same convs of one place at a time as Winograd
+// convs (layerN: a backbone stage's, PN: an FPN output conv), the rest
+// im2col, alternating with none in one process: min-ms of each against
+// none's is what the table in winograd_choice.go was chosen by (a gain
+// in isolation need not survive each conv's weights coming from memory).
+func BenchmarkWinogradPlaces(b *testing.B) {
+	m, _ := calibratedResNet18(b, 1)
+	places := map[string][]*Conv{}
+	add := func(name string, c *Conv) {
+		if c.transformWinograd(); c.wino != nil {
+			places[name] = append(places[name], c)
+		}
+	}
+	for s, blocks := range m.stages {
+		for _, blk := range blocks {
+			for _, c := range blk.convs {
+				add(fmt.Sprintf("layer%d", s+1), c)
+			}
+		}
+	}
+	for i, c := range m.layer {
+		add(fmt.Sprintf("P%d", i+3), c)
+	}
+	names := slices.Sorted(maps.Keys(places))
+	names = append([]string{"none"}, names...)
+	all := m.bodyConvs()
+	saved := make([]*kernels.Wino8, len(all))
+	for i, c := range all {
+		saved[i] = c.wino
+	}
+	best := make([]time.Duration, len(names))
+	for i := range best {
+		best[i] = time.Duration(math.MaxInt64)
+	}
+	p := m.plan
+	b.ResetTimer()
+	for it := range b.N * len(names) {
+		k := it % len(names)
+		for _, c := range all {
+			c.wino = nil
+		}
+		for i, c := range all {
+			if slices.Contains(places[names[k]], c) {
+				c.wino = saved[i]
+			}
+		}
+		t0 := time.Now()
+		m.backbone(p)
+		m.fpn(p)
+		best[k] = min(best[k], time.Since(t0))
+	}
+	for i, n := range names {
+		b.ReportMetric(float64(best[i].Microseconds())/1e3, n+"-min-ms")
+	}
+	for i, c := range all {
+		c.wino = saved[i]
 	}
 }

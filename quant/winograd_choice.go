@@ -12,8 +12,8 @@ type winogradChoice struct{ scale, minInC, maxInC int }
 
 // winogradChoices is chosen from BenchmarkWino8Single (kernels, one
 // conv, its weights hot in cache) and then in the network itself, where
-// each conv's weights come from memory once (toggling one place at a
-// time, backbone + FPN, one thread): at 320 ResNet-18's layer1 (64
+// each conv's weights come from memory once (BenchmarkWinogradPlaces:
+// one place at a time, backbone + FPN, one thread): at 320 ResNet-18's layer1 (64
 // channels at 80) and layer2 and P3 (128 and 256 at 40) gain, layer3 and
 // P4 (256 at 20) lose ~1.5 ms in the network though they gain in
 // isolation (25 tiles do not pay for reading 4.7 MB of transformed
