@@ -182,6 +182,7 @@ func wino8() string {
 	e.wino8Input()
 	e.wino8Output()
 	e.wino8OutputQ()
+	e.wino8PlaceF()
 	return e.String()
 }
 
@@ -459,6 +460,44 @@ func (e *emitter) wino8OutputQ() {
 		if r < 3 {
 			e.w("\tVPADDD Z6, Z5, Z5")
 		}
+	}
+	e.w("\tVZEROUPPER")
+	e.w("\tRET")
+	e.w("")
+}
+
+// wino8PlaceF writes wino8PlaceFAVX512: the whole tiles (mask) among 16
+// tiles of direct sums (tile l's 4x4 in one vector at acc + 64l) plus
+// add, converted to float32 and times scale, stored a row of four at a
+// time at dst + 4*(offs[l] + r*widths[l]).
+func (e *emitter) wino8PlaceF() {
+	e.w("// func wino8PlaceFAVX512(dst *float32, acc *int32, add int32, scale float32, offs, widths *int32, mask uint16)")
+	e.w("TEXT ·wino8PlaceFAVX512(SB), NOSPLIT, $0-42")
+	e.w("\tMOVQ dst+0(FP), DI")
+	e.w("\tMOVQ acc+8(FP), SI")
+	e.w("\tMOVL add+16(FP), AX")
+	e.w("\tVPBROADCASTD AX, Z1")
+	e.w("\tMOVL scale+20(FP), AX")
+	e.w("\tVPBROADCASTD AX, Z2 // the float's bits")
+	e.w("\tMOVQ offs+24(FP), R8")
+	e.w("\tMOVQ widths+32(FP), R9")
+	e.w("\tMOVWLZX mask+40(FP), AX")
+	for l := 0; l < 16; l++ {
+		e.w("\tBTL $%d, AX", l)
+		e.w("\tJCC tile%d", l+1)
+		e.w("\tVPADDD %d(SI), Z1, Z0", 64*l)
+		e.w("\tVCVTDQ2PS Z0, Z0")
+		e.w("\tVMULPS Z2, Z0, Z0")
+		e.w("\tMOVLQSX %d(R8), R10", 4*l)
+		e.w("\tMOVLQSX %d(R9), R11", 4*l)
+		e.w("\tLEAQ (DI)(R10*4), R10")
+		e.w("\tSHLQ $2, R11")
+		e.w("\tVMOVUPS X0, (R10)")
+		for r := 1; r < 4; r++ {
+			e.w("\tADDQ R11, R10")
+			e.w("\tVEXTRACTF32X4 $%d, Z0, (R10)", r)
+		}
+		e.w("tile%d:", l+1)
 	}
 	e.w("\tVZEROUPPER")
 	e.w("\tRET")

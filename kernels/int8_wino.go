@@ -35,14 +35,25 @@ const (
 )
 
 // Wino8 is a 3x3, stride-1, pad-1 conv's int8 weights in the transform
-// domain, packed for the int16 tile kernels: for each of the 36 points,
-// ceil(OutC/6) panels of ceil(C/2) groups, each six rows of two int16
-// channels: u[((p*panels+i)*groups+g)*12 + r*2 + t] = U_p[6i+r][2g+t].
+// domain, packed for the int16 tile kernels: ceil(OutC/6) panels of
+// ceil(C/2) groups, each six rows of two int16 channels, for each of the
+// 36 points, in blocks of four panels (a products task's rows) that hold
+// all 36 points of their panels, so that a task reads its weights as one
+// stream: panel i of point p starts at panel(p, i) and holds
+// u[panel(p, i) + g*12 + r*2 + t] = U_p[6i+r][2g+t].
 type Wino8 struct {
 	OutC, C int
 	groups  int
 	panels  int
+	block   int // panels a layout block holds (the last may hold fewer)
 	u       []int16
+}
+
+// panel is the offset in u of weight panel i of point pt.
+func (w *Wino8) panel(pt, i int) int {
+	b := i / w.block
+	n := min(w.block, w.panels-b*w.block)
+	return (b*w.block*wino8Points + pt*n + i%w.block) * w.groups * 2 * wino8MR
 }
 
 // NewWino8 transforms the weights w (outC x C*9, row-major in (c, ky, kx)
@@ -61,7 +72,7 @@ func NewWino8(outC, c int, w []int8) (*Wino8, error) {
 			return nil, fmt.Errorf("kernels: Winograd weights: output channel %d's sums can reach %d, past the exact range 2^25", o, sum*128)
 		}
 	}
-	wt := &Wino8{OutC: outC, C: c, groups: ceilDiv(c, 2), panels: ceilDiv(outC, wino8MR)}
+	wt := &Wino8{OutC: outC, C: c, groups: ceilDiv(c, 2), panels: ceilDiv(outC, wino8MR), block: wino8Block / wino8MR}
 	wt.u = make([]int16, wino8Points*wt.panels*wt.groups*2*wino8MR)
 	var g [3][3]int32
 	for o := range outC {
@@ -71,7 +82,7 @@ func NewWino8(outC, c int, w []int8) (*Wino8, error) {
 			}
 			u := wino8Weight(&g)
 			for p, v := range u {
-				wt.u[((p*wt.panels+o/wino8MR)*wt.groups+ch/2)*2*wino8MR+o%wino8MR*2+ch%2] = int16(v)
+				wt.u[wt.panel(p, o/wino8MR)+ch/2*2*wino8MR+o%wino8MR*2+ch%2] = int16(v)
 			}
 		}
 	}

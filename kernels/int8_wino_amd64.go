@@ -68,3 +68,14 @@ func wino8OutputAVX512(y *int32, m *int32, ptStride int)
 //
 //go:noescape
 func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)
+
+// wino8PlaceFAVX512 dequantizes and places the whole tiles among 16
+// tiles of direct sums (tile l's 4x4, row-major, at acc[16l:]), those
+// whose bit l is set in mask:
+//
+//	for r, c := range 4 x 4 {
+//		dst[offs[l]+r*widths[l]+c] = float32(acc[16l+4r+c]+add) * scale
+//	}
+//
+//go:noescape
+func wino8PlaceFAVX512(dst *float32, acc *int32, add int32, scale float32, offs, widths *int32, mask uint16)

@@ -16,8 +16,22 @@ import (
 // thread's own CPU time and min-ms the fastest run (other processes steal
 // wall time).
 func BenchmarkWino8Head(b *testing.B) {
-	const c, outC = 256, 256
-	sizes := []int{40, 20, 10, 5, 3}
+	benchWino8(b, 256, []int{40, 20, 10, 5, 3})
+}
+
+// BenchmarkWino8Single times the backbone's and the FPN's 3x3 stride-1
+// convs at 320x320 (one image each: ResNet-18 layer1..layer4, the FPN
+// output convs at 40, 20, 10; the default model's at 448: 16..128 channels
+// at 112..14) the same way, to choose per conv place.
+func BenchmarkWino8Single(b *testing.B) {
+	for _, s := range []struct{ c, side int }{{64, 80}, {128, 40}, {256, 20}, {512, 10}, {256, 40}, {256, 10}, {16, 112}, {32, 56}, {64, 28}, {64, 56}, {64, 14}, {128, 14}} {
+		b.Run(fmt.Sprintf("c%d-%d", s.c, s.side), func(b *testing.B) { benchWino8(b, s.c, []int{s.side}) })
+	}
+}
+
+// benchWino8 times a c -> c 3x3 conv over images of the given sides.
+func benchWino8(b *testing.B, c int, sizes []int) {
+	outC := c
 	var images []Wino8Image
 	total := 0
 	for _, s := range sizes {

@@ -16,15 +16,21 @@ type Wino8Image struct {
 }
 
 // Wino8Out is where a Winograd conv's sums go: requantized into C with
-// image i's Rq[i], or, with C nil, into Acc with Rq[i].Bias added. Row o
-// of the output (channel o) starts at o*Ldc. Reuse says that the plan's
-// last run had the same input, whose transform it still holds.
+// image i's Rq[i], or, with C nil, into Acc with Rq[i].Bias added, row o
+// of the output (channel o) starting at o*Ldc; or, with F set, as
+// float32(sum + Rq[i].Bias[o]) * FScale[i][o] into F, image i's row o
+// at FAt[i] + o*H*W (a head's output conv dequantized in place, each
+// image a block of its own). Reuse says that the plan's last run had the
+// same input, whose transform it still holds.
 type Wino8Out struct {
-	C     []int8
-	Acc   []int32
-	Ldc   int
-	Rq    []*Requant
-	Reuse bool
+	C      []int8
+	Acc    []int32
+	F      []float32
+	FAt    []int
+	FScale [][]float32
+	Ldc    int
+	Rq     []*Requant
+	Reuse  bool
 }
 
 // Wino8Plan lays out the 4x4 output tiles of a set of images, tile by
@@ -152,7 +158,14 @@ func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out W
 	if out.C != nil {
 		n = len(out.C)
 	}
-	for _, im := range p.images {
+	for i, im := range p.images {
+		if out.F != nil {
+			if len(out.FAt) != len(p.images) || len(out.FScale) != len(p.images) || len(out.FScale[i]) < w.OutC ||
+				out.FAt[i] < 0 || out.FAt[i]+w.OutC*im.H*im.W > len(out.F) {
+				panic(fmt.Sprintf("kernels: Winograd float output of %d values does not hold %d rows of image %d", len(out.F), w.OutC, i))
+			}
+			continue
+		}
 		// The vector stores are not bounds-checked: every image must lie
 		// inside each output row.
 		if im.Dst < 0 || im.Dst+im.H*im.W > out.Ldc || (w.OutC-1)*out.Ldc+out.Ldc > n {
@@ -191,7 +204,7 @@ func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out W
 }
 
 // RunRange runs the current step on groups of two input channels (step
-// 0) or on tasks of one chunk of tile panels and one weight panel.
+// 0) or on tasks of one weight panel and one chunk of tile panels.
 func (p *Wino8Plan) RunRange(part, lo, hi int) {
 	if p.step == 0 {
 		for g := lo; g < hi; g++ {
@@ -203,15 +216,24 @@ func (p *Wino8Plan) RunRange(part, lo, hi int) {
 		}
 		return
 	}
-	// Step 1 runs over (chunk of tile panels, 6-row weight panel) pairs,
-	// so that threads share the rows evenly, a block of up to
-	// wino8Block rows at a time.
-	rp := p.w.panels
-	for t := lo; t < hi; {
-		chunk := t / rp
-		end := min(hi, (chunk+1)*rp, t+wino8Block/wino8MR)
-		p.products(&p.parts[part], chunk*p.chunk, t%rp*wino8MR, min(p.w.OutC, (end-chunk*rp)*wino8MR))
-		t = end
+	// Step 1 runs over (6-row weight panel, chunk of tile panels) pairs,
+	// weight panel major, so that a thread's share of the rows covers
+	// every chunk (chunks hold unequal numbers of tiles: 400 tiles are
+	// chunks of 256 and 144), a block of up to wino8Block rows of one
+	// chunk at a time.
+	nc := ceilDiv(p.panels, p.chunk)
+	for c := range nc {
+		// the weight panels r with lo <= r*nc+c < hi
+		r0, r1 := ceilDiv(max(lo-c, 0), nc), 0
+		if hi-1-c >= 0 {
+			r1 = (hi-1-c)/nc + 1
+		}
+		for r := r0; r < r1; {
+			// up to the end of the weights' layout block, read as one stream
+			end := min(r1, (r/p.w.block+1)*p.w.block)
+			p.products(&p.parts[part], c*p.chunk, r*wino8MR, min(p.w.OutC, end*wino8MR))
+			r = end
+		}
 	}
 }
 
@@ -305,7 +327,7 @@ func (p *Wino8Plan) products(s *wino8Part, q0, o0, o1 int) {
 			b := &p.v[(pt*p.panels+q)*groups*2*wino8NR]
 			cols := min(p.width, p.tiles-q*p.width)
 			for i := o0 / wino8MR; i*wino8MR < o1; i++ {
-				a := &w.u[(pt*w.panels+i)*groups*2*wino8MR]
+				a := &w.u[w.panel(pt, i)]
 				c := &s.m[(pt*wino8Block+i*wino8MR-o0)*ld+(q-q0)*wino8NR]
 				p.im.tile16Run(groups, a, b, c, ld, cols)
 			}
@@ -393,6 +415,10 @@ func (p *Wino8Plan) storeRun(s *wino8Part, o, t0, a, b int) {
 	row := &p.rows[img][o]
 	acc := s.acc[a*tt : b*tt]
 	if p.out.C == nil {
+		if p.out.F != nil {
+			p.placeF(s, row.add, p.out.FScale[img][o], o, t0, a, b)
+			return
+		}
 		if p.im.bias != nil {
 			p.im.bias(&acc[0], 0, &acc[0], 0, 1, len(acc), row)
 		} else {
@@ -431,6 +457,35 @@ func placeTiles[T int8 | int32](p *Wino8Plan, dst, src []T, o, t0, a, b int) {
 		}
 		for r := range int(tl.rows) {
 			copy(dst[at+r*im.W:at+r*im.W+int(tl.cols)], src[j*tt+r*wino8Out:])
+		}
+	}
+}
+
+// placeF writes tiles t0+a..t0+b-1 of output row o, all of one image,
+// from s.acc (16 sums a tile) into the float output: float32(sum + add)
+// * scale, clipped to the image; the tier's kernel places whole tiles.
+func (p *Wino8Plan) placeF(s *wino8Part, add int32, scale float32, o, t0, a, b int) {
+	img := p.tile[t0+a].img
+	im := &p.images[img]
+	base := p.out.FAt[img] + o*im.H*im.W - im.Dst // whereAt counts from Dst
+	var mask uint16
+	if p.im.wino8PlaceF != nil && t0%16 == 0 && base >= 0 {
+		mask = p.whole[t0/16] & uint16((1<<b)-(1<<a))
+		p.im.wino8PlaceF(&p.out.F[base], &s.acc[0], add, scale, &p.whereAt[t0], &p.whereW[t0], mask)
+	}
+	const tt = wino8Out * wino8Out
+	f := p.out.F
+	for j := a; j < b; j++ {
+		if mask>>j&1 != 0 {
+			continue
+		}
+		tl := p.tile[t0+j]
+		at := p.out.FAt[img] + o*im.H*im.W + int(tl.y)*im.W + int(tl.x)
+		src := s.acc[j*tt : (j+1)*tt]
+		for r := range int(tl.rows) {
+			for c := range int(tl.cols) {
+				f[at+r*im.W+c] = float32(src[r*4+c]+add) * scale
+			}
 		}
 	}
 }

@@ -49,7 +49,7 @@ func TestWino8Conv(t *testing.T) {
 	}
 	for _, im := range Int8Tiers() {
 		for ci, tc := range cases {
-			for _, threads := range []int{1, 2} {
+			for _, threads := range []int{1, 2, 3, 4} {
 				t.Run(fmt.Sprintf("%s/%d/t%d", im.Name, ci, threads), func(t *testing.T) {
 					checkWino8(t, im, threads, tc, uint64(ci))
 				})
@@ -98,6 +98,14 @@ func checkWino8(t *testing.T, tier *Int8Impl, threads int, tc wino8Case, seed ui
 	defer e.Close()
 	e.SetInt8(tier)
 	p := NewWino8Plan(threads, tc.c, images)
+	// A run with other pads first: the plan must not keep their borders.
+	for i, img := range images {
+		p.SetPad(i, img.Pad^0x55)
+	}
+	e.Wino8Conv(wt, p, src, stride, Wino8Out{C: make([]int8, tc.outC*stride), Ldc: stride, Rq: rqs})
+	for i, img := range images {
+		p.SetPad(i, img.Pad)
+	}
 	c := make([]int8, tc.outC*stride)
 	acc := make([]int32, tc.outC*stride)
 	for i := range c {
@@ -105,6 +113,21 @@ func checkWino8(t *testing.T, tier *Int8Impl, threads int, tc wino8Case, seed ui
 	}
 	e.Wino8Conv(wt, p, src, stride, Wino8Out{C: c, Ldc: stride, Rq: rqs})
 	e.Wino8Conv(wt, p, src, stride, Wino8Out{Acc: acc, Ldc: stride, Rq: rqs})
+	// The float output: each image a block of its own, rows dequantized.
+	var fAt []int
+	var fScale [][]float32
+	nf := 0
+	for ii, img := range images {
+		fAt = append(fAt, nf)
+		nf += tc.outC * img.H * img.W
+		sc := make([]float32, tc.outC)
+		for o := range sc {
+			sc[o] = 0.001 * float32(o+ii+1)
+		}
+		fScale = append(fScale, sc)
+	}
+	f := make([]float32, nf)
+	e.Wino8Conv(wt, p, src, stride, Wino8Out{F: f, FAt: fAt, FScale: fScale, Rq: rqs, Reuse: true})
 	inside := make([]bool, stride)
 	for _, img := range images {
 		for i := range img.H * img.W {
@@ -125,6 +148,9 @@ func checkWino8(t *testing.T, tier *Int8Impl, threads int, tc wino8Case, seed ui
 					at := o*stride + img.Dst + y*img.W + x
 					if acc[at] != sum {
 						t.Fatalf("image %d: acc[%d][%d][%d] = %d, want %d", ii, o, y, x, acc[at], sum)
+					}
+					if got, want := f[fAt[ii]+(o*img.H+y)*img.W+x], float32(sum)*fScale[ii][o]; got != want {
+						t.Fatalf("image %d: float out[%d][%d][%d] = %g, want %g", ii, o, y, x, got, want)
 					}
 					q := int64(rq.OutZero) + int64(MultiplyByQuantizedMultiplier(sum, rq.Multiplier[o], rq.Shift[o]))
 					want := int8(min(max(q, int64(rq.Min)), int64(rq.Max)))

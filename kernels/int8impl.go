@@ -52,6 +52,10 @@ type Int8Impl struct {
 	// requantization (wino8OutputQAVX512's doc).
 	wino8OutputQ func(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)
 
+	// wino8PlaceF, when set, dequantizes and places the whole tiles of 16
+	// (wino8PlaceFAVX512's doc).
+	wino8PlaceF func(dst *float32, acc *int32, add int32, scale float32, offs, widths *int32, mask uint16)
+
 	// offsetB: the kernel reads B as unsigned bytes (VPDPBUSD), so B is
 	// packed as x^0x80 and the driver subtracts 128*rowsum(A) from each sum.
 	offsetB bool

@@ -22,7 +22,8 @@ type Conv struct {
 	packed   *kernels.PackedA8
 	wino     *kernels.Wino8 // the Winograd form, for 3x3 same convs on tiers where it pays
 	rq       kernels.Requant
-	accScale []float32 // In.Scale * WScales[c]: one accumulator step of channel c
+	rqs      [1]*kernels.Requant // &rq, as a Winograd conv of one image takes it
+	accScale []float32           // In.Scale * WScales[c]: one accumulator step of channel c
 }
 
 // QuantizeConv quantizes a float conv: w is OutC x (C*KH*KW), b may be nil.
@@ -61,6 +62,7 @@ func newConv(s kernels.ConvShape, outC int, in, out QParams, relu bool, wq []int
 	}
 	c := &Conv{Shape: s, OutC: outC, In: in, Out: out, Relu: relu, Weights: wq, WScales: ws, Bias: bias, accScale: make([]float32, outC)}
 	c.rq = kernels.Requant{Bias: bias, Multiplier: make([]int32, outC), Shift: make([]int, outC), OutZero: out.Zero, Min: -128, Max: 127}
+	c.rqs[0] = &c.rq
 	for i, sw := range ws {
 		if !(sw > 0) || math.IsInf(float64(sw), 0) {
 			return nil, fmt.Errorf("quant: weight scale %d is %g", i, sw)
@@ -76,12 +78,18 @@ func newConv(s kernels.ConvShape, outC int, in, out QParams, relu bool, wq []int
 		return c, nil
 	}
 	c.packed = kernels.PackA8(kernels.ActiveInt8(), outC, k, wq, k)
-	if isSame3x3(s) && kernels.ActiveInt8().Wino8Fast() {
+	return c, nil
+}
+
+// transformWinograd adds the Winograd form of a 3x3 same conv's weights
+// on a tier where it beats the im2col GEMM (the caller decides where in
+// the network it does).
+func (c *Conv) transformWinograd() {
+	if isSame3x3(c.Shape) && kernels.ActiveInt8().Wino8Fast() {
 		// Weights whose sums could leave the transform's exact range
 		// (none a trained net has) keep the im2col GEMM alone.
-		c.wino, _ = kernels.NewWino8(outC, s.C, wq)
+		c.wino, _ = kernels.NewWino8(c.OutC, c.Shape.C, c.Weights)
 	}
-	return c, nil
 }
 
 // isSame3x3 reports a 3x3, stride-1, pad-1 conv, the Winograd convs' shape.

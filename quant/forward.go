@@ -35,15 +35,20 @@ func (m *Model) Heads(h, w int, input []float32) ([]boxes.Level, error) {
 }
 
 // conv runs c on the CHW image src (planes of h x w at stride apart) into
-// dst, whose rows are ldc apart. floor fuses a ReLU into the read (-128: none).
-func (m *Model) conv(p *plan, c *Conv, src []int8, stride, h, w int, floor int8, dst []int8, ldc int) {
+// dst from column at of its rows, which are ldc apart. floor fuses a ReLU
+// into the read (-128: none).
+func (m *Model) conv(p *plan, c *Conv, src []int8, stride, h, w int, floor int8, dst []int8, at, ldc int) {
+	if m.winoConv(p, c, src, stride, h, w, floor, dst, at, ldc) {
+		return
+	}
+	dst = dst[at:]
 	s := c.Shape
 	s.H, s.W = h, w
 	n := s.ColCols()
 	b := src
 	if !s.IsPointwise() || stride != h*w || floor > -128 {
 		p.colJob = colJob{im: m.engine.Int8Impl(), s: s, src: src, stride: stride, pad: int8(c.In.Zero), floor: floor, col: p.col, ldc: n}
-		m.engine.ParallelRange(&p.colJob, s.C)
+		m.engine.ParallelRange(&p.colJob, s.ColRows())
 		p.colJob = colJob{}
 		b = p.col
 	}
@@ -54,7 +59,7 @@ func (m *Model) conv(p *plan, c *Conv, src []int8, stride, h, w int, floor int8,
 func (m *Model) run(p *plan, c *Conv, x qmap, dst []int8) qmap {
 	oh, ow := convOut(c, x.h, x.w)
 	out := qmap{c: c.OutC, h: oh, w: ow, data: dst[:c.OutC*oh*ow]}
-	m.conv(p, c, x.data, x.h*x.w, x.h, x.w, -128, out.data, oh*ow)
+	m.conv(p, c, x.data, x.h*x.w, x.h, x.w, -128, out.data, 0, oh*ow)
 	return out
 }
 
@@ -101,15 +106,15 @@ func (m *Model) fpn(p *plan) {
 	t := p.total
 	for i := range 3 {
 		l := p.lateral[i]
-		m.conv(p, m.layer[i], l.data, l.h*l.w, l.h, l.w, -128, p.pyramid[p.off[i]:], t)
+		m.conv(p, m.layer[i], l.data, l.h*l.w, l.h, l.w, -128, p.pyramid, p.off[i], t)
 	}
 	if m.arch.P6Input == net.FeatureC5 {
 		c5 := p.stages[3]
-		m.conv(p, m.p6, c5.data, c5.h*c5.w, c5.h, c5.w, -128, p.pyramid[p.off[3]:], t)
+		m.conv(p, m.p6, c5.data, c5.h*c5.w, c5.h, c5.w, -128, p.pyramid, p.off[3], t)
 	} else {
-		m.conv(p, m.p6, p.pyramid[p.off[2]:], t, p.levelH[2], p.levelW[2], -128, p.pyramid[p.off[3]:], t)
+		m.conv(p, m.p6, p.pyramid[p.off[2]:], t, p.levelH[2], p.levelW[2], -128, p.pyramid, p.off[3], t)
 	}
-	m.conv(p, m.p7, p.pyramid[p.off[3]:], t, p.levelH[3], p.levelW[3], int8(m.p6.Out.Zero), p.pyramid[p.off[4]:], t)
+	m.conv(p, m.p7, p.pyramid[p.off[3]:], t, p.levelH[3], p.levelW[3], int8(m.p6.Out.Zero), p.pyramid, p.off[4], t)
 }
 
 // quantizeInto writes clamp(round(src[i]/p.Scale) + p.Zero) into dst with

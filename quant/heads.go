@@ -40,17 +40,21 @@ func (m *Model) finishHead(p *plan, h *qhead, a []int8, out []float32) {
 type headState struct {
 	wino     *kernels.Wino8Plan
 	rq       [net.NumLevels]*kernels.Requant
-	colOf    []int8 // the input whose im2col p.col holds
-	winoOf   []int8 // the input whose transform wino holds
-	winoSize int    // the channels wino was planned for
+	fAt      [net.NumLevels]int       // an output conv's levels in its float output
+	fScale   [net.NumLevels][]float32 // and their accumulator scales
+	colOf    []int8                   // the input whose im2col p.col holds
+	winoOf   []int8                   // the input whose transform wino holds
+	winoSize int                      // the channels wino was planned for
 }
 
 // fresh forgets the inputs of the last pass (their buffers are rewritten).
 func (h *headState) fresh() { h.colOf, h.winoOf = nil, nil }
 
 // headConv runs the head conv c on the all-levels map x into dst
-// (FPNWidth x total) or, with dst nil, into the int32 p.acc.
-func (m *Model) headConv(p *plan, x []int8, c levelConv, dst []int8) {
+// (FPNWidth x total) or, with dst nil, into the int32 p.acc; with f set
+// (an output conv), it may instead dequantize into f in boxes.Level's
+// layout, reporting whether it did.
+func (m *Model) headConv(p *plan, x []int8, c levelConv, dst []int8, f []float32) bool {
 	t, hs := p.total, &p.heads
 	if w := c[0].wino; w != nil && m.engine.Int8Impl().Wino8Fast() {
 		if hs.wino == nil || hs.winoSize != w.C {
@@ -62,12 +66,17 @@ func (m *Model) headConv(p *plan, x []int8, c levelConv, dst []int8) {
 			hs.wino.SetPad(l, int8(lc.In.Zero))
 		}
 		out := kernels.Wino8Out{C: dst, Ldc: t, Rq: hs.rq[:], Reuse: sameMap(hs.winoOf, x)}
-		if dst == nil {
+		if f != nil {
+			for l, lc := range c {
+				hs.fAt[l], hs.fScale[l] = lc.OutC*p.off[l], lc.accScale
+			}
+			out.F, out.FAt, out.FScale = f, hs.fAt[:], hs.fScale[:]
+		} else if dst == nil {
 			out.Acc = p.acc
 		}
 		m.engine.Wino8Conv(w, hs.wino, x, t, out)
 		hs.winoOf = x
-		return
+		return f != nil
 	}
 	if !sameMap(hs.colOf, x) {
 		m.levelCol(p, x, c)
@@ -81,6 +90,7 @@ func (m *Model) headConv(p *plan, x []int8, c levelConv, dst []int8) {
 			m.engine.GemmI8(lc.packed, p.off[lv+1]-lo, p.col[lo:], t, dst[lo:], t, &lc.rq)
 		}
 	}
+	return false
 }
 
 // sameMap reports whether a and b are the same buffer.
@@ -104,19 +114,19 @@ func (m *Model) levelCol(p *plan, x []int8, c levelConv) {
 	for l, lc := range c {
 		p.colJob.pads[l] = int8(lc.In.Zero)
 	}
-	m.engine.ParallelRange(&p.colJob, c[0].Shape.C)
+	m.engine.ParallelRange(&p.colJob, c[0].Shape.ColRows())
 	p.colJob = colJob{}
 }
 
 // towerConv runs one tower layer on x into dst (FPNWidth x total).
 func (m *Model) towerConv(p *plan, x []int8, l towerLayer, dst []int8) {
 	if l.gamma == nil {
-		m.headConv(p, x, l.conv, dst)
+		m.headConv(p, x, l.conv, dst, nil)
 		return
 	}
 	// GroupNorm has no int8 form: normalise the dequantized sums in float,
 	// on every thread, a share of the groups each.
-	m.headConv(p, x, l.conv, nil)
+	m.headConv(p, x, l.conv, nil, nil)
 	for lv, c := range l.conv {
 		lo, hw := p.off[lv], p.off[lv+1]-p.off[lv]
 		p.gnJob = groupNormJob{im: m.engine.Int8Impl(), p: p, gamma: l.gamma, beta: l.beta, c: c, lo: lo, hw: hw, dst: dst}
@@ -150,15 +160,32 @@ func (j *groupNormJob) RunRange(_, g0, g1 int) {
 }
 
 // headOutput runs an output conv on x and dequantizes its accumulators
-// into out, level by level in boxes.Level's layout.
+// into out, level by level in boxes.Level's layout: in the Winograd
+// conv's output transform, or after the GEMMs, a share of the channels
+// on each thread.
 func (m *Model) headOutput(p *plan, x []int8, c levelConv, out []float32) {
-	m.headConv(p, x, c, nil)
-	t, outC := p.total, c[0].OutC
-	for l, lc := range c {
+	if m.headConv(p, x, c, nil, out) {
+		return
+	}
+	p.dequantJob = dequantJob{p: p, c: c, out: out}
+	m.engine.ParallelRange(&p.dequantJob, c[0].OutC)
+	p.dequantJob = dequantJob{}
+}
+
+// dequantJob is an output conv's dequantization, split by channel.
+type dequantJob struct {
+	p   *plan
+	c   levelConv
+	out []float32
+}
+
+func (j *dequantJob) RunRange(_, ch0, ch1 int) {
+	p, t, outC := j.p, j.p.total, j.c[0].OutC
+	for l, lc := range j.c {
 		lo, hw := p.off[l], p.off[l+1]-p.off[l]
 		acc := p.acc[lo:]
-		dst := out[outC*lo : outC*(lo+hw)]
-		for ch := range outC {
+		dst := j.out[outC*lo : outC*(lo+hw)]
+		for ch := ch0; ch < ch1; ch++ {
 			dequantize(dst[ch*hw:(ch+1)*hw], acc[ch*t:ch*t+hw], lc.accScale[ch])
 		}
 	}

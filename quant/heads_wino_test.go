@@ -80,7 +80,18 @@ func headsCopy(t *testing.T, m *Model, h, w int, img []float32) []boxes.Level {
 // cpu-ms/op is the process's CPU time, which other processes do not add to.
 func BenchmarkHeadsWinograd(b *testing.B) {
 	m, img := calibratedResNet18(b, 1)
-	convs := m.headConvs()
+	benchWinograd(b, m, img, m.headConvs())
+}
+
+// BenchmarkBackboneWinograd is BenchmarkHeadsWinograd for the backbone's
+// and the FPN's convs (those the table makes Winograd convs).
+func BenchmarkBackboneWinograd(b *testing.B) {
+	m, img := calibratedResNet18(b, 1)
+	benchWinograd(b, m, img, m.bodyConvs())
+}
+
+// benchWinograd times m with convs as Winograd convs and without.
+func benchWinograd(b *testing.B, m *Model, img Image, convs []*Conv) {
 	saved := make([]*kernels.Wino8, len(convs))
 	for i, c := range convs {
 		saved[i] = c.wino

@@ -5,8 +5,10 @@ import (
 	"github.com/retina-edge/retina/net"
 )
 
-// colJob is kernels' im2col of one image on tier im, split over input
-// channels between the engine's threads: input plane ch is src[ch*stride:], row r
+// colJob is kernels' im2col of one image on tier im, split over the
+// matrix's rows (input channel x kernel tap: the stem's 3 channels are
+// 147 rows, enough for four threads) between the engine's threads: input
+// plane ch is src[ch*stride:], row r
 // of the matrix starts at col[r*ldc], padding reads pad and values below
 // floor read floor (a ReLU fused into the read; -128 for none). With levels
 // set, it writes the heads' all-levels matrix (each level's columns from
@@ -24,14 +26,13 @@ type colJob struct {
 }
 
 func (j *colJob) RunRange(_, lo, hi int) {
-	per := j.s.KH * j.s.KW
 	if j.levels == nil {
-		kernels.Im2colPlanesInt8(j.im, j.s, j.src, j.stride, j.pad, j.floor, j.col, j.ldc, lo*per, hi*per)
+		kernels.Im2colPlanesInt8(j.im, j.s, j.src, j.stride, j.pad, j.floor, j.col, j.ldc, lo, hi)
 		return
 	}
 	p, s := j.levels, j.s
 	for l := range net.NumLevels {
 		s.H, s.W = p.levelH[l], p.levelW[l]
-		kernels.Im2colPlanesInt8(j.im, s, j.src[p.off[l]:], p.total, j.pads[l], j.floor, j.col[p.off[l]:], p.total, lo*per, hi*per)
+		kernels.Im2colPlanesInt8(j.im, s, j.src[p.off[l]:], p.total, j.pads[l], j.floor, j.col[p.off[l]:], p.total, lo, hi)
 	}
 }

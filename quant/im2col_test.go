@@ -31,7 +31,7 @@ func naiveIm2col(s kernels.ConvShape, src []int8, pad int8, col []int8) {
 	}
 }
 
-// colJob (kernels' im2col split over channels) must equal the definition
+// colJob (kernels' im2col split over rows) must equal the definition
 // on contiguous input and output, and read and write through strides
 // without touching anything else.
 func TestColJobMatchesDefinition(t *testing.T) {
@@ -66,12 +66,12 @@ func TestColJobMatchesDefinition(t *testing.T) {
 				t.Fatalf("%s: contiguous: element %d = %d, want %d", name, i, got[i], want[i])
 			}
 		}
-		// Split over channels as the threads run it (kernels' im2col on
-		// each channel range of a contiguous image).
+		// Split over rows as the threads run it, mid-channel (kernels'
+		// im2col on each row range of a contiguous image).
 		clear(got)
 		j := colJob{im: kernels.ActiveInt8(), s: s, src: src, stride: plane, pad: -7, floor: -128, col: got, ldc: n}
-		j.RunRange(0, 0, 1)
-		j.RunRange(1, 1, s.C)
+		j.RunRange(0, 0, rows/3)
+		j.RunRange(1, rows/3, rows)
 		for i := range want {
 			if got[i] != want[i] {
 				t.Fatalf("%s: split: element %d = %d, want %d", name, i, got[i], want[i])
@@ -117,4 +117,4 @@ func TestColJobMatchesDefinition(t *testing.T) {
 }
 
 // runColJob runs j on all its channels at once.
-func runColJob(j colJob) { j.RunRange(0, 0, j.s.C) }
+func runColJob(j colJob) { j.RunRange(0, 0, j.s.ColRows()) }

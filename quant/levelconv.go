@@ -23,6 +23,9 @@ func newLevelConv(s kernels.ConvShape, outC int, in, out [net.NumLevels]QParams,
 		if err != nil {
 			return lc, fmt.Errorf("level %s: %w", net.LevelName(l), err)
 		}
+		if l == 0 {
+			c.transformWinograd() // the other levels share it
+		}
 		lc[l] = c
 	}
 	return lc, nil

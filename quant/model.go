@@ -108,6 +108,9 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 		if err != nil {
 			return nil, err
 		}
+		if winogradAt(s) {
+			c.transformWinograd()
+		}
 		if out != "" {
 			if err := set(out, s.Name, c.Out); err != nil {
 				return nil, err

@@ -39,8 +39,9 @@ type plan struct {
 	stages      [4]qmap      // C2..C5 of the current pass (views of stageBuf)
 	scratch     [2][]int8    // block convs before the last
 	down        []int8
-	col         []int8 // im2col matrix, the largest any conv needs
-	colJob      colJob // the im2col being split over threads
+	col         []int8     // im2col matrix, the largest any conv needs
+	colJob      colJob     // the im2col being split over threads
+	convPlans   []convPlan // the Winograd backbone and FPN convs' (backbone_wino.go)
 	lateral     [3]qmap
 	upRows      [2][]int32 // nearest-upsample source rows and columns of the top-down sums
 	upCols      [2][]int32
@@ -55,6 +56,7 @@ type plan struct {
 	acc            []int32   // the int32 accumulators of the heads' GroupNorm and output convs
 	norm           []float32 // GroupNorm heads: dequantized tower accumulators
 	gnJob          groupNormJob
+	dequantJob     dequantJob
 	heads          headState // heads.go
 	clsOut, boxOut []float32 // per level, A*K x h x w then A*4 x h x w, levels back to back
 	levels         [net.NumLevels]boxes.Level
