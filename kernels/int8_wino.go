@@ -34,29 +34,27 @@ const (
 	wino8Bound  = 1 << 25
 )
 
-// Wino8 is a 3x3, stride-1, pad-1 conv's int8 weights in the transform
-// domain, packed for the int16 tile kernels: ceil(OutC/6) panels of
-// ceil(C/2) groups, each six rows of two int16 channels, for each of the
-// 36 points, in blocks of four panels (a products task's rows) that hold
-// all 36 points of their panels, so that a task reads its weights as one
-// stream: panel i of point p starts at panel(p, i) and holds
-// u[panel(p, i) + g*12 + r*2 + t] = U_p[6i+r][2g+t].
+// Wino8 is a 3x3, stride-1, pad-1 conv's int8 weights, kept as int8 and
+// transformed a layout block at a time into a thread's scratch right
+// before that block's products (the transformed weights are 8 times the
+// bytes: a whole conv's would not stay in the caches). The int8 weights
+// are held in ceil(OutC/6) panels, panel i's tap k (ky*3+kx) at
+// raw[(i*9+k)*lanes:], lane g*12+r*2+t holding w[6i+r][2g+t] (zero past
+// OutC and C, and in the lanes padding each tap to whole vectors), so
+// that the transform is the same on every lane. The transformed panels
+// are in the int16 tile kernels' layout: point p of panel i of a layout
+// block (wino8Block rows) at (p*block+i%block)*lanes, holding
+// u[g*12+r*2+t] = U_p[6i+r][2g+t].
 type Wino8 struct {
 	OutC, C int
 	groups  int
 	panels  int
 	block   int // panels a layout block holds (the last may hold fewer)
-	u       []int16
+	lanes   int // of a tap and of a transformed panel: groups*12 rounded up to 32
+	raw     []int8
 }
 
-// panel is the offset in u of weight panel i of point pt.
-func (w *Wino8) panel(pt, i int) int {
-	b := i / w.block
-	n := min(w.block, w.panels-b*w.block)
-	return (b*w.block*wino8Points + pt*n + i%w.block) * w.groups * 2 * wino8MR
-}
-
-// NewWino8 transforms the weights w (outC x C*9, row-major in (c, ky, kx)
+// NewWino8 lays out the weights w (outC x C*9, row-major in (c, ky, kx)
 // order, as a conv's im2col GEMM takes them). It fails when the weights'
 // sums could reach 2^25, where the transform would no longer be exact.
 func NewWino8(outC, c int, w []int8) (*Wino8, error) {
@@ -73,20 +71,49 @@ func NewWino8(outC, c int, w []int8) (*Wino8, error) {
 		}
 	}
 	wt := &Wino8{OutC: outC, C: c, groups: ceilDiv(c, 2), panels: ceilDiv(outC, wino8MR), block: wino8Block / wino8MR}
-	wt.u = make([]int16, wino8Points*wt.panels*wt.groups*2*wino8MR)
-	var g [3][3]int32
+	wt.lanes = wino8Lanes(c)
+	wt.raw = make([]int8, wt.panels*9*wt.lanes)
 	for o := range outC {
 		for ch := range c {
-			for i := range 9 {
-				g[i/3][i%3] = int32(w[(o*c+ch)*9+i])
-			}
-			u := wino8Weight(&g)
-			for p, v := range u {
-				wt.u[wt.panel(p, o/wino8MR)+ch/2*2*wino8MR+o%wino8MR*2+ch%2] = int16(v)
+			for k := range 9 {
+				wt.raw[(o/wino8MR*9+k)*wt.lanes+ch/2*2*wino8MR+o%wino8MR*2+ch%2] = w[(o*c+ch)*9+k]
 			}
 		}
 	}
 	return wt, nil
+}
+
+// wino8Lanes is a panel's lanes for c channels: groups of two channels
+// by six rows, rounded up to whole 32-lane vectors.
+func wino8Lanes(c int) int { return ceilDiv(ceilDiv(c, 2)*2*wino8MR, 32) * 32 }
+
+// transformBlock writes layout block b's transformed panels into u (36
+// x block x lanes int16) with the tier's transform.
+func (w *Wino8) transformBlock(im *Int8Impl, u []int16, b int) {
+	n := min(w.block, w.panels-b*w.block)
+	ptStride := w.block * w.lanes
+	for j := range n {
+		raw := w.raw[(b*w.block+j)*9*w.lanes : (b*w.block+j+1)*9*w.lanes]
+		if im.wino8Weights != nil {
+			im.wino8Weights(&u[j*w.lanes], &raw[0], w.lanes/32, ptStride*2)
+			continue
+		}
+		wino8WeightsGo(u[j*w.lanes:], raw, w.lanes, ptStride)
+	}
+}
+
+// wino8WeightsGo is the weight transform's reference on one panel: tap
+// k of lane l at raw[k*lanes+l], point p of lane l to u[p*ptStride+l].
+func wino8WeightsGo(u []int16, raw []int8, lanes, ptStride int) {
+	var g [3][3]int32
+	for l := range lanes {
+		for k := range 9 {
+			g[k/3][k%3] = int32(raw[k*lanes+l])
+		}
+		for p, v := range wino8Weight(&g) {
+			u[p*ptStride+l] = int16(v)
+		}
+	}
 }
 
 // wino8G is the weight transform G' (rows of G scaled to integers).

@@ -81,6 +81,9 @@ type wTile struct {
 // wino8Part is one thread's scratch.
 type wino8Part struct {
 	m   []int32 // [36][wino8Block][chunk*64] sums of one block of rows and a chunk of panels
+	u   []int16 // the transformed weights of layout block ub of uw (Wino8's layout)
+	uw  *Wino8
+	ub  int
 	pad [2][]int8
 	tmp []int32                         // the input transform's 72 vectors
 	acc [16 * wino8Out * wino8Out]int32 // the direct sums of up to 16 tiles, 16 a tile
@@ -129,6 +132,7 @@ func NewWino8Plan(threads, c int, images []Wino8Image) *Wino8Plan {
 	p.parts = make([]wino8Part, max(threads, 1))
 	for i := range p.parts {
 		p.parts[i].m = make([]int32, wino8Points*wino8Block*p.chunk*wino8NR)
+		p.parts[i].u = make([]int16, wino8Points*wino8Block/wino8MR*wino8Lanes(c))
 		p.parts[i].pad = [2][]int8{make([]int8, p.padSize+8), make([]int8, p.padSize+8)} // + a gather's overreach
 		p.parts[i].tmp = make([]int32, 72*16)
 	}
@@ -199,6 +203,9 @@ func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out W
 		e.ParallelRange(p, ceilDiv(p.C, 2))
 	}
 	p.step = 1
+	for i := range p.parts {
+		p.parts[i].uw = nil // the weights may differ from the last run's
+	}
 	e.ParallelRange(p, ceilDiv(p.panels, p.chunk)*w.panels)
 	p.w, p.im, p.src, p.out = nil, nil, nil, Wino8Out{}
 }
@@ -220,19 +227,20 @@ func (p *Wino8Plan) RunRange(part, lo, hi int) {
 	// weight panel major, so that a thread's share of the rows covers
 	// every chunk (chunks hold unequal numbers of tiles: 400 tiles are
 	// chunks of 256 and 144), a block of up to wino8Block rows of one
-	// chunk at a time.
+	// chunk at a time, each layout block's chunks in a row so that its
+	// transformed weights serve them all.
 	nc := ceilDiv(p.panels, p.chunk)
-	for c := range nc {
-		// the weight panels r with lo <= r*nc+c < hi
-		r0, r1 := ceilDiv(max(lo-c, 0), nc), 0
-		if hi-1-c >= 0 {
-			r1 = (hi-1-c)/nc + 1
-		}
-		for r := r0; r < r1; {
-			// up to the end of the weights' layout block, read as one stream
-			end := min(r1, (r/p.w.block+1)*p.w.block)
-			p.products(&p.parts[part], c*p.chunk, r*wino8MR, min(p.w.OutC, end*wino8MR))
-			r = end
+	bl := p.w.block
+	for b := lo / nc / bl; b*bl*nc < hi; b++ {
+		for c := range nc {
+			// the weight panels r of block b with lo <= r*nc+c < hi
+			r0, r1 := max(b*bl, ceilDiv(max(lo-c, 0), nc)), b*bl
+			if hi-1-c >= 0 {
+				r1 = min((b+1)*bl, (hi-1-c)/nc+1)
+			}
+			if r0 < r1 {
+				p.products(&p.parts[part], c*p.chunk, r0*wino8MR, min(p.w.OutC, r1*wino8MR))
+			}
 		}
 	}
 }
@@ -322,12 +330,16 @@ func (p *Wino8Plan) products(s *wino8Part, q0, o0, o1 int) {
 	w, groups := p.w, ceilDiv(p.C, 2)
 	q1 := min(q0+p.chunk, p.panels)
 	ld := p.chunk * wino8NR
+	if b := o0 / wino8Block; s.uw != w || s.ub != b {
+		w.transformBlock(p.im, s.u, b)
+		s.uw, s.ub = w, b
+	}
 	for pt := range wino8Points {
 		for q := q0; q < q1; q++ {
 			b := &p.v[(pt*p.panels+q)*groups*2*wino8NR]
 			cols := min(p.width, p.tiles-q*p.width)
 			for i := o0 / wino8MR; i*wino8MR < o1; i++ {
-				a := &w.u[w.panel(pt, i)]
+				a := &s.u[(pt*w.block+i%w.block)*w.lanes]
 				c := &s.m[(pt*wino8Block+i*wino8MR-o0)*ld+(q-q0)*wino8NR]
 				p.im.tile16Run(groups, a, b, c, ld, cols)
 			}

@@ -206,3 +206,35 @@ func TestWino8ExactBound(t *testing.T) {
 		}
 	}
 }
+
+// TestWino8Weights checks each tier's weight transform against
+// wino8WeightsGo bit for bit on a few vector counts, with extreme
+// taps (-128 and 127 mixed, and -128 everywhere) among them, and
+// that it writes nothing past its lanes.
+func TestWino8Weights(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for _, im := range Int8Tiers() {
+		if im.wino8Weights == nil {
+			continue
+		}
+		for _, vecs := range []int{1, 3, 5} {
+			for _, fill := range []string{"random", "mixed", "min"} {
+				lanes, ptStride := vecs*32, vecs*32+7 // a stride not a multiple of the vector
+				raw := make([]int8, 9*lanes)
+				fill8(rng, raw, fill)
+				want := make([]int16, wino8Points*ptStride)
+				got := make([]int16, len(want))
+				for i := range got {
+					got[i], want[i] = -1, -1
+				}
+				wino8WeightsGo(want, raw, lanes, ptStride)
+				im.wino8Weights(&got[0], &raw[0], vecs, ptStride*2)
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("%s, %d vectors, %s: u[%d] = %d, want %d", im.Name, vecs, fill, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

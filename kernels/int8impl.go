@@ -44,6 +44,10 @@ type Int8Impl struct {
 	// channels' windows of 16 tiles (wino8InputAVX512's doc).
 	wino8Input func(v *int16, ptStride int, c0, c1 *int8, offs *int32, scratch *int32)
 
+	// wino8Weights, when set, is the Winograd weight transform of one
+	// panel (wino8WeightsAVX512's doc).
+	wino8Weights func(u *int16, raw *int8, vecs, ptStride int)
+
 	// wino8Output, when set, is the Winograd output transform of 16 tiles
 	// (wino8OutputAVX512's doc).
 	wino8Output func(y *int32, m *int32, ptStride int)
