@@ -87,11 +87,17 @@ func NewWino8(outC, c int, w []int8) (*Wino8, error) {
 // by six rows, rounded up to whole 32-lane vectors.
 func wino8Lanes(c int) int { return ceilDiv(ceilDiv(c, 2)*2*wino8MR, 32) * 32 }
 
+// pointStride is the int16s between a transformed block's points: its
+// panels and a vector more, so that the 36 points of a lane are not all
+// a multiple of 4 KB apart (the same L1 set: the transform's stores would
+// evict each other).
+func (w *Wino8) pointStride() int { return w.block*w.lanes + 32 }
+
 // transformBlock writes layout block b's transformed panels into u (36
-// x block x lanes int16) with the tier's transform.
+// x pointStride int16) with the tier's transform.
 func (w *Wino8) transformBlock(im *Int8Impl, u []int16, b int) {
 	n := min(w.block, w.panels-b*w.block)
-	ptStride := w.block * w.lanes
+	ptStride := w.pointStride()
 	for j := range n {
 		raw := w.raw[(b*w.block+j)*9*w.lanes : (b*w.block+j+1)*9*w.lanes]
 		if im.wino8Weights != nil {

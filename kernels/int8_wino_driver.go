@@ -132,7 +132,7 @@ func NewWino8Plan(threads, c int, images []Wino8Image) *Wino8Plan {
 	p.parts = make([]wino8Part, max(threads, 1))
 	for i := range p.parts {
 		p.parts[i].m = make([]int32, wino8Points*wino8Block*p.chunk*wino8NR)
-		p.parts[i].u = make([]int16, wino8Points*wino8Block/wino8MR*wino8Lanes(c))
+		p.parts[i].u = make([]int16, wino8Points*(wino8Block/wino8MR*wino8Lanes(c)+32))
 		p.parts[i].pad = [2][]int8{make([]int8, p.padSize+8), make([]int8, p.padSize+8)} // + a gather's overreach
 		p.parts[i].tmp = make([]int32, 72*16)
 	}
@@ -339,7 +339,7 @@ func (p *Wino8Plan) products(s *wino8Part, q0, o0, o1 int) {
 			b := &p.v[(pt*p.panels+q)*groups*2*wino8NR]
 			cols := min(p.width, p.tiles-q*p.width)
 			for i := o0 / wino8MR; i*wino8MR < o1; i++ {
-				a := &s.u[(pt*w.block+i%w.block)*w.lanes]
+				a := &s.u[pt*w.pointStride()+i%w.block*w.lanes]
 				c := &s.m[(pt*wino8Block+i*wino8MR-o0)*ld+(q-q0)*wino8NR]
 				p.im.tile16Run(groups, a, b, c, ld, cols)
 			}
