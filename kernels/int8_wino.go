@@ -38,10 +38,11 @@ const (
 // transformed a layout block at a time into a thread's scratch right
 // before that block's products (the transformed weights are 8 times the
 // bytes: a whole conv's would not stay in the caches). The int8 weights
-// are held in ceil(OutC/6) panels, panel i's tap k (ky*3+kx) at
-// raw[(i*9+k)*lanes:], lane g*12+r*2+t holding w[6i+r][2g+t] (zero past
-// OutC and C, and in the lanes padding each tap to whole vectors), so
-// that the transform is the same on every lane. The transformed panels
+// are held in ceil(OutC/6) panels of 9*lanes, lane g*12+r*2+t holding
+// w[6i+r][2g+t] (zero past OutC and C, and in the lanes padding a panel
+// to whole vectors), so that the transform is the same on every lane;
+// a panel holds its vectors of 32 lanes one after another, each its nine
+// taps (ky*3+kx) of 32 bytes, so that the transform reads one stream. The transformed panels
 // are in the int16 tile kernels' layout: point p of panel i of a layout
 // block (wino8Block rows) at (p*block+i%block)*lanes, holding
 // u[g*12+r*2+t] = U_p[6i+r][2g+t].
@@ -76,7 +77,8 @@ func NewWino8(outC, c int, w []int8) (*Wino8, error) {
 	for o := range outC {
 		for ch := range c {
 			for k := range 9 {
-				wt.raw[(o/wino8MR*9+k)*wt.lanes+ch/2*2*wino8MR+o%wino8MR*2+ch%2] = w[(o*c+ch)*9+k]
+				l := ch/2*2*wino8MR + o%wino8MR*2 + ch%2
+				wt.raw[o/wino8MR*9*wt.lanes+wino8Tap(l, k)] = w[(o*c+ch)*9+k]
 			}
 		}
 	}
@@ -108,13 +110,17 @@ func (w *Wino8) transformBlock(im *Int8Impl, u []int16, b int) {
 	}
 }
 
+// wino8Tap is where tap k of lane l lies in a panel of raw weights.
+func wino8Tap(l, k int) int { return (l/32*9+k)*32 + l%32 }
+
 // wino8WeightsGo is the weight transform's reference on one panel: tap
-// k of lane l at raw[k*lanes+l], point p of lane l to u[p*ptStride+l].
+// k of lane l at raw[wino8Tap(l, k)], point p of lane l to
+// u[p*ptStride+l].
 func wino8WeightsGo(u []int16, raw []int8, lanes, ptStride int) {
 	var g [3][3]int32
 	for l := range lanes {
 		for k := range 9 {
-			g[k/3][k%3] = int32(raw[k*lanes+l])
+			g[k/3][k%3] = int32(raw[wino8Tap(l, k)])
 		}
 		for p, v := range wino8Weight(&g) {
 			u[p*ptStride+l] = int16(v)

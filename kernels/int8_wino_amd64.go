@@ -81,8 +81,8 @@ func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero
 func wino8PlaceFAVX512(dst *float32, acc *int32, add int32, scale float32, offs, widths *int32, mask uint16)
 
 // wino8WeightsAVX512 is wino8WeightsGo on vecs*32 lanes (ptStride in
-// bytes): tap k of lane l at raw[k*vecs*32+l], point p to u + p*ptStride
-// bytes + 2l.
+// bytes): tap k of lane l at raw[wino8Tap(l, k)], point p to u +
+// p*ptStride bytes + 2l.
 //
 //go:noescape
 func wino8WeightsAVX512(u *int16, raw *int8, vecs, ptStride int)

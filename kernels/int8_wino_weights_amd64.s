@@ -44,32 +44,21 @@ TEXT ·wino8WeightsAVX512(SB), NOSPLIT, $0-32
 	MOVQ raw+8(FP), SI
 	MOVQ vecs+16(FP), CX
 	MOVQ ptStride+24(FP), R9
-	MOVQ CX, R10
-	SHLQ $5, R10 // a tap's bytes: lanes
 	VPXORD Z31, Z31, Z31
 	TESTQ CX, CX
 	JZ done
 
 loop:
-	// the nine taps g[ky][kx] into Z(3ky+kx)
-	MOVQ SI, BX
-	VPMOVSXBW (BX), Z0
-	ADDQ R10, BX
-	VPMOVSXBW (BX), Z1
-	ADDQ R10, BX
-	VPMOVSXBW (BX), Z2
-	ADDQ R10, BX
-	VPMOVSXBW (BX), Z3
-	ADDQ R10, BX
-	VPMOVSXBW (BX), Z4
-	ADDQ R10, BX
-	VPMOVSXBW (BX), Z5
-	ADDQ R10, BX
-	VPMOVSXBW (BX), Z6
-	ADDQ R10, BX
-	VPMOVSXBW (BX), Z7
-	ADDQ R10, BX
-	VPMOVSXBW (BX), Z8
+	// the nine taps g[ky][kx] into Z(3ky+kx), 32 bytes each
+	VPMOVSXBW 0(SI), Z0
+	VPMOVSXBW 32(SI), Z1
+	VPMOVSXBW 64(SI), Z2
+	VPMOVSXBW 96(SI), Z3
+	VPMOVSXBW 128(SI), Z4
+	VPMOVSXBW 160(SI), Z5
+	VPMOVSXBW 192(SI), Z6
+	VPMOVSXBW 224(SI), Z7
+	VPMOVSXBW 256(SI), Z8
 
 	// t = G' g, column kx: rows 1..4 into Z(9+4kx)..Z(12+4kx); rows 0
 	// and 5 are g's rows 0 and 2
@@ -86,7 +75,7 @@ loop:
 	W8STORE(Z12, Z16, Z20)
 	W8STORE(Z6, Z7, Z8)
 
-	ADDQ $32, SI
+	ADDQ $288, SI
 	ADDQ $64, DI
 	DECQ CX
 	JNZ loop
