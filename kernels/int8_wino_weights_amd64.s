@@ -49,7 +49,14 @@ TEXT ·wino8WeightsAVX512(SB), NOSPLIT, $0-32
 	JZ done
 
 loop:
-	// the nine taps g[ky][kx] into Z(3ky+kx), 32 bytes each
+	// the nine taps g[ky][kx] into Z(3ky+kx), 32 bytes each; the
+	// weights come from memory (the network's do not stay in the
+	// caches), so fetch those of ten vectors on
+	PREFETCHT0 2880(SI)
+	PREFETCHT0 2944(SI)
+	PREFETCHT0 3008(SI)
+	PREFETCHT0 3072(SI)
+	PREFETCHT0 3136(SI)
 	VPMOVSXBW 0(SI), Z0
 	VPMOVSXBW 32(SI), Z1
 	VPMOVSXBW 64(SI), Z2
