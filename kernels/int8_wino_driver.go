@@ -323,9 +323,11 @@ func (p *Wino8Plan) padPlane(dst []int8, ch int) {
 }
 
 // products computes the transform-domain sums of panels q0..q0+chunk-1
-// for output rows o0..o1-1 (at most wino8Block), each point's block of weights
-// read once for all of them (the weights are the large operand: 36/9
-// times the conv's, as int16), and transforms them back into the output.
+// for output rows o0..o1-1 (one layout block's, at most wino8Block), each
+// point's weights read once for all of them from the thread's transformed
+// block (transformed here unless it holds that block already: 8x the
+// int8 bytes, it stays in L2 where the whole conv's would not stay even
+// in L3), and transforms them back into the output.
 func (p *Wino8Plan) products(s *wino8Part, q0, o0, o1 int) {
 	w, groups := p.w, ceilDiv(p.C, 2)
 	q1 := min(q0+p.chunk, p.panels)
