@@ -15,9 +15,12 @@ type winogradChoice struct{ scale, minInC, maxInC int }
 // each conv's weights come from memory once (BenchmarkWinogradPlaces:
 // one place at a time, backbone + FPN, one thread): at 320 ResNet-18's layer1 (64
 // channels at 80) and layer2 and P3 (128 and 256 at 40) gain, layer3 and
-// P4 (256 at 20) lose ~1.5 ms in the network though they gain in
-// isolation (25 tiles do not pay for reading 4.7 MB of transformed
-// weights), layer4 and P5 (256..512 at 10) lose even in isolation. The
+// P4 (256 at 20) lost ~1.5 ms in the network though they gained in
+// isolation while a conv read 4.7 MB of transformed weights from memory;
+// with the int8 weights transformed per block at run time, layer3 gains
+// 0.1-0.8 ms and P4 runs within 0.3 ms either way (three runs, loaded
+// machine), too little to add the row they share; layer4 and P5 (256..512
+// at 10) lose even in isolation. The
 // default model at 448 gains nothing in the network (its 64-channel
 // convs at 56, 28 and 14 run within 1% either way; 16 at 112 and 32 at
 // 56 lose in isolation), so none of its convs is a row here.
