@@ -48,10 +48,9 @@ const (
 // u[g*12+r*2+t] = U_p[6i+r][2g+t].
 type Wino8 struct {
 	OutC, C int
-	groups  int
 	panels  int
 	block   int // panels a layout block holds (the last may hold fewer)
-	lanes   int // of a tap and of a transformed panel: groups*12 rounded up to 32
+	lanes   int // of a tap and of a transformed panel: ceil(C/2)*12 rounded up to 32
 	raw     []int8
 }
 
@@ -71,7 +70,7 @@ func NewWino8(outC, c int, w []int8) (*Wino8, error) {
 			return nil, fmt.Errorf("kernels: Winograd weights: output channel %d's sums can reach %d, past the exact range 2^25", o, sum*128)
 		}
 	}
-	wt := &Wino8{OutC: outC, C: c, groups: ceilDiv(c, 2), panels: ceilDiv(outC, wino8MR), block: wino8Block / wino8MR}
+	wt := &Wino8{OutC: outC, C: c, panels: ceilDiv(outC, wino8MR), block: wino8Block / wino8MR}
 	wt.lanes = wino8Lanes(c)
 	wt.raw = make([]int8, wt.panels*9*wt.lanes)
 	for o := range outC {
