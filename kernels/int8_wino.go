@@ -38,14 +38,14 @@ const (
 // transformed a layout block at a time into a thread's scratch right
 // before that block's products (the transformed weights are 8 times the
 // bytes: a whole conv's would not stay in the caches). The int8 weights
-// are held in ceil(OutC/6) panels of 9*lanes, lane g*12+r*2+t holding
-// w[6i+r][2g+t] (zero past OutC and C, and in the lanes padding a panel
-// to whole vectors), so that the transform is the same on every lane;
-// a panel holds its vectors of 32 lanes one after another, each its nine
-// taps (ky*3+kx) of 32 bytes, so that the transform reads one stream. The transformed panels
-// are in the int16 tile kernels' layout: point p of panel i of a layout
-// block (wino8Block rows) at (p*block+i%block)*lanes, holding
-// u[g*12+r*2+t] = U_p[6i+r][2g+t].
+// are held in ceil(OutC/6) panels of 9*lanes, lane g*12+r*2+t of panel i
+// holding w[6i+r][2g+t] (zero past OutC and C, and in the lanes padding
+// a panel to whole vectors), so that the transform is the same on every
+// lane; a panel holds its vectors of 32 lanes one after another, each
+// its nine taps (ky*3+kx) of 32 bytes, so that the transform reads one
+// stream. The transformed panels are in the int16 tile kernels' layout:
+// point p of panel i of a layout block (wino8Block rows) at
+// p*pointStride()+i%block*lanes, holding u[g*12+r*2+t] = U_p[6i+r][2g+t].
 type Wino8 struct {
 	OutC, C int
 	panels  int
