@@ -67,6 +67,10 @@ type Impl struct {
 	// packBEdge, where a tier has one, packs the partial last panel of cols
 	// < NR columns of a non-transposed B (packBEdgeGeneric otherwise).
 	packBEdge func(panel []float32, nr, kc, cols int, alpha float32, b []float32, ldb int)
+
+	// winoWeights4 and winoWeights2 transform one panel of a Winograd
+	// conv's raw weights for F(4x4) and F(2x2) (WinoWeights.Transform).
+	winoWeights4, winoWeights2 func(raw []float32, n int, dst []float32, stride int)
 }
 
 func (im *Impl) String() string { return im.Name }
@@ -90,6 +94,9 @@ var generic = &Impl{
 	packARows:    packARowsFull,
 	packBPanels:  packBPanelsGeneric,
 	prefetchRows: prefetchNone,
+
+	winoWeights4: winoWeights4Generic,
+	winoWeights2: winoWeights2Generic,
 }
 
 // tiers lists the tiers this CPU can run, best first; the generic tier is

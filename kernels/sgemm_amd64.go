@@ -32,6 +32,9 @@ var avx2Tier = &Impl{
 	prefetchRows: prefetchRowsAmd64,
 	packBEdge:    packBEdgeVector,
 	epilogueRows: epilogueRowsVector,
+
+	winoWeights4: winoWeights4RowsAVX2,
+	winoWeights2: winoWeights2RowsAVX2,
 }
 
 // avx512Tier runs the 6x64 AVX-512F micro-kernel: 24 ZMM accumulators, 4
@@ -64,6 +67,9 @@ var avx512Tier = &Impl{
 	prefetchRows: prefetchRowsAmd64,
 	packBEdge:    packBEdgeVector,
 	epilogueRows: epilogueRowsVector,
+
+	winoWeights4: winoWeights4RowsAVX512,
+	winoWeights2: winoWeights2RowsAVX512,
 }
 
 // sgemm6x16AVX2 computes a 6x16 tile of C from packed panels:

@@ -27,6 +27,9 @@ var neonTier = &Impl{
 	packARows:    packARowsFull,
 	packBPanels:  packBPanelsNEON,
 	prefetchRows: prefetchNone,
+
+	winoWeights4: winoWeights4RowsNEON,
+	winoWeights2: winoWeights2RowsNEON,
 }
 
 // sgemm8x12NEON computes an 8x12 tile of C from packed panels:

@@ -123,7 +123,10 @@ func (w *WinoWeights) Transform(p0, p1 int, dst []float32, stride int) {
 	if stride < (p1-p0)*n || len(dst) < (w.Positions()-1)*stride+(p1-p0)*n {
 		panic(fmt.Sprintf("kernels: WinoWeights.Transform: %d floats with stride %d for %d positions of %d panels of %d", len(dst), stride, w.Positions(), p1-p0, n))
 	}
-	kernel := winoWeightsKernel(w.impl, w.tile)
+	kernel := w.impl.winoWeights2
+	if w.tile == 4 {
+		kernel = w.impl.winoWeights4
+	}
 	for p := p0; p < p1; p++ {
 		kernel(w.raw[p*9*n:(p+1)*9*n], n, dst[(p-p0)*n:], stride)
 	}
@@ -209,12 +212,4 @@ func winoWeightsBlocks(raw []float32, n int, dst []float32, stride, width, tile 
 	if i0 := n / width * width; i0 < n {
 		winoWeightsPlaces(tile, raw, n, i0, n, dst, stride)
 	}
-}
-
-// winoWeightsGeneric is the Go transform of either tile.
-func winoWeightsGeneric(tile int) func(raw []float32, n int, dst []float32, stride int) {
-	if tile == 4 {
-		return winoWeights4Generic
-	}
-	return winoWeights2Generic
 }

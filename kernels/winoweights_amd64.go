@@ -2,20 +2,8 @@
 
 package kernels
 
-// winoWeightsKernel is the weight transform of one panel for im.
-func winoWeightsKernel(im *Impl, tile int) func(raw []float32, n int, dst []float32, stride int) {
-	switch {
-	case im == avx512Tier && tile == 4:
-		return winoWeights4RowsAVX512
-	case im == avx512Tier:
-		return winoWeights2RowsAVX512
-	case im == avx2Tier && tile == 4:
-		return winoWeights4RowsAVX2
-	case im == avx2Tier:
-		return winoWeights2RowsAVX2
-	}
-	return winoWeightsGeneric(tile)
-}
+// The tier tables' weight transforms (avx512Tier, avx2Tier): whole blocks of lanes in
+// assembly, the rest of a panel by the Go reference.
 
 func winoWeights4RowsAVX512(raw []float32, n int, dst []float32, stride int) {
 	winoWeightsBlocks(raw, n, dst, stride, 16, 4, winoWeights4AVX512)

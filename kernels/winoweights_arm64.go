@@ -4,16 +4,8 @@ package kernels
 
 //go:generate go run winoweightsgen_arm64.go
 
-// winoWeightsKernel is the weight transform of one panel for im.
-func winoWeightsKernel(im *Impl, tile int) func(raw []float32, n int, dst []float32, stride int) {
-	switch {
-	case im == neonTier && tile == 4:
-		return winoWeights4RowsNEON
-	case im == neonTier:
-		return winoWeights2RowsNEON
-	}
-	return winoWeightsGeneric(tile)
-}
+// The tier tables' weight transforms (neonTier): whole blocks of lanes in
+// assembly, the rest of a panel by the Go reference.
 
 func winoWeights4RowsNEON(raw []float32, n int, dst []float32, stride int) {
 	winoWeightsBlocks(raw, n, dst, stride, 4, 4, winoWeights4NEON)
