@@ -34,8 +34,9 @@ type Impl struct {
 	sgemmEdgePair func(kc int, a, a1, b, c *float32, ldc int, accumulate int, rows, cols int)
 	edgePairCols  int
 
-	// epilogueRows, where a tier has one, is epilogueRowsGeneric in
-	// vector code (the same sums, the same max).
+	// epilogueRows adds the bias and applies the ReLU on a finished block
+	// of C (epilogueRowsGeneric; a tier's vector code gives the same sums
+	// and the same max).
 	epilogueRows func(c []float32, ldc, rows, cols int, bias []float32, relu bool)
 
 	// sigmoid writes 1/(1+exp(-x)) for each x of src into dst (same length).
@@ -64,8 +65,8 @@ type Impl struct {
 	packBPanels  func(dst []float32, nr, kc, panels int, alpha float32, b []float32, ldb int)
 	prefetchRows func(b []float32, rows, ld, cols int)
 
-	// packBEdge, where a tier has one, packs the partial last panel of cols
-	// < NR columns of a non-transposed B (packBEdgeGeneric otherwise).
+	// packBEdge packs the partial last panel of cols < NR columns of a
+	// non-transposed B (packBEdgeGeneric, or a tier's vector code).
 	packBEdge func(panel []float32, nr, kc, cols int, alpha float32, b []float32, ldb int)
 
 	// winoWeights4 and winoWeights2 transform one panel of a Winograd
@@ -94,6 +95,9 @@ var generic = &Impl{
 	packARows:    packARowsFull,
 	packBPanels:  packBPanelsGeneric,
 	prefetchRows: prefetchNone,
+
+	packBEdge:    packBEdgeGeneric,
+	epilogueRows: epilogueRowsGeneric,
 
 	winoWeights4: winoWeights4Generic,
 	winoWeights2: winoWeights2Generic,

@@ -94,11 +94,7 @@ func packB(im *Impl, dst []float32, transB bool, k0, kc, j0, nc int, alpha float
 		cols := min(nr, nc-q*nr)
 		jq := j0 + q*nr
 		if !transB {
-			if im.packBEdge != nil {
-				im.packBEdge(panel, nr, kc, cols, alpha, b[k0*ldb+jq:], ldb)
-			} else {
-				packBEdgeGeneric(panel, nr, kc, cols, alpha, b[k0*ldb+jq:], ldb)
-			}
+			im.packBEdge(panel, nr, kc, cols, alpha, b[k0*ldb+jq:], ldb)
 			continue
 		}
 		// op(B)[p][j] = b[j*ldb+p]: walk each source row once.

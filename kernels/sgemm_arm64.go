@@ -27,6 +27,8 @@ var neonTier = &Impl{
 	packARows:    packARowsFull,
 	packBPanels:  packBPanelsNEON,
 	prefetchRows: prefetchNone,
+	packBEdge:    packBEdgeGeneric,
+	epilogueRows: epilogueRowsGeneric,
 
 	winoWeights4: winoWeights4RowsNEON,
 	winoWeights2: winoWeights2RowsNEON,

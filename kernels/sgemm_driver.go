@@ -132,12 +132,7 @@ func (j *sgemmJob) epilogue(m0, m1, n0, n1 int) {
 	if j.ep.Bias != nil {
 		bias = j.ep.Bias[m0:m1]
 	}
-	rows := j.c[m0*j.ldc+n0:]
-	if j.impl.epilogueRows != nil {
-		j.impl.epilogueRows(rows, j.ldc, m1-m0, n1-n0, bias, j.ep.ReLU)
-		return
-	}
-	epilogueRowsGeneric(rows, j.ldc, m1-m0, n1-n0, bias, j.ep.ReLU)
+	j.impl.epilogueRows(j.c[m0*j.ldc+n0:], j.ldc, m1-m0, n1-n0, bias, j.ep.ReLU)
 }
 
 // epilogueRowsGeneric adds bias[i] (none if bias is nil) to row i of the

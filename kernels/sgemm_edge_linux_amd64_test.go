@@ -135,7 +135,7 @@ func TestSgemmEdgeGuardPage(t *testing.T) {
 	rng := rand.New(rand.NewPCG(29, 30))
 	for _, im := range edgeTiers() {
 		plain := *im
-		plain.sgemmEdge, plain.sgemmEdgePair, plain.edgePairCols, plain.packBEdge = nil, nil, 0, nil
+		plain.sgemmEdge, plain.sgemmEdgePair, plain.edgePairCols, plain.packBEdge = nil, nil, 0, packBEdgeGeneric
 		e, ref := NewEngine(im, 1), NewEngine(&plain, 1)
 		for n := 1; n <= 150; n++ {
 			m, k := []int{13, 7, 20}[n%3], []int{37, im.KC + 5}[n%2]
