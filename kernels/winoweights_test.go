@@ -232,3 +232,26 @@ func BenchmarkWinoWeights(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWinoWeightsBlock times the F(4x4) transform of one block of a
+// 256x256 head conv as the network runs it (22 of its 43 panels), with
+// the positions a whole number of pages apart (pad0: every store stream
+// of the transform in one L1 set) and 128 bytes further (pad32, net's
+// winoWeightsPad).
+func BenchmarkWinoWeightsBlock(b *testing.B) {
+	rng := rand.New(rand.NewPCG(24, 1))
+	const m, k, panels = 256, 256, 22
+	w := randSlice(rng, m*k*9)
+	for _, pad := range []int{0, 32} {
+		for _, im := range Tiers() {
+			b.Run(fmt.Sprintf("pad%d/%s", pad, im.Name), func(b *testing.B) {
+				ww := NewWinoWeights(im, 4, w, m, k)
+				stride := panels*ww.PanelSize() + pad
+				dst := make([]float32, ww.Positions()*stride)
+				for b.Loop() {
+					ww.Transform(0, panels, dst, stride)
+				}
+			})
+		}
+	}
+}

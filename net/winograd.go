@@ -66,6 +66,14 @@ var winoKeepTransformed = 1 << 18
 // tests run blocks of one panel.
 var winoBlockRows = 128
 
+// winoWeightsPad is the floats between two positions' transformed weights
+// beyond the block's panels: a block of whole panels is often a multiple
+// of 4 KB (a tower conv's 22 panels of 6 x 256 floats: 33 pages), which
+// put every store stream of the weight transform in one L1 set. 128
+// bytes apart, a tower conv's block transforms in 93-118 us instead of
+// 162-268 on avx512 (kernels' BenchmarkWinoWeightsBlock, pad32 / pad0).
+const winoWeightsPad = 32
+
 // blockPanels is how many panels of MR rows one block holds: the conv's
 // panels split as evenly as winoBlockRows allows.
 func (wc *winogradConv) blockPanels() int {
@@ -82,7 +90,13 @@ func (wc *winogradConv) weightScratch() int {
 	if wc.w.Pretransformed() {
 		return 0
 	}
-	return wc.w.Positions() * wc.blockPanels() * wc.w.PanelSize()
+	return wc.w.Positions() * wc.weightStride()
+}
+
+// weightStride is the floats from one position's block of transformed
+// weights to the next.
+func (wc *winogradConv) weightStride() int {
+	return wc.blockPanels()*wc.w.PanelSize() + winoWeightsPad
 }
 
 // winoOutput is a Winograd conv's output transform of one block of output
@@ -114,7 +128,7 @@ func (j *winoWeightsJob) RunRange(_, lo, hi int) {
 func (wc *winogradConv) runBlocks(e *kernels.Engine, v []float32, total int, sc *convScratch, out winoOutput) {
 	w := wc.w
 	per, panels, npos, mr := wc.blockPanels(), w.Panels(), w.Positions(), w.Impl().MR
-	stride := per * w.PanelSize()
+	stride := wc.weightStride()
 	for p0 := 0; p0 < panels; p0 += per {
 		p1 := min(p0+per, panels)
 		if w.Pretransformed() {
