@@ -98,3 +98,29 @@ func benchWino8(b *testing.B, c int, sizes []int) {
 		})
 	})
 }
+
+// BenchmarkWino8Weights times the int8 Winograd weight transform of a
+// 256 -> 256 head conv, every layout block in turn into one block's
+// scratch, as the products run it, on each int8 tier.
+func BenchmarkWino8Weights(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	w := make([]int8, 256*256*9)
+	fill8(rng, w, "sym")
+	for i := range w {
+		w[i] /= 8
+	}
+	wt, err := NewWino8(256, 256, w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := make([]int16, wino8Points*wt.pointStride())
+	for _, im := range Int8Tiers() {
+		b.Run(im.Name, func(b *testing.B) {
+			for b.Loop() {
+				for blk := range ceilDiv(wt.panels, wt.block) {
+					wt.transformBlock(im, u, blk)
+				}
+			}
+		})
+	}
+}
