@@ -45,7 +45,9 @@ type Wino8Plan struct {
 	width  int     // a multiple of 16, for the narrower tile kernels
 	chunk  int     // panels a task runs: its sums, 36 x 24 x 64 x chunk int32, stay in L2
 	tile   []wTile // per tile
-	v      []int16 // [36][panels][groups][64][2]
+	v      []int16 // [36][panels][groups][64][2], points vPoint apart
+	vPoint int
+	mPoint int // the distance of a part's sums' points
 	parts  []wino8Part
 	rows   [][]rqRow
 	clamps []rqClamp
@@ -128,10 +130,15 @@ func NewWino8Plan(threads, c int, images []Wino8Image) *Wino8Plan {
 	p.panels = ceilDiv(p.tiles, wino8NR)
 	p.width = ceilDiv(ceilDiv(p.tiles, p.panels), 16) * 16 // 139 tiles: 3 x 48, not 64 + 64 + 11
 	p.chunk = min(p.panels, wino8Chunk)
-	p.v = make([]int16, wino8Points*p.panels*ceilDiv(c, 2)*2*wino8NR)
+	// The points of v and of the sums are a line more than a multiple of
+	// 4 KB apart (v's would be 96 KB for a head conv), so that the 36
+	// streams the transforms read or write do not share an L1 set.
+	p.vPoint = p.panels*ceilDiv(c, 2)*2*wino8NR + 32
+	p.mPoint = wino8Block*p.chunk*wino8NR + 16
+	p.v = make([]int16, wino8Points*p.vPoint)
 	p.parts = make([]wino8Part, max(threads, 1))
 	for i := range p.parts {
-		p.parts[i].m = make([]int32, wino8Points*wino8Block*p.chunk*wino8NR)
+		p.parts[i].m = make([]int32, wino8Points*p.mPoint)
 		p.parts[i].u = make([]int16, wino8Points*(wino8Block/wino8MR*wino8Lanes(c)+32))
 		p.parts[i].pad = [2][]int8{make([]int8, p.padSize+8), make([]int8, p.padSize+8)} // + a gather's overreach
 		p.parts[i].tmp = make([]int32, 72*16)
@@ -255,7 +262,7 @@ func (p *Wino8Plan) input(g int) {
 			at := (t/p.width*groups+g)*2*wino8NR + t%p.width*2 + half
 			if ch >= p.C {
 				for pt := range wino8Points {
-					p.v[pt*p.panels*groups*2*wino8NR+at] = 0
+					p.v[pt*p.vPoint+at] = 0
 				}
 				continue
 			}
@@ -283,7 +290,7 @@ func (p *Wino8Plan) input(g int) {
 			}
 			vt := wino8Input(&d)
 			for pt, v := range vt {
-				p.v[pt*p.panels*groups*2*wino8NR+at] = int16(v)
+				p.v[pt*p.vPoint+at] = int16(v)
 			}
 		}
 	}
@@ -296,7 +303,7 @@ func (p *Wino8Plan) inputTier(s *wino8Part, g int) {
 	for half := range 2 {
 		p.padPlane(s.pad[half], min(2*g+half, p.C-1))
 	}
-	ptStride := p.panels * groups * 2 * wino8NR * 2
+	ptStride := p.vPoint * 2
 	for k := range ceilDiv(p.tiles, 16) {
 		v := &p.v[(16*k/p.width*groups+g)*2*wino8NR+16*k%p.width*2]
 		p.im.wino8Input(v, ptStride, &s.pad[0][0], &s.pad[1][0], &p.offs[k*wino8In*16], &s.tmp[0])
@@ -338,11 +345,11 @@ func (p *Wino8Plan) products(s *wino8Part, q0, o0, o1 int) {
 	}
 	for pt := range wino8Points {
 		for q := q0; q < q1; q++ {
-			b := &p.v[(pt*p.panels+q)*groups*2*wino8NR]
+			b := &p.v[pt*p.vPoint+q*groups*2*wino8NR]
 			cols := min(p.width, p.tiles-q*p.width)
 			for i := o0 / wino8MR; i*wino8MR < o1; i++ {
 				a := &s.u[pt*w.pointStride()+i%w.block*w.lanes]
-				c := &s.m[(pt*wino8Block+i*wino8MR-o0)*ld+(q-q0)*wino8NR]
+				c := &s.m[pt*p.mPoint+(i*wino8MR-o0)*ld+(q-q0)*wino8NR]
 				p.im.tile16Run(groups, a, b, c, ld, cols)
 			}
 		}
@@ -354,10 +361,10 @@ func (p *Wino8Plan) products(s *wino8Part, q0, o0, o1 int) {
 			for o := o0; o < o1; o++ {
 				for tl := 0; tl < cols; tl += 16 {
 					m, t0, n := &s.m[(o-o0)*ld+col0+tl], q*p.width+tl, min(16, cols-tl)
-					if p.fuseStore(s, m, o, t0, n, wino8Block*ld*4) {
+					if p.fuseStore(s, m, o, t0, n, p.mPoint*4) {
 						continue
 					}
-					p.im.wino8Output(&s.acc[0], m, wino8Block*ld*4)
+					p.im.wino8Output(&s.acc[0], m, p.mPoint*4)
 					p.store(s, o, t0, n)
 				}
 			}
@@ -367,7 +374,7 @@ func (p *Wino8Plan) products(s *wino8Part, q0, o0, o1 int) {
 		for o := o0; o < o1; o++ {
 			for tl := range cols {
 				for pt := range m {
-					m[pt] = s.m[(pt*wino8Block+o-o0)*ld+col0+tl]
+					m[pt] = s.m[pt*p.mPoint+(o-o0)*ld+col0+tl]
 				}
 				y := wino8Output(&m)
 				copy(s.acc[:], y[:])
