@@ -72,6 +72,7 @@ type Wino8Plan struct {
 	stride int
 	out    Wino8Out
 	step   int // 0: input transform, 1: products and output transform
+	run    int // counts the runs, for the parts' padded borders
 }
 
 // wTile is one output tile: its image, the offset of its first pixel in
@@ -87,6 +88,8 @@ type wino8Part struct {
 	uw  *Wino8
 	ub  int
 	pad [2][]int8
+	// the run whose padding values pad's borders hold
+	padRun int
 	tmp []int32                         // the input transform's 72 vectors
 	acc [16 * wino8Out * wino8Out]int32 // the direct sums of up to 16 tiles, 16 a tile
 	q   [16 * wino8Out * wino8Out]int8
@@ -205,6 +208,7 @@ func (e *Engine) Wino8Conv(w *Wino8, p *Wino8Plan, src []int8, stride int, out W
 		p.rows[i] = rows
 	}
 	p.w, p.im, p.src, p.stride, p.out = w, e.impl8, src, stride, out
+	p.run++
 	if !out.Reuse {
 		p.step = 0
 		e.ParallelRange(p, ceilDiv(p.C, 2))
@@ -300,6 +304,11 @@ func (p *Wino8Plan) input(g int) {
 // again past C, where the weights are zero) padded, then 16 tiles a call.
 func (p *Wino8Plan) inputTier(s *wino8Part, g int) {
 	groups := ceilDiv(p.C, 2)
+	if s.padRun != p.run {
+		p.padBorders(s.pad[0])
+		p.padBorders(s.pad[1])
+		s.padRun = p.run
+	}
 	for half := range 2 {
 		p.padPlane(s.pad[half], min(2*g+half, p.C-1))
 	}
@@ -310,21 +319,33 @@ func (p *Wino8Plan) inputTier(s *wino8Part, g int) {
 	}
 }
 
-// padPlane writes channel ch of every image into dst at padAt, padded
-// with the image's Pad to whole tiles and a border of one.
-func (p *Wino8Plan) padPlane(dst []int8, ch int) {
+// padBorders fills every image's border in dst at padAt with the image's
+// Pad: the rows above and below it and the columns left and right of it,
+// to whole tiles and a border of one. They stay for the run's channels.
+func (p *Wino8Plan) padBorders(dst []int8) {
 	for i, im := range p.images {
 		pw := ceilDiv(im.W, wino8Out)*wino8Out + 2
 		ph := ceilDiv(im.H, wino8Out)*wino8Out + 2
 		out := dst[p.padAt[i] : p.padAt[i]+ph*pw]
 		fill(out[:pw], im.Pad)
 		fill(out[(im.H+1)*pw:], im.Pad)
-		plane := p.src[ch*p.stride+im.Src : ch*p.stride+im.Src+im.H*im.W]
 		for y := range im.H {
 			line := out[(y+1)*pw : (y+2)*pw]
 			line[0] = im.Pad
-			copy(line[1:], plane[y*im.W:(y+1)*im.W])
 			fill(line[1+im.W:], im.Pad)
+		}
+	}
+}
+
+// padPlane writes channel ch of every image into its place inside the
+// borders padBorders left in dst.
+func (p *Wino8Plan) padPlane(dst []int8, ch int) {
+	for i, im := range p.images {
+		pw := ceilDiv(im.W, wino8Out)*wino8Out + 2
+		plane := p.src[ch*p.stride+im.Src : ch*p.stride+im.Src+im.H*im.W]
+		at := p.padAt[i] + pw + 1
+		for y := range im.H {
+			copy(dst[at+y*pw:at+y*pw+im.W], plane[y*im.W:(y+1)*im.W])
 		}
 	}
 }
