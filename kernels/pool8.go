@@ -42,6 +42,13 @@ func MaxPool3x3s2Int8(im *Int8Impl, src []int8, planes, h, w int, dst, rowMax []
 				_ = rowMax[32*blocks+1]
 				im.pool3s2(&line[1], &rowMax[1], blocks)
 				x += 16 * blocks
+				if x < full {
+					// The last 16 outputs before full again, overlapping
+					// the blocks: no scalar tail (its reads end at
+					// rowMax[2*full-1], inside the row).
+					im.pool3s2(&line[full-16], &rowMax[2*(full-16)-1], 1)
+					x = full
+				}
 			}
 			for ; x < full; x++ {
 				line[x] = max(rowMax[2*x-1], rowMax[2*x], rowMax[2*x+1])

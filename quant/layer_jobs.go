@@ -14,12 +14,12 @@ type poolJob struct {
 	im     *kernels.Int8Impl
 	src    qmap
 	dst    []int8
-	rowMax []int8 // src.w bytes per thread
+	rowMax []int8 // src.w bytes per thread, rowMaxStride(src.w) apart
 }
 
 func (j *poolJob) RunRange(part, lo, hi int) {
 	hw, ohw := j.src.h*j.src.w, kernels.PoolSize(j.src.h)*kernels.PoolSize(j.src.w)
-	kernels.MaxPool3x3s2Int8(j.im, j.src.data[lo*hw:], hi-lo, j.src.h, j.src.w, j.dst[lo*ohw:], j.rowMax[part*j.src.w:(part+1)*j.src.w])
+	kernels.MaxPool3x3s2Int8(j.im, j.src.data[lo*hw:], hi-lo, j.src.h, j.src.w, j.dst[lo*ohw:], j.rowMax[part*rowMaxStride(j.src.w):][:j.src.w])
 }
 
 // addJob is a residual add, dst = x + y, over element ranges.

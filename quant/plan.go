@@ -30,7 +30,7 @@ type plan struct {
 	h, w        int
 	input       []int8
 	stem, pool  qmap
-	rowMax      []int8  // max-pool row scratch, one row per thread
+	rowMax      []int8  // max-pool row scratch, one row per thread, rowMaxStride apart
 	poolJob     poolJob // the element-wise layers' jobs, split over threads
 	addJob      addJob
 	upAddJob    upAddJob
@@ -107,13 +107,19 @@ func (z *sizer) col(c *Conv, h, w int) int {
 // newPlan sizes and allocates the buffers of an h x w input (checked by
 // checkInputSize), refusing one whose buffers would be too large before
 // allocating the largest of them.
+// rowMaxStride is the distance between the threads' max-pool rows of w
+// bytes: a cache line apart at least, since rows that shared a line made
+// the two threads' writes to it take turns (the two-thread pool was
+// slower than one thread's).
+func rowMaxStride(w int) int { return (w+63)/64*64 + 64 }
+
 func (m *Model) newPlan(h, w int) (*plan, error) {
 	var z sizer
 	p := &plan{h: h, w: w, input: make([]int8, 3*h*w)}
 	col := z.col(m.stem, h, w)
 	sh, sw := convOut(m.stem, h, w)
 	p.stem = qmap{c: m.stem.OutC, h: sh, w: sw, data: make([]int8, z.mul(m.stem.OutC, sh*sw))}
-	p.rowMax = make([]int8, sw*m.engine.Threads())
+	p.rowMax = make([]int8, rowMaxStride(sw)*m.engine.Threads())
 	ph, pw := kernels.PoolSize(sh), kernels.PoolSize(sw)
 	p.pool = qmap{c: m.stem.OutC, h: ph, w: pw, data: make([]int8, z.mul(m.stem.OutC, ph*pw))}
 	var scratch [2]int
