@@ -93,6 +93,9 @@ type wino8Part struct {
 	tmp []int32                         // the input transform's 72 vectors
 	acc [16 * wino8Out * wino8Out]int32 // the direct sums of up to 16 tiles, 16 a tile
 	q   [16 * wino8Out * wino8Out]int8
+	// The parts lie side by side: a line between them keeps one thread's
+	// writes to acc and q off the line the next part's fields share.
+	_ [64]byte
 }
 
 // NewWino8Plan lays out the tiles of images, c channels each, for
