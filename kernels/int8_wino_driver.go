@@ -83,16 +83,15 @@ type wTile struct {
 
 // wino8Part is one thread's scratch.
 type wino8Part struct {
-	m   []int32 // [36][wino8Block][chunk*64] sums of one block of rows and a chunk of panels
-	u   []int16 // the transformed weights of layout block ub of uw (Wino8's layout)
-	uw  *Wino8
-	ub  int
-	pad [2][]int8
-	// the run whose padding values pad's borders hold
-	padRun int
-	tmp []int32                         // the input transform's 72 vectors
-	acc [16 * wino8Out * wino8Out]int32 // the direct sums of up to 16 tiles, 16 a tile
-	q   [16 * wino8Out * wino8Out]int8
+	m      []int32 // [36][wino8Block][chunk*64] sums of one block of rows and a chunk of panels
+	u      []int16 // the transformed weights of layout block ub of uw (Wino8's layout)
+	uw     *Wino8
+	ub     int
+	pad    [2][]int8
+	padRun int                             // the run whose padding values pad's borders hold
+	tmp    []int32                         // the input transform's 72 vectors
+	acc    [16 * wino8Out * wino8Out]int32 // the direct sums of up to 16 tiles, 16 a tile
+	q      [16 * wino8Out * wino8Out]int8
 	// The parts lie side by side: a line between them keeps one thread's
 	// writes to acc and q off the line the next part's fields share.
 	_ [64]byte
