@@ -83,7 +83,7 @@ type wTile struct {
 
 // wino8Part is one thread's scratch.
 type wino8Part struct {
-	m      []int32 // [36][wino8Block][chunk*64] sums of one block of rows and a chunk of panels
+	m      []int32 // [36][wino8Block][chunk*64], points mPoint apart: the sums of a block of rows and a chunk of panels
 	u      []int16 // the transformed weights of layout block ub of uw (Wino8's layout)
 	uw     *Wino8
 	ub     int

@@ -105,8 +105,8 @@ func TestResNet18WinogradMatchesIm2col(t *testing.T) {
 			wino = append(wino, c)
 		}
 	}
-	if len(wino) != 8 {
-		t.Fatalf("%d Winograd convs in ResNet-18's backbone and FPN, want 8 (the table's)", len(wino))
+	if len(wino) != 12 {
+		t.Fatalf("%d Winograd convs in ResNet-18's backbone and FPN, want 12 (the table's)", len(wino))
 	}
 	run := func() [][]int8 {
 		headsCopy(t, m, img.H, img.W, img.Data)
@@ -159,11 +159,12 @@ func TestWinogradChoices(t *testing.T) {
 			got = append(got, s.Name)
 		}
 	}
-	want := []string{"layer1.0.conv1", "layer1.0.conv2", "layer1.1.conv1", "layer1.1.conv2", "layer2.0.conv2", "layer2.1.conv1", "layer2.1.conv2"}
+	want := []string{"layer1.0.conv1", "layer1.0.conv2", "layer1.1.conv1", "layer1.1.conv2", "layer2.0.conv2", "layer2.1.conv1", "layer2.1.conv2",
+		"layer3.0.conv2", "layer3.1.conv1", "layer3.1.conv2"}
 	for i, n := range want {
 		want[i] = "backbone.body." + n
 	}
-	want = append(want, a.Layer[0].Name)
+	want = append(want, a.Layer[0].Name, a.Layer[1].Name)
 	if !slices.Equal(got, want) {
 		t.Errorf("Winograd convs of ResNet-18:\n%v, want\n%v", got, want)
 	}

@@ -13,20 +13,21 @@ type winogradChoice struct{ scale, minInC, maxInC int }
 // winogradChoices is chosen from BenchmarkWino8Single (kernels, one
 // conv, its weights hot in cache) and then in the network itself, where
 // each conv's weights come from memory once (BenchmarkWinogradPlaces:
-// one place at a time, backbone + FPN, one thread): at 320 ResNet-18's layer1 (64
-// channels at 80) and layer2 and P3 (128 and 256 at 40) gain, layer3 and
-// P4 (256 at 20) lost ~1.5 ms in the network though they gained in
-// isolation while a conv read 4.7 MB of transformed weights from memory;
-// with the int8 weights transformed per block at run time, layer3 gains
-// 0.1-0.8 ms and P4 runs within 0.3 ms either way (three runs, loaded
-// machine), too little to add the row they share; layer4 and P5 (256..512
-// at 10) lose even in isolation. The
-// default model at 448 gains nothing in the network (its 64-channel
-// convs at 56, 28 and 14 run within 1% either way; 16 at 112 and 32 at
-// 56 lose in isolation), so none of its convs is a row here.
+// one place at a time, backbone + FPN, one thread, min of 80 runs): at
+// 320 ResNet-18's layer1 (64 channels at 80), layer2 and P3 (128 and 256
+// at 40) gain 0.5-0.8 ms each; since the int8 weights are transformed per
+// block at run time and the transforms' 36 streams no longer share cache
+// sets, layer3 (256 at 20) gains too, 0.4-0.6 ms in two runs, while P4,
+// which shares its row (same scale and channels), runs within 0.2 ms
+// either way; layer4 and P5 (256..512 at 10, 9 tiles of 4x4 for 100
+// pixels) lose 0.2-1.8 ms. The default model at 448 gains nothing in the
+// network (its 64-channel convs at 56, 28 and 14 run within 1% either
+// way; 16 at 112 and 32 at 56 lose in isolation), so none of its convs is
+// a row here.
 var winogradChoices = []winogradChoice{
-	{scale: 4, minInC: 64, maxInC: 64},   // layer1
-	{scale: 8, minInC: 128, maxInC: 256}, // layer2, P3
+	{scale: 4, minInC: 64, maxInC: 64},    // layer1
+	{scale: 8, minInC: 128, maxInC: 256},  // layer2, P3
+	{scale: 16, minInC: 256, maxInC: 256}, // layer3, P4
 }
 
 // winogradAt reports whether the backbone or FPN conv s runs as a
