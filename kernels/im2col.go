@@ -49,7 +49,7 @@ func (s ConvShape) Validate() error {
 // column (oy,ox) hold src[c][oy*StrideH-PadH+ky*DilH][ox*StrideW-PadW+kx*DilW]
 // (0 outside the image). src is one C x H x W image.
 func Im2col(s ConvShape, src, col []float32) {
-	im2colRows(s, src, s.H*s.W, 0, false, 0, col, s.ColCols(), 0, s.ColRows(), gatherEvenGeneric)
+	im2colRows(s, src, s.H*s.W, 0, false, 0, col, s.ColCols(), 0, s.ColRows(), gatherEvenGeneric, nil)
 }
 
 // Im2colInt8 is Im2col for int8 images on im's gather; padding reads as
@@ -66,37 +66,41 @@ func Im2colInt8(im *Int8Impl, s ConvShape, src []int8, zeroPoint int8, col []int
 // channels (a stem conv has 3, and 147 rows). Stride-2 rows run im's
 // GatherEven.
 func Im2colPlanes(im *Impl, s ConvShape, src []float32, planeStride int, col []float32, ldc, r0, r1 int) {
-	im2colRows(s, src, planeStride, 0, false, 0, col, ldc, r0, r1, im.gatherEven)
+	im2colRows(s, src, planeStride, 0, false, 0, col, ldc, r0, r1, im.gatherEven, nil)
 }
 
 // Im2colPlanesBand is Im2colPlanes for the output rows [oy0, oy1) only: the
 // matrix's columns are those rows' (oy1-oy0)*OutW, so a conv on a large map
 // can run band by band with a bounded im2col scratch.
 func Im2colPlanesBand(im *Impl, s ConvShape, src []float32, planeStride int, col []float32, ldc, r0, r1, oy0, oy1 int) {
-	im2colBand(s, src, planeStride, 0, false, 0, col, ldc, r0, r1, oy0, oy1, im.gatherEven)
+	im2colBand(s, src, planeStride, 0, false, 0, col, ldc, r0, r1, oy0, oy1, im.gatherEven, nil)
 }
 
 // Im2colPlanesInt8 is Im2colPlanes for int8 on im's gather: padding reads
 // zeroPoint, and values below floor read as floor (a ReLU fused into the
 // read; -128 for none).
 func Im2colPlanesInt8(im *Int8Impl, s ConvShape, src []int8, planeStride int, zeroPoint, floor int8, col []int8, ldc, r0, r1 int) {
-	im2colRows(s, src, planeStride, zeroPoint, floor > -128, floor, col, ldc, r0, r1, im.gatherEven)
+	im2colRows(s, src, planeStride, zeroPoint, floor > -128, floor, col, ldc, r0, r1, im.gatherEven, im.gatherEvenRows)
 }
 
 // im2colRows is the one im2col: rows [r0, r1) of the matrix, padding pad,
 // values read inside the image raised to floor when clamp is set. even
 // gathers a stride-2 run (dst[i] = src[2i]; src may extend to the end of
-// the plane, which lets vector code read whole vectors).
+// the plane, which lets vector code read whole vectors); evenRows, when
+// set, gathers all of a matrix row's stride-2 lines in one call.
 func im2colRows[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, clamp bool, floor T,
-	col []T, ldc, r0, r1 int, even func(dst, src []T)) {
-	im2colBand(s, src, planeStride, pad, clamp, floor, col, ldc, r0, r1, 0, s.OutH(), even)
+	col []T, ldc, r0, r1 int, even func(dst, src []T), evenRows func(dst []T, ldd int, src []T, lds, n, rows int)) {
+	im2colBand(s, src, planeStride, pad, clamp, floor, col, ldc, r0, r1, 0, s.OutH(), even, evenRows)
 }
 
 // im2colBand is im2colRows for the output rows [b0, b1): column
 // (oy-b0)*OutW+ox of the matrix is output (oy, ox).
 func im2colBand[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, clamp bool, floor T,
-	col []T, ldc, r0, r1, b0, b1 int, even func(dst, src []T)) {
+	col []T, ldc, r0, r1, b0, b1 int, even func(dst, src []T), evenRows func(dst []T, ldd int, src []T, lds, n, rows int)) {
 	ow := s.OutW()
+	// Stride-2 lines without a clamp go to evenRows together: the output
+	// rows that read inside the image are a run (y grows with oy).
+	rowsAtOnce := s.StrideW == 2 && evenRows != nil && !clamp
 	shift := b0 * ow // the band's first column is output row b0's
 	kk := s.KH * s.KW
 	// Stride 1 with the output as wide as the input (same padding): out[oy][ox]
@@ -135,6 +139,7 @@ func im2colBand[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, 
 			}
 			continue
 		}
+		runA, runB := 0, 0 // the output rows [runA, runB) left to evenRows
 		for oy := b0; oy < b1; oy++ {
 			line := out[oy*ow-shift : (oy+1)*ow-shift]
 			y := oy*s.StrideH - s.PadH + ky*s.DilH
@@ -144,6 +149,13 @@ func im2colBand[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, 
 			}
 			fill(line[:lo], pad)
 			fill(line[hi:], pad)
+			if rowsAtOnce {
+				if runA == runB {
+					runA = oy
+				}
+				runB = oy + 1
+				continue
+			}
 			valid := line[lo:hi]
 			first := y*s.W + x0 + lo*s.StrideW
 			switch s.StrideW {
@@ -161,6 +173,10 @@ func im2colBand[T float32 | int8](s ConvShape, src []T, planeStride int, pad T, 
 					valid[i] = max(v, floor)
 				}
 			}
+		}
+		if runA < runB {
+			y := runA*s.StrideH - s.PadH + ky*s.DilH
+			evenRows(out[runA*ow-shift+lo:], ow, plane[y*s.W+x0+lo*s.StrideW:], s.StrideH*s.W, hi-lo, runB-runA)
 		}
 	}
 }

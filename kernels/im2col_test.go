@@ -159,6 +159,7 @@ func im2colShapes() []ConvShape {
 		{C: 1, H: 2, W: 3, KH: 1, KW: 7, StrideH: 1, StrideW: 1, PadH: 0, PadW: 3, DilH: 1, DilW: 1},
 		{C: 2, H: 7, W: 75, KH: 7, KW: 7, StrideH: 2, StrideW: 2, PadH: 3, PadW: 3, DilH: 1, DilW: 1},
 		{C: 3, H: 5, W: 66, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
+		{C: 2, H: 6, W: 161, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, DilH: 1, DilW: 1}, // 81 outputs a line: whole blocks of 32 and a tail
 		{C: 2, H: 4, W: 64, KH: 1, KW: 1, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0, DilH: 1, DilW: 1},
 	} {
 		if err := s.Validate(); err != nil {

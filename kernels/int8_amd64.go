@@ -23,8 +23,8 @@ var avx512vnniInt8 = &Int8Impl{
 	bias:     biasAVX512,
 	quantize: quantizeAVX512, qLanes: 16,
 
-	gatherEven: gatherEven8Asm,
-	maxBytes:   maxBytesSSE2, pool3s2: pool3s2SSE2,
+	gatherEven: gatherEven8Asm, gatherEvenRows: gatherEvenRows8AVX512,
+	maxBytes: maxBytesSSE2, pool3s2: pool3s2SSE2,
 	packB8Groups: packB8Groups,
 }
 
@@ -169,6 +169,28 @@ func gatherEven8(dst, src *int8, blocks int)
 //
 //go:noescape
 func packB8Groups(dst *uint32, b *int8, ldb, groups, n4, nr int, flip uint32)
+
+// gatherEvenRows8 copies every other byte of rows rows (n >= 1), 32 a
+// block, reading and writing nothing past a row's last value:
+//
+//	for r := 0; r < rows; r++ {
+//		for i := 0; i < n; i++ {
+//			dst[r*ldd+i] = src[r*lds+2*i]
+//		}
+//	}
+//
+//go:noescape
+func gatherEvenRows8(dst *int8, ldd int, src *int8, lds, n, rows int)
+
+// gatherEvenRows8AVX512 is the AVX-512 tiers' gatherEvenRows.
+func gatherEvenRows8AVX512(dst []int8, ldd int, src []int8, lds, n, rows int) {
+	if n < 1 || rows < 1 {
+		return
+	}
+	_ = dst[(rows-1)*ldd+n-1]
+	_ = src[(rows-1)*lds+2*(n-1)]
+	gatherEvenRows8(&dst[0], ldd, &src[0], lds, n, rows)
+}
 
 // gatherEven8Asm is the asm tiers' gatherEven.
 func gatherEven8Asm(dst, src []int8) { gatherEven8Blocks(dst, src, gatherEven8) }

@@ -87,6 +87,11 @@ type Int8Impl struct {
 	// extend past the last value read, which lets vector code read whole
 	// vectors).
 	gatherEven func(dst, src []int8)
+	// gatherEvenRows, when set, is gatherEven on rows lines at once: line
+	// r of dst at r*ldd from line r of src at r*lds, n values each (the
+	// stride-2 im2col's valid lines of a row, in one call instead of one
+	// a line). It reads nothing past src[(rows-1)*lds+2*(n-1)].
+	gatherEvenRows func(dst []int8, ldd int, src []int8, lds, n, rows int)
 
 	// The max pool's steps, when set: maxBytes is dst[i] = max(a[i], b[i])
 	// on blocks*16 values, pool3s2 dst[i] = max(p[2i], p[2i+1], p[2i+2])
