@@ -46,6 +46,10 @@ type Model struct {
 	cls, box     qhead
 	engine       *kernels.Engine
 	plan         *plan
+	// lanes are the engines the two head towers run on side by side, on
+	// half the threads each (nil on one thread and for GroupNorm towers,
+	// whose scratch is shared); see towersSideBySide.
+	lanes [2]*kernels.Engine
 
 	// calibration describes how the activation ranges were chosen (JSON,
 	// kept in the model file's metadata); "" when unknown.
@@ -241,6 +245,9 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 	if m.box, err = head(a.BoxTower, a.BoxOut); err != nil {
 		return nil, err
 	}
+	if t := e.Threads(); t >= 2 && len(m.cls.tower) > 0 && len(m.box.tower) > 0 && m.cls.tower[0].gamma == nil && m.box.tower[0].gamma == nil {
+		m.lanes = [2]*kernels.Engine{kernels.NewEngine(e.Impl(), (t+1)/2), kernels.NewEngine(e.Impl(), t/2)}
+	}
 	return m, nil
 }
 
@@ -251,7 +258,14 @@ func (m *Model) Config() net.Config { return m.cfg }
 func (m *Model) Kernels() *kernels.Int8Impl { return m.engine.Int8Impl() }
 
 // Close stops the model's GEMM threads; the model must not be used after.
-func (m *Model) Close() { m.engine.Close() }
+func (m *Model) Close() {
+	m.engine.Close()
+	for _, e := range m.lanes {
+		if e != nil {
+			e.Close()
+		}
+	}
+}
 
 func (m *Model) String() string {
 	return fmt.Sprintf("int8 RetinaNet(%s, %d classes, %s kernels)", m.cfg.Backbone, m.cfg.NumClasses, m.engine.Int8Impl().Name)

@@ -52,12 +52,11 @@ type plan struct {
 	off            [net.NumLevels + 1]int
 	total          int
 	pyramid        []int8
-	tower          [3][]int8
-	acc            []int32   // the int32 accumulators of the heads' GroupNorm and output convs
-	norm           []float32 // GroupNorm heads: dequantized tower accumulators
-	gnJob          groupNormJob
-	dequantJob     dequantJob
-	heads          headState // heads.go
+	tower          [4][]int8   // the class tower's 0 and 2, the box tower's 1 and 2 (3 side by side)
+	acc            []int32     // the int32 accumulators of the heads' GroupNorm and output convs
+	norm           []float32   // GroupNorm heads: dequantized tower accumulators
+	lanes          [2]headLane // heads.go: 0 runs on the model's engine; 1, the box tower's, side by side only
+	towersJob      towersJob
 	clsOut, boxOut []float32 // per level, A*K x h x w then A*4 x h x w, levels back to back
 	levels         [net.NumLevels]boxes.Level
 	levelList      []boxes.Level
@@ -188,8 +187,9 @@ func (m *Model) newPlan(h, w int) (*plan, error) {
 		return nil, z.err
 	}
 	p.pyramid = make([]int8, f*p.total)
+	sideBySide := m.lanes[0] != nil
 	for i := range p.tower {
-		if len(m.cls.tower) > 0 {
+		if len(m.cls.tower) > 0 && (i < 3 || sideBySide) {
 			p.tower[i] = make([]int8, f*p.total)
 		}
 	}
@@ -198,6 +198,15 @@ func (m *Model) newPlan(h, w int) (*plan, error) {
 	}
 	p.acc = make([]int32, accRows*p.total)
 	p.col = make([]int8, col)
+	p.lanes[0] = headLane{engine: m.engine, col: p.col, acc: p.acc}
+	if sideBySide {
+		// The box lane's own scratch: im2col only where the heads' convs
+		// are not Winograd ones, accumulators for the box output conv.
+		p.lanes[1] = headLane{engine: m.lanes[1], acc: make([]int32, m.box.out[0].OutC*p.total)}
+		if !m.engine.Int8Impl().Wino8Fast() {
+			p.lanes[1].col = make([]int8, z.mul(9*f, p.total))
+		}
+	}
 	nc, nb := m.cls.out[0].OutC, m.box.out[0].OutC
 	p.clsOut = make([]float32, nc*p.total)
 	p.boxOut = make([]float32, nb*p.total)
