@@ -181,7 +181,8 @@ func wino8() string {
 	e.header()
 	e.wino8Input()
 	e.wino8Output()
-	e.wino8OutputQ()
+	e.wino8OutputQ(false)
+	e.wino8OutputQ(true)
 	e.wino8PlaceF()
 	return e.String()
 }
@@ -379,39 +380,69 @@ func (e *emitter) wino8OutPasses(scatter bool) {
 // wino8OutputQ writes wino8OutputQAVX512: wino8OutputAVX512 with the
 // requantization of one row (requantRowGo's, as REQUANT16 in
 // requant_amd64.s) applied in registers, the bytes stored by position
-// and transposed by tile with two-table byte permutes (VBMI).
-func (e *emitter) wino8OutputQ() {
-	e.w("// wino8RowT<>: within one row's 64 bytes (4 positions x 16 tiles), the")
-	e.w("// byte index of each tile's four: out t*4+c <- in c*16+t.")
-	for b := 0; b < 64; b += 8 {
-		var v uint64
-		for i := 0; i < 8; i++ {
-			t, c := (b+i)/4, (b+i)%4
-			v |= uint64(c*16+t) << (8 * i)
+// and transposed by tile with two-table byte permutes (VBMI). With lanes
+// it writes wino8OutputQLanesAVX512 instead, whose constants are per
+// tile (rqLanes: the tiles of a group may belong to different images).
+func (e *emitter) wino8OutputQ(lanes bool) {
+	if !lanes {
+		e.w("// wino8RowT<>: within one row's 64 bytes (4 positions x 16 tiles), the")
+		e.w("// byte index of each tile's four: out t*4+c <- in c*16+t.")
+		for b := 0; b < 64; b += 8 {
+			var v uint64
+			for i := 0; i < 8; i++ {
+				t, c := (b+i)/4, (b+i)%4
+				v |= uint64(c*16+t) << (8 * i)
+			}
+			e.w("DATA wino8RowT<>+%d(SB)/8, $0x%016x", b, v)
 		}
-		e.w("DATA wino8RowT<>+%d(SB)/8, $0x%016x", b, v)
+		e.w("GLOBL wino8RowT<>(SB), RODATA, $64")
+		e.w("")
 	}
-	e.w("GLOBL wino8RowT<>(SB), RODATA, $64")
-	e.w("")
-	e.w("// func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)")
-	e.w("TEXT ·wino8OutputQAVX512(SB), NOSPLIT, $0-74")
+	dstArg, offsArg, widthsArg, maskArg := "dst+48(FP)", "offs+56(FP)", "widths+64(FP)", "mask+72(FP)"
+	if lanes {
+		dstArg, offsArg, widthsArg, maskArg = "dst+32(FP)", "offs+40(FP)", "widths+48(FP)", "mask+56(FP)"
+		e.w("// func wino8OutputQLanesAVX512(q *int8, m *int32, ptStride int, rl *rqLanes, dst *int8, offs, widths *int32, mask uint16)")
+		e.w("TEXT ·wino8OutputQLanesAVX512(SB), NOSPLIT, $0-58")
+	} else {
+		e.w("// func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)")
+		e.w("TEXT ·wino8OutputQAVX512(SB), NOSPLIT, $0-74")
+	}
 	e.w("\tMOVQ q+0(FP), DI")
 	e.w("\tMOVQ m+8(FP), SI")
 	e.w("\tMOVQ ptStride+16(FP), R9")
 	e.wino8OutPasses(false)
-	e.w("\tMOVQ rp+24(FP), BX")
-	e.w("\tVPBROADCASTD 0(BX), Z24 // add")
-	e.w("\tVPBROADCASTD 4(BX), Z25 // mult")
-	e.w("\tVMOVD 8(BX), X6 // left")
-	e.w("\tVMOVD 12(BX), X7 // right")
-	e.w("\tVPBROADCASTD 16(BX), Z27 // mask")
-	e.w("\tVPBROADCASTD 20(BX), Z28 // half")
-	e.w("\tMOVL lo+32(FP), AX")
-	e.w("\tVPBROADCASTD AX, Z29")
-	e.w("\tMOVL hi+36(FP), AX")
-	e.w("\tVPBROADCASTD AX, Z30")
-	e.w("\tMOVL zero+40(FP), AX")
-	e.w("\tVPBROADCASTD AX, Z31")
+	// The shifts: by one count for the row (X6, X7) or by lane (Z6, Z7);
+	// the multiplier of the odd dwords: the row's (Z25) or each lane's,
+	// moved down to the even position VPMULDQ reads (Z26).
+	shl, sar, oddMult := "VPSLLD X6", "VPSRAD X7", "Z25"
+	if lanes {
+		shl, sar, oddMult = "VPSLLVD Z6", "VPSRAVD Z7", "Z26"
+		e.w("\tMOVQ rl+24(FP), BX")
+		e.w("\tVMOVDQU32 0(BX), Z24 // add")
+		e.w("\tVMOVDQU32 64(BX), Z25 // mult")
+		e.w("\tVPSRLQ $32, Z25, Z26 // the odd lanes' mult")
+		e.w("\tVMOVDQU32 128(BX), Z6 // left")
+		e.w("\tVMOVDQU32 192(BX), Z7 // right")
+		e.w("\tVMOVDQU32 256(BX), Z27 // mask")
+		e.w("\tVMOVDQU32 320(BX), Z28 // half")
+		e.w("\tVMOVDQU32 384(BX), Z29 // lo")
+		e.w("\tVMOVDQU32 448(BX), Z30 // hi")
+		e.w("\tVMOVDQU32 512(BX), Z31 // zero")
+	} else {
+		e.w("\tMOVQ rp+24(FP), BX")
+		e.w("\tVPBROADCASTD 0(BX), Z24 // add")
+		e.w("\tVPBROADCASTD 4(BX), Z25 // mult")
+		e.w("\tVMOVD 8(BX), X6 // left")
+		e.w("\tVMOVD 12(BX), X7 // right")
+		e.w("\tVPBROADCASTD 16(BX), Z27 // mask")
+		e.w("\tVPBROADCASTD 20(BX), Z28 // half")
+		e.w("\tMOVL lo+32(FP), AX")
+		e.w("\tVPBROADCASTD AX, Z29")
+		e.w("\tMOVL hi+36(FP), AX")
+		e.w("\tVPBROADCASTD AX, Z30")
+		e.w("\tMOVL zero+40(FP), AX")
+		e.w("\tVPBROADCASTD AX, Z31")
+	}
 	e.w("\tMOVQ $0x40000000, AX")
 	e.w("\tVPBROADCASTQ AX, Z5 // the rounding nudge, 2^30, per qword")
 	e.w("\tMOVL $1, AX")
@@ -421,16 +452,16 @@ func (e *emitter) wino8OutputQ() {
 	for p := 0; p < 16; p++ {
 		r := fmt.Sprintf("Z%d", 8+p)
 		e.w("\tVPADDD Z24, %s, %s", r, r)
-		e.w("\tVPSLLD X6, %s, %s", r, r)
+		e.w("\t%s, %s, %s", shl, r, r)
 		e.w("\tVPSRLQ $32, %s, Z0", r)
 		e.w("\tVPMULDQ Z25, %s, Z1", r)
-		e.w("\tVPMULDQ Z25, Z0, Z2")
+		e.w("\tVPMULDQ %s, Z0, Z2", oddMult)
 		e.w("\tVPADDQ Z5, Z1, Z1")
 		e.w("\tVPADDQ Z5, Z2, Z2")
 		e.w("\tVPSRLQ $31, Z1, Z1")
 		e.w("\tVPSLLQ $1, Z2, Z2")
 		e.w("\tVMOVDQA32 Z2, K1, Z1")
-		e.w("\tVPSRAD X7, Z1, %s", r)
+		e.w("\t%s, Z1, %s", sar, r)
 		e.w("\tVPANDD Z27, Z1, Z0")
 		e.w("\tVPSRAD $31, Z1, Z2")
 		e.w("\tVPSUBD Z2, Z28, Z2")
@@ -445,12 +476,12 @@ func (e *emitter) wino8OutputQ() {
 	e.w("\t// the 64 bytes at 64r; permute each to four bytes a tile, keep it in q")
 	e.w("\t// and scatter the masked tiles' dwords into dst, a row at a time.")
 	e.w("\tVMOVDQU8 wino8RowT<>(SB), Z4")
-	e.w("\tMOVQ dst+48(FP), R10")
-	e.w("\tMOVQ offs+56(FP), R11")
+	e.w("\tMOVQ %s, R10", dstArg)
+	e.w("\tMOVQ %s, R11", offsArg)
 	e.w("\tVMOVDQU32 (R11), Z5")
-	e.w("\tMOVQ widths+64(FP), R11")
+	e.w("\tMOVQ %s, R11", widthsArg)
 	e.w("\tVMOVDQU32 (R11), Z6")
-	e.w("\tMOVWLZX mask+72(FP), AX")
+	e.w("\tMOVWLZX %s, AX", maskArg)
 	for r := 0; r < 4; r++ {
 		e.w("\tVMOVDQU8 %d(DI), Z%d", 64*r, r)
 		e.w("\tVPERMB Z%d, Z4, Z%d", r, r)

@@ -18,7 +18,7 @@ var avx512vnniInt8 = &Int8Impl{
 	narrow:     []func(int, *int8, *int8, *int32, int){int8Tile6x16VNNI, int8Tile6x32VNNI, int8Tile6x48VNNI},
 	narrowStep: 16,
 	tile16:     []func(int, *int16, *int16, *int32, int){int16Tile6x16VNNI, int16Tile6x32VNNI, int16Tile6x48VNNI, int16Tile6x64VNNI},
-	wino8Input: wino8InputAVX512, wino8Weights: wino8WeightsAVX512, wino8Output: wino8OutputAVX512, wino8OutputQ: wino8OutputQAVX512, wino8PlaceF: wino8PlaceFAVX512,
+	wino8Input: wino8InputAVX512, wino8Weights: wino8WeightsAVX512, wino8Output: wino8OutputAVX512, wino8OutputQ: wino8OutputQAVX512, wino8OutputQLanes: wino8OutputQLanesAVX512, wino8PlaceF: wino8PlaceFAVX512,
 	requant: requantAVX512, rqLanes: 1,
 	bias:     biasAVX512,
 	quantize: quantizeAVX512, qLanes: 16,
@@ -138,7 +138,7 @@ func archInt8Tiers() []*Int8Impl {
 		if !cpuid.CPU.Supports(cpuid.AVX512VBMI) {
 			// VNNI without VBMI (Cascade Lake): no byte permutes for the
 			// fused Winograd output; the unfused one serves.
-			avx512vnniInt8.wino8OutputQ = nil
+			avx512vnniInt8.wino8OutputQ, avx512vnniInt8.wino8OutputQLanes = nil, nil
 		}
 		out = append(out, avx512vnniInt8)
 	}

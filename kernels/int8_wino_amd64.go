@@ -69,6 +69,23 @@ func wino8OutputAVX512(y *int32, m *int32, ptStride int)
 //go:noescape
 func wino8OutputQAVX512(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)
 
+// wino8OutputQLanesAVX512 is wino8OutputQAVX512 with each tile's own
+// constants: lane t of every array of rl is tile t's (the tiles of a
+// group may lie in different images, each with its requantization):
+//
+//	wino8OutputAVX512(&y[0], m, ptStride)
+//	for t, r, c := range 16 x 4 x 4 {
+//		rp := rqRow{add: rl.add[t], mult: rl.mult[t], left: rl.left[t], right: rl.right[t], mask: rl.mask[t], half: rl.half[t]}
+//		requantRowGo(b[t*16+r*4+c:][:1], y[t*16+r*4+c:][:1], &rp, rqClamp{rl.lo[t], rl.hi[t], rl.zero[t]})
+//		q[r*64+t*4+c] = b[t*16+r*4+c]
+//	}
+//	dst[offs[t]+r*widths[t]+c] = q[r*64+t*4+c] for t in mask
+//
+// No lane's multiplier may be MinInt32.
+//
+//go:noescape
+func wino8OutputQLanesAVX512(q *int8, m *int32, ptStride int, rl *rqLanes, dst *int8, offs, widths *int32, mask uint16)
+
 // wino8PlaceFAVX512 dequantizes and places the whole tiles among 16
 // tiles of direct sums (tile l's 4x4, row-major, at acc[16l:]), those
 // whose bit l is set in mask:

@@ -92,6 +92,7 @@ type wino8Part struct {
 	tmp    []int32                         // the input transform's 72 vectors
 	acc    [16 * wino8Out * wino8Out]int32 // the direct sums of up to 16 tiles, 16 a tile
 	q      [16 * wino8Out * wino8Out]int8
+	lanes  rqLanes // a group's constants by tile, when its tiles span images
 	// The parts lie side by side: a line between them keeps one thread's
 	// writes to acc and q off the line the next part's fields share.
 	_ [64]byte
@@ -408,21 +409,32 @@ func (p *Wino8Plan) products(s *wino8Part, q0, o0, o1 int) {
 }
 
 // fuseStore runs the tier's output transform with the requantization
-// fused (int8 output, tiles t0..t0+n-1 of one image, a multiplier the
-// vector code takes) and places the tiles, reporting whether it could.
+// fused (int8 output, multipliers the vector code takes) on tiles
+// t0..t0+n-1 and places them, reporting whether it could. A group whose
+// tiles span images (the heads' levels meet inside three of them) takes
+// each tile's image's constants.
 func (p *Wino8Plan) fuseStore(s *wino8Part, m *int32, o, t0, n, ptStride int) bool {
-	img := p.tile[t0].img
-	if p.out.C == nil || p.im.wino8OutputQ == nil || p.tile[t0+n-1].img != img {
+	first, last := p.tile[t0].img, p.tile[t0+n-1].img
+	if p.out.C == nil || p.im.wino8OutputQ == nil || first != last && p.im.wino8OutputQLanes == nil {
 		return false
 	}
-	row := &p.rows[img][o]
-	if row.mult == math.MinInt32 {
-		return false
+	for img := first; img <= last; img++ { // tiles are in image order
+		if p.rows[img][o].mult == math.MinInt32 {
+			return false
+		}
 	}
-	cl := p.clamps[img]
 	g := t0 / 16 // t0 is a multiple of 16 (panels are)
 	mask := p.whole[g]
-	p.im.wino8OutputQ(&s.q[0], m, ptStride, row, cl.lo, cl.hi, cl.zero, &p.out.C[o*p.out.Ldc], &p.whereAt[g*16], &p.whereW[g*16], mask)
+	if first == last {
+		cl := p.clamps[first]
+		p.im.wino8OutputQ(&s.q[0], m, ptStride, &p.rows[first][o], cl.lo, cl.hi, cl.zero, &p.out.C[o*p.out.Ldc], &p.whereAt[g*16], &p.whereW[g*16], mask)
+	} else {
+		for l := range 16 {
+			img := p.tile[t0+min(l, n-1)].img // lanes past the last tile: any image's
+			s.lanes.set(l, &p.rows[img][o], p.clamps[img])
+		}
+		p.im.wino8OutputQLanes(&s.q[0], m, ptStride, &s.lanes, &p.out.C[o*p.out.Ldc], &p.whereAt[g*16], &p.whereW[g*16], mask)
+	}
 	for l := range n {
 		if mask>>l&1 != 0 {
 			continue

@@ -55,6 +55,9 @@ type Int8Impl struct {
 	// wino8OutputQ, when set, is wino8Output with one row's
 	// requantization (wino8OutputQAVX512's doc).
 	wino8OutputQ func(q *int8, m *int32, ptStride int, rp *rqRow, lo, hi, zero int32, dst *int8, offs, widths *int32, mask uint16)
+	// wino8OutputQLanes, when set, is wino8OutputQ with each tile's own
+	// requantization (wino8OutputQLanesAVX512's doc).
+	wino8OutputQLanes func(q *int8, m *int32, ptStride int, rl *rqLanes, dst *int8, offs, widths *int32, mask uint16)
 
 	// wino8PlaceF, when set, dequantizes and places the whole tiles of 16
 	// (wino8PlaceFAVX512's doc).

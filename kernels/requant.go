@@ -23,6 +23,19 @@ func (p *rqRow) setShift(mult int32, shift int) {
 	p.half = p.mask >> 1
 }
 
+// rqLanes holds rqRow's and rqClamp's constants for each of 16 tiles
+// (lane t of each array is tile t's): a Winograd output group whose tiles
+// lie in more than one image, each with its own requantization.
+type rqLanes struct {
+	add, mult, left, right, mask, half, lo, hi, zero [16]int32
+}
+
+// set makes lane t tile the constants of row r and clamp c.
+func (l *rqLanes) set(t int, r *rqRow, c rqClamp) {
+	l.add[t], l.mult[t], l.left[t], l.right[t], l.mask[t], l.half[t] = r.add, r.mult, r.left, r.right, r.mask, r.half
+	l.lo[t], l.hi[t], l.zero[t] = c.lo, c.hi, c.zero
+}
+
 // rqClamp is a GEMM's output clamp with the zero point taken out, so that
 // clamping comes before adding OutZero and nothing can overflow:
 // clamp(zero + x, Min, Max) == clamp(x, lo, hi) + zero for int8 zero points.
