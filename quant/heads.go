@@ -29,10 +29,10 @@ func (m *Model) heads(p *plan) {
 	m.headOutput(p, main, m.finishTower(p, main, &m.box, p.tower[1], p.tower[2]), m.box.out, p.boxOut)
 }
 
-// towersSideBySide runs the class tower on half the threads (lane 0, on
-// the model's lane engine 0) while the box tower and its output conv run
-// on the other half (lane 1), then the class output conv, the largest
-// conv of the network, on all of them. The two towers are the same convs
+// towersSideBySide runs the class tower on half the threads (lane 0 on
+// m.lanes[0]) while the box tower and its output conv run on the other
+// half (lane 1 on m.lanes[1]), then the class output conv, the largest
+// conv of the network, on all of them (lane 0 on m.engine). The two towers are the same convs
 // on the same input, so the halves take about as long; each lane's
 // transformed inputs and sums stay in its own cores' caches instead of
 // being written by one core and read by the other at every conv.
@@ -119,8 +119,11 @@ func (m *Model) headConv(p *plan, ln *headLane, x []int8, c levelConv, dst []int
 	t, hs, e := p.total, &ln.hs, ln.engine
 	if w := c[0].wino; w != nil && e.Int8Impl().Wino8Fast() {
 		if hs.wino == nil || hs.winoSize != w.C {
-			// For the engine's threads, or the model's: lane 0 runs on both.
-			hs.wino = kernels.NewWino8Plan(max(e.Threads(), m.engine.Threads()), w.C, m.levelImages(p, c))
+			threads := e.Threads()
+			if ln == &p.lanes[0] {
+				threads = m.engine.Threads() // lane 0 runs the class output conv on the model's engine too
+			}
+			hs.wino = kernels.NewWino8Plan(threads, w.C, m.levelImages(p, c))
 			hs.winoSize = w.C
 		}
 		for l, lc := range c {
