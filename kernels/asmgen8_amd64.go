@@ -187,37 +187,39 @@ func wino8() string {
 	return e.String()
 }
 
-// wino8Row emits wino8InputRow on the int32 lanes of Z(d)..Z(d+5) into
-// Z(t)..Z(t+5), clobbering Z26-Z31.
+// wino8Row emits wino8InputRow on the int16 lanes of Z(d)..Z(d+5) into
+// Z(t)..Z(t+5), clobbering Z26-Z31. Words are exact: the inputs are int8
+// values or a first pass's outputs (|x| <= 10*128), every intermediate
+// stays within 4*2*1280 + 2*1280 = 12800.
 func (e *emitter) wino8Row(d, t int) {
 	z := func(i int) string { return fmt.Sprintf("Z%d", i) }
 	d0, d1, d2, d3, d4, d5 := z(d), z(d+1), z(d+2), z(d+3), z(d+4), z(d+5)
-	e.w("\tVPSUBD %s, %s, Z26 // d0-d2", d2, d0)
-	e.w("\tVPSUBD %s, %s, Z27 // d4-d2", d2, d4)
-	e.w("\tVPSLLD $2, Z26, Z26")
-	e.w("\tVPADDD Z27, Z26, %s // t0 = 4(d0-d2) + (d4-d2)", z(t))
-	e.w("\tVPADDD %s, %s, Z28 // d3+d4", d4, d3)
-	e.w("\tVPADDD %s, %s, Z29 // d1+d2", d2, d1)
-	e.w("\tVPSLLD $2, Z29, Z29")
-	e.w("\tVPSUBD Z29, Z28, %s // t1 = (d3+d4) - 4(d1+d2)", z(t+1))
-	e.w("\tVPSUBD %s, %s, Z28 // d4-d3", d3, d4)
-	e.w("\tVPSUBD %s, %s, Z29 // d1-d2", d2, d1)
-	e.w("\tVPSLLD $2, Z29, Z29")
-	e.w("\tVPADDD Z29, Z28, %s // t2 = (d4-d3) + 4(d1-d2)", z(t+2))
-	e.w("\tVPSUBD %s, %s, Z30 // d1-d3", d3, d1)
-	e.w("\tVPADDD Z30, Z30, Z30")
-	e.w("\tVPSUBD Z30, Z27, %s // t3 = (d4-d2) - 2(d1-d3)", z(t+3))
-	e.w("\tVPADDD Z30, Z27, %s // t4 = (d4-d2) + 2(d1-d3)", z(t+4))
-	e.w("\tVPADDD Z30, Z30, Z30")
-	e.w("\tVPSUBD %s, %s, Z31 // d5-d3", d3, d5)
-	e.w("\tVPADDD Z31, Z30, %s // t5 = 4(d1-d3) + (d5-d3)", z(t+5))
+	e.w("\tVPSUBW %s, %s, Z26 // d0-d2", d2, d0)
+	e.w("\tVPSUBW %s, %s, Z27 // d4-d2", d2, d4)
+	e.w("\tVPSLLW $2, Z26, Z26")
+	e.w("\tVPADDW Z27, Z26, %s // t0 = 4(d0-d2) + (d4-d2)", z(t))
+	e.w("\tVPADDW %s, %s, Z28 // d3+d4", d4, d3)
+	e.w("\tVPADDW %s, %s, Z29 // d1+d2", d2, d1)
+	e.w("\tVPSLLW $2, Z29, Z29")
+	e.w("\tVPSUBW Z29, Z28, %s // t1 = (d3+d4) - 4(d1+d2)", z(t+1))
+	e.w("\tVPSUBW %s, %s, Z28 // d4-d3", d3, d4)
+	e.w("\tVPSUBW %s, %s, Z29 // d1-d2", d2, d1)
+	e.w("\tVPSLLW $2, Z29, Z29")
+	e.w("\tVPADDW Z29, Z28, %s // t2 = (d4-d3) + 4(d1-d2)", z(t+2))
+	e.w("\tVPSUBW %s, %s, Z30 // d1-d3", d3, d1)
+	e.w("\tVPADDW Z30, Z30, Z30")
+	e.w("\tVPSUBW Z30, Z27, %s // t3 = (d4-d2) - 2(d1-d3)", z(t+3))
+	e.w("\tVPADDW Z30, Z27, %s // t4 = (d4-d2) + 2(d1-d3)", z(t+4))
+	e.w("\tVPADDW Z30, Z30, Z30")
+	e.w("\tVPSUBW %s, %s, Z31 // d5-d3", d3, d5)
+	e.w("\tVPADDW Z31, Z30, %s // t5 = 4(d1-d3) + (d5-d3)", z(t+5))
 }
 
 // wino8Input writes wino8InputAVX512: the transform of two channels' 6x6
-// windows of 16 tiles, their int16 values paired into dwords (channel c0
-// low) and stored 64 bytes a point, ptStride bytes apart. Window row r of
-// tile j starts at offs[r*16+j] bytes into c0's and c1's (padded) planes;
-// scratch holds 72 vectors.
+// windows of 16 tiles in int16 lanes, tile j's channel c0 in word 2j and
+// c1 in word 2j+1 (v's layout), so that each point is one 64-byte store,
+// ptStride bytes apart. Window row r of tile j starts at offs[r*16+j]
+// bytes into c0's and c1's (padded) planes; scratch holds 36 vectors.
 func (e *emitter) wino8Input() {
 	e.w("// func wino8InputAVX512(v *int16, ptStride int, c0, c1 *int8, offs *int32, scratch *int32)")
 	e.w("TEXT ·wino8InputAVX512(SB), NOSPLIT, $0-48")
@@ -229,56 +231,56 @@ func (e *emitter) wino8Input() {
 	e.w("\tMOVQ scratch+40(FP), BX")
 	e.w("\tMOVQ R9, R10")
 	e.w("\tIMULQ $6, R10 // six points: the next row of the transform")
-	for ch, base := range []string{"SI", "DX"} {
-		e.w("\t// channel c%d: rows of the window, B^T along x, into scratch[r*6+k]", ch)
-		for r := 0; r < 6; r++ {
-			e.w("\tVMOVDQU32 %d(R8), Z20", r*64)
-			e.w("\tKXNORW K1, K1, K1")
-			e.w("\tKXNORW K2, K2, K2")
-			e.w("\tVPGATHERDD (%s)(Z20*1), K1, Z21", base)
-			e.w("\tVPGATHERDD 4(%s)(Z20*1), K2, Z22", base)
-			for i, src := range []string{"Z21", "Z21", "Z21", "Z21", "Z22", "Z22"} {
-				up := 24 - 8*(i%4)
-				if up > 0 {
-					e.w("\tVPSLLD $%d, %s, Z%d", up, src, i)
-					e.w("\tVPSRAD $24, Z%d, Z%d", i, i)
-				} else {
-					e.w("\tVPSRAD $24, %s, Z%d", src, i)
-				}
+	e.w("\tMOVL $0xaaaaaaaa, AX")
+	e.w("\tKMOVD AX, K3 // the odd words: channel c1")
+	e.w("\t// rows of the window: both channels' bytes as words, B^T along x, into scratch[r*6+k]")
+	for r := 0; r < 6; r++ {
+		e.w("\tVMOVDQU32 %d(R8), Z20", r*64)
+		for i, g := range []struct{ base, off, dst string }{{"SI", "", "Z21"}, {"SI", "4", "Z22"}, {"DX", "", "Z23"}, {"DX", "4", "Z24"}} {
+			k := fmt.Sprintf("K%d", []int{1, 2, 4, 5}[i])
+			e.w("\tKXNORW %s, %s, %s", k, k, k)
+			e.w("\tVPGATHERDD %s(%s)(Z20*1), %s, %s", g.off, g.base, k, g.dst)
+		}
+		for c := 0; c < 6; c++ {
+			src0, src1 := "Z21", "Z23"
+			if c >= 4 {
+				src0, src1 = "Z22", "Z24"
 			}
-			e.wino8Row(0, 6)
-			for k := 0; k < 6; k++ {
-				e.w("\tVMOVDQU32 Z%d, %d(BX)", 6+k, (r*6+k)*64)
+			up := 24 - 8*(c%4)
+			// c0's byte to the low word (sign-extended through the dword),
+			// c1's to the high word, then the odd words from the second.
+			if up > 0 {
+				e.w("\tVPSLLD $%d, %s, Z%d", up, src0, c)
+				e.w("\tVPSRAD $24, Z%d, Z%d", c, c)
+				e.w("\tVPSLLD $%d, %s, Z25", up, src1)
+				e.w("\tVPSRAD $8, Z25, Z25")
+			} else {
+				e.w("\tVPSRAD $24, %s, Z%d", src0, c)
+				e.w("\tVPSRAD $8, %s, Z25", src1)
+			}
+			e.w("\tVPBLENDMW Z25, Z%d, K3, Z%d", c, c)
+		}
+		e.wino8Row(0, 6)
+		for k := 0; k < 6; k++ {
+			e.w("\tVMOVDQU32 Z%d, %d(BX)", 6+k, (r*6+k)*64)
+		}
+	}
+	e.w("\t// B^T along y, column by column: point i*6+c to v + (i*6+c)*ptStride")
+	e.w("\tMOVQ DI, R11")
+	for c := 0; c < 6; c++ {
+		for r := 0; r < 6; r++ {
+			e.w("\tVMOVDQU32 %d(BX), Z%d", (r*6+c)*64, r)
+		}
+		e.wino8Row(0, 6)
+		e.w("\tMOVQ R11, R12")
+		for i := 0; i < 6; i++ {
+			e.w("\tVMOVDQU32 Z%d, (R12)", 6+i)
+			if i < 5 {
+				e.w("\tADDQ R10, R12")
 			}
 		}
-		e.w("\t// B^T along y, column by column: point i*6+c")
-		e.w("\tMOVQ DI, R11")
-		for c := 0; c < 6; c++ {
-			for r := 0; r < 6; r++ {
-				e.w("\tVMOVDQU32 %d(BX), Z%d", (r*6+c)*64, r)
-			}
-			e.wino8Row(0, 6)
-			if ch == 0 {
-				for i := 0; i < 6; i++ {
-					e.w("\tVMOVDQU32 Z%d, %d(BX)", 6+i, (36+i*6+c)*64)
-				}
-				continue
-			}
-			e.w("\tMOVQ R11, R12")
-			for i := 0; i < 6; i++ {
-				e.w("\tVMOVDQU32 %d(BX), Z12", (36+i*6+c)*64)
-				e.w("\tVPSLLD $16, Z12, Z12")
-				e.w("\tVPSRLD $16, Z12, Z12")
-				e.w("\tVPSLLD $16, Z%d, Z%d", 6+i, 6+i)
-				e.w("\tVPORD Z12, Z%d, Z%d", 6+i, 6+i)
-				e.w("\tVMOVDQU32 Z%d, (R12)", 6+i)
-				if i < 5 {
-					e.w("\tADDQ R10, R12")
-				}
-			}
-			if c < 5 {
-				e.w("\tADDQ R9, R11")
-			}
+		if c < 5 {
+			e.w("\tADDQ R9, R11")
 		}
 	}
 	e.w("\tVZEROUPPER")

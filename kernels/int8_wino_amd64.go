@@ -43,7 +43,7 @@ func int16Tile6x48VNNI(groups int, a, b *int16, c *int32, ldc int)
 //	}
 //
 // where window j's row r is the six bytes at offs[r*16+j]; scratch holds
-// 72*16 int32.
+// 36*16 int32.
 //
 //go:noescape
 func wino8InputAVX512(v *int16, ptStride int, c0, c1 *int8, offs *int32, scratch *int32)

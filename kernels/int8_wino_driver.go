@@ -89,7 +89,7 @@ type wino8Part struct {
 	ub     int
 	pad    [2][]int8
 	padRun int                             // the run whose padding values pad's borders hold
-	tmp    []int32                         // the input transform's 72 vectors
+	tmp    []int32                         // the input transform's 36 vectors
 	acc    [16 * wino8Out * wino8Out]int32 // the direct sums of up to 16 tiles, 16 a tile
 	q      [16 * wino8Out * wino8Out]int8
 	lanes  rqLanes // a group's constants by tile, when its tiles span images
@@ -147,7 +147,7 @@ func NewWino8Plan(threads, c int, images []Wino8Image) *Wino8Plan {
 		p.parts[i].m = make([]int32, wino8Points*p.mPoint)
 		p.parts[i].u = make([]int16, wino8Points*(wino8Block/wino8MR*wino8Lanes(c)+32))
 		p.parts[i].pad = [2][]int8{make([]int8, p.padSize+8), make([]int8, p.padSize+8)} // + a gather's overreach
-		p.parts[i].tmp = make([]int32, 72*16)
+		p.parts[i].tmp = make([]int32, 36*16)
 	}
 	p.rows = make([][]rqRow, len(images))
 	p.clamps = make([]rqClamp, len(images))
