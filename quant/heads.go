@@ -37,9 +37,6 @@ func (m *Model) heads(p *plan) {
 // transformed inputs and sums stay in its own cores' caches instead of
 // being written by one core and read by the other at every conv.
 func (m *Model) towersSideBySide(p *plan) {
-	for _, e := range m.lanes {
-		e.SetInt8(m.engine.Int8Impl()) // the model's tier, which a caller may have set
-	}
 	p.lanes[0].engine = m.lanes[0]
 	p.towersJob = towersJob{m: m, p: p}
 	m.engine.ParallelRange(&p.towersJob, 2)

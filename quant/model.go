@@ -247,6 +247,9 @@ func assemble(cfg net.Config, a *net.Arch, src source, e *kernels.Engine) (*Mode
 	}
 	if t := e.Threads(); t >= 2 && len(m.cls.tower) > 0 && len(m.box.tower) > 0 && m.cls.tower[0].gamma == nil && m.box.tower[0].gamma == nil {
 		m.lanes = [2]*kernels.Engine{kernels.NewEngine(e.Impl(), (t+1)/2), kernels.NewEngine(e.Impl(), t/2)}
+		for _, l := range m.lanes {
+			l.SetInt8(e.Int8Impl()) // the tier the weights were packed for
+		}
 	}
 	return m, nil
 }

@@ -200,11 +200,13 @@ func (m *Model) newPlan(h, w int) (*plan, error) {
 	p.col = make([]int8, col)
 	p.lanes[0] = headLane{engine: m.engine, col: p.col, acc: p.acc}
 	if sideBySide {
-		// The box lane's own scratch: im2col only where the heads' convs
-		// are not Winograd ones, accumulators for the box output conv.
-		p.lanes[1] = headLane{engine: m.lanes[1], acc: make([]int32, m.box.out[0].OutC*p.total)}
+		// The box lane's own scratch, only where the heads' convs are not
+		// Winograd ones (whose output conv dequantizes in its output
+		// transform): im2col, and accumulators for the box output conv.
+		p.lanes[1] = headLane{engine: m.lanes[1]}
 		if !m.engine.Int8Impl().Wino8Fast() {
 			p.lanes[1].col = make([]int8, z.mul(9*f, p.total))
+			p.lanes[1].acc = make([]int32, m.box.out[0].OutC*p.total)
 		}
 	}
 	nc, nb := m.cls.out[0].OutC, m.box.out[0].OutC

@@ -52,3 +52,39 @@ func TestHeadsSameForThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestTowersSideBySideFromTwoThreads: the heads' towers get lanes of
+// half the threads each from two threads on, and none on one thread or
+// with GroupNorm towers (whose norm scratch the lanes would share).
+func TestTowersSideBySideFromTwoThreads(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		sideBySide bool
+	}{{"basic_v1", true}, {"bottleneck_v2", false}} {
+		cfg, weights, err := net.ReadModelFile("../testdata/golden/" + tc.name + ".safetensors")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, threads := range []int{1, 2, 3, 4} {
+			c, err := NewCalibrator(cfg, weights, threads)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Add(randomImage(rand.New(rand.NewSource(9)), 72, 100)); err != nil {
+				t.Fatal(err)
+			}
+			m, _, err := c.Quantize(RuleMinMax)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.sideBySide && threads >= 2
+			if got := m.lanes[0] != nil; got != want {
+				t.Errorf("%s, %d threads: towers side by side %v, want %v", tc.name, threads, got, want)
+			} else if want && (m.lanes[0].Threads() != (threads+1)/2 || m.lanes[1].Threads() != threads/2) {
+				t.Errorf("%s, %d threads: lanes of %d and %d threads, want %d and %d", tc.name, threads,
+					m.lanes[0].Threads(), m.lanes[1].Threads(), (threads+1)/2, threads/2)
+			}
+			m.Close()
+		}
+	}
+}
