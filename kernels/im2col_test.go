@@ -318,3 +318,23 @@ func TestGatherEven8Go(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkIm2colStride2Int8 runs the int8 im2col of ResNet-18's
+// stride-2 convs at 320 (the stem, and the first 3x3 conv of layer2,
+// layer3 and layer4) on the active int8 tier, one thread.
+func BenchmarkIm2colStride2Int8(b *testing.B) {
+	for _, s := range []ConvShape{
+		{C: 3, H: 320, W: 320, KH: 7, KW: 7, StrideH: 2, StrideW: 2, PadH: 3, PadW: 3, DilH: 1, DilW: 1},
+		{C: 64, H: 80, W: 80, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
+		{C: 128, H: 40, W: 40, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
+		{C: 256, H: 20, W: 20, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, DilH: 1, DilW: 1},
+	} {
+		src := make([]int8, s.C*s.H*s.W)
+		col := make([]int8, s.ColRows()*s.ColCols())
+		b.Run(fmt.Sprintf("c%d-%dx%d-k%d", s.C, s.H, s.W, s.KH), func(b *testing.B) {
+			for b.Loop() {
+				Im2colInt8(ActiveInt8(), s, src, 0, col)
+			}
+		})
+	}
+}

@@ -124,3 +124,92 @@ func BenchmarkWino8Weights(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInt16Tile runs each int16 tile kernel of the active tier on
+// one panel pair in L1 (a head conv's 128 channel pairs) and reports the
+// rate of its multiply instructions (one VPDPWSSD per 6-row x 16-column
+// step of a channel pair): the products' ceiling, against which their
+// share of a forward's profile is read.
+func BenchmarkInt16Tile(b *testing.B) {
+	im := ActiveInt8()
+	if im.tile16 == nil {
+		b.Skipf("int8 tier %s has no int16 tile kernels", im.Name)
+	}
+	const groups = 128
+	a := make([]int16, groups*2*wino8MR)
+	bp := make([]int16, groups*2*wino8NR)
+	c := make([]int32, wino8MR*wino8NR)
+	for w, kernel := range im.tile16 {
+		cols := 16 * (w + 1)
+		b.Run(fmt.Sprintf("6x%d", cols), func(b *testing.B) {
+			for b.Loop() {
+				kernel(groups, &a[0], &bp[0], &c[0], wino8NR)
+			}
+			instr := float64(b.N) * groups * wino8MR * float64(cols/16)
+			b.ReportMetric(instr/b.Elapsed().Seconds()/1e9, "Ginstr/s")
+		})
+	}
+}
+
+// readAllJob reads every 32nd value of v on each part, as the products
+// of a conv split by output rows read all of its transformed input.
+type readAllJob struct {
+	v   []int16
+	sum [8]int64
+}
+
+func (j *readAllJob) RunRange(part, _, _ int) {
+	var s int64
+	for i := 0; i < len(j.v); i += 32 {
+		s += int64(j.v[i])
+	}
+	j.sum[part%len(j.sum)] = s
+}
+
+// BenchmarkWino8InputShared times the input transform of a head conv's
+// 139 tiles (256 channels) on 1 and 2 threads, with the transformed
+// input last written by the same threads ("own") and after every thread
+// has read all of it ("read-by-all", as the products leave it when they
+// split by output rows): on two threads the second makes each thread
+// take its lines back from the other core. cpu-ms is not reported: the
+// figure is the wall time of the step alone.
+func BenchmarkWino8InputShared(b *testing.B) {
+	if ActiveInt8().wino8Input == nil {
+		b.Skipf("int8 tier %s has no input transform kernel", ActiveInt8().Name)
+	}
+	var images []Wino8Image
+	total := 0
+	for _, s := range []int{40, 20, 10, 5, 3} {
+		images = append(images, Wino8Image{H: s, W: s, Src: total, Dst: total})
+		total += s * s
+	}
+	const c = 256
+	src := make([]int8, c*total)
+	fill8(rand.New(rand.NewPCG(5, 6)), src, "random")
+	for _, threads := range []int{1, 2} {
+		for _, shared := range []bool{false, true} {
+			name := fmt.Sprintf("t%d/own", threads)
+			if shared {
+				name = fmt.Sprintf("t%d/read-by-all", threads)
+			}
+			b.Run(name, func(b *testing.B) {
+				e := NewEngine(nil, threads)
+				defer e.Close()
+				p := NewWino8Plan(threads, c, images)
+				p.im, p.src, p.stride, p.step = e.impl8, src, total, 0
+				p.run++
+				read := &readAllJob{v: p.v}
+				var step time.Duration
+				for b.Loop() {
+					if shared {
+						e.ParallelRange(read, threads)
+					}
+					t0 := time.Now()
+					e.ParallelRange(p, ceilDiv(c, 2))
+					step += time.Since(t0)
+				}
+				b.ReportMetric(float64(step.Microseconds())/1e3/float64(b.N), "step-ms")
+			})
+		}
+	}
+}

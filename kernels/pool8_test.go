@@ -42,3 +42,15 @@ func TestMaxPool3x3s2Int8(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMaxPool3x3s2Int8 pools ResNet's stem output at 320 (64 planes
+// of 160x160) on the active int8 tier, one thread.
+func BenchmarkMaxPool3x3s2Int8(b *testing.B) {
+	src := make([]int8, 64*160*160)
+	fill8(rand.New(rand.NewPCG(7, 8)), src, "random")
+	dst := make([]int8, 64*80*80)
+	rowMax := make([]int8, 160)
+	for b.Loop() {
+		MaxPool3x3s2Int8(ActiveInt8(), src, 64, 160, 160, dst, rowMax)
+	}
+}
